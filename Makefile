@@ -1,0 +1,43 @@
+# undersigned: `make demo` runs the product on SQLite, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test lint serve bench messages translations clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit("undersigned needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+translations: $(STAMP)
+	$(PY) manage.py compile_translations
+
+demo: $(STAMP) translations
+	$(PY) manage.py migrate --no-input -v 0
+	$(PY) manage.py load_demo
+	@echo "Serving on http://$(HOST):$(PORT)/ (staff desk: /desk/). Ctrl-C stops everything."
+	@trap 'kill 0' INT TERM EXIT; \
+	$(PY) manage.py db_worker --interval 0.5 & \
+	$(PY) manage.py run_periodic & \
+	$(PY) manage.py runserver --insecure --noreload $(HOST):$(PORT)
+
+test: $(STAMP) translations
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy undersigned
+
+# Extract new strings into the .po files (needs GNU gettext's xgettext).
+messages: $(STAMP)
+	$(PY) manage.py makemessages -l ru -l en --no-obsolete --ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*'
+
+clean:
+	rm -rf $(VENV) var staticfiles

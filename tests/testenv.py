@@ -1,0 +1,8 @@
+"""Loaded by pytest before Django starts (`-p tests.testenv`): test-wide environment defaults."""
+
+import os
+import tempfile
+
+# Tasks run synchronously, in the test's transaction.
+os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
+os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="undersigned-test-"))

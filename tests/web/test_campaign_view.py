@@ -1,0 +1,94 @@
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.base import PersonaTestCase, make_claims
+from undersigned.campaigns.actions import set_names_hidden
+from undersigned.signatures.models import Signature
+
+
+class CampaignPageTest(PersonaTestCase):
+    def page(self, lang: str = "en") -> str:
+        response = self.client.get(reverse("campaign", args=[self.campaign.slug]) + f"?lang={lang}")
+        assert response.status_code == 200
+        return response.content.decode()
+
+    def test_received_and_verified_shown_separately(self) -> None:
+        self.sign_verified(make_claims(1))
+        self.sign(make_claims(2))
+        self.sign(make_claims(3))
+        self.refresh_counts()
+        html = self.page()
+        assert "<strong>1</strong> verified" in html
+        assert "<strong>2</strong> being checked" in html
+        assert "Counted" in html
+
+    def test_language_switch_shows_translation(self) -> None:
+        assert "Deputies&#x27; appeal" in self.page("en")
+        assert "Обращение депутатов" in self.page("ru")
+
+    def test_only_named_or_revealed_verified_are_listed(self) -> None:
+        self.sign_verified(make_claims(1))
+        self.sign_verified(make_claims(2), publication=Signature.ANONYMOUS)
+        self.sign_verified(make_claims(3), publication=Signature.CONDITIONAL, reveal_threshold=3)
+        self.sign(make_claims(4))
+        html = self.page()
+        assert "Депутатов1" in html
+        for hidden in ("Депутатов2", "Депутатов3", "Депутатов4"):
+            assert hidden not in html
+        self.refresh_counts()
+        html = self.page()
+        assert "Депутатов3" in html  # 3 verified reached its threshold
+        assert "Депутатов2" not in html
+
+    def test_organizer_switch_hides_all_names(self) -> None:
+        self.sign_verified(make_claims(1))
+        set_names_hidden(self.campaign, True, actor=self.organizer)
+        html = self.page()
+        assert "Депутатов1" not in html
+        assert "hidden all names" in html
+
+    def test_page_queries_do_not_grow_with_signatures(self) -> None:
+        for n in range(3):
+            self.sign_verified(make_claims(n))
+        self.refresh_counts()
+        with CaptureQueriesContext(connection) as few:
+            self.page()
+        for n in range(3, 60):
+            self.sign_verified(make_claims(n))
+        self.refresh_counts()
+        with CaptureQueriesContext(connection) as many:
+            html = self.page()
+        assert len(many) == len(few)
+        assert html.count('<li><span class="name">') == 50  # the page lists at most 50
+
+    def test_no_third_party_resources(self) -> None:
+        html = self.page()
+        assert "http://" not in html.replace("http://www.w3.org", "")
+        assert "https://" not in html
+
+    def test_security_headers(self) -> None:
+        response = self.client.get(reverse("campaign", args=[self.campaign.slug]))
+        csp = response["Content-Security-Policy"]
+        assert "default-src 'self'" in csp
+        assert "frame-ancestors 'none'" in csp
+        assert response["X-Frame-Options"] == "DENY"
+
+
+class SignatoriesPageTest(PersonaTestCase):
+    def test_paginated(self) -> None:
+        for n in range(105):
+            self.sign_verified(make_claims(n))
+        url = reverse("signatories", args=[self.campaign.slug])
+        first = self.client.get(url).content.decode()
+        second = self.client.get(url + "?page=2").content.decode()
+        assert first.count('<li><span class="name">') == 100
+        assert second.count('<li><span class="name">') == 5
+
+
+class IndexPageTest(PersonaTestCase):
+    def test_lists_open_campaigns_not_drafts(self) -> None:
+        self.make_campaign("secret-draft", open_it=False)
+        html = self.client.get("/?lang=en").content.decode()
+        assert "/c/deputies/" in html
+        assert "secret-draft" not in html

@@ -1,0 +1,1 @@
+"""undersigned: petitions and open letters whose signatories take a risk by signing."""

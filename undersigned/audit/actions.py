@@ -1,0 +1,29 @@
+"""Writing to the audit trail. Called from inside other actions' transactions."""
+
+from typing import Any
+
+from django.db import models
+
+from undersigned.audit.models import AuditEvent
+
+
+def record(
+    action: str,
+    obj: models.Model,
+    *,
+    actor: Any = None,
+    actor_kind: str | None = None,
+    campaign: Any = None,
+    note: str = "",
+) -> AuditEvent:
+    if actor_kind is None:
+        actor_kind = AuditEvent.ACTOR_STAFF if actor is not None else AuditEvent.ACTOR_SYSTEM
+    return AuditEvent.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_kind=actor_kind,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        campaign=campaign,
+        note=note,
+    )

@@ -1,0 +1,61 @@
+"""Changes to campaigns: each in a transaction, each recorded in the audit trail."""
+
+from typing import Any
+
+from django.db import transaction
+
+from undersigned.audit.actions import record
+from undersigned.campaigns.models import Campaign, CampaignText, StaffRole
+
+
+def create_campaign(*, organizer: Any, slug: str, texts: list[dict[str, Any]], **fields: Any) -> Campaign:
+    """A draft campaign with its texts; the first text given is the original."""
+    with transaction.atomic():
+        campaign = Campaign(slug=slug, **fields)
+        campaign.full_clean()
+        campaign.save()
+        for index, text in enumerate(texts):
+            CampaignText.objects.create(campaign=campaign, is_original=index == 0, **text)
+        if organizer is not None:
+            StaffRole.objects.create(user=organizer, campaign=campaign, role=StaffRole.ORGANIZER)
+        record("campaign.created", campaign, actor=organizer, campaign=campaign)
+    return campaign
+
+
+def _transition(campaign: Campaign, action: str, actor: Any) -> Campaign:
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        getattr(campaign, action)()
+        campaign.save(update_fields=["state", "opened_at", "closed_at"])
+        record(f"campaign.{action}", campaign, actor=actor, campaign=campaign)
+    return campaign
+
+
+def open_campaign(campaign: Campaign, *, actor: Any) -> Campaign:
+    return _transition(campaign, "open", actor)
+
+
+def close_campaign(campaign: Campaign, *, actor: Any) -> Campaign:
+    return _transition(campaign, "close", actor)
+
+
+def archive_campaign(campaign: Campaign, *, actor: Any) -> Campaign:
+    return _transition(campaign, "archive", actor)
+
+
+def set_names_hidden(campaign: Campaign, hidden: bool, *, actor: Any) -> Campaign:
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        campaign.names_hidden = hidden
+        campaign.save(update_fields=["names_hidden"])
+        record("campaign.names_hidden" if hidden else "campaign.names_shown", campaign,
+               actor=actor, campaign=campaign)
+    return campaign
+
+
+def grant_role(campaign: Campaign, user: Any, role: str, *, actor: Any) -> StaffRole:
+    with transaction.atomic():
+        staff_role, _ = StaffRole.objects.get_or_create(campaign=campaign, user=user, role=role)
+        record("campaign.role_granted", campaign, actor=actor, campaign=campaign,
+               note=f"{role} to user {user.pk}")
+    return staff_role

@@ -1,0 +1,231 @@
+"""Every change to a signature: each runs in a transaction, records itself, and queues
+its effect on the public tallies."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import UTC
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from undersigned.audit.actions import record
+from undersigned.audit.models import AuditEvent
+from undersigned.campaigns.models import Campaign
+from undersigned.signatures.canonical import claims_key
+from undersigned.signatures.models import CountChange, CountSnapshot, Signature, hash_token
+
+
+@dataclass(frozen=True)
+class Claims:
+    """Who the signer says they are."""
+
+    full_name: str
+    office: str = ""
+    body: str = ""
+    municipality: str = ""
+    region: str = ""
+    region_code: str = ""
+
+    def key(self) -> str:
+        return claims_key(self.full_name, self.body, self.municipality, self.region_code or self.region)
+
+
+class SigningClosed(Exception):
+    """The campaign does not accept signatures now."""
+
+
+NOT_COUNTED = CountSnapshot(None, None)
+
+
+def queue_count_change(signature: Signature, before: CountSnapshot) -> None:
+    """Queue the tally change between what was counted before and what is counted now."""
+    after = signature.count_snapshot()
+    if before == after:
+        return
+    verified_on = after.verified_on if after.state == Signature.VERIFIED else before.verified_on
+    CountChange.objects.create(
+        campaign_id=signature.campaign_id,
+        region_code=signature.region_code,
+        from_state=before.state or "",
+        to_state=after.state or "",
+        created_on=signature.created_at.astimezone(UTC).date(),
+        verified_on=verified_on,
+    )
+
+
+def _save(signature: Signature, before: CountSnapshot, fields: list[str]) -> None:
+    signature.save(update_fields=fields)
+    queue_count_change(signature, before)
+
+
+TRANSITION_FIELDS = ["state", "state_changed_at", "verified_at", "reject_reason", "official", "match_score"]
+
+
+def sign(
+    campaign: Campaign,
+    claims: Claims,
+    *,
+    publication: str = Signature.NAMED,
+    reveal_threshold: int | None = None,
+    channel: str = Signature.WEB,
+    language: str = "ru",
+    held: bool = False,
+) -> tuple[Signature, str]:
+    """Record a signature and return it with its secret receipt token.
+
+    A second submission of claims already standing is stored as merged into the
+    first: its sender gets an ordinary receipt and nothing is counted twice.
+    """
+    if not campaign.accepts_signatures:
+        raise SigningClosed(campaign.slug)
+    token = secrets.token_urlsafe(24)
+    signature = Signature(
+        campaign=campaign,
+        full_name=claims.full_name,
+        office=claims.office,
+        body=claims.body,
+        municipality=claims.municipality,
+        region=claims.region,
+        region_code=claims.region_code,
+        claims_key=claims.key(),
+        channel=channel,
+        language=language,
+        publication=publication,
+        reveal_threshold=reveal_threshold if publication == Signature.CONDITIONAL else None,
+        receipt_hash=hash_token(token),
+        held=held,
+    )
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                signature.save()
+        except IntegrityError:
+            original = Signature.objects.filter(
+                campaign=campaign,
+                claims_key=signature.claims_key,
+                merged_into__isnull=True,
+                state__in=Signature.ACTIVE_STATES,
+            ).first()
+            if original is None:  # the standing one was withdrawn in between: sign anew
+                raise
+            signature.merged_into = original
+            signature.save()
+            record("signature.merged", signature, actor_kind=AuditEvent.ACTOR_SIGNER, campaign=campaign)
+            return signature, token
+        record("signature.received", signature, actor_kind=AuditEvent.ACTOR_SIGNER, campaign=campaign)
+        queue_count_change(signature, NOT_COUNTED)
+        if not campaign.requires_verification and not held:
+            before = signature.count_snapshot()
+            signature.verify()
+            _save(signature, before, TRANSITION_FIELDS)
+            record("signature.verified", signature, campaign=campaign, note="verification not required")
+    _after_commit_hooks(signature)
+    return signature, token
+
+
+def _after_commit_hooks(signature: Signature) -> None:
+    from undersigned.signatures import tasks
+
+    for hook in tasks.ON_RECEIVED:
+        transaction.on_commit(lambda hook=hook: hook(signature.pk))
+
+
+def add_opening_signatory(
+    campaign: Campaign, organizer: Any, claims: Claims, *, publication: str = Signature.NAMED
+) -> Signature:
+    """A signatory the organizers collected before publication: verified by them."""
+    with transaction.atomic():
+        signature = Signature(
+            campaign=campaign,
+            full_name=claims.full_name,
+            office=claims.office,
+            body=claims.body,
+            municipality=claims.municipality,
+            region=claims.region,
+            region_code=claims.region_code,
+            claims_key=claims.key(),
+            channel=Signature.ORGANIZER,
+            language=campaign.original_language,
+            publication=publication,
+        )
+        signature.save()
+        record("signature.received", signature, actor=organizer, campaign=campaign, note="opening signatory")
+        queue_count_change(signature, NOT_COUNTED)
+        before = signature.count_snapshot()
+        signature.verify()
+        _save(signature, before, TRANSITION_FIELDS)
+        record("signature.verified", signature, actor=organizer, campaign=campaign, note="opening signatory")
+    return signature
+
+
+def match_signature(signature: Signature, official_id: int, score: float, *, actor: Any = None) -> None:
+    with transaction.atomic():
+        signature = Signature.objects.select_for_update().get(pk=signature.pk)
+        before = signature.count_snapshot()
+        signature.match(official_id, score)
+        _save(signature, before, TRANSITION_FIELDS)
+        record("signature.matched", signature, actor=actor, campaign=signature.campaign,
+               note=f"official {official_id}, score {score:.2f}")
+
+
+def verify_signature(signature: Signature, *, actor: Any, note: str = "") -> Signature:
+    with transaction.atomic():
+        signature = Signature.objects.select_for_update().get(pk=signature.pk)
+        before = signature.count_snapshot()
+        signature.verify()
+        _save(signature, before, TRANSITION_FIELDS)
+        record("signature.verified", signature, actor=actor, campaign=signature.campaign, note=note)
+    return signature
+
+
+def reject_signature(signature: Signature, reason: str, *, actor: Any, note: str = "") -> Signature:
+    with transaction.atomic():
+        signature = Signature.objects.select_for_update().get(pk=signature.pk)
+        before = signature.count_snapshot()
+        signature.reject(reason)
+        _save(signature, before, TRANSITION_FIELDS)
+        record("signature.rejected", signature, actor=actor, campaign=signature.campaign,
+               note=f"{reason}: {note}" if note else reason)
+    return signature
+
+
+def withdraw_signature(signature: Signature) -> Signature:
+    """The signer takes their signature back. Public lists drop it at once."""
+    with transaction.atomic():
+        signature = Signature.objects.select_for_update().get(pk=signature.pk)
+        if signature.state == Signature.WITHDRAWN:
+            return signature
+        before = signature.count_snapshot()
+        signature.withdraw()
+        _save(signature, before, ["state", "state_changed_at"])
+        record("signature.withdrawn", signature, actor_kind=AuditEvent.ACTOR_SIGNER,
+               campaign=signature.campaign)
+    return signature
+
+
+def change_publication(signature: Signature, publication: str, threshold: int | None) -> Signature:
+    with transaction.atomic():
+        signature = Signature.objects.select_for_update().get(pk=signature.pk)
+        signature.lower_visibility(publication, threshold)
+        signature.save(update_fields=["publication", "reveal_threshold", "revealed_at"])
+        record("signature.publication_changed", signature, actor_kind=AuditEvent.ACTOR_SIGNER,
+               campaign=signature.campaign, note=publication)
+    return signature
+
+
+def reveal_conditional_signers(campaign: Campaign, verified_count: int) -> int:
+    """Reveal, together, every waiting signer whose threshold the verified count has reached."""
+    with transaction.atomic():
+        waiting = Signature.objects.filter(
+            campaign=campaign,
+            state=Signature.VERIFIED,
+            publication=Signature.CONDITIONAL,
+            revealed_at__isnull=True,
+            reveal_threshold__lte=verified_count,
+        )
+        revealed = waiting.update(revealed_at=timezone.now())
+        if revealed:
+            record("campaign.signers_revealed", campaign, campaign=campaign,
+                   note=f"{revealed} signers at {verified_count} verified")
+    return revealed

@@ -1,0 +1,126 @@
+"""The signing form and the receipt forms: parsing and checking what signers send."""
+
+import unicodedata
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from undersigned.campaigns.models import Campaign
+from undersigned.officials.regions import region_choices, regions_by_code
+from undersigned.signatures.actions import Claims
+from undersigned.signatures.canonical import strip_controls
+from undersigned.signatures.models import Signature
+
+
+def clean_claim(value: str, *, required: bool, max_length: int) -> str:
+    """Normalise a typed claim: NFC, no control or direction-override characters, single spaces."""
+    text = " ".join(strip_controls(unicodedata.normalize("NFC", value or "")).split())
+    if required and not text:
+        raise forms.ValidationError(_("This field is required."), code="required")
+    if len(text) > max_length:
+        raise forms.ValidationError(
+            _("At most %(n)d characters, please."), code="max_length", params={"n": max_length}
+        )
+    return text
+
+
+class ClaimField(forms.CharField):
+    def __init__(self, *, required: bool = True, max_length: int = 200, **kwargs: Any):
+        # The browser limit is generous; the exact limit is checked after normalising.
+        super().__init__(required=required, max_length=max_length * 4, strip=False, **kwargs)
+        self.claim_max_length = max_length
+
+    def clean(self, value: Any) -> str:
+        text = clean_claim(value or "", required=self.required, max_length=self.claim_max_length)
+        self.run_validators(text)
+        return text
+
+
+def check_full_name(value: str) -> None:
+    letters = [ch for ch in value if ch.isalpha()]
+    if len(letters) < 2 or len(value.split()) < 2:
+        raise forms.ValidationError(
+            _("Please give your first name and surname as they appear in official records."),
+            code="full_name",
+        )
+
+
+class SignForm(forms.Form):
+    full_name = ClaimField(label=_("Full name"), validators=[check_full_name],
+                           help_text=_("Surname, first name and patronymic, as in official records."))
+    office = ClaimField(label=_("Position"), required=False,
+                        help_text=_("For example: deputy, head of the municipality."))
+    body = ClaimField(label=_("Council or body"), required=False,
+                      help_text=_("For example: Council of deputies of municipal district Semyonovsky."))
+    municipality = ClaimField(label=_("Municipality"), required=False)
+    region = forms.ChoiceField(label=_("Region"))
+    publication = forms.ChoiceField(
+        label=_("How may we show your signature?"), widget=forms.RadioSelect, initial=Signature.NAMED
+    )
+    reveal_threshold = forms.TypedChoiceField(
+        label=_("Name me once this many verified signatories have signed"),
+        coerce=int, required=False, empty_value=None, widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args: Any, campaign: Campaign, language: str, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.campaign = campaign
+        self.fields["region"].choices = [("", _("— choose your region —")), *region_choices(language)]
+        publications = [(Signature.NAMED, _("Show my name")), (Signature.ANONYMOUS, _("Count me, but do not show my name"))]
+        if campaign.thresholds:
+            publications.append((Signature.CONDITIONAL, _("Show my name only once enough others have signed")))
+            self.fields["reveal_threshold"].choices = [(n, str(n)) for n in campaign.thresholds]
+        else:
+            del self.fields["reveal_threshold"]
+        self.fields["publication"].choices = publications
+        if campaign.eligibility == Campaign.ELIGIBLE_OFFICIALS:
+            for name in ("office", "body", "municipality"):
+                self.fields[name].required = True
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("publication") == Signature.CONDITIONAL and not data.get("reveal_threshold"):
+            self.add_error("reveal_threshold", _("Choose after how many signatories your name may be shown."))
+        return data
+
+    def claims(self) -> Claims:
+        data = self.cleaned_data
+        region = regions_by_code()[data["region"]]
+        return Claims(
+            full_name=data["full_name"],
+            office=data["office"],
+            body=data["body"],
+            municipality=data["municipality"],
+            region=region.name_ru,
+            region_code=region.code,
+        )
+
+
+class PublicationForm(forms.Form):
+    """A signer lowers their visibility from the receipt page."""
+
+    publication = forms.ChoiceField(widget=forms.RadioSelect)
+    reveal_threshold = forms.TypedChoiceField(coerce=int, required=False, empty_value=None,
+                                              widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, signature: Signature, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.signature = signature
+        order = Signature.VISIBILITY_ORDER
+        labels = dict(Signature.PUBLICATIONS)
+        allowed = order[order.index(signature.publication):]
+        if not signature.campaign.thresholds:
+            allowed = tuple(p for p in allowed if p != Signature.CONDITIONAL)
+        self.fields["publication"].choices = [(p, labels[p]) for p in allowed]
+        self.fields["publication"].initial = signature.publication
+        floor = signature.reveal_threshold or 0
+        self.fields["reveal_threshold"].choices = [
+            (n, str(n)) for n in signature.campaign.thresholds if n >= floor
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("publication") == Signature.CONDITIONAL and not data.get("reveal_threshold"):
+            self.add_error("reveal_threshold", _("Choose after how many signatories your name may be shown."))
+        return data

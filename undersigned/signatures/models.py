@@ -1,0 +1,266 @@
+"""Signatures, their states and transitions, and the tallies the public sees."""
+
+import hashlib
+import secrets
+from datetime import date
+from typing import ClassVar, NamedTuple
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from undersigned.campaigns.models import Campaign, TransitionError
+
+
+def new_handle() -> str:
+    """A random 128-bit handle: the signature's only identity in the public log."""
+    return secrets.token_hex(16)
+
+
+class CountSnapshot(NamedTuple):
+    """What the tallies hold of a signature at one moment."""
+
+    state: str | None
+    verified_on: date | None
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Signature(models.Model):
+    RECEIVED = "received"
+    MATCHED = "matched"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    STATES = [
+        (RECEIVED, _("received")),
+        (MATCHED, _("matched")),
+        (VERIFIED, _("verified")),
+        (REJECTED, _("rejected")),
+        (WITHDRAWN, _("withdrawn")),
+    ]
+    # Not yet decided: shown to the public as "being checked".
+    CHECKING_STATES = frozenset({RECEIVED, MATCHED})
+    # Still standing: one per signer's claims in a campaign.
+    ACTIVE_STATES = frozenset({RECEIVED, MATCHED, VERIFIED})
+    TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
+        RECEIVED: frozenset({MATCHED, VERIFIED, REJECTED, WITHDRAWN}),
+        MATCHED: frozenset({RECEIVED, VERIFIED, REJECTED, WITHDRAWN}),
+        VERIFIED: frozenset({REJECTED, WITHDRAWN}),
+        REJECTED: frozenset({RECEIVED, WITHDRAWN}),
+        WITHDRAWN: frozenset(),
+    }
+
+    REJECT_NOT_OFFICIAL = "not_official"
+    REJECT_IMPERSONATION = "impersonation"
+    REJECT_DUPLICATE = "duplicate"
+    REJECT_INVALIDATED = "invalidated"
+    REJECT_OTHER = "other"
+    REJECT_REASONS = [
+        (REJECT_NOT_OFFICIAL, _("not an official")),
+        (REJECT_IMPERSONATION, _("impersonation")),
+        (REJECT_DUPLICATE, _("duplicate")),
+        (REJECT_INVALIDATED, _("invalidated in bulk")),
+        (REJECT_OTHER, _("other")),
+    ]
+
+    WEB = "web"
+    TELEGRAM = "telegram"
+    IMPORT = "import"
+    ORGANIZER = "organizer"
+    CHANNELS = [(WEB, "web"), (TELEGRAM, "Telegram"), (IMPORT, _("import")), (ORGANIZER, _("organizer"))]
+
+    NAMED = "named"
+    ANONYMOUS = "anonymous"
+    CONDITIONAL = "conditional"
+    PUBLICATIONS = [
+        (NAMED, _("named")),
+        (ANONYMOUS, _("counted but not named")),
+        (CONDITIONAL, _("named once enough others have signed")),
+    ]
+    # From most to least visible; a signer may only move down this list.
+    VISIBILITY_ORDER = (NAMED, CONDITIONAL, ANONYMOUS)
+
+    campaign = models.ForeignKey(Campaign, related_name="signatures", on_delete=models.PROTECT)
+    handle = models.CharField(max_length=32, unique=True, default=new_handle, editable=False)
+    full_name = models.CharField(max_length=200)
+    office = models.CharField(max_length=200, blank=True)
+    body = models.CharField(max_length=200, blank=True)
+    municipality = models.CharField(max_length=200, blank=True)
+    region = models.CharField(max_length=200, blank=True)
+    region_code = models.CharField(max_length=16, blank=True)
+    claims_key = models.CharField(max_length=64)
+    channel = models.CharField(max_length=16, choices=CHANNELS, default=WEB)
+    language = models.CharField(max_length=8, default="ru")
+    publication = models.CharField(max_length=16, choices=PUBLICATIONS, default=NAMED)
+    reveal_threshold = models.PositiveIntegerField(null=True, blank=True)
+    revealed_at = models.DateTimeField(null=True, blank=True)
+
+    state = models.CharField(max_length=16, choices=STATES, default=RECEIVED, editable=False)
+    reject_reason = models.CharField(max_length=16, choices=REJECT_REASONS, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    state_changed_at = models.DateTimeField(default=timezone.now)
+    verified_at = models.DateTimeField(null=True, blank=True)
+
+    receipt_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    # A second submission of the same claims: kept so its sender sees an ordinary receipt,
+    # never counted.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, related_name="merged", on_delete=models.CASCADE
+    )
+    # Held back silently for verifiers (suspected flooding); not counted while held.
+    held = models.BooleanField(default=False)
+    official = models.ForeignKey(
+        "officials.Official", null=True, blank=True, related_name="signatures", on_delete=models.PROTECT
+    )
+    match_score = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "claims_key"],
+                condition=models.Q(merged_into__isnull=True, state__in=["received", "matched", "verified"]),
+                name="signature_one_active_per_claims",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(publication="conditional") | models.Q(reveal_threshold__isnull=False),
+                name="signature_conditional_has_threshold",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["campaign", "state", "verified_at"], name="signature_public_list"),
+        ]
+
+    def __str__(self) -> str:
+        return f"signature {self.pk} ({self.state})"
+
+    # What the public tallies see of this signature: None when it is not counted at all.
+    @property
+    def counted_state(self) -> str | None:
+        if self.merged_into_id is not None or self.held:
+            return None
+        return self.state
+
+    def count_snapshot(self) -> "CountSnapshot":
+        return CountSnapshot(self.counted_state, self.verified_at.date() if self.verified_at else None)
+
+    @property
+    def is_checking(self) -> bool:
+        return self.state in self.CHECKING_STATES
+
+    @property
+    def shows_name(self) -> bool:
+        """Whether the public may see this signer's name now."""
+        if self.state != self.VERIFIED or self.campaign.names_hidden:
+            return False
+        if self.publication == self.NAMED:
+            return True
+        return self.publication == self.CONDITIONAL and self.revealed_at is not None
+
+    def can_move_to(self, target: str) -> bool:
+        return target in self.TRANSITIONS[self.state]
+
+    # Transitions. Each is called from signatures.actions, which records it and saves.
+    def _move(self, target: str) -> None:
+        if not self.can_move_to(target):
+            raise TransitionError(f"signature {self.pk}: {self.state} -> {target} is not allowed")
+        self.state = target
+        self.state_changed_at = timezone.now()
+
+    def match(self, official_id: int, score: float) -> None:
+        self._move(self.MATCHED)
+        self.official_id = official_id
+        self.match_score = score
+
+    def unmatch(self) -> None:
+        self._move(self.RECEIVED)
+        self.official_id = None
+        self.match_score = None
+
+    def verify(self) -> None:
+        self._move(self.VERIFIED)
+        self.verified_at = self.state_changed_at
+        self.reject_reason = ""
+
+    def reject(self, reason: str) -> None:
+        if reason not in dict(self.REJECT_REASONS):
+            raise TransitionError(f"unknown rejection reason {reason!r}")
+        self._move(self.REJECTED)
+        self.reject_reason = reason
+        self.verified_at = None
+
+    def reopen(self) -> None:
+        """A rejection reversed by a new decision: back to the queue."""
+        self._move(self.RECEIVED)
+        self.reject_reason = ""
+
+    def withdraw(self) -> None:
+        self._move(self.WITHDRAWN)
+
+    def lower_visibility(self, publication: str, threshold: int | None) -> None:
+        """The signer asks to be less visible (never more)."""
+        order = self.VISIBILITY_ORDER
+        if publication not in order:
+            raise TransitionError(f"unknown publication {publication!r}")
+        if order.index(publication) < order.index(self.publication):
+            raise TransitionError("a signer can only become less visible")
+        if publication == self.CONDITIONAL:
+            if threshold is None:
+                raise TransitionError("a conditional choice needs a threshold")
+            if self.publication == self.CONDITIONAL and threshold < (self.reveal_threshold or 0):
+                raise TransitionError("a signer can only raise their threshold")
+            if self.revealed_at is not None and self.publication == self.CONDITIONAL:
+                # Already revealed: raising the bar hides the name again until it is met.
+                self.revealed_at = None
+        self.publication = publication
+        self.reveal_threshold = threshold if publication == self.CONDITIONAL else None
+        if publication != self.CONDITIONAL:
+            self.revealed_at = None
+
+
+class CountChange(models.Model):
+    """One pending change to the public tallies, consumed (and deleted) by the count job.
+
+    Writing one small row per transition, instead of incrementing a counter, keeps
+    the signing path free of a hot row.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE)
+    region_code = models.CharField(max_length=16, blank=True)
+    from_state = models.CharField(max_length=16, blank=True)
+    to_state = models.CharField(max_length=16, blank=True)
+    # The signature's day of arrival, and the day of the verification this change
+    # adds (to_state verified) or takes away (from_state verified).
+    created_on = models.DateField()
+    verified_on = models.DateField(null=True)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class Tally(models.Model):
+    """A count of signatures in one state, for a campaign overall, a region, or a day.
+
+    `key` is "all", "region:<code>" or "day:<YYYY-MM-DD>". Day rows count the
+    signatures that arrived that day ("arrived") and the standing verified ones by
+    the day they were verified, so running sums over days draw the timeline.
+    """
+
+    ALL = "all"
+    ARRIVED = "arrived"
+
+    campaign = models.ForeignKey(Campaign, related_name="tallies", on_delete=models.CASCADE)
+    key = models.CharField(max_length=32)
+    state = models.CharField(max_length=16)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "key", "state"], name="tally_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.key} {self.state}={self.n}"

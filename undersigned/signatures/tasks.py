@@ -1,0 +1,25 @@
+"""Background work on signatures, and the hooks other apps attach to signing and counting.
+
+Hooks are registered in the apps' `ready()`: `ON_RECEIVED` receives the id of a
+signature just committed, `ON_COUNTS_CHANGED` the ids of campaigns whose tallies
+the count job just moved.
+"""
+
+from collections.abc import Callable
+
+from django_tasks import task
+
+from undersigned.signatures import counts
+
+ON_RECEIVED: list[Callable[[int], None]] = []
+ON_COUNTS_CHANGED: list[Callable[[set[int]], None]] = []
+
+
+@task()
+def refresh_counts_task() -> int:
+    return len(counts.refresh_counts())
+
+
+@task()
+def reconcile_counts_task() -> int:
+    return counts.reconcile_all()

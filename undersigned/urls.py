@@ -1,0 +1,10 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("undersigned.web.urls")),
+]
+
+handler400 = "undersigned.web.errors.bad_request"
+handler403 = "undersigned.web.errors.forbidden"
+handler404 = "undersigned.web.errors.not_found"
+handler500 = "undersigned.web.errors.server_error"

@@ -1,0 +1,226 @@
+"""Build the demo scenario with invented people. Running it again changes nothing."""
+
+import random
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from undersigned.campaigns import actions as campaign_actions
+from undersigned.campaigns.models import Campaign, StaffRole
+from undersigned.officials.regions import regions_by_code
+from undersigned.signatures import actions, counts
+from undersigned.signatures.actions import Claims
+from undersigned.signatures.models import Signature
+
+# Invented people: common name parts combined at random; any likeness to a real person is chance.
+SURNAMES = [
+    ("Соколов", "Соколова"), ("Лебедев", "Лебедева"), ("Новиков", "Новикова"), ("Морозов", "Морозова"),
+    ("Волков", "Волкова"), ("Зайцев", "Зайцева"), ("Павлов", "Павлова"), ("Семёнов", "Семёнова"),
+    ("Голубев", "Голубева"), ("Виноградов", "Виноградова"), ("Богданов", "Богданова"),
+    ("Воробьёв", "Воробьёва"), ("Фёдоров", "Фёдорова"), ("Михайлов", "Михайлова"),
+    ("Беляев", "Беляева"), ("Тарасов", "Тарасова"), ("Белов", "Белова"), ("Комаров", "Комарова"),
+    ("Орлов", "Орлова"), ("Киселёв", "Киселёва"), ("Макаров", "Макарова"), ("Андреев", "Андреева"),
+    ("Ковалёв", "Ковалёва"), ("Ильин", "Ильина"), ("Гусев", "Гусева"), ("Титов", "Титова"),
+    ("Кузьмин", "Кузьмина"), ("Кудрявцев", "Кудрявцева"), ("Баранов", "Баранова"), ("Куликов", "Куликова"),
+]
+MALE_NAMES = ["Алексей", "Андрей", "Борис", "Виктор", "Григорий", "Дмитрий", "Егор", "Илья", "Кирилл",
+              "Максим", "Никита", "Олег", "Павел", "Роман", "Сергей", "Тимофей", "Фёдор", "Юрий"]
+FEMALE_NAMES = ["Анна", "Валерия", "Дарья", "Евгения", "Ирина", "Ксения", "Любовь", "Мария", "Наталья",
+                "Ольга", "Полина", "Софья", "Татьяна", "Юлия", "Вера", "Елена"]
+PATRONYMIC_ROOTS = ["Александров", "Викторов", "Николаев", "Сергеев", "Павлов", "Андреев", "Михайлов",
+                    "Дмитриев", "Игорев", "Олегов", "Юрьев", "Петров"]
+
+# Councils: (municipality, council, region code)
+COUNCILS = [
+    ("МО Семёновский", "Муниципальный совет МО Семёновский", "RU-SPE"),
+    ("МО Смольнинское", "Муниципальный совет МО Смольнинское", "RU-SPE"),
+    ("МО Лиговка-Ямская", "Муниципальный совет МО Лиговка-Ямская", "RU-SPE"),
+    ("МО Литейный округ", "Муниципальный совет МО Литейный округ", "RU-SPE"),
+    ("Ломоносовский район", "Совет депутатов муниципального округа Ломоносовский", "RU-MOW"),
+    ("Гагаринский район", "Совет депутатов муниципального округа Гагаринский", "RU-MOW"),
+    ("Красносельский район", "Совет депутатов муниципального округа Красносельский", "RU-MOW"),
+    ("Иркутск", "Дума города Иркутска", "RU-IRK"),
+    ("Владивосток", "Дума города Владивостока", "RU-PRI"),
+    ("Екатеринбург", "Екатеринбургская городская дума", "RU-SVE"),
+    ("Новосибирск", "Совет депутатов города Новосибирска", "RU-NVS"),
+    ("Казань", "Казанская городская дума", "RU-TA"),
+    ("Пермь", "Пермская городская дума", "RU-PER"),
+    ("Калининград", "Городской совет депутатов Калининграда", "RU-KGD"),
+]
+
+ORIGINAL_TITLE = "Обращение муниципальных депутатов об отставке президента"
+ORIGINAL_BODY = """Мы, муниципальные депутаты, избранные жителями наших округов, считаем, что действия президента вредят будущему России и её граждан.
+
+Мы требуем отставки президента.
+
+Мы подписываем это обращение открыто или анонимно, каждый — как позволяет его безопасность. Каждая подпись проверяется по реестру депутатов, прежде чем она будет засчитана."""
+ENGLISH_TITLE = "Municipal deputies' appeal for the president's resignation"
+ENGLISH_BODY = """We, municipal deputies elected by the residents of our districts, believe that the president's actions harm the future of Russia and its citizens.
+
+We demand the president's resignation.
+
+We sign this appeal openly or anonymously, each as their safety allows. Every signature is checked against the registry of deputies before it is counted."""
+
+
+def invented_person(rng: random.Random) -> str:
+    male = rng.random() < 0.55
+    surname = rng.choice(SURNAMES)[0 if male else 1]
+    name = rng.choice(MALE_NAMES if male else FEMALE_NAMES)
+    patronymic = rng.choice(PATRONYMIC_ROOTS) + ("ич" if male else "на")
+    return f"{surname} {name} {patronymic}"
+
+
+def council_claims(rng: random.Random, council: tuple[str, str, str], used: set[str]) -> Claims:
+    municipality, body, code = council
+    while True:
+        name = invented_person(rng)
+        if name not in used:
+            used.add(name)
+            break
+    return Claims(
+        full_name=name,
+        office="депутат",
+        body=body,
+        municipality=municipality,
+        region=regions_by_code()[code].name_ru,
+        region_code=code,
+    )
+
+
+class Command(BaseCommand):
+    help = "Load the demo campaigns with invented signatories (idempotent)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        rng = random.Random(2022)  # noqa: S311 - reproducible invented data, not secrets
+        users = self._staff()
+        self._deputies_petition(rng, users)
+        self._district_letter(rng, users)
+        self._citizen_petition(rng, users)
+        counts.refresh_counts()
+        self.stdout.write(self.style.SUCCESS("Demo loaded."))
+        self.stdout.write("Staff accounts (password 'demo-password' for each): organizer, verifier, spokesperson")
+
+    def _staff(self) -> dict[str, Any]:
+        User = get_user_model()
+        users = {}
+        for username in ("organizer", "verifier", "spokesperson"):
+            user, created = User.objects.get_or_create(username=username)
+            if created:
+                user.set_password("demo-password")
+                user.save()
+            users[username] = user
+        return users
+
+    def _grant_staff(self, campaign: Campaign, users: dict[str, Any]) -> None:
+        for role in (StaffRole.VERIFIER, StaffRole.SPOKESPERSON):
+            campaign_actions.grant_role(campaign, users[role], role, actor=users["organizer"])
+
+    def _deputies_petition(self, rng: random.Random, users: dict[str, Any]) -> None:
+        if Campaign.objects.filter(slug="deputies-appeal").exists():
+            return
+        organizer = users["organizer"]
+        with transaction.atomic():
+            campaign = campaign_actions.create_campaign(
+                organizer=organizer,
+                slug="deputies-appeal",
+                kind=Campaign.KIND_PETITION,
+                addressee="Президенту Российской Федерации",
+                eligibility=Campaign.ELIGIBLE_OFFICIALS,
+                requires_verification=True,
+                reveal_thresholds=[50, 100, 500],
+                texts=[
+                    {"language": "ru", "title": ORIGINAL_TITLE, "body": ORIGINAL_BODY,
+                     "addressee": "Президенту Российской Федерации"},
+                    {"language": "en", "title": ENGLISH_TITLE, "body": ENGLISH_BODY,
+                     "addressee": "To the President of the Russian Federation"},
+                ],
+            )
+            self._grant_staff(campaign, users)
+            used: set[str] = set()
+            opening = COUNCILS[:4] * 4 + COUNCILS[4:7]
+            for council in opening[:19]:
+                actions.add_opening_signatory(campaign, organizer, council_claims(rng, council, used))
+            campaign = campaign_actions.open_campaign(campaign, actor=organizer)
+            publications = [Signature.NAMED] * 5 + [Signature.ANONYMOUS] * 3 + [Signature.CONDITIONAL] * 2
+            for index in range(84):
+                council = COUNCILS[index % len(COUNCILS)]
+                publication = rng.choice(publications)
+                actions.sign(
+                    campaign,
+                    council_claims(rng, council, used),
+                    publication=publication,
+                    reveal_threshold=rng.choice([50, 100]) if publication == Signature.CONDITIONAL else None,
+                    channel=Signature.TELEGRAM if index % 3 == 0 else Signature.WEB,
+                )
+        self.stdout.write("deputies-appeal: 19 opening signatories verified, 84 received")
+
+    def _district_letter(self, rng: random.Random, users: dict[str, Any]) -> None:
+        if Campaign.objects.filter(slug="district-letter").exists():
+            return
+        organizer = users["organizer"]
+        with transaction.atomic():
+            campaign = campaign_actions.create_campaign(
+                organizer=organizer,
+                slug="district-letter",
+                kind=Campaign.KIND_OPEN_LETTER,
+                addressee="Государственной Думе",
+                eligibility=Campaign.ELIGIBLE_OFFICIALS,
+                requires_verification=True,
+                texts=[
+                    {"language": "ru", "title": "Письмо депутатов районного совета в Государственную Думу",
+                     "body": "Мы, депутаты районного совета, просим Государственную Думу дать правовую оценку "
+                             "действиям высших должностных лиц.",
+                     "addressee": "Государственной Думе"},
+                    {"language": "en", "title": "A district council's letter to the State Duma",
+                     "body": "We, deputies of a district council, ask the State Duma to give a legal "
+                             "assessment of the actions of the highest officials.",
+                     "addressee": "To the State Duma"},
+                ],
+            )
+            self._grant_staff(campaign, users)
+            used: set[str] = set()
+            council = ("Смольнинское", "Муниципальный совет МО Смольнинское", "RU-SPE")
+            for _ in range(7):
+                actions.add_opening_signatory(campaign, organizer, council_claims(rng, council, used))
+            campaign_actions.open_campaign(campaign, actor=organizer)
+        self.stdout.write("district-letter: 7 signatories")
+
+    def _citizen_petition(self, rng: random.Random, users: dict[str, Any]) -> None:
+        if Campaign.objects.filter(slug="citizens-parks").exists():
+            return
+        organizer = users["organizer"]
+        campaign = campaign_actions.create_campaign(
+            organizer=organizer,
+            slug="citizens-parks",
+            kind=Campaign.KIND_PETITION,
+            addressee="Городской администрации",
+            eligibility=Campaign.ELIGIBLE_ANYONE,
+            requires_verification=False,
+            texts=[
+                {"language": "ru", "title": "Сохраним городские парки",
+                 "body": "Мы, жители города, просим не застраивать городские парки и скверы."},
+                {"language": "en", "title": "Save the city parks",
+                 "body": "We, residents of the city, ask that the city's parks and squares not be built over."},
+            ],
+        )
+        campaign = campaign_actions.open_campaign(campaign, actor=organizer)
+        used: set[str] = set()
+        start = timezone.now() - timedelta(days=30)
+        ids = []
+        for index in range(3000):
+            council = COUNCILS[index % len(COUNCILS)]
+            claims = council_claims(rng, council, used)
+            claims = Claims(full_name=claims.full_name, region=claims.region, region_code=claims.region_code)
+            signature, _ = actions.sign(campaign, claims, publication=rng.choice([Signature.NAMED, Signature.ANONYMOUS]))
+            ids.append(signature.pk)
+        # Spread the demo's history over a month, as if it had been collected then.
+        for index, pk in enumerate(ids):
+            moment = start + timedelta(days=min(int(rng.expovariate(1 / 6)), 20), minutes=index % 1440)
+            Signature.objects.filter(pk=pk).update(created_at=moment, state_changed_at=moment, verified_at=moment)
+        campaign_actions.close_campaign(campaign, actor=organizer)
+        counts.reconcile_counts(campaign)
+        self.stdout.write(f"citizens-parks: {len(ids)} signatures, closed")

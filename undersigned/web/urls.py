@@ -1,0 +1,13 @@
+from django.urls import path
+
+from undersigned.web import views
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("c/<slug:slug>/", views.campaign_page, name="campaign"),
+    path("c/<slug:slug>/signatories/", views.signatories, name="signatories"),
+    path("c/<slug:slug>/sign/", views.sign, name="sign"),
+    path("r/<str:token>/", views.receipt, name="receipt"),
+    path("r/<str:token>/withdraw/", views.withdraw, name="withdraw"),
+    path("r/<str:token>/publication/", views.change_publication, name="change_publication"),
+]

@@ -1,0 +1,140 @@
+"""The public site: campaign list, campaign page, signing, receipts. Works without JavaScript."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET, require_http_methods
+
+from undersigned.access import access_public_campaign, access_signature_by_receipt
+from undersigned.campaigns.models import Campaign
+from undersigned.signatures import actions, public
+from undersigned.signatures.forms import PublicationForm, SignForm
+from undersigned.signatures.models import Signature
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    campaigns = list(
+        Campaign.objects.filter(state__in=[Campaign.OPEN, Campaign.CLOSED]).prefetch_related("texts")
+    )
+    verified = public.verified_counts(campaigns)
+    language = get_language()
+    rows = [
+        {"campaign": c, "text": c.text_for(language), "verified": verified.get(c.pk, 0)}
+        for c in campaigns
+    ]
+    return render(request, "web/index.html", {"rows": rows})
+
+
+@require_GET
+def campaign_page(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = access_public_campaign(slug)
+    language = get_language()
+    signatories = public.signatories_page(campaign, 1, per_page=50)
+    timeline = public.timeline_for(campaign)
+    return render(
+        request,
+        "web/campaign.html",
+        {
+            "campaign": campaign,
+            "text": campaign.text_for(language),
+            "texts": campaign.texts.all(),
+            "counts": public.counts_for(campaign),
+            "regions": public.regions_for(campaign, language),
+            "timeline": timeline,
+            "timeline_max": max((row.arrived for row in timeline), default=0),
+            "signatories": signatories,
+        },
+    )
+
+
+@require_GET
+def signatories(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = access_public_campaign(slug)
+    page = public.signatories_page(campaign, request.GET.get("page", 1))
+    return render(
+        request,
+        "web/signatories.html",
+        {"campaign": campaign, "text": campaign.text_for(get_language()), "page": page},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def sign(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = access_public_campaign(slug)
+    language = get_language()
+    text = campaign.text_for(language)
+    if not campaign.accepts_signatures:
+        return render(request, "web/sign_closed.html", {"campaign": campaign, "text": text}, status=410)
+    form = SignForm(request.POST or None, campaign=campaign, language=language)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _, token = actions.sign(
+                campaign,
+                form.claims(),
+                publication=form.cleaned_data["publication"],
+                reveal_threshold=form.cleaned_data.get("reveal_threshold"),
+                channel=Signature.WEB,
+                language=language,
+            )
+        except actions.SigningClosed:
+            return render(request, "web/sign_closed.html", {"campaign": campaign, "text": text}, status=410)
+        return redirect(reverse("receipt", args=[token]) + "?new=1", permanent=False)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "web/sign.html", {"campaign": campaign, "text": text, "form": form}, status=status)
+
+
+def _receipt_context(signature: Signature) -> dict[str, object]:
+    campaign = signature.campaign
+    counts = public.counts_for(campaign)
+    waiting_for = None
+    if (
+        signature.publication == Signature.CONDITIONAL
+        and signature.revealed_at is None
+        and signature.reveal_threshold
+    ):
+        waiting_for = max(signature.reveal_threshold - counts.verified, 0)
+    return {
+        "signature": signature,
+        "campaign": campaign,
+        "text": campaign.text_for(get_language()),
+        "counts": counts,
+        "waiting_for": waiting_for,
+    }
+
+
+@require_GET
+def receipt(request: HttpRequest, token: str) -> HttpResponse:
+    signature = access_signature_by_receipt(token)
+    context = _receipt_context(signature)
+    context["token"] = token
+    context["new"] = request.GET.get("new") == "1"
+    if signature.state != Signature.WITHDRAWN:
+        context["publication_form"] = PublicationForm(signature=signature)
+    return render(request, "web/receipt.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def withdraw(request: HttpRequest, token: str) -> HttpResponse:
+    signature = access_signature_by_receipt(token)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        actions.withdraw_signature(signature)
+        return redirect("receipt", token)
+    context = _receipt_context(signature)
+    context["token"] = token
+    return render(request, "web/withdraw.html", context)
+
+
+@require_http_methods(["POST"])
+def change_publication(request: HttpRequest, token: str) -> HttpResponse:
+    signature = access_signature_by_receipt(token)
+    form = PublicationForm(request.POST, signature=signature)
+    if signature.state != Signature.WITHDRAWN and form.is_valid():
+        actions.change_publication(
+            signature, form.cleaned_data["publication"], form.cleaned_data.get("reveal_threshold")
+        )
+        return redirect("receipt", token)
+    context = _receipt_context(signature)
+    context.update(token=token, publication_form=form)
+    return render(request, "web/receipt.html", context, status=400)
