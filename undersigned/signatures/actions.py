@@ -71,6 +71,7 @@ def sign(
     channel: str = Signature.WEB,
     language: str = "ru",
     held: bool = False,
+    client_hash: str = "",
 ) -> tuple[Signature, str]:
     """Record a signature and return it with its secret receipt token.
 
@@ -95,6 +96,7 @@ def sign(
         reveal_threshold=reveal_threshold if publication == Signature.CONDITIONAL else None,
         receipt_hash=hash_token(token),
         held=held,
+        client_hash=client_hash,
     )
     with transaction.atomic():
         try:

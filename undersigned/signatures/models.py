@@ -112,6 +112,9 @@ class Signature(models.Model):
     )
     # Held back silently for verifiers (suspected flooding); not counted while held.
     held = models.BooleanField(default=False)
+    # Keyed hash of the sender's address under a key that rotates daily; cleared after the
+    # rate-limit window (undersigned.vault.clients). Never the address itself.
+    client_hash = models.CharField(max_length=64, blank=True, db_index=True)
     official = models.ForeignKey(
         "officials.Official", null=True, blank=True, related_name="signatures", on_delete=models.PROTECT
     )
