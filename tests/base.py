@@ -49,12 +49,14 @@ def make_claims(n: int, region_code: str = "RU-MOW") -> Claims:
     )
 
 
-class PersonaTestCase(TestCase):
+class Personas:
+    """The personas and their campaign, for any kind of test case."""
+
     campaign: Campaign
     official: Official
 
     @classmethod
-    def setUpTestData(cls) -> None:
+    def create_personas(cls) -> None:
         User = get_user_model()
         cls.organizer = User.objects.create_user("oleg", password="organizer-pass")
         cls.verifier = User.objects.create_user("vera", password="verifier-pass")
@@ -101,3 +103,9 @@ class PersonaTestCase(TestCase):
 
     def refresh_counts(self) -> None:
         counts.refresh_counts()
+
+
+class PersonaTestCase(Personas, TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.create_personas()

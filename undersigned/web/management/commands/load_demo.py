@@ -94,7 +94,14 @@ def council_claims(rng: random.Random, council: tuple[str, str, str], used: set[
 class Command(BaseCommand):
     help = "Load the demo campaigns with invented signatories (idempotent)."
 
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--citizen-signatures", type=int, default=3000,
+            help="signatures of the closed citizen petition (default 3000)",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
+        self.citizen_signatures = options["citizen_signatures"]
         rng = random.Random(2022)  # noqa: S311 - reproducible invented data, not secrets
         users = self._staff()
         self._deputies_petition(rng, users)
@@ -211,7 +218,7 @@ class Command(BaseCommand):
         used: set[str] = set()
         start = timezone.now() - timedelta(days=30)
         ids = []
-        for index in range(3000):
+        for index in range(self.citizen_signatures):
             council = COUNCILS[index % len(COUNCILS)]
             claims = council_claims(rng, council, used)
             claims = Claims(full_name=claims.full_name, region=claims.region, region_code=claims.region_code)
