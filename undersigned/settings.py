@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "undersigned.officials",
     "undersigned.campaigns",
     "undersigned.signatures",
+    "undersigned.ledger",
     "undersigned.web",
 ]
 
@@ -189,3 +190,13 @@ COUNT_BATCH_SIZE = env_int("COUNT_BATCH_SIZE", 20000)
 # Public pages are cached this long; stale copies are served while a fresh one is made.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 2)
 CSRF_FAILURE_VIEW = "undersigned.web.errors.csrf_failure"
+
+# The public log (undersigned.ledger). The checkpoint signing key is the base64 of a 32-byte
+# Ed25519 seed (`manage.py ledger_key --new` makes one); generated into VAR_DIR when unset.
+LEDGER_SIGNING_KEY = env("LEDGER_SIGNING_KEY")
+LEDGER_INTERVAL_SECONDS = float(env("LEDGER_INTERVAL_SECONDS", "5"))
+LEDGER_BATCH_SIZE = env_int("LEDGER_BATCH_SIZE", 10000)
+# Entries carry their batch's time rounded down to this many seconds.
+LEDGER_TIME_ROUNDING_SECONDS = env_int("LEDGER_TIME_ROUNDING_SECONDS", 60)
+# How long readers and proxies may cache the log's public endpoints.
+LEDGER_CACHE_SECONDS = env_int("LEDGER_CACHE_SECONDS", 10)

@@ -2,6 +2,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("undersigned.web.urls")),
+    path("", include("undersigned.ledger.urls")),
 ]
 
 handler400 = "undersigned.web.errors.bad_request"

@@ -12,6 +12,7 @@ from django.utils import timezone
 from undersigned.audit.actions import record
 from undersigned.audit.models import AuditEvent
 from undersigned.campaigns.models import Campaign
+from undersigned.ledger.actions import log_count_change, log_reveals
 from undersigned.signatures.canonical import claims_key
 from undersigned.signatures.models import CountChange, CountSnapshot, Signature, hash_token
 
@@ -44,7 +45,7 @@ def queue_count_change(signature: Signature, before: CountSnapshot) -> None:
     if before == after:
         return
     verified_on = after.verified_on if after.state == Signature.VERIFIED else before.verified_on
-    CountChange.objects.create(
+    change = CountChange.objects.create(
         campaign_id=signature.campaign_id,
         region_code=signature.region_code,
         from_state=before.state or "",
@@ -52,6 +53,7 @@ def queue_count_change(signature: Signature, before: CountSnapshot) -> None:
         created_on=signature.created_at.astimezone(UTC).date(),
         verified_on=verified_on,
     )
+    log_count_change(signature, before.state, after.state, change.pk)
 
 
 def _save(signature: Signature, before: CountSnapshot, fields: list[str]) -> None:
@@ -226,7 +228,11 @@ def reveal_conditional_signers(campaign: Campaign, verified_count: int) -> int:
             revealed_at__isnull=True,
             reveal_threshold__lte=verified_count,
         )
-        revealed = waiting.update(revealed_at=timezone.now())
+        signers = list(waiting.values_list("id", "handle", "region_code"))
+        revealed = Signature.objects.filter(id__in=[row[0] for row in signers]).update(
+            revealed_at=timezone.now()
+        )
+        log_reveals(campaign, [(handle, region_code) for _, handle, region_code in signers])
         if revealed:
             record("campaign.signers_revealed", campaign, campaign=campaign,
                    note=f"{revealed} signers at {verified_count} verified")

@@ -1,0 +1,115 @@
+"""Appending count-changing events to the log in batches, and signing checkpoints."""
+
+import json
+
+from tests.base import PersonaTestCase, make_claims
+from undersigned.ledger import actions, merkle, note
+from undersigned.ledger.models import Checkpoint, LogEntry, LogNode, PendingLogEvent
+from undersigned.ledger.public import verifier_key
+from undersigned.signatures import actions as signature_actions
+from undersigned.signatures.models import Signature
+
+
+class AppendActionTest(PersonaTestCase):
+    def events(self) -> list[tuple[str, str]]:
+        rows = LogEntry.objects.filter(campaign=self.campaign).order_by("index")
+        return [(row.fields["event"], row.fields["handle"]) for row in rows]
+
+    def test_verification_is_appended_once_counted(self) -> None:
+        signature = self.sign_verified(make_claims(1))
+        assert PendingLogEvent.objects.count() == 1
+        # Not yet counted: nothing is appended, so the log never runs ahead of the counts.
+        assert actions.append_pending() == {}
+        assert not LogEntry.objects.exists()
+        self.refresh_counts()
+        assert self.events() == [("verified", signature.handle)]
+        assert not PendingLogEvent.objects.exists()
+        entry = LogEntry.objects.get()
+        fields = json.loads(entry.data)
+        assert set(fields) == {"event", "handle", "region", "time"}
+        assert fields["region"] == "RU-MOW"
+        assert fields["time"].endswith(":00Z")
+        assert bytes(entry.leaf_hash) == merkle.leaf_hash(entry.data.encode())
+
+    def test_entries_hold_no_personal_data(self) -> None:
+        self.sign_verified(make_claims(1))
+        self.refresh_counts()
+        data = LogEntry.objects.get().data
+        for private in ("Депутатов1", "Совет депутатов", "Округ 1", str(Signature.objects.get().pk) + ","):
+            assert private not in data
+
+    def test_region_only_where_published(self) -> None:
+        quiet = self.make_campaign("quiet", publish_region_counts=False)
+        self.sign_verified(make_claims(1), campaign=quiet)
+        self.refresh_counts()
+        assert "region" not in LogEntry.objects.get(campaign=quiet).fields
+
+    def test_withdrawal_invalidation_and_reveal(self) -> None:
+        first = self.sign_verified(make_claims(1))
+        second = self.sign_verified(make_claims(2))
+        waiting = self.sign_verified(make_claims(3), publication=Signature.CONDITIONAL, reveal_threshold=3)
+        self.refresh_counts()
+        self.refresh_counts()  # the reveal of the conditional signer is journaled by the count run
+        signature_actions.withdraw_signature(first)
+        signature_actions.reject_signature(second, Signature.REJECT_IMPERSONATION, actor=self.verifier)
+        self.refresh_counts()
+        events = self.events()
+        assert events[:3] == [
+            ("verified", first.handle),
+            ("verified", second.handle),
+            ("verified", waiting.handle),
+        ]
+        assert ("revealed", waiting.handle) in events
+        assert events[-2:] == [("withdrawn", first.handle), ("invalidated", second.handle)]
+
+    def test_unverified_changes_are_not_logged(self) -> None:
+        signature, _ = self.sign(make_claims(1))
+        signature_actions.withdraw_signature(signature)
+        self.refresh_counts()
+        assert not LogEntry.objects.exists()
+
+    def test_checkpoint_signed_after_each_batch(self) -> None:
+        for n in range(5):
+            self.sign_verified(make_claims(n))
+        self.refresh_counts()
+        checkpoint = Checkpoint.objects.get(campaign=self.campaign)
+        assert checkpoint.size == 5
+        key = note.VerifierKey.parse(verifier_key(self.campaign))
+        parsed, _ = note.open_checkpoint(checkpoint.published_note(), key)
+        hashes = LogEntry.objects.filter(campaign=self.campaign).order_by("index")
+        tree = merkle.MemoryTree(bytes(h) for h in hashes.values_list("leaf_hash", flat=True))
+        assert parsed.root == tree.root() == bytes(checkpoint.root)
+        assert parsed.origin.endswith("/c/deputies")
+        # Nothing new: no new checkpoint.
+        assert actions.sign_checkpoint(self.campaign) is None
+        assert Checkpoint.objects.filter(campaign=self.campaign).count() == 1
+
+    def test_small_batches_build_the_same_tree(self) -> None:
+        for n in range(11):
+            self.sign_verified(make_claims(n))
+        from undersigned.signatures.counts import fold_changes
+
+        fold_changes()
+        sizes = []
+        while batch := actions._append_batch(3):
+            sizes.append(batch[self.campaign.pk])
+        assert sizes == [3, 6, 9, 11]
+        assert list(Checkpoint.objects.values_list("size", flat=True)) == [3, 6, 9, 11]
+        tree = actions.StoredTree(self.campaign.pk)
+        leaves = LogEntry.objects.filter(campaign=self.campaign).order_by("index")
+        memory = merkle.MemoryTree(bytes(h) for h in leaves.values_list("leaf_hash", flat=True))
+        for size in range(1, 12):
+            assert tree.root(size) == memory.root(size)
+        assert LogNode.objects.filter(campaign=self.campaign).count() == sum(
+            len(level) for level in memory.levels[1:]
+        )
+
+    def test_appending_waits_for_a_running_count_job(self) -> None:
+        from undersigned.core.locks import job_lock
+        from undersigned.signatures.counts import COUNT_JOB, fold_changes
+
+        self.sign_verified(make_claims(1))
+        fold_changes()
+        with job_lock(COUNT_JOB):
+            assert actions.append_pending() == {}
+        assert actions.append_pending() == {self.campaign.pk: 1}

@@ -1,0 +1,240 @@
+"""Changes to the public log: journaling count-changing events, appending them in
+batches, signing checkpoints, and witnesses. Each runs in a transaction and records
+itself in the audit trail; no entry or checkpoint is ever rewritten or deleted."""
+
+import json
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, Max, OuterRef
+from django.utils import timezone
+
+from undersigned.audit.actions import record
+from undersigned.campaigns.models import Campaign
+from undersigned.core.locks import LockBusy, job_lock
+from undersigned.ledger import merkle, note
+from undersigned.ledger.keys import default_origin, log_private_key
+from undersigned.ledger.models import (
+    Checkpoint,
+    Cosignature,
+    LogEntry,
+    LogEvent,
+    LogNode,
+    PendingLogEvent,
+    WitnessKey,
+)
+from undersigned.signatures.counts import COUNT_JOB
+from undersigned.signatures.models import CountChange, Signature
+
+log = logging.getLogger(__name__)
+
+
+class LedgerError(ValueError):
+    """A request the log refuses (a bad cosignature, an unknown witness...)."""
+
+
+def log_count_change(
+    signature: Signature, from_state: str | None, to_state: str | None, count_change_id: int
+) -> None:
+    """Journal the public-count event of a transition, if it has one. Called with the
+    CountChange it belongs to, inside the transition's transaction."""
+    if to_state == Signature.VERIFIED and from_state != Signature.VERIFIED:
+        event = LogEvent.VERIFIED
+    elif from_state == Signature.VERIFIED and to_state != Signature.VERIFIED:
+        event = LogEvent.WITHDRAWN if to_state == Signature.WITHDRAWN else LogEvent.INVALIDATED
+    else:
+        return
+    PendingLogEvent.objects.create(
+        campaign_id=signature.campaign_id,
+        event=event,
+        handle=signature.handle,
+        region_code=signature.region_code,
+        count_change_id=count_change_id,
+    )
+
+
+def log_reveals(campaign: Campaign, signers: Iterable[tuple[str, str]]) -> None:
+    """Journal conditional signers revealed together: (handle, region code) pairs."""
+    PendingLogEvent.objects.bulk_create(
+        PendingLogEvent(
+            campaign=campaign, event=LogEvent.REVEALED, handle=handle, region_code=region_code
+        )
+        for handle, region_code in signers
+    )
+
+
+def batch_time(now: datetime) -> str:
+    """The time every entry of a batch carries, rounded down so it tells little."""
+    step = max(settings.LEDGER_TIME_ROUNDING_SECONDS, 1)
+    seconds = int(now.timestamp()) // step * step
+    return datetime.fromtimestamp(seconds, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def entry_data(event: PendingLogEvent, campaign: Campaign, time: str) -> str:
+    fields = {"event": event.event, "handle": event.handle, "time": time}
+    if campaign.publish_region_counts:
+        fields["region"] = event.region_code
+    return json.dumps(fields, sort_keys=True, separators=(",", ":"))
+
+
+def tree_size(campaign_id: int) -> int:
+    last = LogEntry.objects.filter(campaign_id=campaign_id).aggregate(last=Max("index"))["last"]
+    return 0 if last is None else last + 1
+
+
+class StoredTree:
+    """A campaign's tree as stored: leaves in LogEntry, complete subtrees in LogNode."""
+
+    def __init__(self, campaign_id: int):
+        self.campaign_id = campaign_id
+
+    def node(self, level: int, index: int) -> bytes:
+        if level == 0:
+            rows = LogEntry.objects.filter(campaign_id=self.campaign_id, index=index)
+            found = rows.values_list("leaf_hash", flat=True).first()
+        else:
+            nodes = LogNode.objects.filter(campaign_id=self.campaign_id, level=level, index=index)
+            found = nodes.values_list("hash", flat=True).first()
+        if found is None:
+            raise merkle.ProofError(f"the log has no node ({level}, {index})")
+        return bytes(found)
+
+    def root(self, size: int) -> bytes:
+        return merkle.root_hash(size, self.node)
+
+    def inclusion(self, index: int, size: int) -> list[bytes]:
+        return merkle.inclusion_proof(index, size, self.node)
+
+    def consistency(self, first: int, second: int) -> list[bytes]:
+        return merkle.consistency_proof(first, second, self.node)
+
+
+def _append(campaign: Campaign, events: list[PendingLogEvent], time: str) -> int:
+    size = tree_size(campaign.pk)
+    datas = [entry_data(event, campaign, time) for event in events]
+    leaves = [merkle.leaf_hash(data.encode()) for data in datas]
+    nodes = merkle.new_nodes(size, leaves, StoredTree(campaign.pk).node)
+    LogEntry.objects.bulk_create(
+        LogEntry(
+            campaign=campaign, index=size + offset, data=data, handle=event.handle, leaf_hash=leaf
+        )
+        for offset, (event, data, leaf) in enumerate(zip(events, datas, leaves, strict=True))
+    )
+    LogNode.objects.bulk_create(
+        LogNode(campaign=campaign, level=level, index=index, hash=value)
+        for (level, index), value in nodes.items()
+    )
+    return size + len(events)
+
+
+def sign_checkpoint(campaign: Campaign) -> Checkpoint | None:
+    """Sign the campaign's tree as it stands now, unless that size is signed already."""
+    size = tree_size(campaign.pk)
+    latest = Checkpoint.objects.filter(campaign=campaign).order_by("-size").first()
+    if latest is not None and latest.size == size:
+        return None
+    origin = latest.origin if latest is not None else default_origin(campaign.slug)
+    root = StoredTree(campaign.pk).root(size)
+    body = note.Checkpoint(origin, size, root).body()
+    signed = note.SignedNote(body, (note.sign(body, origin, log_private_key()),))
+    checkpoint = Checkpoint.objects.create(
+        campaign=campaign,
+        origin=origin,
+        size=size,
+        root=root,
+        note=signed.render(),
+        created_at=timezone.now(),
+    )
+    record("ledger.checkpoint_signed", checkpoint, campaign=campaign, note=f"size {size}")
+    return checkpoint
+
+
+def append_pending(batch_size: int | None = None) -> dict[int, int]:
+    """Append every journaled event whose count change is already counted, in batches,
+    and sign a checkpoint per campaign after each batch. The new sizes by campaign id.
+
+    Runs under the count job's lock: while it is held no change is folded, so the
+    events appended here are exactly those the published counts include.
+    """
+    batch_size = batch_size or settings.LEDGER_BATCH_SIZE
+    sizes: dict[int, int] = {}
+    try:
+        with job_lock(COUNT_JOB, lease=timedelta(minutes=5)):
+            while batch := _append_batch(batch_size):
+                sizes.update(batch)
+    except LockBusy:
+        return {}
+    return sizes
+
+
+def _append_batch(batch_size: int) -> dict[int, int]:
+    counted = ~Exists(CountChange.objects.filter(id=OuterRef("count_change_id")))
+    with transaction.atomic():
+        events = list(PendingLogEvent.objects.filter(counted).order_by("id")[:batch_size])
+        if not events:
+            return {}
+        time = batch_time(timezone.now())
+        by_campaign: dict[int, list[PendingLogEvent]] = defaultdict(list)
+        for event in events:
+            by_campaign[event.campaign_id].append(event)
+        sizes = {}
+        for campaign in Campaign.objects.filter(id__in=by_campaign):
+            sizes[campaign.pk] = _append(campaign, by_campaign[campaign.pk], time)
+            sign_checkpoint(campaign)
+        PendingLogEvent.objects.filter(id__in=[event.pk for event in events]).delete()
+    return sizes
+
+
+def append_after_counts(changed: set[int]) -> None:
+    append_pending()
+
+
+def add_witness(campaign: Campaign, verifier_key: str, *, actor: Any) -> WitnessKey:
+    """Trust a witness's key (c2sp cosignature key, "name+keyid+base64") for this campaign."""
+    try:
+        key = note.VerifierKey.parse(verifier_key)
+    except note.NoteError as error:
+        raise LedgerError(str(error)) from error
+    if key.algorithm != note.ALG_COSIGNATURE_V1:
+        raise LedgerError("a witness key is a cosignature/v1 key")
+    with transaction.atomic():
+        if WitnessKey.objects.filter(campaign=campaign, name=key.name).exists():
+            raise LedgerError("a witness of that name is already trusted")
+        witness = WitnessKey.objects.create(
+            campaign=campaign, name=key.name, verifier_key=key.text()
+        )
+        record("ledger.witness_added", witness, actor=actor, campaign=campaign, note=key.name)
+    return witness
+
+
+def add_cosignature(campaign: Campaign, size: int, line: str) -> Cosignature:
+    """Attach a trusted witness's cosignature to the checkpoint of that size."""
+    checkpoint = Checkpoint.objects.filter(campaign=campaign, size=size).first()
+    if checkpoint is None:
+        raise LedgerError("no checkpoint of that size")
+    signed = note.parse_note(checkpoint.note)
+    try:
+        parsed = note.parse_note(signed.text + "\n" + line.strip() + "\n")
+    except note.NoteError as error:
+        raise LedgerError(str(error)) from error
+    if len(parsed.signatures) != 1:
+        raise LedgerError("send one cosignature line")
+    cosigned = parsed.signatures[0]
+    witness = WitnessKey.objects.filter(campaign=campaign, name=cosigned.name).first()
+    if witness is None:
+        raise LedgerError("no trusted witness of that name")
+    if not note.signature_valid(parsed, cosigned, note.VerifierKey.parse(witness.verifier_key)):
+        raise LedgerError("the cosignature does not verify")
+    with transaction.atomic():
+        if Cosignature.objects.filter(checkpoint=checkpoint, witness=witness).exists():
+            raise LedgerError("this witness has co-signed this checkpoint already")
+        cosignature = Cosignature.objects.create(
+            checkpoint=checkpoint, witness=witness, line=cosigned.text()
+        )
+        record("ledger.cosigned", cosignature, campaign=campaign, note=f"{witness.name} @{size}")
+    return cosignature

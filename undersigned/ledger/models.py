@@ -1,0 +1,148 @@
+"""The public log of each campaign: entries, the tree's stored nodes, signed checkpoints,
+witnesses, and the journal of events waiting to be appended.
+
+Entries and checkpoints are only ever inserted: nothing here updates or deletes them.
+"""
+
+import json
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from undersigned.campaigns.models import Campaign
+
+
+class LogEvent:
+    """The kinds of entry, and how each moves a signature's standing in the count."""
+
+    VERIFIED = "verified"
+    WITHDRAWN = "withdrawn"
+    INVALIDATED = "invalidated"
+    REVEALED = "revealed"
+    ALL = (VERIFIED, WITHDRAWN, INVALIDATED, REVEALED)
+
+
+class PendingLogEvent(models.Model):
+    """An event written with the transition that caused it, waiting for the next batch.
+
+    `count_change_id` ties it to the CountChange row written in the same transaction:
+    the event is appended only once the count job has folded that change, so the log
+    and the published counts describe the same signatures.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE)
+    event = models.CharField(max_length=16)
+    handle = models.CharField(max_length=32)
+    region_code = models.CharField(max_length=16, blank=True)
+    count_change_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.event} pending"
+
+
+class LogEntry(models.Model):
+    campaign = models.ForeignKey(Campaign, related_name="log_entries", on_delete=models.PROTECT)
+    index = models.BigIntegerField()
+    # The canonical JSON the leaf hash is computed from, exactly as published.
+    data = models.TextField()
+    # The handle in `data`, indexed so a signer's receipt finds its entries.
+    handle = models.CharField(max_length=32, db_index=True)
+    leaf_hash = models.BinaryField(max_length=32)
+
+    class Meta:
+        ordering = ["campaign", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "index"], name="log_entry_unique_index")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}#{self.index}"
+
+    @property
+    def fields(self) -> dict[str, str]:
+        return dict(json.loads(self.data))
+
+
+class LogNode(models.Model):
+    """The hash of a complete subtree of 2**level leaves (level >= 1), kept so a proof
+    reads O(log n) rows."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT)
+    level = models.PositiveSmallIntegerField()
+    index = models.BigIntegerField()
+    hash = models.BinaryField(max_length=32)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "level", "index"], name="log_node_unique_position"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} node ({self.level}, {self.index})"
+
+
+class Checkpoint(models.Model):
+    campaign = models.ForeignKey(Campaign, related_name="checkpoints", on_delete=models.PROTECT)
+    origin = models.CharField(max_length=300)
+    size = models.BigIntegerField()
+    root = models.BinaryField(max_length=32)
+    # The signed note as the log signed it; witness cosignatures are kept apart.
+    note = models.TextField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["campaign", "size"]
+        get_latest_by = "size"
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "size"], name="checkpoint_unique_size")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.origin} @{self.size}"
+
+    def published_note(self) -> str:
+        """The note with the log's signature and every witness's cosignature."""
+        lines = "".join(
+            c.line if c.line.endswith("\n") else c.line + "\n" for c in self.cosignatures.all()
+        )
+        return self.note + lines
+
+
+class WitnessKey(models.Model):
+    """A witness the organizers trust to co-sign this campaign's checkpoints."""
+
+    campaign = models.ForeignKey(Campaign, related_name="witness_keys", on_delete=models.CASCADE)
+    name = models.CharField(max_length=200)
+    verifier_key = models.CharField(max_length=300, help_text=_("name+keyid+base64 key"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "name"], name="witness_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Cosignature(models.Model):
+    checkpoint = models.ForeignKey(
+        Checkpoint, related_name="cosignatures", on_delete=models.PROTECT
+    )
+    witness = models.ForeignKey(WitnessKey, on_delete=models.PROTECT)
+    line = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["checkpoint", "witness"], name="cosignature_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"cosignature {self.pk}"
