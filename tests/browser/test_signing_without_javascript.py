@@ -34,13 +34,13 @@ class SigningWithoutJavaScriptTest(Personas, StaticLiveServerTestCase):
         page.goto(f"{self.live_server_url}/c/citizens/?lang=en")
         page.screenshot(path=str(self.shots / "campaign-before.png"), full_page=True)
         assert page.locator(".tally .verified strong").inner_text() == "0"
-        page.get_by_role("link", name="Sign").click()
+        page.get_by_role("link", name="Sign", exact=True).click()
 
         page.get_by_label("Full name").fill("Петрова Ксения Андреевна")
         page.get_by_label("Region").select_option("RU-IRK")
         page.get_by_label("Show my name", exact=True).check()
         page.screenshot(path=str(self.shots / "sign-form.png"), full_page=True)
-        page.get_by_role("button", name="Sign").click()
+        page.get_by_role("button", name="Sign", exact=True).click()
 
         assert "/r/" in page.url
         assert page.get_by_role("heading", name="Thank you for signing").is_visible()
@@ -77,7 +77,7 @@ class SigningWithoutJavaScriptTest(Personas, StaticLiveServerTestCase):
         page = context.new_page()
         page.goto(f"{self.live_server_url}/c/citizens/sign/?lang=en")
         page.get_by_label("Full name").fill("X")
-        page.get_by_role("button", name="Sign").click()
+        page.get_by_role("button", name="Sign", exact=True).click()
         assert "first name and surname" in page.content()
         assert "This field is required." in page.content()
         page.screenshot(path=str(self.shots / "sign-errors.png"), full_page=True)

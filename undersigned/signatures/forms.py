@@ -3,6 +3,7 @@
 import unicodedata
 from typing import Any
 
+from captcha.fields import CaptchaField
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +12,8 @@ from undersigned.officials.regions import region_choices, regions_by_code
 from undersigned.signatures.actions import Claims
 from undersigned.signatures.canonical import strip_controls
 from undersigned.signatures.models import Signature
+from undersigned.vault.actions import campaign_accepts_contacts
+from undersigned.vault.forms import CONTACT_MAX_LENGTH, clean_contact, contact_kind_choices
 
 
 def clean_claim(value: str, *, required: bool, max_length: int) -> str:
@@ -62,10 +65,36 @@ class SignForm(forms.Form):
         label=_("Name me once this many verified signatories have signed"),
         coerce=int, required=False, empty_value=None, widget=forms.RadioSelect,
     )
+    # Offered only when the campaign has verifier keys: it is encrypted to them on arrival.
+    contact_kind = forms.ChoiceField(label=_("Contact for verification (optional)"), required=False)
+    contact = forms.CharField(
+        label=_("Your phone number, e-mail address or Telegram username"), required=False,
+        max_length=CONTACT_MAX_LENGTH,
+        help_text=_("A verifier may use it to confirm that it was you who signed. It is encrypted "
+                    "on arrival to the verifiers' own keys, which this server does not hold: the "
+                    "server cannot read it. It is destroyed after the campaign."),
+    )
+    # A trap for robots: hidden from sighted people by CSS, labelled for everyone else.
+    leave_empty = forms.CharField(
+        label=_("Leave this field empty"), required=False, max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
 
-    def __init__(self, *args: Any, campaign: Campaign, language: str, **kwargs: Any):
+    def __init__(self, *args: Any, campaign: Campaign, language: str, challenge: bool = False,
+                 **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.campaign = campaign
+        if campaign_accepts_contacts(campaign):
+            self.fields["contact_kind"].choices = contact_kind_choices()
+        else:
+            del self.fields["contact_kind"], self.fields["contact"]
+        if challenge:
+            self.fields["captcha"] = CaptchaField(
+                label=_("Type the letters in the picture"),
+                help_text=_(
+                    "Many signatures arrived from your connection or on this campaign just now."
+                ),
+            )
         self.fields["region"].choices = [("", _("— choose your region —")), *region_choices(language)]
         publications = [(Signature.NAMED, _("Show my name")), (Signature.ANONYMOUS, _("Count me, but do not show my name"))]
         if campaign.thresholds:
@@ -82,7 +111,20 @@ class SignForm(forms.Form):
         data = super().clean()
         if data.get("publication") == Signature.CONDITIONAL and not data.get("reveal_threshold"):
             self.add_error("reveal_threshold", _("Choose after how many signatories your name may be shown."))
+        if data.get("contact"):
+            try:
+                data["contact"] = clean_contact(data.get("contact_kind", ""), data["contact"])
+            except forms.ValidationError as error:
+                self.add_error("contact", error)
         return data
+
+    def contact_to_encrypt(self) -> tuple[str, str] | None:
+        """(kind, contact) when the signer left one."""
+        value = self.cleaned_data.get("contact")
+        return (self.cleaned_data["contact_kind"], value) if value else None
+
+    def honeypot_filled(self) -> bool:
+        return bool(self.cleaned_data.get("leave_empty"))
 
     def claims(self) -> Claims:
         data = self.cleaned_data
@@ -100,9 +142,11 @@ class SignForm(forms.Form):
 class PublicationForm(forms.Form):
     """A signer lowers their visibility from the receipt page."""
 
-    publication = forms.ChoiceField(widget=forms.RadioSelect)
-    reveal_threshold = forms.TypedChoiceField(coerce=int, required=False, empty_value=None,
-                                              widget=forms.RadioSelect)
+    publication = forms.ChoiceField(label=_("Show my signature as"), widget=forms.RadioSelect)
+    reveal_threshold = forms.TypedChoiceField(
+        label=_("Name me once this many verified signatories have signed"),
+        coerce=int, required=False, empty_value=None, widget=forms.RadioSelect,
+    )
 
     def __init__(self, *args: Any, signature: Signature, **kwargs: Any):
         super().__init__(*args, **kwargs)
