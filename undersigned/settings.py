@@ -47,6 +47,10 @@ def _local_secret(filename: str) -> str:
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env("SECRET_KEY") or _local_secret("secret_key")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+# The site's .onion name when it is also served as a Tor onion service.
+ONION_HOST = env("ONION_HOST")
+if ONION_HOST and ONION_HOST not in ALLOWED_HOSTS:
+    ALLOWED_HOSTS.append(ONION_HOST)
 # The public base URL, used only where an absolute link is unavoidable (Telegram, e-mail).
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -66,6 +70,8 @@ INSTALLED_APPS = [
     "undersigned.signatures",
     "undersigned.ledger",
     "undersigned.web",
+    "undersigned.vault",
+    "captcha",
 ]
 
 MIDDLEWARE = [
@@ -200,3 +206,23 @@ LEDGER_BATCH_SIZE = env_int("LEDGER_BATCH_SIZE", 10000)
 LEDGER_TIME_ROUNDING_SECONDS = env_int("LEDGER_TIME_ROUNDING_SECONDS", 60)
 # How long readers and proxies may cache the log's public endpoints.
 LEDGER_CACHE_SECONDS = env_int("LEDGER_CACHE_SECONDS", 10)
+
+# Signer safety (undersigned.vault, undersigned.core.ratelimit).
+# The request header (e.g. X-Real-IP) holding the client address set by a trusted reverse
+# proxy; empty: the socket's peer address. Addresses are only ever kept as keyed hashes.
+TRUSTED_PROXY_HEADER = env("TRUSTED_PROXY_HEADER")
+# Rate limits on signing, per client address and per campaign, over one window. Past the
+# captcha threshold a captcha is asked; past the client limit, 429 and nothing is stored.
+RATE_WINDOW_SECONDS = env_int("RATE_WINDOW_SECONDS", 600)
+RATE_CLIENT_CAPTCHA_AFTER = env_int("RATE_CLIENT_CAPTCHA_AFTER", 3)
+RATE_CLIENT_LIMIT = env_int("RATE_CLIENT_LIMIT", 10)
+# Signatures stored from one client within the window past which more are held for verifiers.
+RATE_CLIENT_HOLD_AFTER = env_int("RATE_CLIENT_HOLD_AFTER", 5)
+RATE_CAMPAIGN_CAPTCHA_AFTER = env_int("RATE_CAMPAIGN_CAPTCHA_AFTER", 600)
+# Contacts, client hashes and unverified claims are destroyed this long after a campaign closes.
+RETENTION_DAYS_AFTER_CLOSE = env_int("RETENTION_DAYS_AFTER_CLOSE", 30)
+# django-simple-captcha: an image served by this site; no audio (it would need flite).
+CAPTCHA_FLITE_PATH = None
+CAPTCHA_LENGTH = 5
+CAPTCHA_TIMEOUT = 15  # minutes
+CAPTCHA_2X_IMAGE = False

@@ -2,6 +2,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("undersigned.web.urls")),
+    path("captcha/", include("captcha.urls")),
     path("", include("undersigned.ledger.urls")),
 ]
 

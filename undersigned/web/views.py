@@ -11,6 +11,8 @@ from undersigned.campaigns.models import Campaign
 from undersigned.signatures import actions, public
 from undersigned.signatures.forms import PublicationForm, SignForm
 from undersigned.signatures.models import Signature
+from undersigned.vault.actions import sign_with_contact
+from undersigned.web.abuse import SigningGuard, too_many_signatures
 
 
 @require_GET
@@ -67,19 +69,30 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     text = campaign.text_for(language)
     if not campaign.accepts_signatures:
         return render(request, "web/sign_closed.html", {"campaign": campaign, "text": text}, status=410)
-    form = SignForm(request.POST or None, campaign=campaign, language=language)
+    guard = SigningGuard.for_request(request, campaign)
+    challenge = guard.captcha_due()
+    if request.method == "POST":
+        refused, challenge = guard.attempt()
+        if refused:
+            return too_many_signatures(request, campaign, text, guard)
+    form = SignForm(request.POST or None, campaign=campaign, language=language, challenge=challenge)
     if request.method == "POST" and form.is_valid():
         try:
-            _, token = actions.sign(
+            _, token = sign_with_contact(
                 campaign,
                 form.claims(),
+                form.contact_to_encrypt(),
                 publication=form.cleaned_data["publication"],
                 reveal_threshold=form.cleaned_data.get("reveal_threshold"),
                 channel=Signature.WEB,
                 language=language,
+                # Held back silently: the sender sees the usual receipt.
+                held=form.honeypot_filled() or guard.flooding(),
+                client_hash=guard.client,
             )
         except actions.SigningClosed:
             return render(request, "web/sign_closed.html", {"campaign": campaign, "text": text}, status=410)
+        guard.stored()
         return redirect(reverse("receipt", args=[token]) + "?new=1", permanent=False)
     status = 400 if request.method == "POST" else 200
     return render(request, "web/sign.html", {"campaign": campaign, "text": text, "form": form}, status=status)

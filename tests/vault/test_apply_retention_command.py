@@ -1,0 +1,97 @@
+from datetime import timedelta
+from io import StringIO
+
+from django.core.management import call_command
+from django.utils import timezone
+
+from tests.base import PersonaTestCase, make_claims
+from tests.vault.keys import make_identity
+from undersigned.audit.models import AuditEvent
+from undersigned.campaigns.actions import close_campaign
+from undersigned.campaigns.models import Campaign
+from undersigned.signatures import actions as signature_actions
+from undersigned.signatures.models import Signature
+from undersigned.vault import actions, retention
+from undersigned.vault.models import ContactCiphertext
+
+
+def run(*args: str) -> str:
+    out = StringIO()
+    call_command("apply_retention", *args, stdout=out)
+    return out.getvalue()
+
+
+class ApplyRetentionCommandTest(PersonaTestCase):
+    def setUp(self) -> None:
+        import tempfile
+        from pathlib import Path
+
+        _, public = make_identity(Path(tempfile.mkdtemp()))
+        actions.add_verifier_key(public, "Vera")
+        self.verified = self.sign_verified(make_claims(1), client_hash="a" * 64)
+        self.waiting, _ = self.sign(make_claims(2), client_hash="b" * 64)
+        self.rejected, _ = self.sign(make_claims(3))
+        signature_actions.reject_signature(self.rejected, Signature.REJECT_NOT_OFFICIAL, actor=self.verifier)
+        self.withdrawn, _ = self.sign(make_claims(4))
+        signature_actions.withdraw_signature(self.withdrawn)
+        for signature in (self.verified, self.waiting, self.rejected):
+            actions.attach_contact(signature, "phone", f"+7911000000{signature.pk}")
+        self.refresh_counts()
+
+    def close_days_ago(self, days: int) -> None:
+        close_campaign(self.campaign, actor=self.organizer)
+        Campaign.objects.filter(pk=self.campaign.pk).update(closed_at=timezone.now() - timedelta(days=days))
+
+    def test_an_open_or_recently_closed_campaign_keeps_everything(self) -> None:
+        assert "no closed campaign" in run()
+        self.close_days_ago(29)
+        assert "no closed campaign" in run()
+        assert ContactCiphertext.objects.count() == 3
+
+    def test_dry_run_lists_counts_only_and_changes_nothing(self) -> None:
+        self.close_days_ago(31)
+        output = run("--dry-run")
+        assert "would destroy in campaign deputies: 3 contacts, 2 client hashes, 3 unverified claims" in output
+        assert "Депутатов" not in output and "+7911" not in output
+        assert ContactCiphertext.objects.count() == 3
+        assert Signature.objects.get(pk=self.waiting.pk).full_name.startswith("Депутатов2")
+        assert not AuditEvent.objects.filter(action="campaign.retention_applied").exists()
+
+    def test_destroys_contacts_hashes_and_unverified_claims_once(self) -> None:
+        self.close_days_ago(31)
+        before = {row.key: row.n for row in self.campaign.tallies.all()}
+        output = run()
+        assert "destroyed in campaign deputies: 3 contacts, 2 client hashes, 3 unverified claims" in output
+        assert not ContactCiphertext.objects.exists()
+        assert not Signature.objects.exclude(client_hash="").exists()
+        for signature in (self.waiting, self.rejected, self.withdrawn):
+            signature.refresh_from_db()
+            assert (signature.full_name, signature.office, signature.body, signature.municipality) == ("", "", "", "")
+            assert signature.claims_key == f"destroyed-{signature.handle}"
+            assert signature.region_code == "RU-MOW"
+        assert Signature.objects.get(pk=self.waiting.pk).state == Signature.RECEIVED
+        assert Signature.objects.get(pk=self.rejected.pk).state == Signature.REJECTED
+        self.verified.refresh_from_db()
+        assert self.verified.full_name.startswith("Депутатов1")
+        assert {row.key: row.n for row in self.campaign.tallies.all()} == before
+        event = AuditEvent.objects.get(action="campaign.retention_applied")
+        assert event.note == "3 contacts, 2 client hashes, 3 unverified claims destroyed"
+        # Idempotent: a second run finds nothing and records nothing.
+        assert "no closed campaign" in run()
+        assert AuditEvent.objects.filter(action="campaign.retention_applied").count() == 1
+
+    def test_client_hashes_go_after_the_rate_limit_window_everywhere(self) -> None:
+        later = timezone.now() + timedelta(seconds=601)
+        with self.settings(RATE_WINDOW_SECONDS=600):
+            assert retention.forget_client_hashes(now=timezone.now()) == 0
+            assert retention.forget_client_hashes(dry_run=True, now=later) == 2
+            assert Signature.objects.exclude(client_hash="").count() == 2
+            assert retention.forget_client_hashes(now=later) == 2
+        assert not Signature.objects.exclude(client_hash="").exists()
+        assert ContactCiphertext.objects.count() == 3  # the campaign is open: contacts stay
+
+    def test_periodic_jobs_are_registered(self) -> None:
+        from undersigned.core import periodic
+
+        names = {job.name for job in periodic.JOBS}
+        assert {"retention", "forget-client-hashes"} <= names

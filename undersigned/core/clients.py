@@ -1,0 +1,80 @@
+"""Who is sending a request, as far as rate limits need to know: a keyed hash, never the address.
+
+The hash is HMAC-SHA256 of the address under a key that changes every UTC day. The day's
+key is derived from the site's secret and a random salt that lives only in the cache
+(Redis memory in production) and expires once the day and one rate-limit window are
+over; after that, nobody (not even someone holding the secret and the database) can tell
+which address a hash stood for. IPv6 addresses are hashed by their /64 network, which one
+subscriber holds.
+"""
+
+import hashlib
+import hmac
+import ipaddress
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address: from the trusted proxy's header when configured, else the peer."""
+    header = settings.TRUSTED_PROXY_HEADER
+    if header:
+        # A proxy appends the address it saw; the last entry is the one it vouches for.
+        value = request.headers.get(header, "").split(",")[-1].strip()
+        if value:
+            return value
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def is_onion_request(request: HttpRequest) -> bool:
+    """Whether the request came through the site's Tor onion service.
+
+    Every onion visitor reaches the site from the local Tor daemon, so their addresses
+    cannot tell them apart.
+    """
+    onion = settings.ONION_HOST
+    return bool(onion) and request.get_host().split(":")[0] == onion
+
+
+def _network(address: str) -> str:
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 6:
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)
+
+
+def _day_salt(now: datetime) -> str:
+    day = now.astimezone(UTC).date()
+    key = f"client-salt:{day.isoformat()}"
+    salt = cache.get(key)
+    if salt is None:
+        end_of_day = datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(days=1)
+        keep = (end_of_day - now).total_seconds() + settings.RATE_WINDOW_SECONDS
+        cache.add(key, secrets.token_hex(32), timeout=int(keep) + 1)
+        salt = cache.get(key)
+    return str(salt)
+
+
+def day_key(now: datetime | None = None) -> bytes:
+    now = now or datetime.now(UTC)
+    day = now.astimezone(UTC).date().isoformat()
+    material = f"client-hash:{day}:{_day_salt(now)}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), material, hashlib.sha256).digest()
+
+
+def hash_address(address: str, now: datetime | None = None) -> str:
+    return hmac.new(day_key(now), _network(address).encode(), hashlib.sha256).hexdigest()
+
+
+def client_hash(request: HttpRequest) -> str:
+    """The keyed hash of the request's client; empty for onion visitors (all one address)."""
+    if is_onion_request(request):
+        return ""
+    return hash_address(client_address(request))

@@ -1,0 +1,1 @@
+"""Signer safety: contacts encrypted to verifiers' offline keys, retention of personal data."""

@@ -1,0 +1,119 @@
+"""Changes in the vault: verifier keys, contacts encrypted on arrival, exported bundles."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from undersigned.audit.actions import record
+from undersigned.audit.models import AuditEvent
+from undersigned.campaigns.models import Campaign
+from undersigned.signatures.actions import Claims, sign
+from undersigned.signatures.models import Signature
+from undersigned.vault import bundle
+from undersigned.vault.crypto import contact_plaintext, encrypt_to
+from undersigned.vault.models import ContactCiphertext, VerifierKey, parse_public_key
+
+
+class NoVerifierKeys(Exception):
+    """The campaign has no active verifier key: contacts can be neither taken nor exported."""
+
+
+def add_verifier_key(
+    public_key: str, label: str, *, campaign: Campaign | None = None, actor: Any = None
+) -> VerifierKey:
+    key = parse_public_key(public_key)
+    with transaction.atomic():
+        verifier_key = VerifierKey.objects.create(
+            campaign=campaign, public_key=key, label=label.strip()
+        )
+        record("vault.key_added", verifier_key, actor=actor, campaign=campaign, note=key)
+    return verifier_key
+
+
+def revoke_verifier_key(verifier_key: VerifierKey, *, actor: Any = None) -> VerifierKey:
+    with transaction.atomic():
+        verifier_key = VerifierKey.objects.select_for_update().get(pk=verifier_key.pk)
+        verifier_key.revoke()
+        verifier_key.save(update_fields=["revoked_at"])
+        record(
+            "vault.key_revoked",
+            verifier_key,
+            actor=actor,
+            campaign=verifier_key.campaign,
+            note=verifier_key.public_key,
+        )
+    return verifier_key
+
+
+def campaign_accepts_contacts(campaign: Campaign) -> bool:
+    return VerifierKey.active_for(campaign).exists()
+
+
+def attach_contact(signature: Signature, kind: str, value: str) -> ContactCiphertext:
+    """Encrypt a contact to every active verifier key of the campaign; keep only the ciphertext."""
+    if kind not in dict(ContactCiphertext.KINDS):
+        raise ValueError(f"unknown contact kind {kind!r}")
+    keys = list(VerifierKey.active_for(signature.campaign).values_list("public_key", flat=True))
+    if not keys:
+        raise NoVerifierKeys(signature.campaign.slug)
+    ciphertext = encrypt_to(keys, contact_plaintext(kind, value), armored=True)
+    with transaction.atomic():
+        contact = ContactCiphertext.objects.create(
+            signature=signature, ciphertext=ciphertext, recipient_count=len(keys)
+        )
+        record(
+            "vault.contact_encrypted",
+            signature,
+            actor_kind=AuditEvent.ACTOR_SIGNER,
+            campaign=signature.campaign,
+            note=f"to {len(keys)} verifier keys",
+        )
+    return contact
+
+
+def export_contacts(campaign: Campaign, *, actor: Any = None, now: datetime | None = None) -> bytes:
+    """An age file, encrypted to the campaign's verifier keys, of its signatures' claims and
+    their still-encrypted contacts. Withdrawn signatures are left out."""
+    keys = list(VerifierKey.active_for(campaign).values_list("public_key", flat=True))
+    if not keys:
+        raise NoVerifierKeys(campaign.slug)
+    contacts = (
+        ContactCiphertext.objects.filter(signature__campaign=campaign)
+        .exclude(signature__state=Signature.WITHDRAWN)
+        .select_related("signature")
+        .order_by("signature_id")
+    )
+    entries = [
+        bundle.entry_for(contact.signature, bytes(contact.ciphertext)) for contact in contacts
+    ]
+    exported_at = (now or timezone.now()).astimezone(UTC)
+    text = bundle.render(campaign.slug, exported_at, entries)
+    encrypted = encrypt_to(keys, text.encode())
+    record(
+        "vault.contacts_exported",
+        campaign,
+        actor=actor,
+        campaign=campaign,
+        note=f"{len(entries)} contacts to {len(keys)} verifier keys",
+    )
+    return encrypted
+
+
+def sign_with_contact(
+    campaign: Campaign, claims: Claims, contact: tuple[str, str] | None, **sign_options: Any
+) -> tuple[Signature, str]:
+    """Sign, and in the same transaction attach the encrypted contact if one was left.
+
+    If the campaign lost its last verifier key in between, the contact is dropped: it is
+    never kept in clear.
+    """
+    with transaction.atomic():
+        signature, token = sign(campaign, claims, **sign_options)
+        if contact is not None:
+            try:
+                attach_contact(signature, *contact)
+            except NoVerifierKeys:
+                pass
+    return signature, token

@@ -1,0 +1,115 @@
+"""Retention: personal data is destroyed by rule, not by anyone's decision.
+
+- Client hashes go once they are older than the rate-limit window.
+- When a campaign has been closed for `RETENTION_DAYS_AFTER_CLOSE` days, its contact
+  ciphertexts, remaining client hashes, and the claims of every signature that is not
+  verified (received, matched, rejected, withdrawn) are destroyed. State, region, counts,
+  published names and the audit trail's facts stay.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat
+from django.utils import timezone
+
+from undersigned.audit.actions import record
+from undersigned.campaigns.models import Campaign
+from undersigned.core.locks import LockBusy, job_lock
+from undersigned.signatures.models import Signature
+from undersigned.vault.models import ContactCiphertext
+
+RETENTION_JOB = "retention"
+DESTROYED_PREFIX = "destroyed-"
+
+
+@dataclass(frozen=True)
+class RetentionReport:
+    slug: str
+    contacts: int
+    client_hashes: int
+    claims: int
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.contacts or self.client_hashes or self.claims)
+
+
+def forget_client_hashes(*, dry_run: bool = False, now: datetime | None = None) -> int:
+    """Blank the client hashes of signatures older than the rate-limit window."""
+    cutoff = (now or timezone.now()) - timedelta(seconds=settings.RATE_WINDOW_SECONDS)
+    old = Signature.objects.filter(created_at__lt=cutoff).exclude(client_hash="")
+    if dry_run:
+        return old.count()
+    return old.update(client_hash="")
+
+
+def forget_expired_captchas() -> int:
+    from captcha.models import CaptchaStore
+
+    deleted, _ = CaptchaStore.objects.filter(expiration__lte=timezone.now()).delete()
+    return deleted
+
+
+def campaigns_due(now: datetime | None = None) -> list[Campaign]:
+    cutoff = (now or timezone.now()) - timedelta(days=settings.RETENTION_DAYS_AFTER_CLOSE)
+    return list(
+        Campaign.objects.filter(
+            state__in=[Campaign.CLOSED, Campaign.ARCHIVED], closed_at__lt=cutoff
+        ).order_by("id")
+    )
+
+
+def _unverified_claims(campaign: Campaign):  # type: ignore[no-untyped-def]  # a Signature queryset
+    return (
+        Signature.objects.filter(campaign=campaign)
+        .exclude(state=Signature.VERIFIED)
+        .exclude(claims_key__startswith=DESTROYED_PREFIX)
+    )
+
+
+def _destroy(campaign: Campaign, dry_run: bool) -> RetentionReport:
+    contacts = ContactCiphertext.objects.filter(signature__campaign=campaign)
+    hashes = Signature.objects.filter(campaign=campaign).exclude(client_hash="")
+    claims = _unverified_claims(campaign)
+    report = RetentionReport(campaign.slug, contacts.count(), hashes.count(), claims.count())
+    if dry_run or not report.anything:
+        return report
+    with transaction.atomic():
+        contacts.delete()
+        hashes.update(client_hash="")
+        claims.update(
+            full_name="",
+            office="",
+            body="",
+            municipality="",
+            official=None,
+            match_score=None,
+            # The digest of the claims could be matched against the registry: replaced too.
+            claims_key=Concat(Value(DESTROYED_PREFIX), F("handle")),
+        )
+        record(
+            "campaign.retention_applied",
+            campaign,
+            campaign=campaign,
+            note=f"{report.contacts} contacts, {report.client_hashes} client hashes, "
+            f"{report.claims} unverified claims destroyed",
+        )
+    return report
+
+
+def apply_retention(*, dry_run: bool = False, now: datetime | None = None) -> list[RetentionReport]:
+    """Apply retention to every campaign past its time; what went (or would go), per campaign."""
+    if dry_run:
+        reports = [_destroy(campaign, True) for campaign in campaigns_due(now)]
+        return [report for report in reports if report.anything]
+    try:
+        with job_lock(RETENTION_JOB, lease=timedelta(minutes=30)):
+            reports = [_destroy(campaign, False) for campaign in campaigns_due(now)]
+            forget_expired_captchas()
+    except LockBusy:
+        return []
+    return [report for report in reports if report.anything]

@@ -1,0 +1,95 @@
+"""Anti-abuse on the signing form: rate limits, when to ask for a captcha, when to hold back.
+
+- Below the thresholds a signer sees nothing special.
+- Past `RATE_CLIENT_CAPTCHA_AFTER` attempts from one client, or `RATE_CAMPAIGN_CAPTCHA_AFTER`
+  on the campaign, within `RATE_WINDOW_SECONDS`, the form asks for a captcha.
+- Past `RATE_CLIENT_LIMIT` attempts from one client: 429, nothing stored.
+- A filled honeypot, or more than `RATE_CLIENT_HOLD_AFTER` signatures stored from one client
+  in the window: the signature is stored held back for verifiers; the sender sees the
+  usual receipt.
+- Onion visitors all arrive from the Tor daemon's address: no per-client limit applies to
+  them; they are always asked for the captcha instead.
+"""
+
+import math
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from undersigned.campaigns.models import Campaign, CampaignText
+from undersigned.core import ratelimit
+from undersigned.core.clients import client_hash, is_onion_request
+
+
+@dataclass
+class SigningGuard:
+    client: str
+    campaign_id: int
+    onion: bool
+
+    @classmethod
+    def for_request(cls, request: HttpRequest, campaign: Campaign) -> "SigningGuard":
+        return cls(client_hash(request), campaign.pk, is_onion_request(request))
+
+    @property
+    def window(self) -> int:
+        return settings.RATE_WINDOW_SECONDS
+
+    def _client_key(self, what: str) -> str:
+        return f"sign-{what}:{self.client}"
+
+    def _campaign_key(self) -> str:
+        return f"sign-campaign:{self.campaign_id}"
+
+    def attempt(self) -> tuple[bool, bool]:
+        """Count one submission: (refused outright, captcha required)."""
+        campaign_rate = ratelimit.hit(self._campaign_key(), self.window).count
+        campaign_busy = campaign_rate > settings.RATE_CAMPAIGN_CAPTCHA_AFTER
+        if self.onion:
+            return False, True
+        client_rate = ratelimit.hit(self._client_key("attempts"), self.window).count
+        refused = client_rate > settings.RATE_CLIENT_LIMIT
+        return refused, campaign_busy or client_rate > settings.RATE_CLIENT_CAPTCHA_AFTER
+
+    def captcha_due(self) -> bool:
+        """Whether the form shown now must carry a captcha (the next attempt will need one)."""
+        if self.onion:
+            return True
+        campaign_rate = ratelimit.peek(self._campaign_key(), self.window).count
+        client_rate = ratelimit.peek(self._client_key("attempts"), self.window).count
+        return (
+            campaign_rate >= settings.RATE_CAMPAIGN_CAPTCHA_AFTER
+            or client_rate >= settings.RATE_CLIENT_CAPTCHA_AFTER
+        )
+
+    def stored(self) -> None:
+        """Count one signature stored from this client."""
+        if not self.onion:
+            ratelimit.hit(self._client_key("stored"), self.window)
+
+    def flooding(self) -> bool:
+        """Whether this client stored more signatures than one connection plausibly sends."""
+        if self.onion:
+            return False
+        stored = ratelimit.peek(self._client_key("stored"), self.window).count
+        return stored >= settings.RATE_CLIENT_HOLD_AFTER
+
+    def retry_minutes(self) -> int:
+        return max(1, math.ceil(self.window / 60))
+
+
+def too_many_signatures(
+    request: HttpRequest, campaign: Campaign, text: CampaignText, guard: SigningGuard
+) -> HttpResponse:
+    """429: too many attempts from this connection; nothing was stored."""
+    minutes = guard.retry_minutes()
+    response = render(
+        request,
+        "web/too_many_signatures.html",
+        {"campaign": campaign, "text": text, "minutes": minutes},
+        status=429,
+    )
+    response["Retry-After"] = str(minutes * 60)
+    return response
