@@ -383,6 +383,10 @@ def _seed_key(path: Path) -> Ed25519PrivateKey:
     )
 
 
+def say(out: Any, line: str) -> None:
+    out.write(line + "\n")
+
+
 def main(argv: list[str] | None = None, out: Any = None) -> int:
     out = out or sys.stdout
     parser = argparse.ArgumentParser(prog="verify_log", description=__doc__.splitlines()[0])
@@ -415,13 +419,13 @@ def main(argv: list[str] | None = None, out: Any = None) -> int:
         key = note.VerifierKey.for_private_key(
             args.cosign_name, _seed_key(args.cosign_key), note.ALG_COSIGNATURE_V1
         )
-        print(key.text(), file=out)
+        say(out, key.text())
         return 0
     if args.receipt:
         problems = verify_receipt(args.receipt, args.key)
         for problem in problems:
-            print(f"FAIL {problem}", file=out)
-        print("receipt: " + ("FAIL" if problems else "OK, included in the signed log"), file=out)
+            say(out, f"FAIL {problem}")
+        say(out, "receipt: " + ("FAIL" if problems else "OK, included in the signed log"))
         return 1 if problems else 0
     if not args.target:
         parser.error("give a URL or a directory")
@@ -438,19 +442,19 @@ def main(argv: list[str] | None = None, out: Any = None) -> int:
         for slug in slugs:
             report = verify_campaign(source, slug, state, key_text=args.key, witnesses=witnesses)
             failed |= not report.ok
-            print(f"{slug}: {'OK' if report.ok else 'FAIL'}", file=out)
+            say(out, f"{slug}: {'OK' if report.ok else 'FAIL'}")
             for fact in report.facts:
-                print(f"  {fact}", file=out)
+                say(out, f"  {fact}")
             for problem in report.problems:
-                print(f"  MISMATCH {problem}", file=out)
+                say(out, f"  MISMATCH {problem}")
             if args.cosign_key and report.ok and report.checkpoint is not None:
                 line = cosign_checkpoint(
                     source, report, args.cosign_name or "", _seed_key(args.cosign_key), args.submit
                 )
-                print(f"  cosigned: {line.strip()}", file=out)
+                say(out, f"  cosigned: {line.strip()}")
         state.save()
     except (VerifyError, note.NoteError) as error:
-        print(f"error: {error}", file=out)
+        say(out, f"error: {error}")
         return 2
     return 1 if failed else 0
 
