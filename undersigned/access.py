@@ -72,3 +72,12 @@ def access_signature_as(user: Any, signature_id: int, *roles: str) -> Signature:
 
 
 STAFF_ROLES = (StaffRole.ORGANIZER, StaffRole.VERIFIER, StaffRole.SPOKESPERSON)
+
+
+def may_create_campaigns(user: Any) -> bool:
+    """Organizers of any campaign, and accounts given the permission, may start new campaigns."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser or user.has_perm("campaigns.add_campaign"):
+        return True
+    return StaffRole.objects.filter(user=user, role=StaffRole.ORGANIZER).exists()

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
     "undersigned.core",
@@ -70,6 +72,8 @@ INSTALLED_APPS = [
     "undersigned.signatures",
     "undersigned.ledger",
     "undersigned.web",
+    "undersigned.verification",
+    "undersigned.desk",
     "undersigned.vault",
     "captcha",
 ]
@@ -78,10 +82,12 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "undersigned.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "undersigned.desk.middleware.DeskSessionMiddleware",
     "undersigned.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -226,3 +232,20 @@ CAPTCHA_FLITE_PATH = None
 CAPTCHA_LENGTH = 5
 CAPTCHA_TIMEOUT = 15  # minutes
 CAPTCHA_2X_IMAGE = False
+
+# Verification desk (undersigned.desk, undersigned.verification).
+# Staff sessions live in the database under their own cookie, limited to /desk/.
+DESK_SESSION_COOKIE_NAME = env("DESK_SESSION_COOKIE_NAME", "undersigned_desk")
+DESK_SESSION_SECONDS = env_int("DESK_SESSION_SECONDS", 8 * 3600)
+# Failed sign-ins allowed per username and per client address within the window.
+DESK_LOGIN_ATTEMPTS = env_int("DESK_LOGIN_ATTEMPTS", 5)
+DESK_LOGIN_CLIENT_ATTEMPTS = env_int("DESK_LOGIN_CLIENT_ATTEMPTS", 20)
+DESK_LOGIN_WINDOW_SECONDS = env_int("DESK_LOGIN_WINDOW_SECONDS", 900)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "undersigned")
+# Confirmation codes: lifetime, wrong tries per signature, wrong tries per client and window.
+CONFIRMATION_CODE_DAYS = env_int("CONFIRMATION_CODE_DAYS", 7)
+CONFIRMATION_CODE_ATTEMPTS = env_int("CONFIRMATION_CODE_ATTEMPTS", 5)
+CONFIRMATION_CODE_CLIENT_ATTEMPTS = env_int("CONFIRMATION_CODE_CLIENT_ATTEMPTS", 10)
+CONFIRMATION_CODE_WINDOW_SECONDS = env_int("CONFIRMATION_CODE_WINDOW_SECONDS", 3600)
+# Signatures rejected per transaction by a bulk invalidation.
+INVALIDATION_BATCH_SIZE = env_int("INVALIDATION_BATCH_SIZE", 500)

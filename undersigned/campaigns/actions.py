@@ -5,7 +5,7 @@ from typing import Any
 from django.db import transaction
 
 from undersigned.audit.actions import record
-from undersigned.campaigns.models import Campaign, CampaignText, StaffRole
+from undersigned.campaigns.models import Campaign, CampaignText, StaffRole, TransitionError
 
 
 def create_campaign(*, organizer: Any, slug: str, texts: list[dict[str, Any]], **fields: Any) -> Campaign:
@@ -59,3 +59,30 @@ def grant_role(campaign: Campaign, user: Any, role: str, *, actor: Any) -> Staff
         record("campaign.role_granted", campaign, actor=actor, campaign=campaign,
                note=f"{role} to user {user.pk}")
     return staff_role
+
+
+def revoke_role(campaign: Campaign, user: Any, role: str, *, actor: Any) -> bool:
+    """Take a role away; a campaign always keeps at least one organizer."""
+    with transaction.atomic():
+        roles = StaffRole.objects.select_for_update().filter(campaign=campaign, role=role)
+        if role == StaffRole.ORGANIZER and roles.exclude(user=user).count() == 0:
+            raise TransitionError("a campaign keeps at least one organizer")
+        deleted, _ = roles.filter(user=user).delete()
+        if deleted:
+            record("campaign.role_revoked", campaign, actor=actor, campaign=campaign,
+                   note=f"{role} from user {user.pk}")
+    return bool(deleted)
+
+
+def set_campaign_text(campaign: Campaign, language: str, *, actor: Any, **fields: Any) -> CampaignText:
+    """Write the text in one language (the original or a translation) of a draft campaign."""
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if campaign.state != Campaign.DRAFT:
+            raise TransitionError(f"campaign {campaign.slug}: texts change only while a draft")
+        text, created = CampaignText.objects.update_or_create(
+            campaign=campaign, language=language, defaults=fields
+        )
+        record("campaign.text_added" if created else "campaign.text_changed", campaign,
+               actor=actor, campaign=campaign, note=language)
+    return text

@@ -194,6 +194,54 @@ def reject_signature(signature: Signature, reason: str, *, actor: Any, note: str
     return signature
 
 
+def unmatch_signature(signature: Signature, *, actor: Any, note: str = "") -> Signature:
+    """A registry match undone: back to the queue without an official."""
+    with transaction.atomic():
+        signature = Signature.objects.select_for_update().get(pk=signature.pk)
+        before = signature.count_snapshot()
+        signature.unmatch()
+        _save(signature, before, TRANSITION_FIELDS)
+        record("signature.unmatched", signature, actor=actor, campaign=signature.campaign, note=note)
+    return signature
+
+
+def reopen_signature(signature: Signature, *, actor: Any, note: str = "") -> Signature:
+    """A rejection reversed by a new decision: the signature is checked again."""
+    with transaction.atomic():
+        signature = Signature.objects.select_for_update().get(pk=signature.pk)
+        before = signature.count_snapshot()
+        signature.reopen()
+        _save(signature, before, TRANSITION_FIELDS)
+        record("signature.reopened", signature, actor=actor, campaign=signature.campaign, note=note)
+    return signature
+
+
+def reject_signatures_in_bulk(
+    campaign: Campaign, signature_ids: list[int], reason: str, *, actor: Any, note: str = ""
+) -> list[Signature]:
+    """Reject a batch of a campaign's standing signatures in one transaction.
+
+    Records one audit event for the batch (listing the signatures) instead of one each.
+    Signatures that are no longer standing are left as they are.
+    """
+    with transaction.atomic():
+        batch = list(
+            Signature.objects.select_for_update()
+            .filter(campaign=campaign, pk__in=signature_ids, state__in=Signature.ACTIVE_STATES)
+            .order_by("id")
+        )
+        for signature in batch:
+            before = signature.count_snapshot()
+            signature.reject(reason)
+            queue_count_change(signature, before)
+        Signature.objects.bulk_update(batch, TRANSITION_FIELDS)
+        if batch:
+            ids = ",".join(str(s.pk) for s in batch)
+            record("signatures.rejected_batch", campaign, actor=actor, campaign=campaign,
+                   note=f"{reason}: {len(batch)} signatures [{ids}]" + (f" {note}" if note else ""))
+    return batch
+
+
 def withdraw_signature(signature: Signature) -> Signature:
     """The signer takes their signature back. Public lists drop it at once."""
     with transaction.atomic():

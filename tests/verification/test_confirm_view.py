@@ -1,0 +1,114 @@
+from datetime import timedelta
+
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.base import make_claims
+from tests.desk.base import DeskTestCase
+from undersigned.signatures.models import Signature
+from undersigned.verification import actions
+from undersigned.verification.models import ConfirmationCode, Decision
+
+
+class ConfirmViewTest(DeskTestCase):
+    def test_confirm_page_works_without_javascript(self) -> None:
+        response = self.client.get(reverse("confirm") + "?lang=en")
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "<script" not in page and "style=" not in page
+        assert 'name="csrfmiddlewaretoken"' in page
+
+    def test_a_correct_code_verifies_and_redirects(self) -> None:
+        signature, _ = self.sign(make_claims(1))
+        _, code = actions.issue_code(signature, actor=self.verifier)
+        response = self.client.post(reverse("confirm"), {"code": code})
+        assert response.status_code == 302
+        signature.refresh_from_db()
+        assert signature.state == Signature.VERIFIED
+        done = self.client.get(response["Location"] + "&lang=en").content.decode()
+        assert "your confirmation code is accepted" in done
+
+    def test_wrong_code_shows_a_clear_error_and_changes_nothing(self) -> None:
+        signature, _ = self.sign(make_claims(1))
+        actions.issue_code(signature, actor=self.verifier)
+        response = self.client.post(reverse("confirm") + "?lang=en", {"code": "AAAA-BBBB-CCCC"})
+        assert response.status_code == 400
+        assert "This code is not right" in response.content.decode()
+        signature.refresh_from_db()
+        assert signature.state == Signature.RECEIVED
+        assert not Decision.objects.exists()
+
+    def test_expired_code(self) -> None:
+        signature, _ = self.sign(make_claims(1))
+        issued, code = actions.issue_code(signature, actor=self.verifier)
+        ConfirmationCode.objects.filter(pk=issued.pk).update(
+            expires_at=timezone.now() - timedelta(minutes=1)
+        )
+        response = self.client.post(reverse("confirm") + "?lang=en", {"code": code})
+        assert response.status_code == 400
+        assert "expired or was already used" in response.content.decode()
+        signature.refresh_from_db()
+        assert signature.state == Signature.RECEIVED
+
+    @override_settings(CONFIRMATION_CODE_CLIENT_ATTEMPTS=3)
+    def test_a_client_is_rate_limited_even_with_the_right_code(self) -> None:
+        signature, _ = self.sign(make_claims(1))
+        _, code = actions.issue_code(signature, actor=self.verifier)
+        for _ in range(3):
+            assert (
+                self.client.post(reverse("confirm"), {"code": "AAAA-BBBB-CCCC"}).status_code == 400
+            )
+        response = self.client.post(reverse("confirm") + "?lang=en", {"code": code})
+        assert response.status_code == 429
+        assert "Too many attempts, try again in 60 minutes." in response.content.decode()
+        signature.refresh_from_db()
+        assert signature.state == Signature.RECEIVED
+
+    def test_empty_code(self) -> None:
+        response = self.client.post(reverse("confirm") + "?lang=en", {"code": ""})
+        assert response.status_code == 400
+        assert "Enter the code you received" in response.content.decode()
+
+
+class ReceiptConfirmTest(DeskTestCase):
+    def test_receipt_shows_the_form_only_while_a_code_is_pending(self) -> None:
+        signature, token = self.sign(make_claims(1))
+        page = self.client.get(reverse("receipt", args=[token]) + "?lang=en").content.decode()
+        assert "Confirm with a code" not in page
+        actions.issue_code(signature, actor=self.verifier)
+        page = self.client.get(reverse("receipt", args=[token]) + "?lang=en").content.decode()
+        assert "Confirm with a code" in page
+        assert reverse("confirm_on_receipt", args=[token]) in page
+
+    def test_code_on_the_receipt_verifies(self) -> None:
+        signature, token = self.sign(make_claims(1))
+        _, code = actions.issue_code(signature, actor=self.verifier)
+        response = self.client.post(reverse("confirm_on_receipt", args=[token]), {"code": code})
+        assert response.status_code == 302
+        signature.refresh_from_db()
+        assert signature.state == Signature.VERIFIED
+        page = self.client.get(response["Location"] + "&lang=en").content.decode()
+        assert "your confirmation code is accepted" in page
+        assert "Verified: counted as signed" in page
+
+    def test_wrong_code_on_the_receipt_counts_against_the_signature(self) -> None:
+        signature, token = self.sign(make_claims(1))
+        issued, _ = actions.issue_code(signature, actor=self.verifier)
+        response = self.client.post(
+            reverse("confirm_on_receipt", args=[token]) + "?lang=en", {"code": "AAAA-BBBB-CCCC"}
+        )
+        assert response.status_code == 400
+        assert "This code is not right" in response.content.decode()
+        issued.refresh_from_db()
+        assert issued.failed_attempts == 1
+        signature.refresh_from_db()
+        assert signature.state == Signature.RECEIVED
+
+    def test_unknown_receipt_is_not_found(self) -> None:
+        assert (
+            self.client.post(
+                reverse("confirm_on_receipt", args=["nope"]), {"code": "x"}
+            ).status_code
+            == 404
+        )

@@ -1,0 +1,276 @@
+"""Forms of the desk: sign-in, decisions, queue filters, campaigns, bulk invalidation."""
+
+from typing import Any, cast
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from undersigned.campaigns.models import Campaign, StaffRole
+from undersigned.officials.regions import region_choices
+from undersigned.signatures.forms import ClaimField, check_full_name
+from undersigned.signatures.models import Signature
+from undersigned.verification.models import Decision
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    password = forms.CharField(label=_("Password"), max_length=200, widget=forms.PasswordInput)
+
+
+class TokenForm(forms.Form):
+    token = forms.RegexField(
+        label=_("Six-digit code from your authenticator app"),
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": _("Enter the six digits your app shows.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+    def clean_token(self) -> str:
+        return str(self.cleaned_data["token"]).strip()
+
+
+class ChoicesMixin:
+    fields: dict[str, forms.Field]
+
+    def _choice_field(self, name: str) -> forms.ChoiceField:
+        return cast(forms.ChoiceField, self.fields[name])
+
+
+NOTE = forms.CharField(
+    label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+)
+
+
+class NoteForm(forms.Form):
+    note = NOTE
+
+
+class MatchForm(forms.Form):
+    official = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    note = NOTE
+
+
+class VerifyForm(forms.Form):
+    method = forms.ChoiceField(
+        label=_("Evidence"), choices=Decision.MANUAL_METHODS, widget=forms.RadioSelect
+    )
+    link = forms.URLField(
+        label=_("Link to the public statement"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+    )
+    note = NOTE
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("method") == Decision.PUBLIC_STATEMENT and not data.get("link"):
+            self.add_error("link", _("Give the link to the public statement."))
+        return data
+
+
+class RejectForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Reason"),
+        choices=[r for r in Signature.REJECT_REASONS if r[0] != Signature.REJECT_INVALIDATED],
+        widget=forms.RadioSelect,
+    )
+    note = NOTE
+
+
+class QueueFilterForm(ChoicesMixin, forms.Form):
+    state = forms.ChoiceField(label=_("State"), required=False)
+    region = forms.ChoiceField(label=_("Region"), required=False)
+    held = forms.ChoiceField(
+        label=_("Held back"),
+        required=False,
+        choices=[("", _("any")), ("yes", _("held back only")), ("no", _("not held back"))],
+    )
+
+    def __init__(self, *args: Any, language: str, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._choice_field("state").choices = [
+            ("", _("being checked")),
+            ("all", _("all")),
+            *Signature.STATES,
+        ]
+        self._choice_field("region").choices = [("", _("all regions")), *region_choices(language)]
+
+
+class InvalidationForm(ChoicesMixin, forms.Form):
+    received_from = forms.DateTimeField(
+        label=_("Received from (UTC)"),
+        required=False,
+        input_formats=[DATETIME_FORMAT],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),
+    )
+    received_to = forms.DateTimeField(
+        label=_("Received before (UTC)"),
+        required=False,
+        input_formats=[DATETIME_FORMAT],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),
+    )
+    body_contains = forms.CharField(
+        label=_("Claimed council or body contains"), required=False, max_length=200
+    )
+    region = forms.ChoiceField(label=_("Region"), required=False)
+    client_hash = forms.RegexField(
+        label=_("Hashed client"),
+        required=False,
+        regex=r"^[0-9a-f]{64}$",
+        help_text=_("The keyed hash of the sender's address, as the queue shows it."),
+        error_messages={"invalid": _("A client hash is 64 hexadecimal characters.")},
+    )
+    states = forms.MultipleChoiceField(
+        label=_("States"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[s for s in Signature.STATES if s[0] in Signature.ACTIVE_STATES],
+        help_text=_("None ticked: every standing signature (received, matched, verified)."),
+    )
+    held = forms.ChoiceField(
+        label=_("Held back"),
+        required=False,
+        choices=[("", _("any")), ("yes", _("held back only")), ("no", _("not held back"))],
+    )
+    note = NOTE
+
+    def __init__(self, *args: Any, language: str, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._choice_field("region").choices = [("", _("all regions")), *region_choices(language)]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("received_from"), data.get("received_to")
+        if start and end and start >= end:
+            self.add_error("received_to", _("The end of the window must come after its start."))
+        narrowing = (
+            "received_from",
+            "received_to",
+            "body_contains",
+            "region",
+            "client_hash",
+            "states",
+            "held",
+        )
+        if not self.errors and not any(data.get(name) for name in narrowing):
+            raise forms.ValidationError(
+                _("Choose at least one criterion: a whole campaign is never invalidated at once.")
+            )
+        return data
+
+
+class ConfirmInvalidationForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I have checked the preview: invalidate these signatures.")
+    )
+
+
+def _language_choices() -> list[tuple[str, str]]:
+    return list(settings.LANGUAGES)
+
+
+class CampaignForm(ChoicesMixin, forms.Form):
+    slug = forms.SlugField(
+        label=_("Address (slug)"),
+        max_length=80,
+        help_text=_("Latin letters, digits and hyphens; part of the public address."),
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=Campaign.KINDS)
+    addressee = forms.CharField(label=_("Addressee"), required=False, max_length=300)
+    eligibility = forms.ChoiceField(label=_("Who may sign"), choices=Campaign.ELIGIBILITY)
+    registry_source = forms.CharField(
+        label=_("Registry source"),
+        required=False,
+        max_length=64,
+        help_text=_(
+            "The name of the imported registry signers are matched against; when set, "
+            "a signature must be matched before it can be verified."
+        ),
+    )
+    requires_verification = forms.BooleanField(
+        label=_("Signatures count only once verified"), required=False, initial=True
+    )
+    four_eyes = forms.BooleanField(
+        label=_("Two different verifiers must confirm each signature"), required=False
+    )
+    reveal_thresholds = forms.CharField(
+        label=_("Reveal thresholds"),
+        required=False,
+        max_length=100,
+        help_text=_(
+            "Comma-separated numbers of verified signatories after which a cautious signer "
+            "may be named, e.g. 50, 100, 500."
+        ),
+    )
+    original_language = forms.ChoiceField(label=_("Language of the original text"))
+    title = forms.CharField(label=_("Title (original)"), max_length=300)
+    body = forms.CharField(label=_("Text (original)"), widget=forms.Textarea(attrs={"rows": 8}))
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._choice_field("original_language").choices = _language_choices()
+
+    def clean_slug(self) -> str:
+        slug = str(self.cleaned_data["slug"]).lower()
+        if Campaign.objects.filter(slug=slug).exists():
+            raise forms.ValidationError(_("A campaign with this address exists already."))
+        return slug
+
+    def clean_reveal_thresholds(self) -> list[int]:
+        raw = str(self.cleaned_data.get("reveal_thresholds") or "")
+        parts = [p.strip() for p in raw.split(",") if p.strip()]
+        if not all(p.isdigit() and 0 < int(p) < 10_000_000 for p in parts):
+            raise forms.ValidationError(
+                _("Thresholds are positive whole numbers, separated by commas.")
+            )
+        return sorted({int(p) for p in parts})
+
+
+class TextForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}))
+    addressee = forms.CharField(
+        label=_("Addressee, in this language"), required=False, max_length=300
+    )
+
+
+class RoleForm(forms.Form):
+    username = forms.CharField(label=_("Username of an existing staff account"), max_length=150)
+    role = forms.ChoiceField(label=_("Role"), choices=StaffRole.ROLES)
+
+
+class RevokeRoleForm(forms.Form):
+    user = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    role = forms.ChoiceField(choices=StaffRole.ROLES, widget=forms.HiddenInput)
+
+
+class TransitionForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[("open", "open"), ("close", "close"), ("archive", "archive")]
+    )
+
+
+class NamesHiddenForm(forms.Form):
+    hidden = forms.ChoiceField(choices=[("yes", "yes"), ("no", "no")])
+
+
+class OpeningSignatoryForm(ChoicesMixin, forms.Form):
+    full_name = ClaimField(label=_("Full name"), validators=[check_full_name])
+    office = ClaimField(label=_("Position"), required=False)
+    body = ClaimField(label=_("Council or body"), required=False)
+    municipality = ClaimField(label=_("Municipality"), required=False)
+    region = forms.ChoiceField(label=_("Region"), required=False)
+    publication = forms.ChoiceField(
+        label=_("Shown as"),
+        widget=forms.RadioSelect,
+        initial=Signature.NAMED,
+        choices=[(Signature.NAMED, _("named")), (Signature.ANONYMOUS, _("counted but not named"))],
+    )
+
+    def __init__(self, *args: Any, language: str, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._choice_field("region").choices = [("", _("— region —")), *region_choices(language)]

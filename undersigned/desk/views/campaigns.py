@@ -1,0 +1,304 @@
+"""The staff member's campaigns, a campaign's overview, and the organizer's pages."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from undersigned.access import (
+    STAFF_ROLES,
+    access_campaign_as,
+    campaigns_for_staff,
+    may_create_campaigns,
+    staff_roles,
+)
+from undersigned.campaigns import actions as campaign_actions
+from undersigned.campaigns.models import Campaign, StaffRole, TransitionError
+from undersigned.desk.auth import staff_required
+from undersigned.desk.forms import (
+    CampaignForm,
+    NamesHiddenForm,
+    OpeningSignatoryForm,
+    RevokeRoleForm,
+    RoleForm,
+    TextForm,
+    TransitionForm,
+)
+from undersigned.officials.regions import regions_by_code
+from undersigned.signatures import actions as signature_actions
+from undersigned.signatures import public
+from undersigned.signatures.actions import Claims
+
+ORGANIZER = (StaffRole.ORGANIZER,)
+
+
+@require_GET
+@staff_required
+def home(request: HttpRequest) -> HttpResponse:
+    campaigns = list(campaigns_for_staff(request.user, *STAFF_ROLES).prefetch_related("texts"))
+    language = get_language()
+    roles: dict[int, list[str]] = {}
+    for campaign_id, role in StaffRole.objects.filter(
+        user_id=int(request.user.pk or 0)
+    ).values_list("campaign_id", "role"):
+        roles.setdefault(campaign_id, []).append(role)
+    rows = [
+        {"campaign": c, "text": c.text_for(language), "roles": sorted(roles.get(c.pk, []))}
+        for c in campaigns
+    ]
+    return render(
+        request, "desk/home.html", {"rows": rows, "may_create": may_create_campaigns(request.user)}
+    )
+
+
+@require_GET
+@staff_required
+def overview(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = access_campaign_as(request.user, slug, *STAFF_ROLES)
+    return render(
+        request,
+        "desk/campaign.html",
+        {
+            "campaign": campaign,
+            "text": campaign.text_for(get_language()),
+            "counts": public.counts_for(campaign),
+            "roles": staff_roles(request.user, campaign),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def create(request: HttpRequest) -> HttpResponse:
+    if not may_create_campaigns(request.user):
+        raise PermissionDenied("may not create campaigns")
+    form = CampaignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            campaign = campaign_actions.create_campaign(
+                organizer=request.user,
+                slug=data["slug"],
+                kind=data["kind"],
+                addressee=data["addressee"],
+                eligibility=data["eligibility"],
+                registry_source=data["registry_source"],
+                requires_verification=data["requires_verification"],
+                four_eyes=data["four_eyes"],
+                reveal_thresholds=data["reveal_thresholds"],
+                original_language=data["original_language"],
+                texts=[
+                    {
+                        "language": data["original_language"],
+                        "title": data["title"],
+                        "body": data["body"],
+                        "addressee": data["addressee"],
+                    }
+                ],
+            )
+        except IntegrityError:
+            form.add_error("slug", _("A campaign with this address exists already."))
+        else:
+            messages.success(request, _("The campaign is created as a draft."))
+            return redirect("desk:manage", campaign.slug)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "desk/create.html", {"form": form}, status=status)
+
+
+def _manage_context(campaign: Campaign, language: str) -> dict[str, object]:
+    texts = {t.language: t for t in campaign.texts.all()}
+    return {
+        "campaign": campaign,
+        "text": campaign.text_for(language),
+        "texts": [(code, name, texts.get(code)) for code, name in _languages()],
+        "staff": StaffRole.objects.filter(campaign=campaign)
+        .select_related("user")
+        .order_by("role", "user__username"),
+        "role_form": RoleForm(),
+        "opening_form": OpeningSignatoryForm(language=language),
+        "may_open": campaign.state in (Campaign.DRAFT, Campaign.CLOSED),
+        "may_close": campaign.state == Campaign.OPEN,
+        "may_archive": campaign.state == Campaign.CLOSED,
+        "may_add_opening": campaign.state in (Campaign.DRAFT, Campaign.OPEN),
+    }
+
+
+def _languages() -> list[tuple[str, str]]:
+    from django.conf import settings
+
+    return list(settings.LANGUAGES)
+
+
+def _render_manage(
+    request: HttpRequest, campaign: Campaign, status: int = 200, **extra: object
+) -> HttpResponse:
+    context = _manage_context(campaign, get_language())
+    context.update(extra)
+    return render(request, "desk/manage.html", context, status=status)
+
+
+@require_GET
+@staff_required
+def manage(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = access_campaign_as(request.user, slug, *ORGANIZER)
+    return _render_manage(request, campaign)
+
+
+@require_POST
+@staff_required
+def transition(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = access_campaign_as(request.user, slug, *ORGANIZER)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        return _render_manage(request, campaign, 400, error=_("Unknown action."))
+    move = {
+        "open": campaign_actions.open_campaign,
+        "close": campaign_actions.close_campaign,
+        "archive": campaign_actions.archive_campaign,
+    }[form.cleaned_data["action"]]
+    try:
+        move(campaign, actor=request.user)
+    except TransitionError:
+        return _render_manage(
+            request, campaign, 400, error=_("A campaign in this state cannot do that.")
+        )
+    messages.success(request, _("The campaign's state has changed."))
+    return redirect("desk:manage", campaign.slug)
+
+
+@require_POST
+@staff_required
+def names_hidden(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = access_campaign_as(request.user, slug, *ORGANIZER)
+    form = NamesHiddenForm(request.POST)
+    if not form.is_valid():
+        return _render_manage(request, campaign, 400, error=_("Unknown action."))
+    hidden = form.cleaned_data["hidden"] == "yes"
+    campaign_actions.set_names_hidden(campaign, hidden, actor=request.user)
+    messages.success(
+        request,
+        _("Every name of this campaign is now hidden.")
+        if hidden
+        else _("Names are shown again as each signer chose."),
+    )
+    return redirect("desk:manage", campaign.slug)
+
+
+@require_POST
+@staff_required
+def grant_role(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = access_campaign_as(request.user, slug, *ORGANIZER)
+    form = RoleForm(request.POST)
+    if form.is_valid():
+        user = (
+            get_user_model()
+            .objects.filter(username=form.cleaned_data["username"], is_active=True)
+            .first()
+        )
+        if user is None:
+            form.add_error("username", _("There is no active staff account with this username."))
+        else:
+            campaign_actions.grant_role(
+                campaign, user, form.cleaned_data["role"], actor=request.user
+            )
+            messages.success(request, _("The role is granted."))
+            return redirect("desk:manage", campaign.slug)
+    return _render_manage(request, campaign, 400, role_form=form)
+
+
+@require_POST
+@staff_required
+def revoke_role(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = access_campaign_as(request.user, slug, *ORGANIZER)
+    form = RevokeRoleForm(request.POST)
+    if not form.is_valid():
+        return _render_manage(request, campaign, 400, error=_("Unknown action."))
+    user = get_user_model().objects.filter(pk=form.cleaned_data["user"]).first()
+    if user is None:
+        raise Http404("no such user")
+    try:
+        campaign_actions.revoke_role(campaign, user, form.cleaned_data["role"], actor=request.user)
+    except TransitionError:
+        return _render_manage(
+            request, campaign, 400, error=_("A campaign keeps at least one organizer.")
+        )
+    messages.success(request, _("The role is revoked."))
+    return redirect("desk:manage", campaign.slug)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def edit_text(request: HttpRequest, slug: str, language: str) -> HttpResponse:
+    campaign = access_campaign_as(request.user, slug, *ORGANIZER)
+    if language not in dict(_languages()):
+        raise Http404("no such language")
+    existing = campaign.texts.filter(language=language).first()
+    initial = (
+        {"title": existing.title, "body": existing.body, "addressee": existing.addressee}
+        if existing
+        else None
+    )
+    form = TextForm(request.POST or None, initial=initial)
+    error = ""
+    if campaign.state != Campaign.DRAFT:
+        error = _("Texts can be changed only while the campaign is a draft.")
+    if request.method == "POST" and not error and form.is_valid():
+        campaign_actions.set_campaign_text(
+            campaign,
+            language,
+            actor=request.user,
+            is_original=existing.is_original if existing else False,
+            **form.cleaned_data,
+        )
+        messages.success(request, _("The text is saved."))
+        return redirect("desk:manage", campaign.slug)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "desk/text.html",
+        {
+            "campaign": campaign,
+            "form": form,
+            "language": language,
+            "existing": existing,
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@require_POST
+@staff_required
+def add_opening_signatory(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = access_campaign_as(request.user, slug, *ORGANIZER)
+    form = OpeningSignatoryForm(request.POST, language=get_language())
+    if campaign.state not in (Campaign.DRAFT, Campaign.OPEN):
+        return _render_manage(
+            request, campaign, 400, error=_("This campaign takes no more signatories.")
+        )
+    if not form.is_valid():
+        return _render_manage(request, campaign, 400, opening_form=form)
+    data = form.cleaned_data
+    region = regions_by_code().get(data["region"]) if data["region"] else None
+    claims = Claims(
+        full_name=data["full_name"],
+        office=data["office"],
+        body=data["body"],
+        municipality=data["municipality"],
+        region=region.name_ru if region else "",
+        region_code=region.code if region else "",
+    )
+    try:
+        signature_actions.add_opening_signatory(
+            campaign, request.user, claims, publication=data["publication"]
+        )
+    except IntegrityError:
+        form.add_error("full_name", _("This signatory is on the campaign already."))
+        return _render_manage(request, campaign, 400, opening_form=form)
+    messages.success(request, _("The opening signatory is added and verified."))
+    return redirect("desk:manage", campaign.slug)

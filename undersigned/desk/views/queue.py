@@ -1,0 +1,116 @@
+"""The queue of a campaign's signatures and the page of one signature with its candidates."""
+
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET
+
+from undersigned.access import access_campaign_as, access_signature_as, staff_roles
+from undersigned.audit.models import AuditEvent
+from undersigned.campaigns.models import StaffRole
+from undersigned.desk.auth import staff_required
+from undersigned.desk.candidates import candidates_for
+from undersigned.desk.forms import MatchForm, NoteForm, QueueFilterForm, RejectForm, VerifyForm
+from undersigned.signatures.models import Signature
+from undersigned.verification.models import ConfirmationCode, Decision, confirmations_needed
+
+QUEUE_ROLES = (StaffRole.ORGANIZER, StaffRole.VERIFIER)
+PER_PAGE = 50
+
+
+@require_GET
+@staff_required
+def queue(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = access_campaign_as(request.user, slug, *QUEUE_ROLES)
+    form = QueueFilterForm(request.GET or None, language=get_language())
+    rows = Signature.objects.filter(campaign=campaign, merged_into__isnull=True)
+    state = region = held = ""
+    if form.is_valid():
+        state, region, held = (form.cleaned_data[k] for k in ("state", "region", "held"))
+    if region:
+        rows = rows.filter(region_code=region)
+    if held:
+        rows = rows.filter(held=held == "yes")
+    by_state = dict(rows.values_list("state").annotate(n=Count("id")).values_list("state", "n"))
+    if state == "all":
+        pass
+    elif state:
+        rows = rows.filter(state=state)
+    else:
+        rows = rows.filter(state__in=Signature.CHECKING_STATES)
+    page = Paginator(
+        rows.select_related("official").order_by("created_at", "id"), PER_PAGE
+    ).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "desk/queue.html",
+        {
+            "campaign": campaign,
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "by_state": [(code, label, by_state.get(code, 0)) for code, label in Signature.STATES],
+            "roles": staff_roles(request.user, campaign),
+        },
+    )
+
+
+def next_in_queue(signature: Signature) -> Signature | None:
+    return (
+        Signature.objects.filter(
+            campaign_id=signature.campaign_id,
+            merged_into__isnull=True,
+            state__in=Signature.CHECKING_STATES,
+        )
+        .exclude(pk=signature.pk)
+        .filter(created_at__gte=signature.created_at)
+        .order_by("created_at", "id")
+        .first()
+    )
+
+
+def render_signature(
+    request: HttpRequest, signature: Signature, status: int = 200, **forms: Any
+) -> HttpResponse:
+    """The signature page; decision views re-render it with their invalid form and a 400."""
+    campaign = signature.campaign
+    roles = staff_roles(request.user, campaign)
+    decisions = list(signature.decisions.select_related("verifier", "official"))
+    confirmers = Decision.confirmers(signature)
+    context = {
+        "campaign": campaign,
+        "signature": signature,
+        "roles": roles,
+        "may_decide": StaffRole.VERIFIER in roles,
+        "candidates": candidates_for(signature) if signature.is_checking else [],
+        "decisions": decisions,
+        "confirmations": len(confirmers),
+        "confirmations_needed": confirmations_needed(campaign),
+        "confirmed_by_me": request.user.pk in confirmers,
+        "events": AuditEvent.objects.filter(
+            object_type=Signature._meta.label_lower, object_id=str(signature.pk)
+        ).select_related("actor"),
+        "pending_code": ConfirmationCode.objects.filter(
+            signature=signature, used_at__isnull=True, revoked_at__isnull=True
+        ).last(),
+        "next_signature": next_in_queue(signature),
+        "match_form": forms.get("match_form") or MatchForm(),
+        "verify_form": forms.get("verify_form") or VerifyForm(),
+        "reject_form": forms.get("reject_form") or RejectForm(),
+        "note_form": forms.get("note_form") or NoteForm(),
+        "error": forms.get("error", ""),
+    }
+    return render(request, "desk/signature.html", context, status=status)
+
+
+@require_GET
+@staff_required
+def signature_detail(request: HttpRequest, signature_id: int) -> HttpResponse:
+    signature = access_signature_as(request.user, signature_id, *QUEUE_ROLES)
+    return render_signature(request, signature)

@@ -1,0 +1,283 @@
+"""Verifiers' decisions, confirmation codes and bulk invalidation.
+
+Each runs in a transaction, writes a Decision row, records itself in the audit trail
+and moves the signature only through the transitions in signatures.actions.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import Enum
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from undersigned.audit.actions import record
+from undersigned.audit.models import AuditEvent
+from undersigned.campaigns.models import Campaign
+from undersigned.officials.models import Official
+from undersigned.signatures import actions as signature_actions
+from undersigned.signatures.models import Signature
+from undersigned.verification.bulk import InvalidationCriteria
+from undersigned.verification.models import (
+    ConfirmationCode,
+    Decision,
+    confirmations_needed,
+    hash_code,
+    new_code,
+)
+
+
+class DecisionError(Exception):
+    """A decision the rules refuse; the message is meant for the verifier."""
+
+    def __init__(self, message: str | Promise):
+        super().__init__(str(message))
+        self.message = message
+
+
+def _locked(signature: Signature) -> Signature:
+    return Signature.objects.select_for_update().select_related("campaign").get(pk=signature.pk)
+
+
+def _decide(signature: Signature, kind: str, actor: Any, **fields: Any) -> Decision:
+    decision = Decision.objects.create(signature=signature, verifier=actor, kind=kind, **fields)
+    summary = fields.get("method") or fields.get("reason") or ""
+    record(f"decision.{kind}", signature, actor=actor, campaign=signature.campaign, note=summary)
+    return decision
+
+
+def confirm_match(
+    signature: Signature,
+    official: Official,
+    *,
+    actor: Any,
+    score: float | None = None,
+    note: str = "",
+) -> Signature:
+    """The verifier confirms that the signer is this registry official."""
+    with transaction.atomic():
+        signature = _locked(signature)
+        source = signature.campaign.registry_source
+        if source and official.source != source:
+            raise DecisionError(_("This official is not in the campaign's registry."))
+        if signature.state == Signature.MATCHED and signature.official_id == official.pk:
+            raise DecisionError(_("The signature is already matched to this official."))
+        if signature.state == Signature.MATCHED:
+            signature = signature_actions.unmatch_signature(signature, actor=actor)
+            _decide(signature, Decision.UNMATCH, actor, note=note)
+        if signature.state != Signature.RECEIVED:
+            raise DecisionError(_("Only a signature being checked can be matched."))
+        signature_actions.match_signature(
+            signature, official.pk, 1.0 if score is None else score, actor=actor
+        )
+        _decide(signature, Decision.MATCH, actor, official=official, note=note)
+        return _locked(signature)
+
+
+def undo_match(signature: Signature, *, actor: Any, note: str = "") -> Signature:
+    with transaction.atomic():
+        signature = _locked(signature)
+        if signature.state != Signature.MATCHED:
+            raise DecisionError(_("The signature is not matched to an official."))
+        signature = signature_actions.unmatch_signature(signature, actor=actor, note=note)
+        _decide(signature, Decision.UNMATCH, actor, note=note)
+    return signature
+
+
+def _confirm(signature: Signature, confirmer: Any, method: str, note: str, link: str) -> bool:
+    """Record one confirmation (inside the caller's transaction); True when it verified."""
+    confirmers = Decision.confirmers(signature)
+    _decide(signature, Decision.VERIFY, confirmer, method=method, note=note, link=link)
+    confirmers.add(confirmer.pk)
+    if len(confirmers) < confirmations_needed(signature.campaign):
+        return False
+    signature_actions.verify_signature(signature, actor=confirmer, note=method)
+    return True
+
+
+def verify(
+    signature: Signature, *, actor: Any, method: str, note: str = "", link: str = ""
+) -> bool:
+    """A verifier confirms the signer's identity; True when the signature is now verified.
+
+    On a four-eyes campaign the first confirmation only records itself: the signature
+    is verified when a second, different verifier confirms too.
+    """
+    if method not in dict(Decision.MANUAL_METHODS):
+        raise DecisionError(_("Choose how you confirmed the signer's identity."))
+    if method == Decision.PUBLIC_STATEMENT and not link:
+        raise DecisionError(_("Give the link to the public statement."))
+    with transaction.atomic():
+        signature = _locked(signature)
+        if signature.state not in Signature.CHECKING_STATES:
+            raise DecisionError(_("Only a signature being checked can be confirmed."))
+        if signature.campaign.registry_source and signature.state != Signature.MATCHED:
+            raise DecisionError(_("Match the signature to a registry official first."))
+        if actor.pk in Decision.confirmers(signature):
+            raise DecisionError(
+                _("You have confirmed this signature already; another verifier must confirm it.")
+            )
+        return _confirm(signature, actor, method, note, link)
+
+
+def reject(signature: Signature, *, actor: Any, reason: str, note: str = "") -> Signature:
+    """Reject a signature being checked, or reverse a verification."""
+    if reason not in dict(Signature.REJECT_REASONS) or reason == Signature.REJECT_INVALIDATED:
+        raise DecisionError(_("Choose a reason."))
+    with transaction.atomic():
+        signature = _locked(signature)
+        if signature.state not in Signature.ACTIVE_STATES:
+            raise DecisionError(_("This signature can no longer be rejected."))
+        signature = signature_actions.reject_signature(signature, reason, actor=actor, note=note)
+        _decide(signature, Decision.REJECT, actor, reason=reason, note=note)
+    return signature
+
+
+def reopen(signature: Signature, *, actor: Any, note: str = "") -> Signature:
+    """Reverse a rejection: the signature goes back to the queue."""
+    with transaction.atomic():
+        signature = _locked(signature)
+        if signature.state != Signature.REJECTED:
+            raise DecisionError(_("Only a rejected signature can be reopened."))
+        signature = signature_actions.reopen_signature(signature, actor=actor, note=note)
+        _decide(signature, Decision.REOPEN, actor, note=note)
+    return signature
+
+
+# Confirmation codes
+
+
+def issue_code(signature: Signature, *, actor: Any) -> tuple[ConfirmationCode, str]:
+    """A new one-time code for the signature; any earlier unused one stops working."""
+    with transaction.atomic():
+        signature = _locked(signature)
+        if signature.state not in Signature.CHECKING_STATES:
+            raise DecisionError(_("Codes are issued only for signatures being checked."))
+        now = timezone.now()
+        for earlier in ConfirmationCode.objects.select_for_update().filter(
+            signature=signature, used_at__isnull=True, revoked_at__isnull=True
+        ):
+            earlier.revoke()
+            earlier.save(update_fields=["revoked_at"])
+        code = new_code()
+        issued = ConfirmationCode.objects.create(
+            signature=signature,
+            code_hash=hash_code(code),
+            issued_by=actor,
+            issued_at=now,
+            expires_at=now + timedelta(days=settings.CONFIRMATION_CODE_DAYS),
+        )
+        record("confirmation_code.issued", signature, actor=actor, campaign=signature.campaign)
+    return issued, code
+
+
+class CodeOutcome(Enum):
+    VERIFIED = "verified"  # the signature is now verified
+    CONFIRMED = "confirmed"  # recorded; a second verifier must still confirm (four-eyes)
+    WRONG = "wrong"
+    EXPIRED = "expired"  # used, revoked, out of time or out of attempts
+    NOT_APPLICABLE = "not_applicable"  # the signature is no longer being checked
+
+
+@dataclass(frozen=True)
+class CodeResult:
+    outcome: CodeOutcome
+    signature: Signature | None = None
+
+
+def redeem_code(typed: str, *, signature: Signature | None = None) -> CodeResult:
+    """The official enters a code. On the receipt page `signature` is the receipt's.
+
+    A correct code counts as a confirmation by the verifier who issued it.
+    """
+    with transaction.atomic():
+        code = (
+            ConfirmationCode.objects.select_for_update()
+            .select_related("signature__campaign", "issued_by")
+            .filter(code_hash=hash_code(typed))
+            .first()
+        )
+        if code is None or (signature is not None and code.signature_id != signature.pk):
+            if signature is not None:
+                _count_failure(signature)
+            return CodeResult(CodeOutcome.WRONG)
+        if not code.is_usable():
+            return CodeResult(CodeOutcome.EXPIRED)
+        target = _locked(code.signature)
+        if target.state not in Signature.CHECKING_STATES:
+            return CodeResult(CodeOutcome.NOT_APPLICABLE, target)
+        code.use()
+        code.save(update_fields=["used_at"])
+        record(
+            "confirmation_code.used",
+            target,
+            actor_kind=AuditEvent.ACTOR_SIGNER,
+            campaign=target.campaign,
+        )
+        if code.issued_by_id in Decision.confirmers(target):
+            # The issuer already confirmed: the code adds evidence, not a second pair of eyes.
+            _decide(target, Decision.VERIFY, code.issued_by, method=Decision.CODE)
+            return CodeResult(CodeOutcome.CONFIRMED, target)
+        verified = _confirm(target, code.issued_by, Decision.CODE, "", "")
+        return CodeResult(CodeOutcome.VERIFIED if verified else CodeOutcome.CONFIRMED, target)
+
+
+def _count_failure(signature: Signature) -> None:
+    """A wrong code typed on a receipt page uses up an attempt of that signature's codes."""
+    ConfirmationCode.objects.filter(
+        signature=signature, used_at__isnull=True, revoked_at__isnull=True
+    ).update(failed_attempts=F("failed_attempts") + 1)
+
+
+# Bulk invalidation
+
+
+def invalidate(
+    criteria: InvalidationCriteria, *, actor: Any, batch_size: int | None = None, note: str = ""
+) -> int:
+    """Reject every standing signature the criteria select, in batches; the number rejected.
+
+    Each batch is its own transaction with one audit event; a summary event closes the run.
+    """
+    batch_size = batch_size or settings.INVALIDATION_BATCH_SIZE
+    campaign: Campaign = criteria.campaign
+    total = 0
+    last_id = 0
+    while True:
+        ids = list(
+            criteria.queryset()
+            .filter(pk__gt=last_id)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        if not ids:
+            break
+        last_id = ids[-1]
+        with transaction.atomic():
+            batch = signature_actions.reject_signatures_in_bulk(
+                campaign, ids, Signature.REJECT_INVALIDATED, actor=actor
+            )
+            Decision.objects.bulk_create(
+                Decision(
+                    signature=s,
+                    verifier=actor,
+                    kind=Decision.REJECT,
+                    reason=Signature.REJECT_INVALIDATED,
+                    note=note,
+                )
+                for s in batch
+            )
+        total += len(batch)
+    record(
+        "campaign.signatures_invalidated",
+        campaign,
+        actor=actor,
+        campaign=campaign,
+        note=f"{total} signatures; {criteria.describe()}" + (f"; {note}" if note else ""),
+    )
+    return total

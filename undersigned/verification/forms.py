@@ -1,0 +1,13 @@
+"""The public form where an official enters the confirmation code a verifier sent them."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class ConfirmCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Confirmation code"),
+        max_length=40,
+        help_text=_("The code a verifier sent you, for example 7K3M-Q9XD-2HRT."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false"}),
+    )
