@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from undersigned.access import access_public_campaign, access_signature_by_receipt
 from undersigned.campaigns.models import Campaign
+from undersigned.ledger.public import receipt_entries
 from undersigned.signatures import actions, public
 from undersigned.signatures.forms import PublicationForm, SignForm
 from undersigned.signatures.models import Signature
@@ -114,6 +115,7 @@ def _receipt_context(signature: Signature) -> dict[str, object]:
         "text": campaign.text_for(get_language()),
         "counts": counts,
         "waiting_for": waiting_for,
+        "log_receipt": receipt_entries(signature),
     }
 
 

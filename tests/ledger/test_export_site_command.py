@@ -1,0 +1,137 @@
+"""`export_site`: a static mirror with relative links, verifiable, written incrementally."""
+
+import io
+import json
+import re
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+
+from tests.base import PersonaTestCase, make_claims
+from undersigned.ledger import verify
+from undersigned.signatures.models import Signature
+
+LINK = re.compile(r"""(?:href|src|action)\s*=\s*["']([^"']*)["']""")
+
+
+class ExportSiteTest(PersonaTestCase):
+    def setUp(self) -> None:
+        for n in range(3):
+            self.sign_verified(make_claims(n))
+        self.sign_verified(make_claims(9), publication=Signature.ANONYMOUS)
+        self.refresh_counts()
+        self.out = Path(tempfile.mkdtemp()) / "mirror"
+        self.state = self.out.parent / "seen.json"
+
+    def export(self) -> str:
+        out = io.StringIO()
+        call_command("export_site", str(self.out), stdout=out)
+        return out.getvalue()
+
+    def verify(self, target: Path) -> tuple[int, str]:
+        out = io.StringIO()
+        status = verify.main([str(target), "--state", str(self.state)], out=out)
+        return status, out.getvalue()
+
+    def test_mirror_holds_pages_in_every_language_and_the_log(self) -> None:
+        report = self.export()
+        assert "files written" in report
+        for name in [
+            "index.html",
+            "en/index.html",
+            "c/deputies/index.html",
+            "en/c/deputies/index.html",
+            "c/deputies/signatories/index.html",
+            "c/deputies/log/checkpoint",
+            "c/deputies/log/key",
+            "c/deputies/log/counts.json",
+            "c/deputies/log/entries/0.json",
+            "log/campaigns.json",
+            "static/web/site.css",
+        ]:
+            assert (self.out / name).is_file(), name
+        english = (self.out / "en/c/deputies/index.html").read_text()
+        assert "Deputies&#x27; appeal" in english
+        assert "Обращение депутатов" in (self.out / "c/deputies/index.html").read_text()
+        assert json.loads((self.out / "c/deputies/log/counts.json").read_text())["verified"] == 4
+
+    def test_links_are_relative_and_resolve(self) -> None:
+        self.export()
+        for page in self.out.rglob("*.html"):
+            for link in LINK.findall(page.read_text()):
+                if link.startswith("#"):
+                    continue
+                if link.startswith(("http://", "https://")):
+                    # Only what a mirror cannot do (signing) points back to the site itself.
+                    assert link.startswith(settings.SITE_URL), (page, link)
+                    continue
+                assert not link.startswith("/"), (page, link)
+                assert (page.parent / link.split("#")[0]).resolve().is_file(), (page, link)
+        english = (self.out / "en/c/deputies/index.html").read_text()
+        assert 'href="../../../c/deputies/index.html"' in english  # the same page in Russian
+        assert 'href="../../../static/web/site.css"' in english
+
+    def test_mirror_verifies(self) -> None:
+        self.export()
+        status, report = self.verify(self.out)
+        assert status == 0, report
+        assert "deputies: OK" in report
+        status, report = self.verify(self.out / "c" / "deputies")
+        assert status == 0, report
+
+    def test_tampered_mirror_fails(self) -> None:
+        self.export()
+        counts = self.out / "c/deputies/log/counts.json"
+        data = json.loads(counts.read_text())
+        data["verified"] = 40
+        counts.write_text(json.dumps(data))
+        status, report = self.verify(self.out)
+        assert status == 1
+        assert "the site shows 40 verified, the log proves 4" in report
+        entries = self.out / "c/deputies/log/entries/0.json"
+        data = json.loads(entries.read_text())
+        data["entries"].reverse()
+        entries.write_text(json.dumps(data))
+        status, report = self.verify(self.out)
+        assert "the entries do not hash to the signed root" in report
+
+    def test_second_run_rewrites_only_what_changed(self) -> None:
+        self.export()
+        css = self.out / "static/web/site.css"
+        key = self.out / "c/deputies/log/key"
+        stamps = {css: css.stat().st_mtime_ns, key: key.stat().st_mtime_ns}
+        report = self.export()
+        assert re.search(r"\d+ unchanged", report)
+        self.sign_verified(make_claims(20))
+        self.refresh_counts()
+        checkpoint_before = (self.out / "c/deputies/log/checkpoint").read_bytes()
+        report = self.export()
+        written, unchanged, _ = map(int, re.findall(r"(\d+) ", report)[:3])
+        assert written >= 3 and unchanged >= 3, report
+        assert (self.out / "c/deputies/log/checkpoint").read_bytes() != checkpoint_before
+        assert {css: css.stat().st_mtime_ns, key: key.stat().st_mtime_ns} == stamps
+        assert json.loads((self.out / "c/deputies/log/counts.json").read_text())["verified"] == 5
+        assert self.verify(self.out)[0] == 0
+
+    def test_files_no_longer_public_are_removed(self) -> None:
+        self.export()
+        stale = self.out / "c/deputies/log/entries/7.json"
+        manifest = json.loads((self.out / ".export-manifest.json").read_text())
+        stale.write_text("{}")
+        (self.out / ".export-manifest.json").write_text(
+            json.dumps([*manifest, "c/deputies/log/entries/7.json"])
+        )
+        report = self.export()
+        assert "1 removed" in report
+        assert not stale.exists()
+
+    def test_private_data_stays_out(self) -> None:
+        self.export()
+        hidden = make_claims(9).full_name
+        for path in self.out.rglob("*"):
+            if path.is_file():
+                assert hidden not in path.read_text(errors="replace"), path
+        assert not list(self.out.rglob("sign/*"))
+        assert not (self.out / "r").exists()

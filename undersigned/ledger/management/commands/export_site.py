@@ -1,0 +1,26 @@
+"""`manage.py export_site OUT_DIR`: write the static mirror of the public site."""
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from undersigned.core.locks import LockBusy
+from undersigned.ledger.export import export_site
+
+
+class Command(BaseCommand):
+    help = "Write the public part of the site as static files (pages, counts, the log)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("out_dir", type=Path)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            result = export_site(options["out_dir"])
+        except LockBusy as error:
+            raise CommandError("a count run is under way; try again in a moment") from error
+        self.stdout.write(
+            f"{len(result.written)} files written, {len(result.unchanged)} unchanged, "
+            f"{len(result.removed)} removed"
+        )
