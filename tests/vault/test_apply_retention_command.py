@@ -31,7 +31,9 @@ class ApplyRetentionCommandTest(PersonaTestCase):
         self.verified = self.sign_verified(make_claims(1), client_hash="a" * 64)
         self.waiting, _ = self.sign(make_claims(2), client_hash="b" * 64)
         self.rejected, _ = self.sign(make_claims(3))
-        signature_actions.reject_signature(self.rejected, Signature.REJECT_NOT_OFFICIAL, actor=self.verifier)
+        signature_actions.reject_signature(
+            self.rejected, Signature.REJECT_NOT_OFFICIAL, actor=self.verifier
+        )
         self.withdrawn, _ = self.sign(make_claims(4))
         signature_actions.withdraw_signature(self.withdrawn)
         for signature in (self.verified, self.waiting, self.rejected):
@@ -40,7 +42,9 @@ class ApplyRetentionCommandTest(PersonaTestCase):
 
     def close_days_ago(self, days: int) -> None:
         close_campaign(self.campaign, actor=self.organizer)
-        Campaign.objects.filter(pk=self.campaign.pk).update(closed_at=timezone.now() - timedelta(days=days))
+        Campaign.objects.filter(pk=self.campaign.pk).update(
+            closed_at=timezone.now() - timedelta(days=days)
+        )
 
     def test_an_open_or_recently_closed_campaign_keeps_everything(self) -> None:
         assert "no closed campaign" in run()
@@ -51,7 +55,10 @@ class ApplyRetentionCommandTest(PersonaTestCase):
     def test_dry_run_lists_counts_only_and_changes_nothing(self) -> None:
         self.close_days_ago(31)
         output = run("--dry-run")
-        assert "would destroy in campaign deputies: 3 contacts, 2 client hashes, 3 unverified claims" in output
+        assert (
+            "would destroy in campaign deputies: 3 contacts, 2 client hashes, 3 unverified claims"
+            in output
+        )
         assert "Депутатов" not in output and "+7911" not in output
         assert ContactCiphertext.objects.count() == 3
         assert Signature.objects.get(pk=self.waiting.pk).full_name.startswith("Депутатов2")
@@ -61,12 +68,20 @@ class ApplyRetentionCommandTest(PersonaTestCase):
         self.close_days_ago(31)
         before = {row.key: row.n for row in self.campaign.tallies.all()}
         output = run()
-        assert "destroyed in campaign deputies: 3 contacts, 2 client hashes, 3 unverified claims" in output
+        assert (
+            "destroyed in campaign deputies: 3 contacts, 2 client hashes, 3 unverified claims"
+            in output
+        )
         assert not ContactCiphertext.objects.exists()
         assert not Signature.objects.exclude(client_hash="").exists()
         for signature in (self.waiting, self.rejected, self.withdrawn):
             signature.refresh_from_db()
-            assert (signature.full_name, signature.office, signature.body, signature.municipality) == ("", "", "", "")
+            assert (
+                signature.full_name,
+                signature.office,
+                signature.body,
+                signature.municipality,
+            ) == ("", "", "", "")
             assert signature.claims_key == f"destroyed-{signature.handle}"
             assert signature.region_code == "RU-MOW"
         assert Signature.objects.get(pk=self.waiting.pk).state == Signature.RECEIVED

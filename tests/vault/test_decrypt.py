@@ -36,7 +36,10 @@ class DecryptTest(PersonaTestCase):
         )
         return subprocess.run(
             [sys.executable, "-I", "-c", probe, str(identity), str(bundle)],
-            cwd=alone, capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"},
+            cwd=alone,
+            capture_output=True,
+            text=True,
+            env={"PATH": "/usr/bin:/bin"},
         )
 
     def test_csv_with_contacts_in_clear(self) -> None:

@@ -27,7 +27,9 @@ class ExportContactsCommandTest(PersonaTestCase):
 
     def export(self) -> Path:
         out = self.tmp / "bundle.age"
-        call_command("export_contacts", "--campaign", self.campaign.slug, str(out), stdout=StringIO())
+        call_command(
+            "export_contacts", "--campaign", self.campaign.slug, str(out), stdout=StringIO()
+        )
         return out
 
     def test_signed_through_the_form_then_opened_with_age(self) -> None:
@@ -78,7 +80,8 @@ class ExportContactsCommandTest(PersonaTestCase):
         import subprocess
 
         result = subprocess.run(
-            ["/usr/bin/age", "-d", "-i", str(stranger)], input=self.export().read_bytes(),
+            ["/usr/bin/age", "-d", "-i", str(stranger)],
+            input=self.export().read_bytes(),
             capture_output=True,
         )
         assert result.returncode != 0

@@ -33,7 +33,11 @@ class VerifierKeyCommandTest(PersonaTestCase):
         assert "revoked key" in run("revoke", str(key.pk))
         assert "Vera" not in run("list", "--campaign", "deputies")
         assert "Vera\tdeputies\trevoked" in run("list")
-        actions = list(AuditEvent.objects.filter(action__startswith="vault.key").values_list("action", flat=True))
+        actions = list(
+            AuditEvent.objects.filter(action__startswith="vault.key").values_list(
+                "action", flat=True
+            )
+        )
         assert actions == ["vault.key_added", "vault.key_added", "vault.key_revoked"]
 
     def test_bad_input_is_refused_and_changes_nothing(self) -> None:

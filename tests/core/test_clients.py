@@ -1,0 +1,63 @@
+from datetime import UTC, datetime, timedelta
+
+from django.core.cache import cache
+from django.test import RequestFactory, SimpleTestCase, override_settings
+
+from undersigned.core import clients
+
+DAY = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+
+
+class ClientHashTest(SimpleTestCase):
+    def setUp(self) -> None:
+        self.factory = RequestFactory()
+        cache.delete_many(
+            [f"client-salt:{(DAY + timedelta(days=d)).date().isoformat()}" for d in (0, 1)]
+        )
+
+    def test_hash_is_keyed_stable_within_a_day_and_changes_the_next(self) -> None:
+        today = clients.hash_address("203.0.113.7", DAY)
+        assert len(today) == 64 and "203.0.113.7" not in today
+        assert clients.hash_address("203.0.113.7", DAY + timedelta(hours=3)) == today
+        assert clients.hash_address("203.0.113.8", DAY) != today
+        assert clients.hash_address("203.0.113.7", DAY + timedelta(days=1)) != today
+
+    def test_the_days_salt_lives_only_in_the_cache_and_a_lost_salt_unlinks_the_hashes(self) -> None:
+        today = clients.hash_address("203.0.113.7", DAY)
+        cache.delete(f"client-salt:{DAY.date().isoformat()}")
+        assert clients.hash_address("203.0.113.7", DAY) != today
+
+    def test_ipv6_is_hashed_by_its_64_network(self) -> None:
+        a = clients.hash_address("2001:db8:1:2::1", DAY)
+        assert clients.hash_address("2001:db8:1:2:ffff::9", DAY) == a
+        assert clients.hash_address("2001:db8:1:3::1", DAY) != a
+
+    def test_proxy_header_trusted_only_when_configured(self) -> None:
+        request = self.factory.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_REAL_IP="198.51.100.4")
+        assert clients.client_address(request) == "10.0.0.1"
+        with override_settings(TRUSTED_PROXY_HEADER="X-Real-IP"):
+            assert clients.client_address(request) == "198.51.100.4"
+        forwarded = self.factory.get(
+            "/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.4"
+        )
+        with override_settings(TRUSTED_PROXY_HEADER="X-Forwarded-For"):
+            assert clients.client_address(forwarded) == "198.51.100.4"
+
+    @override_settings(
+        ONION_HOST="abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion",
+        ALLOWED_HOSTS=[
+            "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion",
+            "testserver",
+        ],
+    )
+    def test_onion_visitors_have_no_client_hash(self) -> None:
+        onion = self.factory.get(
+            "/",
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_HOST="abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion",
+        )
+        assert clients.is_onion_request(onion)
+        assert clients.client_hash(onion) == ""
+        clear = self.factory.get("/", REMOTE_ADDR="127.0.0.1")
+        assert not clients.is_onion_request(clear)
+        assert len(clients.client_hash(clear)) == 64

@@ -1,0 +1,37 @@
+"""The sliding-window limiter on the configured cache: local memory here, Redis when
+REDIS_URL is set (the CI's second pass runs this same file against Redis)."""
+
+from django.core.cache import cache
+from django.test import SimpleTestCase
+
+from undersigned.core import ratelimit
+
+WINDOW = 60
+START = 1_000_000 * WINDOW  # the start of a window
+
+
+class RateLimitTest(SimpleTestCase):
+    def test_counts_hits_in_the_window(self) -> None:
+        assert ratelimit.peek("a", WINDOW, now=START).count == 0
+        for n in range(1, 6):
+            assert ratelimit.hit("a", WINDOW, now=START + n).count == n
+        assert ratelimit.peek("a", WINDOW, now=START + 10).count == 5
+        assert ratelimit.peek("b", WINDOW, now=START + 10).count == 0  # names are separate
+
+    def test_the_count_slides_smoothly_over_a_window_boundary(self) -> None:
+        for _ in range(10):
+            ratelimit.hit("a", WINDOW, now=START + 50)
+        # Just past the boundary the previous window still weighs (almost) fully...
+        assert ratelimit.peek("a", WINDOW, now=START + WINDOW + 1).count == 10
+        # ...half-way through the next window, half of it...
+        assert ratelimit.peek("a", WINDOW, now=START + WINDOW + WINDOW // 2).count == 5
+        assert ratelimit.hit("a", WINDOW, now=START + WINDOW + WINDOW // 2).count == 6
+        # ...and two windows later, nothing.
+        assert ratelimit.peek("a", WINDOW, now=START + 3 * WINDOW).count == 0
+
+    def test_keys_live_in_the_shared_cache_and_expire(self) -> None:
+        ratelimit.hit("a", WINDOW, now=START)
+        key = f"{ratelimit.KEY_PREFIX}:a:{START // WINDOW}"
+        assert cache.get(key) == 1
+        cache.delete(key)
+        assert ratelimit.peek("a", WINDOW, now=START).count == 0

@@ -1,0 +1,153 @@
+"""Flooding the sign form from one client: accepted, then challenged, then refused; nothing
+legitimate lost. Honeypot and flood patterns are held back silently."""
+
+import re
+
+from django.test import override_settings
+from django.urls import reverse
+
+from captcha.models import CaptchaStore
+from tests.base import SIGN_FORM_OLGA, PersonaTestCase, make_claims
+from undersigned.signatures.models import Signature
+
+LIMITS = {
+    "RATE_WINDOW_SECONDS": 600,
+    "RATE_CLIENT_CAPTCHA_AFTER": 2,
+    "RATE_CLIENT_HOLD_AFTER": 3,
+    "RATE_CLIENT_LIMIT": 5,
+    "RATE_CAMPAIGN_CAPTCHA_AFTER": 1000,
+}
+
+
+def form_for(n: int, **extra: str) -> dict[str, str]:
+    claims = make_claims(n)
+    return {
+        "full_name": claims.full_name,
+        "office": claims.office,
+        "body": claims.body,
+        "municipality": claims.municipality,
+        "region": claims.region_code,
+        "publication": Signature.NAMED,
+        **extra,
+    }
+
+
+def solved(html: str) -> dict[str, str]:
+    """The answer to the captcha on this page, read from the captcha store as only a test can."""
+    match = re.search(r'name="captcha_0" value="(\w+)"', html)
+    assert match, "no captcha on the page"
+    store = CaptchaStore.objects.get(hashkey=match.group(1))
+    return {"captcha_0": store.hashkey, "captcha_1": store.response}
+
+
+@override_settings(**LIMITS)
+class SignAbuseTest(PersonaTestCase):
+    def url(self) -> str:
+        return reverse("sign", args=[self.campaign.slug]) + "?lang=en"
+
+    def post(self, data: dict[str, str], address: str = "203.0.113.10"):  # type: ignore[no-untyped-def]
+        return self.client.post(self.url(), data, REMOTE_ADDR=address)
+
+    def form_page(self, address: str = "203.0.113.10") -> str:
+        return self.client.get(self.url(), REMOTE_ADDR=address).content.decode()
+
+    def test_flood_is_accepted_then_challenged_then_refused(self) -> None:
+        assert (
+            'name="captcha_1"'
+            not in self.client.get(self.url(), REMOTE_ADDR="203.0.113.10").content.decode()
+        )
+        assert self.post(form_for(1)).status_code == 302
+        assert self.post(form_for(2)).status_code == 302
+        # Third attempt: challenged; nothing stored, the form comes back with a captcha.
+        challenged = self.post(form_for(3))
+        assert challenged.status_code == 400
+        html = challenged.content.decode()
+        assert 'name="captcha_1"' in html and 'src="/captcha/image/' in html
+        assert Signature.objects.count() == 2
+        # Solving it stores the signature normally.
+        solved_page = self.post(form_for(3, **solved(html)))
+        assert solved_page.status_code == 302
+        third = Signature.objects.get(full_name__startswith="Депутатов3")
+        assert not third.held
+        # A wrong answer stores nothing.
+        wrong = self.post(
+            form_for(4, captcha_0=solved(self.form_page())["captcha_0"], captcha_1="wrong")
+        )
+        assert wrong.status_code == 400
+        assert Signature.objects.count() == 3
+        # Past the hard limit: 429, a clear message, nothing stored, even with a solved captcha.
+        refused = self.post(form_for(4, **solved(wrong.content.decode())))
+        assert refused.status_code == 429
+        assert "Too many signatures from your connection" in refused.content.decode()
+        assert "try again in 10 minutes" in refused.content.decode()
+        assert refused["Retry-After"] == "600"
+        assert Signature.objects.count() == 3
+        # Another signer elsewhere is untouched by this client's flood.
+        elsewhere = self.post(form_for(5), address="198.51.100.20")
+        assert elsewhere.status_code == 302
+        assert not Signature.objects.get(full_name__startswith="Депутатов5").held
+
+    def test_nothing_about_the_client_is_stored_but_its_keyed_hash(self) -> None:
+        self.post(form_for(1))
+        signature = Signature.objects.get()
+        assert len(signature.client_hash) == 64
+        assert "203.0.113.10" not in signature.client_hash
+        self.post(form_for(2))
+        assert Signature.objects.filter(client_hash=signature.client_hash).count() == 2
+
+    def test_honeypot_holds_silently(self) -> None:
+        response = self.post(form_for(1, leave_empty="http://spam.example"))
+        assert response.status_code == 302
+        receipt = self.client.get(response["Location"] + "&lang=en").content.decode()
+        assert "Thank you for signing" in receipt
+        assert "Received, being checked" in receipt
+        assert Signature.objects.get().held
+        self.refresh_counts()
+        from undersigned.signatures.public import counts_for
+
+        assert counts_for(self.campaign).checking == 0  # held back: not counted
+
+    def test_honeypot_is_hidden_by_css_and_labelled(self) -> None:
+        html = self.client.get(self.url()).content.decode()
+        assert '<div class="trap">' in html
+        assert "Leave this field empty" in html
+        assert 'tabindex="-1"' in html
+
+    def test_a_flood_pattern_is_held_after_the_captcha(self) -> None:
+        for n in (1, 2):
+            self.post(form_for(n))
+        page = self.post(form_for(3)).content.decode()  # challenged
+        assert self.post(form_for(3, **solved(page))).status_code == 302
+        assert self.post(form_for(4, **solved(self.form_page()))).status_code == 302
+        held = Signature.objects.filter(held=True)
+        # Three stored from one client: the next ones are held for verifiers to look at.
+        assert Signature.objects.count() == 4
+        assert list(held.values_list("full_name", flat=True)) == [make_claims(4).full_name]
+
+    @override_settings(RATE_CAMPAIGN_CAPTCHA_AFTER=2)
+    def test_a_busy_campaign_challenges_everyone(self) -> None:
+        self.post(form_for(1), address="198.51.100.1")
+        self.post(form_for(2), address="198.51.100.2")
+        fresh = self.client.get(self.url(), REMOTE_ADDR="198.51.100.3").content.decode()
+        assert 'name="captcha_1"' in fresh
+        challenged = self.post(form_for(3), address="198.51.100.3")
+        assert challenged.status_code == 400
+        answer = solved(challenged.content.decode())
+        assert self.post(form_for(3, **answer), address="198.51.100.3").status_code == 302
+
+    def test_a_legitimate_signer_below_the_limits_sees_nothing_special(self) -> None:
+        response = self.client.post(self.url(), SIGN_FORM_OLGA, REMOTE_ADDR="192.0.2.1")
+        assert response.status_code == 302
+        assert not Signature.objects.get().held
+
+    def test_captcha_image_is_served_by_this_site(self) -> None:
+        self.post(form_for(1))
+        self.post(form_for(2))
+        html = self.post(form_for(3)).content.decode()
+        store = CaptchaStore.objects.order_by("-pk").first()
+        assert store is not None
+        assert f'src="/captcha/image/{store.hashkey}/"' in html
+        image = self.client.get(f"/captcha/image/{store.hashkey}/")
+        assert image.status_code == 200
+        assert image["Content-Type"] == "image/png"
+        assert "audio" not in html
