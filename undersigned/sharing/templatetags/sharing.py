@@ -1,0 +1,79 @@
+"""Link-preview meta tags and the embed snippet.
+
+The only places a page names its own absolute URL (from SITE_URL).
+"""
+
+from typing import Any
+
+from django import template
+from django.conf import settings
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.text import Truncator
+
+from undersigned.sharing.cards import HEIGHT, WIDTH, site_name
+from undersigned.sharing.models import clean_code
+
+register = template.Library()
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+@register.simple_tag
+def share_meta(campaign: Any, text: Any, counts: Any, language: str) -> SafeString:
+    """Open Graph and Twitter card tags for a campaign page."""
+    url = absolute(reverse("campaign", args=[campaign.slug]))
+    image = absolute(reverse("share_card", args=[campaign.slug, language]))
+    description = Truncator(" ".join(text.body.split())).chars(200)
+    properties = [
+        ("og:type", "article"),
+        ("og:site_name", site_name()),
+        ("og:title", text.title),
+        ("og:description", description),
+        ("og:url", url),
+        ("og:locale", language),
+        ("og:image", image),
+        ("og:image:width", str(WIDTH)),
+        ("og:image:height", str(HEIGHT)),
+        ("og:image:alt", f"{text.title}: {counts.verified}"),
+    ]
+    names = [
+        ("twitter:card", "summary_large_image"),
+        ("twitter:title", text.title),
+        ("twitter:description", description),
+        ("twitter:image", image),
+    ]
+    return format_html(
+        "{}\n{}\n{}",
+        format_html_join("\n", '<meta property="{}" content="{}">', properties),
+        format_html_join("\n", '<meta name="{}" content="{}">', names),
+        format_html('<link rel="canonical" href="{}">', url),
+    )
+
+
+@register.simple_tag
+def embed_snippet(campaign: Any) -> str:
+    """The HTML another site pastes to show the count widget (shown as text, never loaded here)."""
+    src = absolute(reverse("embed", args=[campaign.slug]))
+    return (
+        f'<iframe src="{src}" width="320" height="160" title="{campaign.slug}" '
+        'loading="lazy" referrerpolicy="no-referrer"></iframe>'
+    )
+
+
+@register.filter
+def share_code(value: Any) -> str:
+    """The channel code a link carried, cleaned, or ""."""
+    return clean_code(value if isinstance(value, str) else "")
+
+
+@register.simple_tag
+def carried_share_code(request: Any) -> str:
+    """The channel code a sign form carries: posted back, passed on, or given."""
+    for value in (request.POST.get("via"), request.GET.get("shared_via"), request.GET.get("via")):
+        if value:
+            return clean_code(value)
+    return ""

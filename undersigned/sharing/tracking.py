@@ -1,0 +1,42 @@
+"""Counting what arrives through share links, around the public views (and their page cache).
+
+`?via=CODE` on a campaign or sign page counts a visit; the sign form carries the
+code in a hidden field and a completed signature counts for the channel. The
+campaign page passes the code on to the sign page as `?shared_via=`, which is
+carried but not counted again.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import HttpRequest, HttpResponseBase
+from django.urls import reverse
+
+from undersigned.sharing.actions import note_signature, note_visit
+
+
+def counts_share_visits(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response = view(request, *args, **kwargs)
+        if request.method == "GET" and response.status_code == 200 and request.GET.get("via"):
+            note_visit(kwargs["slug"], request.GET["via"])
+        return response
+
+    return wrapper
+
+
+def counts_share_signatures(
+    view: Callable[..., HttpResponseBase],
+) -> Callable[..., HttpResponseBase]:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response = view(request, *args, **kwargs)
+        receipts = reverse("receipt", args=["-"]).removesuffix("-/")
+        signed = response.status_code == 302 and response.get("Location", "").startswith(receipts)
+        if request.method == "POST" and signed and request.POST.get("via"):
+            note_signature(kwargs["slug"], request.POST["via"])
+        return response
+
+    return wrapper
