@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "undersigned.signatures",
     "undersigned.ledger",
     "undersigned.web",
+    "undersigned.sharing",
+    "undersigned.api",
     "undersigned.verification",
     "undersigned.desk",
     "undersigned.vault",

@@ -2,6 +2,8 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("undersigned.web.urls")),
+    path("", include("undersigned.sharing.urls")),
+    path("api/v1/", include("undersigned.api.urls")),
     path("", include("undersigned.verification.urls")),
     path("desk/", include("undersigned.desk.urls")),
     path("captcha/", include("captcha.urls")),

@@ -11,6 +11,7 @@ from undersigned.campaigns.models import Campaign
 from undersigned.ledger.public import receipt_entries
 from undersigned.signatures import actions, public
 from undersigned.signatures.forms import PublicationForm, SignForm
+from undersigned.sharing.tracking import counts_share_signatures, counts_share_visits
 from undersigned.signatures.models import Signature
 from undersigned.vault.actions import sign_with_contact
 from undersigned.web.abuse import SigningGuard, too_many_signatures
@@ -31,6 +32,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@counts_share_visits
 def campaign_page(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = access_public_campaign(slug)
     language = get_language()
@@ -64,6 +66,8 @@ def signatories(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@counts_share_visits
+@counts_share_signatures
 def sign(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = access_public_campaign(slug)
     language = get_language()
