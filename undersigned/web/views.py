@@ -9,9 +9,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from undersigned.access import access_public_campaign, access_signature_by_receipt
 from undersigned.campaigns.models import Campaign
 from undersigned.ledger.public import receipt_entries
+from undersigned.sharing.tracking import counts_share_signatures, counts_share_visits
 from undersigned.signatures import actions, public
 from undersigned.signatures.forms import PublicationForm, SignForm
-from undersigned.sharing.tracking import counts_share_signatures, counts_share_visits
 from undersigned.signatures.models import Signature
 from undersigned.vault.actions import sign_with_contact
 from undersigned.web.abuse import SigningGuard, too_many_signatures
