@@ -13,7 +13,7 @@ from undersigned.vault.models import ContactCiphertext
 
 
 def identity_from(path: Path) -> pyrage.x25519.Identity:
-    line = next(l for l in path.read_text().splitlines() if l.startswith("AGE-SECRET-KEY-"))
+    line = next(x for x in path.read_text().splitlines() if x.startswith("AGE-SECRET-KEY-"))
     return pyrage.x25519.Identity.from_str(line)
 
 
