@@ -49,7 +49,7 @@ class VerifierKey(models.Model):
         ]
 
     def __str__(self) -> str:
-        scope = self.campaign.slug if self.campaign_id else "*"
+        scope = self.campaign.slug if self.campaign is not None else "*"
         return f"{self.label} ({scope})"
 
     @classmethod

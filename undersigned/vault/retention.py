@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Value
+from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
@@ -63,7 +63,7 @@ def campaigns_due(now: datetime | None = None) -> list[Campaign]:
     )
 
 
-def _unverified_claims(campaign: Campaign):  # type: ignore[no-untyped-def]  # a Signature queryset
+def _unverified_claims(campaign: Campaign) -> QuerySet[Signature]:
     return (
         Signature.objects.filter(campaign=campaign)
         .exclude(state=Signature.VERIFIED)
