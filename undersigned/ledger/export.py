@@ -100,7 +100,7 @@ class Exporter:
     def crawl(self, starts: list[str]) -> None:
         for language in self.languages:
             client = _client(language)
-            queue, seen = list(starts), set()
+            queue, seen = list(starts), set[str]()
             while queue and len(seen) < MAX_URLS:
                 url = queue.pop(0)
                 path, query = _split(url)
@@ -111,9 +111,9 @@ class Exporter:
                 response = client.get(url, secure=settings.SECURE)
                 if response.status_code != 200:
                     continue
-                body = (
-                    b"".join(response.streaming_content) if response.streaming else response.content
-                )
+                # The stubs type the test client's response as non-streaming; it may stream.
+                streamed = getattr(response, "streaming_content", None)
+                body = b"".join(streamed) if response.streaming and streamed else response.content
                 if "text/html" not in response.get("Content-Type", ""):
                     self.files[path.lstrip("/")] = body
                     continue
