@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "undersigned.verification",
     "undersigned.desk",
     "undersigned.vault",
+    "undersigned.updates",
+    "undersigned.bot",
     "captcha",
 ]
 
@@ -251,3 +253,25 @@ CONFIRMATION_CODE_CLIENT_ATTEMPTS = env_int("CONFIRMATION_CODE_CLIENT_ATTEMPTS",
 CONFIRMATION_CODE_WINDOW_SECONDS = env_int("CONFIRMATION_CODE_WINDOW_SECONDS", 3600)
 # Signatures rejected per transaction by a bulk invalidation.
 INVALIDATION_BATCH_SIZE = env_int("INVALIDATION_BATCH_SIZE", 500)
+
+# Telegram bot: token from @BotFather; its username for t.me links on campaign pages; the
+# Bot API server (a local one, or a test double); the secret path and header of the webhook.
+TELEGRAM_BOT_TOKEN = env("TELEGRAM_BOT_TOKEN")
+TELEGRAM_BOT_USERNAME = env("TELEGRAM_BOT_USERNAME").lstrip("@")
+TELEGRAM_API_URL = env("TELEGRAM_API_URL", "https://api.telegram.org").rstrip("/")
+TELEGRAM_WEBHOOK_SECRET = env("TELEGRAM_WEBHOOK_SECRET")
+# Staff hear of new signatures waiting at most this often per campaign.
+TELEGRAM_STAFF_NOTIFY_SECONDS = env_int("TELEGRAM_STAFF_NOTIFY_SECONDS", 300)
+
+# E-mail, for updates to subscribers.
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "undersigned <noreply@localhost>")
+# Attempts at one delivery before a temporary failure counts as final.
+UPDATES_MAX_ATTEMPTS = env_int("UPDATES_MAX_ATTEMPTS", 5)

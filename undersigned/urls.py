@@ -8,6 +8,8 @@ urlpatterns = [
     path("desk/", include("undersigned.desk.urls")),
     path("captcha/", include("captcha.urls")),
     path("", include("undersigned.ledger.urls")),
+    path("", include("undersigned.updates.urls")),
+    path("telegram/", include("undersigned.bot.urls")),
 ]
 
 handler400 = "undersigned.web.errors.bad_request"
