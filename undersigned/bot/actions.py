@@ -1,0 +1,88 @@
+"""Changes the bot makes: sealed receipts of signatures made in a chat, staff chats linked."""
+
+import secrets
+from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from django.db import transaction
+from django.utils import timezone
+
+from undersigned.audit.actions import record
+from undersigned.bot.keys import chat_key, seal, unseal
+from undersigned.bot.models import BotReceipt, StaffChat, StaffLinkCode
+from undersigned.signatures.models import Signature, hash_token
+
+
+def keep_receipt(chat_id: int, receipt_token: str) -> BotReceipt:
+    """Remember, for /status and /withdraw, that this chat made the signature of this receipt."""
+    return BotReceipt.objects.create(
+        chat_key=chat_key(chat_id), sealed_receipt=seal(chat_id, hash_token(receipt_token))
+    )
+
+
+def signatures_of_chat(chat_id: int) -> list[tuple[BotReceipt, Signature]]:
+    """The signatures made in this chat, oldest first, each with its bot receipt."""
+    found: list[tuple[BotReceipt, str]] = []
+    for receipt in BotReceipt.objects.filter(chat_key=chat_key(chat_id)):
+        try:
+            found.append((receipt, unseal(chat_id, bytes(receipt.sealed_receipt))))
+        except InvalidTag:  # sealed under another SECRET_KEY: unreadable, skipped
+            continue
+    by_hash = {
+        s.receipt_hash: s
+        for s in Signature.objects.filter(receipt_hash__in=[h for _, h in found])
+        .select_related("campaign")
+        .prefetch_related("campaign__texts")
+    }
+    return [(receipt, by_hash[h]) for receipt, h in found if h in by_hash]
+
+
+def signature_of_chat(chat_id: int, receipt_id: int) -> Signature | None:
+    """One signature of this chat, by its bot receipt's id; None when it is not this chat's."""
+    for receipt, signature in signatures_of_chat(chat_id):
+        if receipt.pk == receipt_id:
+            return signature
+    return None
+
+
+def create_link_code(user: Any) -> str:
+    """A one-time code for `user` to send to the bot as `/staff CODE`."""
+    code = secrets.token_hex(8)
+    with transaction.atomic():
+        StaffLinkCode.objects.filter(user=user).delete()
+        link = StaffLinkCode.objects.create(
+            user=user,
+            code_hash=hash_token(code),
+            expires_at=timezone.now() + StaffLinkCode.LIFETIME,
+        )
+        record("bot.link_code_created", link, actor=user)
+    return code
+
+
+def link_staff_chat(code: str, chat_id: int) -> Any:
+    """Link the chat to the staff account whose code this is; the user, or None."""
+    code = code.strip().lower()
+    if not code or len(code) > 64:
+        return None
+    with transaction.atomic():
+        link = (
+            StaffLinkCode.objects.select_for_update()
+            .select_related("user")
+            .filter(code_hash=hash_token(code))
+            .first()
+        )
+        if link is None or link.is_expired or not link.user.is_active:
+            return None
+        user = link.user
+        link.delete()
+        StaffChat.objects.update_or_create(
+            user=user, defaults={"chat_id": chat_id, "linked_at": timezone.now()}
+        )
+        record("bot.staff_chat_linked", user, actor=user)
+    return user
+
+
+def unlink_staff_chat(chat_id: int) -> int:
+    with transaction.atomic():
+        removed, _ = StaffChat.objects.filter(chat_id=chat_id).delete()
+    return removed

@@ -1,0 +1,25 @@
+"""`manage.py run_bot`: the bot by long polling, for the embedded default (no public address)."""
+
+import asyncio
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from undersigned.bot.client import bot_configured, build_bot
+from undersigned.bot.handlers import build_dispatcher
+
+
+class Command(BaseCommand):
+    help = "Run the Telegram bot by long polling (removes any webhook first)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not bot_configured():
+            raise CommandError("Set TELEGRAM_BOT_TOKEN first.")
+        asyncio.run(self.poll())
+
+    async def poll(self) -> None:
+        bot = build_bot()
+        await bot.delete_webhook(drop_pending_updates=False)
+        me = await bot.get_me()
+        self.stdout.write(f"Polling as @{me.username}. Ctrl-C stops.")
+        await build_dispatcher().start_polling(bot, handle_as_tasks=False)

@@ -1,0 +1,45 @@
+"""`manage.py set_webhook`: point Telegram at this site's webhook (production), or remove it."""
+
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.urls import reverse
+
+from undersigned.bot.client import bot_configured, build_bot
+
+
+async def _set(url: str | None, secret: str) -> bool:
+    bot = build_bot()
+    try:
+        if url is None:
+            return await bot.delete_webhook()
+        return await bot.set_webhook(
+            url, secret_token=secret, allowed_updates=["message", "callback_query"]
+        )
+    finally:
+        await bot.session.close()
+
+
+class Command(BaseCommand):
+    help = "Register SITE_URL's webhook with Telegram (--delete removes it)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--delete", action="store_true", help="remove the webhook")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not bot_configured():
+            raise CommandError("Set TELEGRAM_BOT_TOKEN first.")
+        secret = settings.TELEGRAM_WEBHOOK_SECRET
+        if options["delete"]:
+            async_to_sync(_set)(None, secret)
+            self.stdout.write("Webhook removed.")
+            return
+        if len(secret) < 16 or not all(ch.isalnum() or ch in "_-" for ch in secret):
+            raise CommandError("TELEGRAM_WEBHOOK_SECRET must be 16+ letters, digits, _ or -.")
+        if not settings.SITE_URL.startswith("https://"):
+            raise CommandError("Telegram calls webhooks over HTTPS only: set SITE_URL to https://…")
+        url = settings.SITE_URL + reverse("telegram_webhook", args=[secret])
+        async_to_sync(_set)(url, secret)
+        self.stdout.write("Webhook set.")

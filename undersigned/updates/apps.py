@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class UpdatesConfig(AppConfig):
+    name = "undersigned.updates"
+    label = "updates"
+
+    def ready(self) -> None:
+        from undersigned.core import periodic
+        from undersigned.signatures.tasks import ON_COUNTS_CHANGED
+        from undersigned.updates import notices, tasks
+
+        periodic.register("updates.retry_deliveries", 60, tasks.retry_due_deliveries)
+        ON_COUNTS_CHANGED.append(notices.announce_reached_thresholds)

@@ -1,0 +1,85 @@
+"""Announcements the system makes by itself when a campaign reaches a reveal threshold.
+
+Staff hear of it through the bot; when signers were named at that threshold, an
+update says so on the campaign page, in the feed and to every subscriber (no
+subscription is linked to a signature, so the notice cannot go to those signers alone).
+"""
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from undersigned.campaigns.models import Campaign
+from undersigned.signatures.models import Signature, Tally
+from undersigned.updates.actions import publish_update
+from undersigned.updates.models import ThresholdNotice
+
+
+def threshold_texts(campaign: Campaign, threshold: int) -> list[dict[str, str]]:
+    languages = [campaign.original_language] + [
+        code for code, _name in settings.LANGUAGES if code != campaign.original_language
+    ]
+    texts = []
+    for language in languages:
+        with translation.override(language):
+            texts.append(
+                {
+                    "language": language,
+                    "title": _("%(n)d verified signatories") % {"n": threshold},
+                    "body": _(
+                        "The campaign has reached %(n)d verified signatories. Signers who asked "
+                        "to be named once %(n)d had signed are now named."
+                    )
+                    % {"n": threshold},
+                }
+            )
+    return texts
+
+
+def announce_threshold(campaign: Campaign, threshold: int) -> bool:
+    """Announce one reached threshold, once; False when it was announced before."""
+    from undersigned.bot.notify import notify_threshold_reached
+
+    try:
+        with transaction.atomic():
+            ThresholdNotice.objects.create(campaign=campaign, threshold=threshold)
+            revealed = Signature.objects.filter(
+                campaign=campaign,
+                publication=Signature.CONDITIONAL,
+                reveal_threshold=threshold,
+                revealed_at__isnull=False,
+            ).exists()
+            if revealed:
+                publish_update(
+                    campaign,
+                    author=None,
+                    texts=threshold_texts(campaign, threshold),
+                    note=f"threshold {threshold}",
+                )
+    except IntegrityError:
+        return False
+    notify_threshold_reached(campaign, threshold)
+    return True
+
+
+def announce_reached_thresholds(changed: set[int]) -> None:
+    """The count job's hook: announce every threshold newly reached by a campaign that moved."""
+    for campaign in Campaign.objects.filter(id__in=changed):
+        if not campaign.thresholds:
+            continue
+        verified = (
+            Tally.objects.filter(campaign=campaign, key=Tally.ALL, state=Signature.VERIFIED)
+            .values_list("n", flat=True)
+            .first()
+            or 0
+        )
+        reached = [t for t in campaign.thresholds if t <= verified]
+        if not reached:
+            continue
+        announced = set(
+            ThresholdNotice.objects.filter(campaign=campaign).values_list("threshold", flat=True)
+        )
+        for threshold in reached:
+            if threshold not in announced:
+                announce_threshold(campaign, threshold)
