@@ -74,6 +74,14 @@ class SignForm(forms.Form):
                     "on arrival to the verifiers' own keys, which this server does not hold: the "
                     "server cannot read it. It is destroyed after the campaign."),
     )
+    # Kept apart from the signature (undersigned.updates): no link between the two is stored.
+    updates_email = forms.EmailField(
+        label=_("Send me the spokesperson's updates by e-mail (optional)"), required=False,
+        max_length=254,
+        help_text=_("This address is stored in clear, because the server must be able to write "
+                    "to it; it is kept apart from your signature and deleted when the campaign is "
+                    "archived. Every e-mail has a link to stop them."),
+    )
     # A trap for robots: hidden from sighted people by CSS, labelled for everyone else.
     leave_empty = forms.CharField(
         label=_("Leave this field empty"), required=False, max_length=200,
