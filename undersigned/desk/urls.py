@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from undersigned.desk.views import auth, campaigns, decisions, invalidate, queue
 
@@ -28,4 +28,5 @@ urlpatterns = [
     path("s/<int:signature_id>/reject/", decisions.reject, name="reject"),
     path("s/<int:signature_id>/reopen/", decisions.reopen, name="reopen"),
     path("s/<int:signature_id>/code/", decisions.issue_code, name="issue_code"),
+    path("", include("undersigned.desk.updates")),
 ]

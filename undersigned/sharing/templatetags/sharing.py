@@ -1,6 +1,7 @@
 """Link-preview meta tags and the embed snippet.
 
-The only places a page names its own absolute URL (from SITE_URL).
+The only places a page names its own absolute URL (from SITE_URL): link-preview meta
+tags, which no browser loads, and the embed snippet shown as text.
 """
 
 from typing import Any
@@ -50,7 +51,8 @@ def share_meta(campaign: Any, text: Any, counts: Any, language: str) -> SafeStri
         "{}\n{}\n{}",
         format_html_join("\n", '<meta property="{}" content="{}">', properties),
         format_html_join("\n", '<meta name="{}" content="{}">', names),
-        format_html('<link rel="canonical" href="{}">', url),
+        # Relative, so that a copy served as an onion service links to no clearnet host.
+        format_html('<link rel="canonical" href="{}">', reverse("campaign", args=[campaign.slug])),
     )
 
 
