@@ -112,7 +112,7 @@ class VerifyLogLiveTest(Personas, LiveServerTestCase):
             0, [merkle.leaf_hash(e.data.encode()) for e in entries], lambda *_: b""
         )
         LogNode.objects.bulk_create(
-            LogNode(campaign=self.campaign, level=lv, index=ix, hash=h)
+            LogNode(campaign=self.campaign, position=LogNode.position_of(lv, ix), hash=h)
             for (lv, ix), h in nodes.items()
         )
         self.sign_verified(make_claims(50))

@@ -5,12 +5,12 @@ itself in the audit trail; no entry or checkpoint is ever rewritten or deleted."
 import json
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
@@ -32,6 +32,7 @@ from undersigned.signatures.counts import COUNT_JOB
 from undersigned.signatures.models import CountChange, Signature
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class LedgerError(ValueError):
@@ -75,7 +76,17 @@ def batch_time(now: datetime) -> str:
     return datetime.fromtimestamp(seconds, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def entry_data(event: PendingLogEvent, campaign: Campaign, time: str) -> str:
+class Pending(NamedTuple):
+    """A journaled event as the batch reads it."""
+
+    id: int
+    campaign_id: int
+    event: str
+    handle: str
+    region_code: str
+
+
+def entry_data(event: Pending, campaign: Campaign, time: str) -> str:
     fields = {"event": event.event, "handle": event.handle, "time": time}
     if campaign.publish_region_counts:
         fields["region"] = event.region_code
@@ -88,46 +99,100 @@ def tree_size(campaign_id: int) -> int:
 
 
 class StoredTree:
-    """A campaign's tree as stored: leaves in LogEntry, complete subtrees in LogNode."""
+    """A campaign's tree as stored: leaves in LogEntry, complete subtrees in LogNode.
+
+    A proof or root reads its O(log n) nodes in two queries: the nodes a computation
+    needs do not depend on their values, so they are listed first, then fetched at once.
+    """
 
     def __init__(self, campaign_id: int):
         self.campaign_id = campaign_id
 
+    def nodes(self, positions: Iterable[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+        wanted = set(positions)
+        leaves = [index for level, index in wanted if level == 0]
+        inner = [LogNode.position_of(level, index) for level, index in wanted if level]
+        found: dict[tuple[int, int], bytes] = {}
+        if leaves:
+            rows = LogEntry.objects.filter(campaign_id=self.campaign_id, index__in=leaves)
+            for index, value in rows.order_by().values_list("index", "leaf_hash"):
+                found[(0, index)] = bytes(value)
+        if inner:
+            nodes = LogNode.objects.filter(campaign_id=self.campaign_id, position__in=inner)
+            for position, value in nodes.values_list("position", "hash"):
+                found[
+                    (position >> LogNode.LEVEL_SHIFT, position & ((1 << LogNode.LEVEL_SHIFT) - 1))
+                ] = bytes(value)
+        if missing := wanted - set(found):
+            raise merkle.ProofError(f"the log has no node {min(missing)}")
+        return found
+
     def node(self, level: int, index: int) -> bytes:
-        if level == 0:
-            rows = LogEntry.objects.filter(campaign_id=self.campaign_id, index=index)
-            found = rows.values_list("leaf_hash", flat=True).first()
-        else:
-            nodes = LogNode.objects.filter(campaign_id=self.campaign_id, level=level, index=index)
-            found = nodes.values_list("hash", flat=True).first()
-        if found is None:
-            raise merkle.ProofError(f"the log has no node ({level}, {index})")
-        return bytes(found)
+        return self.nodes([(level, index)])[(level, index)]
+
+    def _compute(self, compute: Callable[[merkle.NodeSource], T]) -> T:
+        wanted: list[tuple[int, int]] = []
+
+        def record(level: int, index: int) -> bytes:
+            wanted.append((level, index))
+            return bytes(merkle.HASH_SIZE)
+
+        compute(record)
+        found = self.nodes(wanted) if wanted else {}
+        return compute(lambda level, index: found[(level, index)])
 
     def root(self, size: int) -> bytes:
-        return merkle.root_hash(size, self.node)
+        return self._compute(lambda node: merkle.root_hash(size, node))
 
     def inclusion(self, index: int, size: int) -> list[bytes]:
-        return merkle.inclusion_proof(index, size, self.node)
+        return self._compute(lambda node: merkle.inclusion_proof(index, size, node))
 
     def consistency(self, first: int, second: int) -> list[bytes]:
-        return merkle.consistency_proof(first, second, self.node)
+        return self._compute(lambda node: merkle.consistency_proof(first, second, node))
+
+    def right_edge(self, size: int) -> merkle.NodeSource:
+        """The node source appending to a tree of `size` needs: its complete right-edge subtrees."""
+        positions, start = [], 0
+        while start < size:
+            level = (size - start).bit_length() - 1
+            positions.append((level, start >> level))
+            start += 1 << level
+        # Appending also reads the left siblings of the edge's parts, which are those very parts.
+        found = self.nodes(positions) if positions else {}
+        return lambda level, index: found[(level, index)]
 
 
-def _append(campaign: Campaign, events: list[PendingLogEvent], time: str) -> int:
+def _insert_rows(
+    model: type[models.Model], columns: list[str], rows: list[tuple[Any, ...]]
+) -> None:
+    """Insert many rows with one parameterised statement: a batch of a million entries
+    would spend most of its time building model instances otherwise."""
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(model._meta.get_field(c).column) for c in columns)
+    marks = ", ".join(["%s"] * len(columns))
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608 - names from the model, values are parameters
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 5000):
+            cursor.executemany(sql, rows[start : start + 5000])
+
+
+def _append(campaign: Campaign, events: list[Pending], time: str) -> int:
     size = tree_size(campaign.pk)
     datas = [entry_data(event, campaign, time) for event in events]
     leaves = [merkle.leaf_hash(data.encode()) for data in datas]
-    nodes = merkle.new_nodes(size, leaves, StoredTree(campaign.pk).node)
-    LogEntry.objects.bulk_create(
-        LogEntry(
-            campaign=campaign, index=size + offset, data=data, handle=event.handle, leaf_hash=leaf
-        )
-        for offset, (event, data, leaf) in enumerate(zip(events, datas, leaves, strict=True))
+    nodes = merkle.new_nodes(size, leaves, StoredTree(campaign.pk).right_edge(size))
+    _insert_rows(
+        LogEntry,
+        ["campaign", "index", "data", "handle", "leaf_hash"],
+        [
+            (campaign.pk, size + offset, data, event.handle, leaf)
+            for offset, (event, data, leaf) in enumerate(zip(events, datas, leaves, strict=True))
+        ],
     )
-    LogNode.objects.bulk_create(
-        LogNode(campaign=campaign, level=level, index=index, hash=value)
-        for (level, index), value in nodes.items()
+    _insert_rows(
+        LogNode,
+        ["campaign", "position", "hash"],
+        [(campaign.pk, LogNode.position_of(lv, ix), value) for (lv, ix), value in nodes.items()],
     )
     return size + len(events)
 
@@ -175,18 +240,21 @@ def append_pending(batch_size: int | None = None) -> dict[int, int]:
 def _append_batch(batch_size: int) -> dict[int, int]:
     counted = ~Exists(CountChange.objects.filter(id=OuterRef("count_change_id")))
     with transaction.atomic():
-        events = list(PendingLogEvent.objects.filter(counted).order_by("id")[:batch_size])
+        ready = PendingLogEvent.objects.filter(counted).order_by("id")[:batch_size]
+        events = [Pending(*row) for row in ready.values_list(*Pending._fields)]
         if not events:
             return {}
         time = batch_time(timezone.now())
-        by_campaign: dict[int, list[PendingLogEvent]] = defaultdict(list)
+        by_campaign: dict[int, list[Pending]] = defaultdict(list)
         for event in events:
             by_campaign[event.campaign_id].append(event)
         sizes = {}
         for campaign in Campaign.objects.filter(id__in=by_campaign):
             sizes[campaign.pk] = _append(campaign, by_campaign[campaign.pk], time)
             sign_checkpoint(campaign)
-        PendingLogEvent.objects.filter(id__in=[event.pk for event in events]).delete()
+        ids = [event.id for event in events]
+        for start in range(0, len(ids), 5000):
+            PendingLogEvent.objects.filter(id__in=ids[start : start + 5000]).delete()
     return sizes
 
 
