@@ -132,13 +132,14 @@ def main() -> None:
         "consistency_proof_ms_median": round(statistics.median(consistency_ms), 3),
         "consistency_proof_ms_p99": round(p(consistency_ms, 0.99), 3),
         "proofs_timed": args.proofs,
-        "machine": f"{platform.machine()} {os.cpu_count()} cpus, Python {platform.python_version()}",
+        "machine": f"{platform.machine()}, {os.cpu_count()} cpus",
+        "python": platform.python_version(),
     }
     rows = [
         ("entries in the log", f"{size:,}"),
         ("database", connection.vendor),
         (
-            "appends per second (batches of %d, checkpoint each)" % args.batch,
+            f"appends per second (batches of {args.batch}, checkpoint each)",
             f"{figures['appends_per_second']:,}",
         ),
         ("root hash from stored nodes", f"{root_ms:.2f} ms"),
