@@ -284,4 +284,12 @@ def reveal_conditional_signers(campaign: Campaign, verified_count: int) -> int:
         if revealed:
             record("campaign.signers_revealed", campaign, campaign=campaign,
                    note=f"{revealed} signers at {verified_count} verified")
+            _after_reveal_hooks([row[0] for row in signers])
     return revealed
+
+
+def _after_reveal_hooks(signature_ids: list[int]) -> None:
+    from undersigned.signatures import tasks
+
+    for hook in tasks.ON_REVEALED:
+        transaction.on_commit(lambda hook=hook: hook(signature_ids))

@@ -2,7 +2,8 @@
 
 Hooks are registered in the apps' `ready()`: `ON_RECEIVED` receives the id of a
 signature just committed, `ON_COUNTS_CHANGED` the ids of campaigns whose tallies
-the count job just moved.
+the count job just moved, `ON_REVEALED` the ids of conditional signers just named
+together (once their transaction commits), to tell each through their own channel.
 """
 
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from undersigned.signatures import counts
 
 ON_RECEIVED: list[Callable[[int], None]] = []
 ON_COUNTS_CHANGED: list[Callable[[set[int]], None]] = []
+ON_REVEALED: list[Callable[[list[int]], None]] = []
 
 
 @task()

@@ -1,0 +1,47 @@
+"""Conditional signers are named together when the threshold is reached, and each is
+handed to the ON_REVEALED hooks so their own channel can tell them."""
+
+from tests.base import PersonaTestCase, make_claims
+from undersigned.audit.models import AuditEvent
+from undersigned.signatures import tasks
+from undersigned.signatures.models import Signature
+
+
+class RevealActionTest(PersonaTestCase):
+    def setUp(self) -> None:
+        self.told: list[list[int]] = []
+        tasks.ON_REVEALED.append(self.told.append)
+
+    def tearDown(self) -> None:
+        tasks.ON_REVEALED.remove(self.told.append)
+
+    def test_waiting_signers_are_revealed_together_and_handed_to_the_hooks(self) -> None:
+        waiting = [
+            self.sign_verified(
+                make_claims(n), publication=Signature.CONDITIONAL, reveal_threshold=3
+            )
+            for n in (1, 2)
+        ]
+        later = self.sign_verified(
+            make_claims(3), publication=Signature.CONDITIONAL, reveal_threshold=50
+        )
+        with self.captureOnCommitCallbacks(execute=True):
+            self.refresh_counts()
+        assert self.told == [[s.pk for s in waiting]]
+        revealed = Signature.objects.filter(revealed_at__isnull=False)
+        assert sorted(revealed.values_list("pk", flat=True)) == [s.pk for s in waiting]
+        assert len(set(revealed.values_list("revealed_at", flat=True))) == 1  # one step, together
+        later.refresh_from_db()
+        assert later.revealed_at is None
+        assert AuditEvent.objects.filter(action="campaign.signers_revealed").count() == 1
+        # Nothing new to reveal: the hooks are not called again.
+        with self.captureOnCommitCallbacks(execute=True):
+            self.sign_verified(make_claims(4))
+            self.refresh_counts()
+        assert len(self.told) == 1
+
+    def test_no_hook_call_below_the_threshold(self) -> None:
+        self.sign_verified(make_claims(1), publication=Signature.CONDITIONAL, reveal_threshold=3)
+        with self.captureOnCommitCallbacks(execute=True):
+            self.refresh_counts()
+        assert self.told == []
