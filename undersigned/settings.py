@@ -276,3 +276,10 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "undersigned <noreply@localhost>")
 # Attempts at one delivery before a temporary failure counts as final.
 UPDATES_MAX_ATTEMPTS = env_int("UPDATES_MAX_ATTEMPTS", 5)
+
+# Matching signatures to the registry of officials (undersigned.officials.matching): a best
+# candidate at or above the auto threshold, ahead of the next by the margin, is matched
+# without a person; one at or above the review threshold goes to a verifier; below, no match.
+MATCH_AUTO_THRESHOLD = float(env("MATCH_AUTO_THRESHOLD", "0.88"))
+MATCH_REVIEW_THRESHOLD = float(env("MATCH_REVIEW_THRESHOLD", "0.65"))
+MATCH_AUTO_MARGIN = float(env("MATCH_AUTO_MARGIN", "0.05"))

@@ -6,9 +6,10 @@ that the standard lacks are added here with codes of our own, marked `X-`.
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
+from typing import Any
 
-from undersigned.signatures.canonical import fold
+from undersigned.officials.folding import place_stem, text_keys
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,50 @@ class Region:
 EXTRA_REGIONS = (
     Region("X-CR", "Республика Крым", "Crimea", ("Крым", "Crimea", "Krym")),
     Region("X-SEV", "Севастополь", "Sevastopol", ("г. Севастополь", "Sevastopol")),
+    Region("X-DON", "Донецкая Народная Республика", "Donetsk", ("ДНР", "Donetsk")),
+    Region("X-LUG", "Луганская Народная Республика", "Luhansk", ("ЛНР", "Luhansk", "Lugansk")),
+    Region("X-ZAP", "Запорожская область", "Zaporizhzhia", ("Zaporozhye", "Zaporozhskaya")),
+    Region("X-KHE", "Херсонская область", "Kherson", ("Khersonskaya",)),
 )
+
+# Names registries and signers use that the standard's data lacks or gives to two regions;
+# these win over the standard's own names.
+PREFERRED_NAMES = {
+    "RU-MOW": ("Москва", "город Москва", "Moscow", "Moscow City", "Moskva", "Мск"),
+    "RU-MOS": ("Московская область", "Moscow Oblast", "Moscow Region", "Подмосковье"),
+    "RU-SPE": (
+        "Санкт-Петербург", "Saint Petersburg", "St. Petersburg", "Sankt-Peterburg", "СПб",
+        "Петербург", "Petersburg",
+    ),
+    "RU-LEN": ("Ленинградская область", "Leningrad Oblast", "Leningrad Region"),
+    "RU-KGN": ("Курганская область",),
+    "RU-KHM": ("ХМАО", "Югра", "Khanty-Mansi"),
+    "RU-YAN": ("ЯНАО", "Yamal"),
+    "RU-SA": ("Якутия", "Саха", "Sakha", "Yakutia"),
+    "RU-CU": ("Чувашия",),
+    "RU-UD": ("Удмуртия",),
+    "RU-KB": ("Кабардино-Балкария",),
+    "RU-KC": ("Карачаево-Черкесия",),
+    "RU-SE": ("Северная Осетия", "Алания", "North Ossetia"),
+    "RU-YEV": ("ЕАО",),
+    "RU-KEM": ("Кузбасс",),
+    "RU-ALT": ("Алтайский край", "Altai Krai"),
+    "RU-AL": ("Республика Алтай", "Altai Republic", "Горный Алтай"),
+}  # fmt: skip
+# The standard's data misspells a Russian name or two.
+NAME_FIXES = {"RU-KGN": "Курганская область"}
+ENGLISH_NAME_FIXES = {"RU-MOS": "Moscow Oblast", "RU-MOW": "Moscow"}
+# Words that only say what kind of region it is.
+_GENERIC_STEMS = frozenset(
+    place_stem(key)
+    for word in (
+        "г", "гор", "город", "обл", "область", "край", "республика", "респ", "автономный",
+        "автономная", "округ", "ао", "федерального", "значения", "субъект", "рф", "city", "of",
+        "the", "oblast", "oblast'", "krai", "kray", "region", "republic", "respublika",
+        "autonomous", "okrug", "avtonomnyy", "avtonomnaya", "territory",
+    )
+    for key in text_keys(word)
+)  # fmt: skip
 
 _LANGUAGE_TAG = re.compile(r"^(.*) \((\w{3})\)$")
 
@@ -35,7 +79,7 @@ _LANGUAGE_TAG = re.compile(r"^(.*) \((\w{3})\)$")
 def all_regions() -> tuple[Region, ...]:
     import iso3166_2
 
-    subdivisions = iso3166_2.Subdivisions(country_code="RU")["RU"]
+    subdivisions: Any = iso3166_2.Subdivisions(country_code="RU")["RU"]
     regions = []
     for code, info in subdivisions.items():
         russian, english = [], []
@@ -45,8 +89,8 @@ def all_regions() -> tuple[Region, ...]:
                 russian.append(tagged.group(1))
             elif tagged and tagged.group(2) == "eng":
                 english.append(tagged.group(1))
-        name_ru = russian[0] if russian else info["name"]
-        name_en = english[0] if english else info["name"]
+        name_ru = NAME_FIXES.get(code) or (russian[0] if russian else info["name"])
+        name_en = ENGLISH_NAME_FIXES.get(code) or (english[0] if english else info["name"])
         regions.append(Region(code, name_ru, name_en, (info["name"], *russian[1:], *english[1:])))
     regions.extend(EXTRA_REGIONS)
     return tuple(sorted(regions, key=lambda r: r.name_ru))
@@ -67,15 +111,59 @@ def region_choices(language: str) -> list[tuple[str, str]]:
     return [(region.code, region.name(language)) for region in regions]
 
 
+def region_keys(text: str) -> tuple[str, str]:
+    """A region's name in any script and grammatical form: in full, and its distinctive words."""
+    stems = [place_stem(key) for key in text_keys(text)]
+    distinctive = [stem for stem in stems if stem not in _GENERIC_STEMS]
+    return " ".join(stems), " ".join(distinctive)
+
+
 @cache
 def _names_index() -> dict[str, str]:
     index: dict[str, str] = {}
+    ambiguous: set[str] = set()
+    for code, names in PREFERRED_NAMES.items():
+        for name in names:
+            for key in region_keys(name):
+                index.setdefault(key, code)
+    preferred = set(index)
     for region in all_regions():
-        for name in (region.code, region.name_ru, region.name_en, *region.aliases):
-            index.setdefault(fold(name), region.code)
+        for name in (region.name_ru, region.name_en, *region.aliases):
+            for key in region_keys(name):
+                if not key or key in preferred:
+                    continue
+                if index.setdefault(key, region.code) != region.code:
+                    ambiguous.add(key)
+    for key in ambiguous:
+        del index[key]
     return index
 
 
+_PARENTHESES = re.compile(r"\(([^)]*)\)")
+_DASH_TAIL = re.compile(r"\s[-–—]\s.*$")
+
+
+@lru_cache(maxsize=10_000)
 def find_region_code(text: str) -> str:
-    """The code of a region named or coded in `text`, or "" when none is recognised."""
-    return _names_index().get(fold(text), "")
+    """The code of a region named or coded in `text`, or "" when none is recognised.
+
+    Accepts registry spellings such as "г. Санкт-Петербург", "Иркутская обл.",
+    "Республика Татарстан (Татарстан)", "Кемеровская область — Кузбасс" and Latin names.
+    """
+    text = (text or "").strip()
+    if not text:
+        return ""
+    code = text.upper()
+    by_code = regions_by_code()
+    if code in by_code:
+        return code
+    if f"RU-{code}" in by_code:
+        return f"RU-{code}"
+    index = _names_index()
+    inner = _PARENTHESES.findall(text)
+    outer = _PARENTHESES.sub(" ", text)
+    for variant in (text, outer, _DASH_TAIL.sub("", outer), *inner):
+        for key in region_keys(variant):
+            if key in index:
+                return index[key]
+    return ""
