@@ -85,7 +85,7 @@ class VerifyActionTest(PersonaTestCase):
 
     def test_a_registry_campaign_verifies_only_matched_signatures(self) -> None:
         campaign = self.make_campaign("registry", registry_source="spb-2019")
-        signature, _ = self.sign(campaign=campaign)
+        signature, _ = self.sign(make_claims(1), campaign=campaign)
         with self.assertRaises(DecisionError):
             actions.verify(signature, actor=self.verifier, method=Decision.PHONE)
         actions.confirm_match(signature, self.official, actor=self.verifier, score=0.97)
@@ -99,7 +99,7 @@ class VerifyActionTest(PersonaTestCase):
 
 class MatchActionTest(PersonaTestCase):
     def test_confirming_a_match_moves_to_matched_with_the_official(self) -> None:
-        signature, _ = self.sign()
+        signature, _ = self.sign(make_claims(1))
         signature = actions.confirm_match(signature, self.official, actor=self.verifier, score=0.91)
         assert (signature.state, signature.official_id, signature.match_score) == (
             Signature.MATCHED,
@@ -116,7 +116,7 @@ class MatchActionTest(PersonaTestCase):
             full_name="Семёнова Ольга Павловна",
             region_code="RU-SPE",
         )
-        signature, _ = self.sign()
+        signature, _ = self.sign(make_claims(1))
         actions.confirm_match(signature, self.official, actor=self.verifier)
         signature = actions.confirm_match(signature, other, actor=self.verifier)
         assert signature.official_id == other.pk
@@ -127,14 +127,14 @@ class MatchActionTest(PersonaTestCase):
 
     def test_an_official_of_another_registry_is_refused(self) -> None:
         campaign = self.make_campaign("registry", registry_source="moscow-2022")
-        signature, _ = self.sign(campaign=campaign)
+        signature, _ = self.sign(make_claims(1), campaign=campaign)
         with self.assertRaises(DecisionError):
             actions.confirm_match(signature, self.official, actor=self.verifier)
         signature.refresh_from_db()
         assert signature.state == Signature.RECEIVED
 
     def test_undo_match(self) -> None:
-        signature, _ = self.sign()
+        signature, _ = self.sign(make_claims(1))
         actions.confirm_match(signature, self.official, actor=self.verifier)
         signature = actions.undo_match(signature, actor=self.verifier, note="wrong person")
         assert (signature.state, signature.official_id) == (Signature.RECEIVED, None)

@@ -4,23 +4,29 @@ import getpass
 import sys
 from typing import Any
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.auth.models import Permission
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from undersigned.audit.actions import record
+from undersigned.desk.middleware import DeskSessionStore
+
+# Desk accounts reach signers' claims: a passphrase, not a PIN.
+MIN_PASSWORD_LENGTH = 12
 
 
 def sessions_of(user: Any) -> list[str]:
     """Keys of the database sessions signed in as `user` (the desk's sessions)."""
+    store = DeskSessionStore()
     keys = []
-    for session in Session.objects.all().iterator():
-        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(store.decode(session.session_data).get(SESSION_KEY)) == str(user.pk):
             keys.append(session.session_key)
     return keys
 
@@ -65,6 +71,8 @@ class Command(BaseCommand):
             if user is None:
                 password = self._password(options["password_stdin"])
                 user = User(username=username)
+                if len(password) < MIN_PASSWORD_LENGTH:
+                    raise CommandError(f"use at least {MIN_PASSWORD_LENGTH} characters")
                 try:
                     validate_password(password, user)
                 except ValidationError as error:

@@ -1,0 +1,176 @@
+from django.contrib.auth import get_user_model
+from django.test import Client, override_settings
+from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from tests.desk.base import DeskTestCase, current_token
+from undersigned.audit.models import AuditEvent
+
+
+class LoginTest(DeskTestCase):
+    def test_password_then_totp_reaches_the_desk(self) -> None:
+        device = TOTPDevice.objects.create(user=self.verifier, name="phone", confirmed=True)
+        client = Client()
+        response = client.post(
+            reverse("desk:login"), {"username": "vera", "password": "verifier-pass"}
+        )
+        assert response.status_code == 302 and response["Location"].startswith(reverse("desk:otp"))
+        # Password alone does not open the desk.
+        assert client.get(reverse("desk:home"))["Location"].startswith(reverse("desk:otp"))
+        response = client.post(reverse("desk:otp"), {"token": current_token(device)})
+        assert response.status_code == 302 and response["Location"] == reverse("desk:home")
+        page = client.get(reverse("desk:home") + "?lang=en")
+        assert page.status_code == 200
+        assert "Your campaigns" in page.content.decode()
+
+    def test_the_page_asked_for_is_reached_after_sign_in(self) -> None:
+        device = TOTPDevice.objects.create(user=self.verifier, name="phone", confirmed=True)
+        client = Client()
+        queue = reverse("desk:queue", args=[self.campaign.slug])
+        response = client.get(queue)
+        assert response.status_code == 302
+        login_url = response["Location"]
+        assert login_url.startswith(reverse("desk:login")) and "next=" in login_url
+        response = client.post(login_url, {"username": "vera", "password": "verifier-pass"})
+        response = client.post(response["Location"], {"token": current_token(device)})
+        assert response["Location"] == queue
+
+    def test_an_outside_next_address_is_ignored(self) -> None:
+        device = TOTPDevice.objects.create(user=self.verifier, name="phone", confirmed=True)
+        client = Client()
+        client.post(reverse("desk:login"), {"username": "vera", "password": "verifier-pass"})
+        response = client.post(
+            reverse("desk:otp"),
+            {"token": current_token(device), "next": "https://evil.example/desk/"},
+        )
+        assert response["Location"] == reverse("desk:home")
+
+    def test_wrong_password_and_wrong_code_are_refused(self) -> None:
+        device = TOTPDevice.objects.create(user=self.verifier, name="phone", confirmed=True)
+        client = Client()
+        response = client.post(
+            reverse("desk:login") + "?lang=en", {"username": "vera", "password": "nope"}
+        )
+        assert response.status_code == 400
+        assert "Wrong username or password." in response.content.decode()
+        assert client.get(reverse("desk:home"))["Location"].startswith(reverse("desk:login"))
+        client.post(reverse("desk:login"), {"username": "vera", "password": "verifier-pass"})
+        wrong = f"{(int(current_token(device)) + 1) % 1_000_000:06d}"
+        response = client.post(reverse("desk:otp") + "?lang=en", {"token": wrong})
+        assert response.status_code == 400
+        assert "That code is not right" in response.content.decode()
+        assert client.get(reverse("desk:home"))["Location"].startswith(reverse("desk:otp"))
+
+    def test_an_inactive_account_cannot_sign_in(self) -> None:
+        get_user_model().objects.filter(pk=self.verifier.pk).update(is_active=False)
+        response = self.client.post(
+            reverse("desk:login"), {"username": "vera", "password": "verifier-pass"}
+        )
+        assert response.status_code == 400
+
+    def test_sign_out_ends_the_session(self) -> None:
+        client = self.desk_client(self.verifier)
+        assert client.get(reverse("desk:home")).status_code == 200
+        assert client.get(reverse("desk:logout")).status_code == 405
+        response = client.post(reverse("desk:logout"))
+        assert response.status_code == 302
+        assert client.get(reverse("desk:home"))["Location"].startswith(reverse("desk:login"))
+
+
+@override_settings(
+    DESK_LOGIN_ATTEMPTS=3, DESK_LOGIN_CLIENT_ATTEMPTS=5, DESK_LOGIN_WINDOW_SECONDS=600
+)
+class LoginThrottleTest(DeskTestCase):
+    def test_a_username_is_locked_after_repeated_failures_even_with_the_right_password(
+        self,
+    ) -> None:
+        for _ in range(3):
+            assert (
+                self.client.post(
+                    reverse("desk:login"), {"username": "vera", "password": "x"}
+                ).status_code
+                == 400
+            )
+        response = self.client.post(
+            reverse("desk:login") + "?lang=en", {"username": "VERA ", "password": "verifier-pass"}
+        )
+        assert response.status_code == 429
+        assert "Too many attempts, try again in 10 minutes." in response.content.decode()
+        assert self.client.get(reverse("desk:home"))["Location"].startswith(reverse("desk:login"))
+        # Another account from another client is not affected.
+        other = Client(REMOTE_ADDR="192.0.2.7")
+        assert (
+            other.post(
+                reverse("desk:login"), {"username": "oleg", "password": "organizer-pass"}
+            ).status_code
+            == 302
+        )
+
+    def test_a_client_is_locked_after_failures_across_usernames(self) -> None:
+        for n in range(5):
+            self.client.post(reverse("desk:login"), {"username": f"guess{n}", "password": "x"})
+        response = self.client.post(
+            reverse("desk:login"), {"username": "oleg", "password": "organizer-pass"}
+        )
+        assert response.status_code == 429
+
+    def test_totp_guesses_are_throttled_too(self) -> None:
+        device = TOTPDevice.objects.create(user=self.verifier, name="phone", confirmed=True)
+        self.client.post(reverse("desk:login"), {"username": "vera", "password": "verifier-pass"})
+        wrong = f"{(int(current_token(device)) + 1) % 1_000_000:06d}"
+        for _ in range(3):
+            self.client.post(reverse("desk:otp"), {"token": wrong})
+        response = self.client.post(reverse("desk:otp"), {"token": current_token(device)})
+        assert response.status_code == 429
+        assert self.client.get(reverse("desk:home"))["Location"].startswith(reverse("desk:otp"))
+
+
+class EnrolTest(DeskTestCase):
+    def test_first_sign_in_enrols_an_authenticator_before_anything_else(self) -> None:
+        client = Client()
+        response = client.post(
+            reverse("desk:login"), {"username": "vera", "password": "verifier-pass"}
+        )
+        assert response["Location"].startswith(reverse("desk:enrol"))
+        assert client.get(reverse("desk:queue", args=[self.campaign.slug]))["Location"].startswith(
+            reverse("desk:enrol")
+        )
+        page = client.get(reverse("desk:enrol") + "?lang=en")
+        html = page.content.decode()
+        assert page.status_code == 200
+        assert "<svg" in html and "otpauth://totp/" in html
+        assert "<script" not in html and "style=" not in html
+        device = TOTPDevice.objects.get(user=self.verifier)
+        assert not device.confirmed
+        response = client.post(reverse("desk:enrol"), {"token": current_token(device)})
+        assert response.status_code == 302
+        device.refresh_from_db()
+        assert device.confirmed
+        assert client.get(reverse("desk:home")).status_code == 200
+        assert AuditEvent.objects.filter(
+            action="staff.second_factor_enrolled", actor=self.verifier
+        ).exists()
+
+    def test_a_wrong_code_does_not_confirm_the_device(self) -> None:
+        client = Client()
+        client.post(reverse("desk:login"), {"username": "vera", "password": "verifier-pass"})
+        client.get(reverse("desk:enrol"))
+        device = TOTPDevice.objects.get(user=self.verifier)
+        wrong = f"{(int(current_token(device)) + 1) % 1_000_000:06d}"
+        response = client.post(reverse("desk:enrol"), {"token": wrong})
+        assert response.status_code == 400
+        device.refresh_from_db()
+        assert not device.confirmed
+
+    def test_an_enrolled_account_cannot_enrol_another_device_with_its_password(self) -> None:
+        TOTPDevice.objects.create(user=self.verifier, name="phone", confirmed=True)
+        client = Client()
+        client.post(reverse("desk:login"), {"username": "vera", "password": "verifier-pass"})
+        response = client.get(reverse("desk:enrol"))
+        assert response.status_code == 302 and response["Location"].startswith(reverse("desk:otp"))
+        assert TOTPDevice.objects.filter(user=self.verifier).count() == 1
+
+    def test_enrolment_needs_a_password_first(self) -> None:
+        assert self.client.get(reverse("desk:enrol"))["Location"] == reverse("desk:login")
+        assert self.client.get(reverse("desk:otp"))["Location"] == reverse("desk:login")
+        assert not TOTPDevice.objects.exists()
