@@ -3,6 +3,7 @@
 from django.db import IntegrityError, transaction
 
 from tests.base import PersonaTestCase
+from undersigned.campaigns.actions import archive_campaign, close_campaign
 from undersigned.updates import actions
 from undersigned.updates.models import Subscription
 
@@ -38,3 +39,13 @@ class SubscriptionModelTest(PersonaTestCase):
         assert actions.unsubscribe_telegram_chat(42) == 2
         assert actions.purge_subscriptions(self.campaign) == 1
         assert list(Subscription.objects.all()) == [kept]
+
+    def test_addresses_of_finished_campaigns_are_purged(self) -> None:
+        open_one = actions.subscribe_email(self.campaign, "olga@example.org", "ru")
+        archived = self.make_campaign("archived-letter")
+        actions.subscribe_email(archived, "olga@example.org", "ru")
+        close_campaign(archived, actor=self.organizer)
+        assert actions.purge_finished_campaigns() == 0  # closed, but within retention
+        archive_campaign(archived, actor=self.organizer)
+        assert actions.purge_finished_campaigns() == 1
+        assert list(Subscription.objects.all()) == [open_one]

@@ -80,7 +80,7 @@ class SignForm(forms.Form):
         max_length=254,
         help_text=_("This address is stored in clear, because the server must be able to write "
                     "to it; it is kept apart from your signature and deleted when the campaign is "
-                    "archived. Every e-mail has a link to stop them."),
+                    "over. Every e-mail has a link to stop them."),
     )
     # A trap for robots: hidden from sighted people by CSS, labelled for everyone else.
     leave_empty = forms.CharField(

@@ -108,6 +108,20 @@ def purge_subscriptions(campaign: Campaign) -> int:
     return removed
 
 
+def purge_finished_campaigns() -> int:
+    """Subscriber addresses of archived campaigns, and of those past retention, deleted."""
+    from undersigned.vault.retention import campaigns_due
+
+    finished = {c.pk for c in campaigns_due()} | set(
+        Campaign.objects.filter(state=Campaign.ARCHIVED).values_list("pk", flat=True)
+    )
+    removed = 0
+    subscribed = Campaign.objects.filter(pk__in=finished, subscriptions__isnull=False)
+    for campaign in subscribed.distinct():
+        removed += purge_subscriptions(campaign)
+    return removed
+
+
 def create_deliveries(update: Update) -> list[int]:
     """One delivery per current subscriber of the update's campaign; the ids of those pending."""
     with transaction.atomic():
