@@ -18,6 +18,7 @@ import math
 import sys
 
 WIDTH = 1000.0
+PAD = 12.0  # pixels of sea around the land, so edge markers stay whole
 TOLERANCE = 0.6  # pixels: points closer than this to a simplified line are dropped
 MIN_RING_AREA = 1.5  # square pixels: smaller islands are left out
 
@@ -202,14 +203,14 @@ def main(path: str) -> None:
         code: [project(lon, lat) for lon, lat in points] for code, points in ADDED_OUTLINES.items()
     }
 
-    every = [p for arc in raw_arcs for p in arc]
+    every = [p for arc in raw_arcs for p in arc] + [p for o in outlines.values() for p in o]
     min_x, max_x = min(p[0] for p in every), max(p[0] for p in every)
     min_y, max_y = min(p[1] for p in every), max(p[1] for p in every)
-    scale = WIDTH / (max_x - min_x)
-    height = round((max_y - min_y) * scale, 1)
+    scale = (WIDTH - 2 * PAD) / (max_x - min_x)
+    height = round((max_y - min_y) * scale + 2 * PAD, 1)
 
     def to_pixels(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
-        return [((x - min_x) * scale, (y - min_y) * scale) for x, y in points]
+        return [((x - min_x) * scale + PAD, (y - min_y) * scale + PAD) for x, y in points]
 
     arcs = [simplify(to_pixels(arc), TOLERANCE) for arc in raw_arcs]
 

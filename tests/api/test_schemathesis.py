@@ -4,12 +4,12 @@ Requests go through the WSGI application in-process, on the test database, with 
 demo-like campaign and a verifier's token so staff operations get past authentication.
 """
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 import schemathesis
 from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
+
 from tests.base import OLGA, PersonaTestCase, make_claims
 from undersigned.api.actions import create_api_token
 from undersigned.signatures.models import Signature

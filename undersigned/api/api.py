@@ -42,6 +42,8 @@ from undersigned.signatures.models import Signature
 MAX_PER_PAGE = 500
 MAX_PAGE = 1_000_000  # the staff queue's page numbers
 PUBLIC_ERRORS = {404: Error}
+# The same roles as the desk: organizers and verifiers see the queue, verifiers decide.
+QUEUE_ROLES = (StaffRole.ORGANIZER, StaffRole.VERIFIER)
 STAFF_ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error}
 
 api = NinjaAPI(
@@ -245,8 +247,8 @@ def _page_of(queryset: Any, page: int, per_page: int) -> Any:
 def staff_queue(
     request: HttpRequest, slug: str, page: Query[int] = 1, per_page: Query[int] = 100
 ) -> dict[str, Any]:
-    """Signatures being checked, oldest first, for the campaign's verifiers."""
-    campaign = access_campaign_as(staff_user(request), slug, StaffRole.VERIFIER)
+    """Signatures being checked, oldest first, for the campaign's verifiers and organizers."""
+    campaign = access_campaign_as(staff_user(request), slug, *QUEUE_ROLES)
     queue = Signature.objects.filter(
         campaign=campaign, state__in=Signature.CHECKING_STATES, merged_into__isnull=True
     ).order_by("created_at", "id")

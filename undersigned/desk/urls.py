@@ -31,4 +31,5 @@ urlpatterns = [
     path("s/<int:signature_id>/reopen/", decisions.reopen, name="reopen"),
     path("s/<int:signature_id>/code/", decisions.issue_code, name="issue_code"),
     path("", include("undersigned.desk.updates")),
+    path("", include("undersigned.desk.sharing")),
 ]

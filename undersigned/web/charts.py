@@ -7,9 +7,10 @@ and has a text table beside it on the page.
 
 import json
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -88,8 +89,9 @@ def _axes(plot: Plot) -> list[str]:
     bottom = plot.top + plot.height
     days = sorted({plot.first, plot.last, plot.first + (plot.last - plot.first) / 2})
     for day in days:
+        anchor = "end" if day == plot.last and day != plot.first else "middle"
         parts.append(
-            f'<text x="{plot.x(day)}" y="{bottom + 18}" text-anchor="middle" fill="{MUTED}">'
+            f'<text x="{plot.x(day)}" y="{bottom + 18}" text-anchor="{anchor}" fill="{MUTED}">'
             f"{day.isoformat()}</text>"
         )
     parts.append(
@@ -109,17 +111,16 @@ def _legend(items: Sequence[tuple[str, str]], x: int, y: int) -> list[str]:
     return parts
 
 
-def _steps(plot: Plot, points: Sequence[tuple[date, int]]) -> str:
-    """A step line through running totals: each total holds until the next day that moved it."""
-    coords: list[str] = []
-    previous_y: float | None = None
-    for day, value in points:
-        x, y = plot.x(day), plot.y(value)
-        if previous_y is not None:
-            coords.append(f"{x},{previous_y}")
-        coords.append(f"{x},{y}")
-        previous_y = y
-    return " ".join(coords)
+def _line(plot: Plot, points: Sequence[tuple[date, int]]) -> str:
+    """A line through running totals, each at the end of its day."""
+    return " ".join(f"{plot.x(day)},{plot.y(value)}" for day, value in points)
+
+
+def from_zero(points: Sequence[tuple[date, int]]) -> list[tuple[date, int]]:
+    """Totals with the day before the first added at zero, so one day still draws a line."""
+    if not points:
+        return []
+    return [(points[0][0] - timedelta(days=1), 0), *points]
 
 
 def timeline_svg(rows: Sequence[DayRow], *, title: str, received: str, verified: str) -> str:
@@ -128,13 +129,13 @@ def timeline_svg(rows: Sequence[DayRow], *, title: str, received: str, verified:
         return _svg(width, 60, title, title, [f'<text x="10" y="35" fill="{MUTED}">—</text>'])
     top_value = max(row.arrived for row in rows)
     step = nice_step(top_value)
-    plot = Plot(
-        56, 34, width - 80, height - 76, rows[0].day, rows[-1].day, -(-top_value // step) * step
-    )
-    arrived_line = _steps(plot, [(r.day, r.arrived) for r in rows])
-    verified_line = _steps(plot, [(r.day, r.verified) for r in rows])
+    arrived = from_zero([(r.day, r.arrived) for r in rows])
+    first_day, last_day = arrived[0][0], arrived[-1][0]
+    plot = Plot(56, 34, width - 80, height - 76, first_day, last_day, -(-top_value // step) * step)
+    arrived_line = _line(plot, arrived)
+    verified_line = _line(plot, from_zero([(r.day, r.verified) for r in rows]))
     bottom = plot.top + plot.height
-    first_x, last_x = plot.x(rows[0].day), plot.x(rows[-1].day)
+    first_x, last_x = plot.x(first_day), plot.x(last_day)
     body = [
         *_axes(plot),
         f'<polygon points="{first_x},{bottom} {arrived_line} {last_x},{bottom}" fill="{ARRIVED}" '
@@ -181,6 +182,21 @@ def map_shapes() -> tuple[float, float, dict[str, str]]:
     return data["width"], data["height"], data["regions"]
 
 
+# Cities too small to see at this scale get a round marker as well.
+CITY_MARKERS = ("RU-MOW", "RU-SPE", "X-SEV")
+
+
+@cache
+def marker_centres() -> dict[str, tuple[float, float]]:
+    _, _, shapes = map_shapes()
+    centres = {}
+    for code in CITY_MARKERS:
+        numbers = [float(n) for n in re.findall(r"-?[\d.]+", shapes[code])]
+        xs, ys = numbers[0::2], numbers[1::2]
+        centres[code] = (round((min(xs) + max(xs)) / 2, 1), round((min(ys) + max(ys)) / 2, 1))
+    return centres
+
+
 def map_classes(top: int) -> list[int]:
     """Lower bounds of the map's colour classes for counts up to `top` (1 always first)."""
     if top <= len(MAP_SCALE):
@@ -191,6 +207,13 @@ def map_classes(top: int) -> list[int]:
         if bound > bounds[-1]:
             bounds.append(bound)
     return bounds
+
+
+def fill_for(count: int, bounds: list[int]) -> str:
+    if not count:
+        return NO_DATA
+    index = max(i for i, bound in enumerate(bounds) if count >= bound)
+    return MAP_SCALE[min(index, len(MAP_SCALE) - 1)]
 
 
 def map_svg(
@@ -211,13 +234,17 @@ def map_svg(
     body = []
     for code, path in shapes.items():
         count = verified.get(code, 0)
-        fill = NO_DATA
-        if count:
-            index = max(i for i, bound in enumerate(bounds) if count >= bound)
-            fill = MAP_SCALE[min(index, len(MAP_SCALE) - 1)]
         body.append(
-            f'<path d="{path}" fill="{fill}" stroke="#fff" stroke-width="0.6" data-region="{code}">'
+            f'<path d="{path}" fill="{fill_for(count, bounds)}" stroke="#fff" '
+            f'stroke-width="0.6" data-region="{code}">'
             f"<title>{escape(names.get(code, code))}: {count}</title></path>"
+        )
+    for code, (cx, cy) in marker_centres().items():
+        count = verified.get(code, 0)
+        body.append(
+            f'<circle cx="{cx}" cy="{cy}" r="5" fill="{fill_for(count, bounds)}" stroke="{INK}" '
+            f'stroke-width="1" data-region="{code}"><title>{escape(names.get(code, code))}: {count}'
+            "</title></circle>"
         )
     legend_y = int(height) + 24
     body.append(f'<text x="10" y="{legend_y}" fill="{INK}">{escape(legend_title)}</text>')
@@ -249,6 +276,7 @@ def map_svg(
 def compare_svg(series: Sequence[tuple[str, Sequence[tuple[date, int]]]], *, title: str) -> str:
     """Verified counts over time of several campaigns, one line each."""
     width, height = 640, 300
+    series = [(label, from_zero(line)) for label, line in series]
     points = [p for _, line in series for p in line]
     if not points:
         return _svg(width, 60, title, title, [f'<text x="10" y="35" fill="{MUTED}">—</text>'])
@@ -269,7 +297,7 @@ def compare_svg(series: Sequence[tuple[str, Sequence[tuple[date, int]]]], *, tit
         if line:
             extended = [*line, (plot.last, line[-1][1])] if line[-1][0] < plot.last else list(line)
             body.append(
-                f'<polyline points="{_steps(plot, extended)}" fill="none" stroke="{colour}" '
+                f'<polyline points="{_line(plot, extended)}" fill="none" stroke="{colour}" '
                 'stroke-width="2.5"/>'
             )
         body.append(
