@@ -118,3 +118,14 @@ class AppendActionTest(PersonaTestCase):
         with job_lock(COUNT_JOB):
             assert actions.append_pending() == {}
         assert actions.append_pending() == {self.campaign.pk: 1}
+
+    def test_events_keep_their_order_while_a_change_is_uncounted(self) -> None:
+        from undersigned.signatures.counts import fold_changes
+
+        self.sign_verified(make_claims(1))
+        fold_changes()
+        second = self.sign_verified(make_claims(2))  # its count change is not folded yet
+        actions.log_reveals(self.campaign, [(second.handle, second.region_code)])
+        assert actions.append_pending() == {self.campaign.pk: 1}
+        self.refresh_counts()
+        assert [event for event, _ in self.events()] == ["verified", "verified", "revealed"]

@@ -11,7 +11,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from django.conf import settings
 from django.db import connection, models, transaction
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from undersigned.audit.actions import record
@@ -238,9 +238,16 @@ def append_pending(batch_size: int | None = None) -> dict[int, int]:
 
 
 def _append_batch(batch_size: int) -> dict[int, int]:
-    counted = ~Exists(CountChange.objects.filter(id=OuterRef("count_change_id")))
     with transaction.atomic():
-        ready = PendingLogEvent.objects.filter(counted).order_by("id")[:batch_size]
+        # Events go in the order they happened, up to the first whose count change the
+        # count job has not folded yet (a reveal must never precede its verification).
+        uncounted = PendingLogEvent.objects.filter(
+            count_change_id__in=CountChange.objects.values("id")
+        ).aggregate(first=Min("id"))["first"]
+        ready = PendingLogEvent.objects.order_by("id")
+        if uncounted is not None:
+            ready = ready.filter(id__lt=uncounted)
+        ready = ready[:batch_size]
         events = [Pending(*row) for row in ready.values_list(*Pending._fields)]
         if not events:
             return {}

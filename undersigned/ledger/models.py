@@ -26,15 +26,15 @@ class PendingLogEvent(models.Model):
     """An event written with the transition that caused it, waiting for the next batch.
 
     `count_change_id` ties it to the CountChange row written in the same transaction:
-    the event is appended only once the count job has folded that change, so the log
-    and the published counts describe the same signatures.
+    events are appended in order up to the first whose change the count job has not
+    folded yet, so the log and the published counts describe the same signatures.
     """
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE)
     event = models.CharField(max_length=16)
     handle = models.CharField(max_length=32)
     region_code = models.CharField(max_length=16, blank=True)
-    count_change_id = models.BigIntegerField(null=True, blank=True)
+    count_change_id = models.BigIntegerField(null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["id"]

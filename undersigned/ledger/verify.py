@@ -330,6 +330,11 @@ def _check_counts(source: Source, slug: str, tally: Tally, report: Report) -> No
     if not isinstance(claimed, dict):
         report.problems.append("the site publishes no counts to compare")
         return
+    if claimed.get("checkpoint_size", report.size) != report.size:
+        report.problems.append(
+            f"the counts were published with a checkpoint of {claimed.get('checkpoint_size')} "
+            f"entries, the checkpoint read has {report.size}: the log moved while it was read"
+        )
     if claimed.get("verified") != tally.verified:
         report.problems.append(
             f"the site shows {claimed.get('verified')} verified, the log proves {tally.verified}"
