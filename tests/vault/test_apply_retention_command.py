@@ -110,3 +110,21 @@ class ApplyRetentionCommandTest(PersonaTestCase):
 
         names = {job.name for job in periodic.JOBS}
         assert {"retention", "forget-client-hashes"} <= names
+
+    def test_destroyed_claims_leave_no_trace_in_the_database(self) -> None:
+        from django.db import connection
+
+        name = make_claims(2).full_name
+        self.close_days_ago(31)
+        run()
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                # secure_delete: overwritten cells are zeroed in the file, not left in free space.
+                cursor.execute("PRAGMA secure_delete")
+                assert cursor.fetchone() == (1,)
+            dump = "\n".join(connection.connection.iterdump())
+            assert make_claims(1).full_name in dump  # verified: kept
+            assert name not in dump
+        else:
+            # PostgreSQL keeps dead row versions until VACUUM (SECURITY.md); live rows are blank.
+            assert not Signature.objects.filter(full_name=name).exists()
