@@ -132,7 +132,9 @@ else:
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
         # secure_delete: deleted and overwritten rows (retention) are zeroed in the file.
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;"
+        ),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
