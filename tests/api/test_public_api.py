@@ -1,5 +1,6 @@
 """The read-only API: what it returns, its HTTP manners, and what it never returns."""
 
+import base64
 import json
 from typing import Any
 
@@ -118,6 +119,19 @@ class PublicApiTest(PersonaTestCase):
         assert {t["language"] for t in updates[0]["texts"]} == {"ru", "en"}
         assert "author" not in updates[0]
 
+    def test_checkpoint_of_the_public_log(self) -> None:
+        from undersigned.ledger import note
+
+        assert self.get("/campaigns/deputies/checkpoint").status_code == 404  # nothing logged yet
+        for n in range(3):
+            self.sign_verified(make_claims(n))
+        self.refresh_counts()
+        checkpoint = self.data("/campaigns/deputies/checkpoint")
+        key = note.VerifierKey.parse(checkpoint["verifier_key"])
+        opened, _ = note.open_checkpoint(checkpoint["note"], key)
+        assert opened.size == checkpoint["size"] == 3
+        assert base64.b64decode(checkpoint["root"]) == opened.root
+
     def test_unknown_and_draft_campaigns_are_json_404(self) -> None:
         self.make_campaign("secret-draft", open_it=False)
         for path in (
@@ -189,6 +203,7 @@ class PublicApiTest(PersonaTestCase):
             "/campaigns/canary/timeline",
             "/campaigns/canary/signatories",
             "/campaigns/canary/updates",
+            "/campaigns/canary/checkpoint",
         ]
         bodies = [json.dumps(self.data(path), ensure_ascii=False) for path in paths]
         assert OLGA.full_name in bodies[5], "the control name is missing"

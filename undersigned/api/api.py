@@ -24,6 +24,7 @@ from undersigned.api.http import private, public_read
 from undersigned.api.schemas import (
     CampaignDetail,
     CampaignSummary,
+    CheckpointOut,
     CountsOut,
     DayOut,
     DecisionIn,
@@ -221,6 +222,28 @@ def campaign_updates(request: HttpRequest, slug: str) -> list[Any]:
     campaign = access_public_campaign(slug)
     published = Update.objects.filter(campaign=campaign, published_at__lte=timezone.now())
     return list(published.prefetch_related("texts")[:200])
+
+
+@api.get(
+    "/campaigns/{slug}/checkpoint", response={200: CheckpointOut, **PUBLIC_ERRORS}, tags=["public"]
+)
+@decorate_view(public_read())
+def campaign_checkpoint(request: HttpRequest, slug: str) -> Any:
+    """The latest signed checkpoint of the campaign's public log, to recompute the counts."""
+    from undersigned.ledger import public as ledger
+
+    campaign = access_public_campaign(slug)
+    latest = ledger.latest_checkpoint(campaign)
+    if latest is None:
+        raise Http404("no checkpoint yet")
+    return {
+        "origin": latest.origin,
+        "size": latest.size,
+        "root": ledger.b64(bytes(latest.root)),
+        "note": latest.published_note(),
+        "created_at": latest.created_at,
+        "verifier_key": ledger.verifier_key(campaign),
+    }
 
 
 # Staff

@@ -101,6 +101,15 @@ class UpdateOut(Schema):
     texts: list[UpdateTextOut]
 
 
+class CheckpointOut(Schema):
+    origin: str
+    size: int = Field(description="entries in the log the checkpoint covers")
+    root: str = Field(description="Merkle tree root hash, base64")
+    note: str = Field(description="the signed note (c2sp.org/tlog-checkpoint), with cosignatures")
+    created_at: datetime
+    verifier_key: str = Field(description="the log's key, to check the note's signature")
+
+
 class QueueItem(Schema):
     id: int
     state: str
