@@ -168,7 +168,10 @@ def _insert_rows(
     """Insert many rows with one parameterised statement: a batch of a million entries
     would spend most of its time building model instances otherwise."""
     quote = connection.ops.quote_name
-    names = ", ".join(quote(model._meta.get_field(c).column) for c in columns)
+    fields = [model._meta.get_field(name) for name in columns]
+    names = ", ".join(
+        quote(str(field.column)) for field in fields if isinstance(field, models.Field)
+    )
     marks = ", ".join(["%s"] * len(columns))
     sql = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608 - names from the model, values are parameters
     with connection.cursor() as cursor:
