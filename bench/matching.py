@@ -353,6 +353,13 @@ def make_claims(
     return claims, expected, noise.applied
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and its finished children: the work done, whatever the load."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def peak_memory_mb() -> dict[str, float]:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -383,6 +390,7 @@ def main() -> int:
     from undersigned.officials.importer import import_officials
 
     call_command("migrate", verbosity=0)
+    load_at_start = round(os.getloadavg()[0], 2)
     rng = random.Random(args.seed)
     started = time.perf_counter()
     names = Names(rng)
@@ -392,17 +400,21 @@ def main() -> int:
     registry_csv = workdir / "registry.csv"
     write_registry(seats, registry_csv)
 
-    started = time.perf_counter()
+    started, cpu_before = time.perf_counter(), cpu_seconds()
     run = import_officials(registry_csv, "bench").run
     import_seconds = time.perf_counter() - started
+    import_cpu_seconds = cpu_seconds() - cpu_before
 
-    started = time.perf_counter()
+    started, cpu_before = time.perf_counter(), cpu_seconds()
     index = matching.load_index("bench")
     index_seconds = time.perf_counter() - started
+    index_cpu_seconds = cpu_seconds() - cpu_before
 
     started = time.perf_counter()
+    cpu_before = cpu_seconds()
     results = matching.match_in_parallel(index, claims, jobs=args.jobs)
     match_seconds = time.perf_counter() - started
+    match_cpu_seconds = cpu_seconds() - cpu_before
 
     registry_total = sum(1 for value in expected.values() if value)
     held_out_total = len(expected) - registry_total
@@ -435,9 +447,14 @@ def main() -> int:
         "jobs": args.jobs,
         "generate_seconds": round(generate_seconds, 1),
         "import_seconds": round(import_seconds, 1),
+        "import_cpu_seconds": round(import_cpu_seconds, 1),
         "import_bad_rows": run.bad_rows,
         "index_seconds": round(index_seconds, 1),
+        "index_cpu_seconds": round(index_cpu_seconds, 1),
         "match_seconds": round(match_seconds, 1),
+        "match_cpu_seconds": round(match_cpu_seconds, 1),
+        # What the match would take on `jobs` cores of its own: the CPU time shared out.
+        "match_seconds_on_idle_cores": round(match_cpu_seconds / args.jobs, 1),
         "claims_per_second": round(len(claims) / match_seconds),
         "registry_claims_auto_correct": round(auto_correct / registry_total, 5),
         "wrong_auto": wrong_auto,
@@ -451,6 +468,7 @@ def main() -> int:
         "peak_memory_mb": max(memory.values()),
         "peak_memory_by_process_mb": memory,
         "noise_applied": dict(applied),
+        "load_average_at_start": load_at_start,
         "load_average_at_end": round(os.getloadavg()[0], 2),
         "cpu_count": os.cpu_count(),
         "python": platform.python_version(),

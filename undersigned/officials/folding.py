@@ -71,8 +71,7 @@ def word_key(word: str) -> str:
     return _DOUBLED.sub(r"\1", key)
 
 
-@lru_cache(maxsize=100_000)
-def words(text: str, *, join_hyphens: bool) -> tuple[str, ...]:
+def split_words(text: str, *, join_hyphens: bool) -> tuple[str, ...]:
     """The words of `text`: lower case, diacritics (and ё's dots) dropped, one script each."""
     text = text.casefold().replace("ё", "е")
     if not _PLAIN.match(text):
@@ -87,6 +86,10 @@ def words(text: str, *, join_hyphens: bool) -> tuple[str, ...]:
     if join_hyphens:
         text = _WORD_HYPHEN.sub("", text)
     return tuple(_one_script(word) for word in _NOT_WORD.split(text) if word)
+
+
+# Signers' texts repeat (the same council, the same region); registry names do not.
+words = lru_cache(maxsize=50_000)(split_words)
 
 
 def text_keys(text: str, *, join_hyphens: bool = True) -> list[str]:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from rapidfuzz import fuzz, process
 
-from undersigned.officials.folding import place_stem, word_key, words
+from undersigned.officials.folding import place_stem, split_words, word_key, words
 from undersigned.officials.names import case_forms, diminutive_keys, patronymic_root
 
 AUTO = "auto"
@@ -45,6 +45,8 @@ DIMINUTIVE_SIMILARITY = 0.96
 # Below this a part written by both sides is taken to disagree, not to hold a typo.
 AGREEMENT = 0.7
 DISAGREEMENT_FACTOR = 0.75
+# The surname carries most of a name's identity: another surname is another person.
+SURNAME_DISAGREEMENT_FACTOR = 0.5
 EXTRA_WORD_FACTOR = 0.9
 UNUSUAL_ORDER_COST = 0.01
 NAME_WEIGHT, PLACE_WEIGHT, REGION_WEIGHT = 0.78, 0.17, 0.05
@@ -64,7 +66,6 @@ NOT_NAME_WORDS = frozenset(
     [
         "от",
         "для",
-        "и",
         "депутат",
         "депутата",
         "депутатка",
@@ -238,7 +239,7 @@ class Official:
     def __init__(
         self, pk: int, source_id: str, full_name: str, places: tuple[str, ...], region: str
     ) -> None:
-        keys = [word_key(word) for word in words(full_name, join_hyphens=True)]
+        keys = [word_key(word) for word in split_words(full_name, join_hyphens=True)]
         surname = keys[0] if keys else ""
         first = keys[1] if len(keys) > 1 else ""
         patronymic = "".join(keys[2:])
@@ -391,7 +392,9 @@ def name_similarity(
                 parts[role] = found
                 score += WEIGHTS[role] * found[0]
                 if found[0] < AGREEMENT:
-                    factor *= DISAGREEMENT_FACTOR
+                    factor *= (
+                        SURNAME_DISAGREEMENT_FACTOR if role == SURNAME else DISAGREEMENT_FACTOR
+                    )
         for role in (SURNAME, FIRST, PATRONYMIC):
             if parts[role] is None:
                 score += missing[role]

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from undersigned.campaigns import actions as campaign_actions
 from undersigned.campaigns.models import Campaign, StaffRole
+from undersigned.officials import demo as demo_registry
 from undersigned.officials.regions import regions_by_code
 from undersigned.signatures import actions, counts
 from undersigned.signatures.actions import Claims
@@ -148,22 +149,38 @@ class Command(BaseCommand):
             )
             self._grant_staff(campaign, users)
             used: set[str] = set()
+            registry: list[Claims] = []
             opening = COUNCILS[:4] * 4 + COUNCILS[4:7]
             for council in opening[:19]:
-                actions.add_opening_signatory(campaign, organizer, council_claims(rng, council, used))
+                claims = council_claims(rng, council, used)
+                registry.append(claims)
+                actions.add_opening_signatory(campaign, organizer, claims)
             campaign = campaign_actions.open_campaign(campaign, actor=organizer)
             publications = [Signature.NAMED] * 5 + [Signature.ANONYMOUS] * 3 + [Signature.CONDITIONAL] * 2
+            received = []
             for index in range(84):
                 council = COUNCILS[index % len(COUNCILS)]
                 publication = rng.choice(publications)
-                actions.sign(
+                claims = council_claims(rng, council, used)
+                if demo_registry.registered(index):  # the others are provocateurs
+                    registry.append(claims)
+                signature, _token = actions.sign(
                     campaign,
-                    council_claims(rng, council, used),
+                    demo_registry.as_signed(claims, index),
                     publication=publication,
                     reveal_threshold=rng.choice([50, 100]) if publication == Signature.CONDITIONAL else None,
                     channel=Signature.TELEGRAM if index % 3 == 0 else Signature.WEB,
                 )
-        self.stdout.write("deputies-appeal: 19 opening signatories verified, 84 received")
+                received.append(signature.pk)
+        colleagues = random.Random(19)  # noqa: S311 - reproducible invented data, not secrets
+        demo_registry.load_registry(
+            registry, COUNCILS, lambda council: council_claims(colleagues, council, used)
+        )
+        matched = demo_registry.match_waiting(received)["auto"]
+        self.stdout.write(
+            f"deputies-appeal: 19 opening signatories verified, 84 received, "
+            f"{matched} matched to the registry"
+        )
 
     def _district_letter(self, rng: random.Random, users: dict[str, Any]) -> None:
         if Campaign.objects.filter(slug="district-letter").exists():
