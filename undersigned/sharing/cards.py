@@ -13,7 +13,6 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from PIL import Image, ImageDraw, ImageFont
 
 from undersigned.campaigns.models import Campaign
@@ -66,14 +65,16 @@ def render_card(title: str, verified: int, language: str) -> Image.Image:
         draw.text((MARGIN, y), line, font=title_face, fill=INK)
         y += 70
     with translation.override(language):
-        label = ngettext("verified signature", "verified signatures", verified)
+        # A caption beside the number, so no plural form has to agree with it.
+        label = _("Verified signatures:")
         note = _("Only verified signatures are counted.")
     number_face = font(120, bold=True)
     number = f"{verified:,}".replace(",", "\u202f")
     base = HEIGHT - MARGIN - 150
-    draw.text((MARGIN, base), number, font=number_face, fill=VERIFIED)
-    label_x = MARGIN + number_face.getlength(number) + 28
-    draw.text((label_x, base + 62), label, font=font(44), fill=INK)
+    label_face = font(40)
+    draw.text((MARGIN, base + 44), label, font=label_face, fill=INK)
+    number_x = MARGIN + label_face.getlength(label) + 24
+    draw.text((number_x, base), number, font=number_face, fill=VERIFIED)
     draw.text((MARGIN, HEIGHT - MARGIN - 8), note, font=font(28), fill=MUTED)
     site = site_name()
     site_face = font(28, bold=True)
