@@ -1,7 +1,7 @@
 """The signing form and the receipt forms: parsing and checking what signers send."""
 
 import unicodedata
-from typing import Any
+from typing import Any, cast
 
 from captcha.fields import CaptchaField
 from django import forms
@@ -93,7 +93,7 @@ class SignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.campaign = campaign
         if campaign_accepts_contacts(campaign):
-            self.fields["contact_kind"].choices = contact_kind_choices()
+            cast(forms.ChoiceField, self.fields["contact_kind"]).choices = contact_kind_choices()
         else:
             del self.fields["contact_kind"], self.fields["contact"]
         if challenge:
@@ -119,9 +119,11 @@ class SignForm(forms.Form):
         data = super().clean()
         if data.get("publication") == Signature.CONDITIONAL and not data.get("reveal_threshold"):
             self.add_error("reveal_threshold", _("Choose after how many signatories your name may be shown."))
-        if data.get("contact"):
+        contact = self.cleaned_data.get("contact")
+        if contact:
+            kind = self.cleaned_data.get("contact_kind", "")
             try:
-                data["contact"] = clean_contact(data.get("contact_kind", ""), data["contact"])
+                self.cleaned_data["contact"] = clean_contact(kind, contact)
             except forms.ValidationError as error:
                 self.add_error("contact", error)
         return data
