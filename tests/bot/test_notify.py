@@ -36,14 +36,12 @@ class StaffNotificationTest(BotTestCase):
         self.refresh_counts()
         received = self.received()
         assert set(received) == {VERA_CHAT, OLEG_CHAT}
-        assert received[VERA_CHAT] == [
-            "Обращение депутатов: 2 signatures waiting for verification."
-        ]
+        assert received[VERA_CHAT] == ["Обращение депутатов: подписей, ожидающих проверки: 2."]
 
     def test_at_most_one_notice_per_interval_and_only_when_the_number_moved(self) -> None:
         self.sign(make_claims(1))
         self.refresh_counts()
-        assert self.received()[VERA_CHAT][0].startswith("Обращение депутатов: 1 ")
+        assert self.received()[VERA_CHAT][0].endswith("проверки: 1.")
         self.sign(make_claims(2))
         self.refresh_counts()
         assert self.received() == {}  # too soon
@@ -54,7 +52,7 @@ class StaffNotificationTest(BotTestCase):
         assert self.received() == {}  # nothing moved since the count
         self.sign(make_claims(3))
         self.refresh_counts()
-        assert self.received()[VERA_CHAT][0].startswith("Обращение депутатов: 3 ")
+        assert self.received()[VERA_CHAT][0].endswith("проверки: 3.")
 
     def test_a_reached_threshold_is_told_to_all_staff_once(self) -> None:
         self.sign_verified(make_claims(1))
@@ -62,11 +60,13 @@ class StaffNotificationTest(BotTestCase):
         self.refresh_counts()
         received = self.received()
         assert set(received) == {VERA_CHAT, OLEG_CHAT, SVETLANA_CHAT}
-        assert received[SVETLANA_CHAT] == ["Обращение депутатов: 2 verified signatories reached."]
+        assert received[SVETLANA_CHAT] == [
+            "Обращение депутатов: достигнуто проверенных подписей: 2."
+        ]
         self.sign_verified(make_claims(3))
         self.refresh_counts()
         assert self.received()[SVETLANA_CHAT] == [
-            "Обращение депутатов: 3 verified signatories reached."
+            "Обращение депутатов: достигнуто проверенных подписей: 3."
         ]
         self.sign_verified(make_claims(4))
         self.refresh_counts()
@@ -78,6 +78,7 @@ class StaffNotificationTest(BotTestCase):
         self.sign_verified(make_claims(3))
         self.refresh_counts()
         texts = " ".join(text for texts in self.received().values() for text in texts)
+        # In the campaign's original language; counts and the title only.
         assert texts
         assert "Депутатов" not in texts
 

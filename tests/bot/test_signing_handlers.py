@@ -63,6 +63,7 @@ class SigningThroughTheBotTest(BotTestCase):
         replies = self.say(f"/start {self.campaign.slug}", language="ru")
         assert "Обращение депутатов" in replies[0]
         assert "Мы требуем." in replies[0]
+        assert replies[1].startswith("Чтобы подписать, ответьте на несколько вопросов.")
         replies = self.say(f"/start {self.campaign.slug}", language="de")
         assert "Обращение депутатов" in replies[0]
 

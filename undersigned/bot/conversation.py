@@ -123,7 +123,9 @@ def _prompt(step: str, campaign: Campaign, language: str, data: dict[str, Any]) 
         )
     if step == "contact":
         return Reply(
-            f"{form.fields['contact'].label}\n{_('Optional: send /skip to leave it empty.')}"
+            "\n".join(
+                [str(form.fields["contact"].label), _("Optional: send /skip to leave it empty.")]
+            )
         )
     if step == "updates":
         return Reply(
@@ -192,7 +194,8 @@ def start(chat_id: int, language: str, slug: str) -> Outcome:
             return _closed()
         text = campaign.text_for(language)
         addressee = text.addressee or campaign.addressee
-        heading = f"{text.title}\n{_('To')}: {addressee}" if addressee else text.title
+        to = _("To")
+        heading = f"{text.title}\n{to}: {addressee}" if addressee else text.title
         data = {"slug": campaign.slug, "lang": language}
         return Outcome(
             [
@@ -252,12 +255,11 @@ def on_text(
                 return _advance(step, campaign, language, {**data, "region": code})
             suggestions = _region_suggestions(answer, language)
             unknown = _("This region is not recognised.")
+            write_again = _("Please write it again.")
             if suggestions:
                 choose = _("Choose it below or write it again.")
                 return Outcome([Reply(f"{unknown} {choose}", suggestions)], state, data)
-            return _again(
-                step, campaign, language, data, f"{unknown} {_('Please write it again.')}"
-            )
+            return _again(step, campaign, language, data, f"{unknown} {write_again}")
         if step == "contact":
             if not answer.strip():
                 return _sign(chat_id, language, campaign, data, "")
