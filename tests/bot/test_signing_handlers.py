@@ -9,6 +9,7 @@ from tests.bot.botcase import CHAT, BotTestCase
 from undersigned.bot.models import BotConversation, BotReceipt
 from undersigned.campaigns.actions import close_campaign
 from undersigned.signatures.models import Signature
+from undersigned.updates.actions import publish_update
 from undersigned.updates.models import Subscription
 from undersigned.vault.actions import add_verifier_key
 
@@ -121,6 +122,22 @@ class SigningThroughTheBotTest(BotTestCase):
         replies = self.say("/stop")
         assert replies == ["You will receive no more updates here."]
         assert not Subscription.objects.exists()
+
+    def test_an_update_reaches_the_signer_who_opted_in_through_the_bot(self) -> None:
+        self.sign_as_olga(updates="upd:yes")
+        since = len(self.telegram.calls)
+        with self.captureOnCommitCallbacks(execute=True):
+            publish_update(
+                self.campaign,
+                author=self.spokesperson,
+                texts=[
+                    {"language": "ru", "title": "Передано", "body": "Обращение передано."},
+                    {"language": "en", "title": "Delivered", "body": "The appeal was delivered."},
+                ],
+            )
+        [message] = self.telegram.sent_messages(since)
+        assert int(message["chat_id"]) == CHAT
+        assert "The appeal was delivered." in message["text"]  # she signed in English
 
     def test_status_and_withdraw(self) -> None:
         self.sign_as_olga()
