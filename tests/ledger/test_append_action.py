@@ -129,3 +129,13 @@ class AppendActionTest(PersonaTestCase):
         assert actions.append_pending() == {self.campaign.pk: 1}
         self.refresh_counts()
         assert [event for event, _ in self.events()] == ["verified", "verified", "revealed"]
+
+    def test_periodic_job_appends(self) -> None:
+        from undersigned.core import periodic
+        from undersigned.signatures.counts import fold_changes
+
+        job = next(job for job in periodic.JOBS if job.name == "ledger")
+        self.sign_verified(make_claims(1))
+        fold_changes()
+        job.run()
+        assert LogEntry.objects.filter(campaign=self.campaign).count() == 1
