@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from rapidfuzz import fuzz, process
 
 from undersigned.officials.folding import place_stem, split_words, word_key, words
@@ -607,28 +607,40 @@ class RegistryIndex:
 
 # What each outcome of comparing a name part is called, per part.
 PART_PHRASES = {
-    "agrees": (_lazy("surname agrees"), _lazy("first name agrees"), _lazy("patronymic agrees")),
+    "agrees": (
+        gettext_lazy("surname agrees"),
+        gettext_lazy("first name agrees"),
+        gettext_lazy("patronymic agrees"),
+    ),
     "case": (
-        _lazy("surname agrees (another grammatical case)"),
-        _lazy("first name agrees (another grammatical case)"),
-        _lazy("patronymic agrees (another grammatical case)"),
+        gettext_lazy("surname agrees (another grammatical case)"),
+        gettext_lazy("first name agrees (another grammatical case)"),
+        gettext_lazy("patronymic agrees (another grammatical case)"),
     ),
     "nearly": (
-        _lazy("surname nearly agrees (%(percent)s%%)"),
-        _lazy("first name nearly agrees (%(percent)s%%)"),
-        _lazy("patronymic nearly agrees (%(percent)s%%)"),
+        gettext_lazy("surname nearly agrees (%(percent)s%%)"),
+        gettext_lazy("first name nearly agrees (%(percent)s%%)"),
+        gettext_lazy("patronymic nearly agrees (%(percent)s%%)"),
     ),
-    "differs": (_lazy("surname differs"), _lazy("first name differs"), _lazy("patronymic differs")),
-    "missing": (_lazy("surname missing"), _lazy("first name missing"), _lazy("patronymic missing")),
+    "differs": (
+        gettext_lazy("surname differs"),
+        gettext_lazy("first name differs"),
+        gettext_lazy("patronymic differs"),
+    ),
+    "missing": (
+        gettext_lazy("surname missing"),
+        gettext_lazy("first name missing"),
+        gettext_lazy("patronymic missing"),
+    ),
     "initial": (
-        _lazy("surname initial agrees"),
-        _lazy("first name initial agrees"),
-        _lazy("patronymic initial agrees"),
+        gettext_lazy("surname initial agrees"),
+        gettext_lazy("first name initial agrees"),
+        gettext_lazy("patronymic initial agrees"),
     ),
     "gender": (
-        _lazy("surname of the other gender"),
-        _lazy("first name of the other gender"),
-        _lazy("patronymic of the other gender"),
+        gettext_lazy("surname of the other gender"),
+        gettext_lazy("first name of the other gender"),
+        gettext_lazy("patronymic of the other gender"),
     ),
 }
 
