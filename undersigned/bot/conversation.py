@@ -21,7 +21,9 @@ from django.utils.translation import gettext_noop
 
 from undersigned.access import access_public_campaign
 from undersigned.bot import actions as bot_actions
+from undersigned.bot.keys import chat_key
 from undersigned.campaigns.models import Campaign
+from undersigned.core import ratelimit
 from undersigned.officials.regions import all_regions, find_region_code, regions_by_code
 from undersigned.signatures import actions as signature_actions
 from undersigned.signatures.canonical import fold
@@ -342,6 +344,21 @@ def _sign(
             "sign:full_name",
             {"slug": campaign.slug, "lang": language},
         )
+    # The web form's limits, per chat instead of per address: held back, then refused.
+    rate = ratelimit.hit(f"bot-sign:{chat_key(chat_id)}", settings.RATE_WINDOW_SECONDS)
+    if rate.count > settings.RATE_CLIENT_LIMIT:
+        minutes = max(1, rate.window_seconds // 60)
+        return Outcome(
+            [
+                Reply(
+                    _(
+                        "So many signatures came from this chat just now that no more are taken "
+                        "for a while. Nothing was stored. Please try again in %(n)d minutes."
+                    )
+                    % {"n": minutes}
+                )
+            ]
+        )
     try:
         _signature, token = sign_with_contact(
             campaign,
@@ -351,6 +368,8 @@ def _sign(
             reveal_threshold=form.cleaned_data.get("reveal_threshold"),
             channel=Signature.TELEGRAM,
             language=language,
+            # Held back silently for verifiers, as the web form does with a flooding client.
+            held=rate.count > settings.RATE_CLIENT_HOLD_AFTER,
         )
     except signature_actions.SigningClosed:
         return _closed()
