@@ -27,6 +27,25 @@ demo: $(STAMP) translations
 	$(PY) manage.py run_periodic & \
 	$(PY) manage.py runserver --insecure --noreload $(HOST):$(PORT)
 
+# The production stack on this machine, against DATABASE_URL and REDIS_URL: granian
+# (static files served by it, not Django), the task worker and the periodic jobs.
+WORKERS ?= 2
+THREADS ?= 4
+serve: $(STAMP) translations
+	$(PY) manage.py collectstatic --no-input -v 0
+	$(PY) manage.py migrate --no-input -v 0
+	@echo "Serving on http://$(HOST):$(PORT)/ with $(WORKERS) workers. Ctrl-C stops everything."
+	@trap 'kill 0' INT TERM EXIT; \
+	$(PY) manage.py db_worker --interval 0.5 & \
+	$(PY) manage.py run_periodic & \
+	$(VENV)/bin/granian --interface wsgi undersigned.wsgi:application --host $(HOST) --port $(PORT) \
+	  --workers $(WORKERS) --blocking-threads $(THREADS) --respawn-failed-workers --no-access-log \
+	  --static-path-route /static --static-path-mount $${STATIC_ROOT:-staticfiles}
+
+# The load benchmark: its own stack on 127.0.0.1, 1,000,000 signatures, mixed load.
+bench: $(STAMP) translations
+	$(PY) -m bench.load $(BENCH_ARGS)
+
 test: $(STAMP) translations
 	$(PY) -m pytest $(PYTEST_ARGS)
 

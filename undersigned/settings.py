@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "undersigned.core.unavailable.ServiceUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "undersigned.urls"
@@ -118,14 +119,26 @@ TEMPLATES = [
 
 DATABASE_URL = env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'undersigned.sqlite3'}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+# Optional read replica: public pages read from it (see undersigned/core/dbrouter.py).
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=0)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["undersigned.core.dbrouter.PublicReadRouter"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"]["OPTIONS"] = {
-        "pool": {
-            "min_size": env_int("DATABASE_POOL_MIN", 2),
-            "max_size": env_int("DATABASE_POOL_MAX", 8),
-            "timeout": 10,
+    for alias in DATABASES:
+        # Pooled connections (not persistent ones: the pool replaces CONN_MAX_AGE), each
+        # checked before use so a restarted PostgreSQL costs one failed request at most.
+        DATABASES[alias]["CONN_HEALTH_CHECKS"] = True
+        DATABASES[alias]["OPTIONS"] = {
+            "pool": {
+                "min_size": env_int("DATABASE_POOL_MIN", 2),
+                "max_size": env_int("DATABASE_POOL_MAX", 8),
+                "timeout": float(env("DATABASE_POOL_TIMEOUT", "5")),
+            },
+            "connect_timeout": env_int("DATABASE_CONNECT_TIMEOUT", 3),
+            "options": f"-c statement_timeout={env_int('DATABASE_STATEMENT_TIMEOUT_MS', 30000)}",
         }
-    }
 else:
     # WAL lets the web server read while the worker writes; a busy timeout queues writers.
     DATABASES["default"]["OPTIONS"] = {
@@ -145,6 +158,11 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "undersigned",
+            # Short timeouts: a stopped Redis must slow no page down (the page cache fails open).
+            "OPTIONS": {
+                "socket_connect_timeout": float(env("REDIS_CONNECT_TIMEOUT", "0.25")),
+                "socket_timeout": float(env("REDIS_TIMEOUT", "0.5")),
+            },
         }
     }
 else:
@@ -209,6 +227,7 @@ COUNT_INTERVAL_SECONDS = float(env("COUNT_INTERVAL_SECONDS", "2"))
 COUNT_BATCH_SIZE = env_int("COUNT_BATCH_SIZE", 20000)
 # Public pages are cached this long; stale copies are served while a fresh one is made.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 2)
+PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 30)
 CSRF_FAILURE_VIEW = "undersigned.web.errors.csrf_failure"
 
 # The public log (undersigned.ledger). The checkpoint signing key is the base64 of a 32-byte

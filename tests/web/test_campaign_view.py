@@ -1,5 +1,6 @@
 import re
 
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -10,6 +11,9 @@ from undersigned.signatures.models import Signature
 
 
 class CampaignPageTest(PersonaTestCase):
+    def setUp(self) -> None:
+        cache.clear()
+
     def page(self, lang: str = "en") -> str:
         response = self.client.get(reverse("campaign", args=[self.campaign.slug]) + f"?lang={lang}")
         assert response.status_code == 200
@@ -67,7 +71,9 @@ class CampaignPageTest(PersonaTestCase):
     def test_no_third_party_resources(self) -> None:
         html = self.page()
         # The site's own absolute URL appears only in link-preview tags and the embed snippet's text.
-        html = re.sub(r'<meta [^>]*>|<link rel="canonical"[^>]*>|<code>.*?</code>', "", html, flags=re.S)
+        html = re.sub(
+            r'<meta [^>]*>|<link rel="canonical"[^>]*>|<code>.*?</code>', "", html, flags=re.S
+        )
         assert "http://" not in html.replace("http://www.w3.org", "")
         assert "https://" not in html
 
@@ -80,14 +86,49 @@ class CampaignPageTest(PersonaTestCase):
 
 
 class SignatoriesPageTest(PersonaTestCase):
-    def test_paginated(self) -> None:
+    def setUp(self) -> None:
+        cache.clear()
+
+    def names(self, html: str) -> list[str]:
+        return re.findall(r'<li><span class="name">([^<]+)</span>', html)
+
+    def test_pages_follow_a_cursor(self) -> None:
         for n in range(105):
             self.sign_verified(make_claims(n))
         url = reverse("signatories", args=[self.campaign.slug])
         first = self.client.get(url).content.decode()
-        second = self.client.get(url + "?page=2").content.decode()
-        assert first.count('<li><span class="name">') == 100
-        assert second.count('<li><span class="name">') == 5
+        assert len(self.names(first)) == 100
+        assert '<ol class="signatories" start="1">' in first
+        next_link = re.search(r'href="\?after=([^"]+)" rel="next"', first)
+        assert next_link is not None
+        second = self.client.get(url + "?after=" + next_link.group(1)).content.decode()
+        assert len(self.names(second)) == 5
+        assert '<ol class="signatories" start="101">' in second
+        assert 'rel="next"' not in second
+        assert not set(self.names(first)) & set(self.names(second))
+
+    def test_queries_do_not_grow_with_signatures(self) -> None:
+        url = reverse("signatories", args=[self.campaign.slug])
+        for n in range(3):
+            self.sign_verified(make_claims(n))
+        cache.clear()
+        with CaptureQueriesContext(connection) as few:
+            self.client.get(url)
+        for n in range(3, 250):
+            self.sign_verified(make_claims(n))
+        cache.clear()
+        with CaptureQueriesContext(connection) as many:
+            html = self.client.get(url).content.decode()
+        assert len(many) == len(few)
+        assert not any("COUNT(" in query["sql"].upper() for query in many.captured_queries)
+        assert len(self.names(html)) == 100
+
+    def test_forged_cursor_is_refused(self) -> None:
+        url = reverse("signatories", args=[self.campaign.slug])
+        for bad in ("x", "1-2", "99999999999999999999-1-1", "1-1-1'--", "-1-1-1"):
+            response = self.client.get(url, {"after": bad})
+            assert response.status_code == 400, bad
+            assert "could not be understood" in response.content.decode()
 
 
 class IndexPageTest(PersonaTestCase):

@@ -21,6 +21,10 @@ def clean_claim(value: str, *, required: bool, max_length: int) -> str:
     text = " ".join(strip_controls(unicodedata.normalize("NFC", value or "")).split())
     if required and not text:
         raise forms.ValidationError(_("This field is required."), code="required")
+    if "\ufffd" in text:  # what the browser sent was not valid UTF-8
+        raise forms.ValidationError(
+            _("Some characters could not be read. Please type this again."), code="encoding"
+        )
     if len(text) > max_length:
         raise forms.ValidationError(
             _("At most %(n)d characters, please."), code="max_length", params={"n": max_length}

@@ -4,12 +4,12 @@ Reads the tallies the count job keeps (never COUNT(*) per request) and pages
 through named signatories (never an unbounded list).
 """
 
+import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from itertools import accumulate
 
-from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from undersigned.campaigns.models import Campaign
 from undersigned.core.models import JobRun
@@ -64,9 +64,9 @@ def regions_for(campaign: Campaign, language: str) -> list[RegionRow]:
     if not campaign.publish_region_counts:
         return []
     cells: dict[str, dict[str, int]] = {}
-    for key, state, n in Tally.objects.filter(campaign=campaign, key__startswith="region:").values_list(
-        "key", "state", "n"
-    ):
+    for key, state, n in Tally.objects.filter(
+        campaign=campaign, key__startswith="region:"
+    ).values_list("key", "state", "n"):
         cells.setdefault(key.removeprefix("region:"), {})[state] = n
     rows = [
         RegionRow(
@@ -91,9 +91,9 @@ class DayRow:
 def timeline_for(campaign: Campaign) -> list[DayRow]:
     """Per day, the running totals of signatures arrived and (standing) verified."""
     cells: dict[str, dict[str, int]] = {}
-    for key, state, n in Tally.objects.filter(campaign=campaign, key__startswith="day:").values_list(
-        "key", "state", "n"
-    ):
+    for key, state, n in Tally.objects.filter(
+        campaign=campaign, key__startswith="day:"
+    ).values_list("key", "state", "n"):
         cells.setdefault(key.removeprefix("day:"), {})[state] = n
     days = sorted(cells)
     arrived = accumulate(cells[d].get(Tally.ARRIVED, 0) for d in days)
@@ -108,15 +108,73 @@ def named_signatories(campaign: Campaign) -> QuerySet[Signature]:
     if campaign.names_hidden:
         return Signature.objects.none()
     return (
-        Signature.objects.filter(campaign=campaign, state=Signature.VERIFIED, merged_into__isnull=True)
+        Signature.objects.filter(
+            campaign=campaign, state=Signature.VERIFIED, merged_into__isnull=True
+        )
         .filter(
             publication__in=[Signature.NAMED, Signature.CONDITIONAL],
         )
         .exclude(publication=Signature.CONDITIONAL, revealed_at__isnull=True)
-        .only("full_name", "office", "body", "municipality", "region_code", "verified_at", "campaign_id")
+        .only(
+            "full_name",
+            "office",
+            "body",
+            "municipality",
+            "region_code",
+            "verified_at",
+            "campaign_id",
+        )
         .order_by("verified_at", "id")
     )
 
 
-def signatories_page(campaign: Campaign, number: int | str, per_page: int = 100) -> Page:
-    return Paginator(named_signatories(campaign), per_page).get_page(number)
+@dataclass(frozen=True)
+class SignatoryPage:
+    """One page of named signatories, reached by a cursor: no COUNT(*), no OFFSET."""
+
+    object_list: list[Signature]
+    start_index: int
+    next_cursor: str | None
+    is_first: bool
+
+    @property
+    def has_next(self) -> bool:
+        return self.next_cursor is not None
+
+
+class BadCursor(ValueError):
+    """A page cursor that this site did not make."""
+
+
+# "<verified_at in microseconds>-<id>-<position of the next row>"
+_CURSOR = re.compile(r"(\d{1,20})-(\d{1,20})-(\d{1,10})")
+
+
+def _cursor_after(signature: Signature, position: int) -> str:
+    verified_at = signature.verified_at or datetime.min.replace(tzinfo=UTC)  # always set when listed
+    micros = int(verified_at.timestamp()) * 1_000_000 + verified_at.microsecond
+    return f"{micros}-{signature.pk}-{position}"
+
+
+def signatories_page(
+    campaign: Campaign, cursor: str | None = None, per_page: int = 100
+) -> SignatoryPage:
+    """The page of named signatories after `cursor` (the first page when None)."""
+    rows = named_signatories(campaign)
+    start = 1
+    if cursor:
+        match = _CURSOR.fullmatch(cursor)
+        if match is None:
+            raise BadCursor(cursor)
+        micros, last_id, start = (int(part) for part in match.groups())
+        try:
+            after = datetime.fromtimestamp(micros // 1_000_000, UTC).replace(
+                microsecond=micros % 1_000_000
+            )
+        except (OverflowError, OSError, ValueError) as error:
+            raise BadCursor(cursor) from error
+        rows = rows.filter(Q(verified_at__gt=after) | Q(verified_at=after, id__gt=last_id))
+    found = list(rows[: per_page + 1])
+    shown = found[:per_page]
+    next_cursor = _cursor_after(shown[-1], start + per_page) if len(found) > per_page else None
+    return SignatoryPage(shown, max(start, 1), next_cursor, is_first=not cursor)

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -9,13 +10,19 @@ from django.utils.translation import gettext as _
 
 def _page(request: HttpRequest | None, status: int, title: str, message: str) -> HttpResponse:
     try:
-        body = render_to_string("web/error.html", {"title": title, "message": message}, request=request)
+        body: str = render_to_string(
+            "web/error.html", {"title": title, "message": message}, request=request
+        )
     except Exception:
         body = f"<!doctype html><title>{status}</title><h1>{status}</h1>"
     return HttpResponse(body, status=status)
 
 
 def bad_request(request: HttpRequest, exception: Any = None) -> HttpResponse:
+    if isinstance(exception, RequestDataTooBig):
+        return _page(
+            request, 413, _("Too large"), _("What you sent is too large. Please shorten it.")
+        )
     return _page(request, 400, _("Bad request"), _("The request could not be understood."))
 
 

@@ -15,10 +15,13 @@ from undersigned.signatures.forms import PublicationForm, SignForm
 from undersigned.signatures.models import Signature
 from undersigned.updates.actions import subscribe_email
 from undersigned.vault.actions import sign_with_contact
+from undersigned.web import errors
 from undersigned.web.abuse import SigningGuard, too_many_signatures
+from undersigned.web.cache import cached_public_page
 
 
 @require_GET
+@cached_public_page
 def index(request: HttpRequest) -> HttpResponse:
     campaigns = list(
         Campaign.objects.filter(state__in=[Campaign.OPEN, Campaign.CLOSED]).prefetch_related("texts")
@@ -34,10 +37,11 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @counts_share_visits
+@cached_public_page
 def campaign_page(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = access_public_campaign(slug)
     language = get_language()
-    signatories = public.signatories_page(campaign, 1, per_page=50)
+    signatories = public.signatories_page(campaign, None, per_page=50)
     timeline = public.timeline_for(campaign)
     return render(
         request,
@@ -56,9 +60,13 @@ def campaign_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@cached_public_page
 def signatories(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = access_public_campaign(slug)
-    page = public.signatories_page(campaign, request.GET.get("page", 1))
+    try:
+        page = public.signatories_page(campaign, request.GET.get("after"))
+    except public.BadCursor:
+        return errors.bad_request(request)
     return render(
         request,
         "web/signatories.html",

@@ -1,0 +1,441 @@
+"""The production stack on this machine, for the benchmark and the fault tests.
+
+Starts its own PostgreSQL (initdb into a temporary directory, its own port), its own
+redis-server, granian app servers, the task worker, the periodic jobs and nginx (the
+config from deploy/nginx with local paths and ports), so that restarting or
+stopping them never touches anyone else's services.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+GRANIAN = str(ROOT / ".venv" / "bin" / "granian")
+PG_BIN = next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"))), Path("/usr/bin"))
+SLUG = "mass-petition"
+# A mass petition's operator lifts the per-client and campaign-wide captcha thresholds:
+# the load comes from one address, and no load client can solve a captcha.
+UNLIMITED = {
+    "RATE_CLIENT_CAPTCHA_AFTER": "1000000000",
+    "RATE_CLIENT_LIMIT": "1000000000",
+    "RATE_CLIENT_HOLD_AFTER": "1000000000",
+    "RATE_CAMPAIGN_CAPTCHA_AFTER": "1000000000",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until(check, timeout: float = 30.0, what: str = "service") -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if check():
+                return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise TimeoutError(f"{what} did not come up in {timeout:.0f} s")
+
+
+def port_open(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.2)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _as_postgres(args: list[str]) -> list[str]:
+    """PostgreSQL refuses to run as root: drop to the postgres user when we are root."""
+    return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
+
+
+def nginx_config(
+    prefix: Path, listen_port: int, app_ports: list[int], static_root: Path, cache_dir: Path
+) -> str:
+    """A complete nginx.conf around deploy/nginx/undersigned.conf, with local ports and paths."""
+    site = (ROOT / "deploy" / "nginx" / "undersigned.conf").read_text()
+    servers = "\n".join(
+        f"    server 127.0.0.1:{port} max_fails=1 fail_timeout=2s;" for port in app_ports
+    )
+    site = site.replace("    server 127.0.0.1:8000 max_fails=1 fail_timeout=2s;", servers)
+    site = site.replace("listen 80;", f"listen 127.0.0.1:{listen_port};").replace(
+        "listen [::]:80;", ""
+    )
+    site = site.replace("/srv/undersigned/staticfiles/", f"{static_root}/")
+    site = site.replace("/var/cache/nginx/undersigned", str(cache_dir))
+    user = "user root root;\n" if os.geteuid() == 0 else ""
+    return f"""{user}worker_processes 1;
+pid {prefix}/nginx.pid;
+error_log {prefix}/error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    sendfile on;
+    keepalive_requests 100000;
+    client_body_temp_path {prefix}/body;
+    proxy_temp_path {prefix}/proxy;
+    fastcgi_temp_path {prefix}/fastcgi;
+    uwsgi_temp_path {prefix}/uwsgi;
+    scgi_temp_path {prefix}/scgi;
+{site}
+}}
+"""
+
+
+class Stack:
+    """Owns every process it starts, and stops them all on `close()`."""
+
+    def __init__(
+        self,
+        workdir: Path | None = None,
+        *,
+        app_workers: int = 2,
+        threads: int = 4,
+        settings: dict[str, str] | None = None,
+    ) -> None:
+        self.workdir = Path(workdir or tempfile.mkdtemp(prefix="undersigned-stack-"))
+        self.settings = settings or {}
+        self.workdir.chmod(0o755)
+        self.app_workers = app_workers
+        self.threads = threads
+        self.pg_port = free_port()
+        self.redis_port = free_port()
+        self.pg_data = self.workdir / "pgdata"
+        self.processes: dict[str, subprocess.Popen[bytes]] = {}
+        self.app_ports: list[int] = []
+        self.nginx_port: int | None = None
+        self.database = "undersigned"
+
+    # Environment for every app process
+    @property
+    def database_url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.pg_port}/{self.database}"
+
+    @property
+    def redis_url(self) -> str:
+        return f"redis://127.0.0.1:{self.redis_port}/0"
+
+    def env(self, **extra: str) -> dict[str, str]:
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("DATABASE_", "REDIS_", "DJANGO_", "PYTEST", "TASKS_BACKEND"))
+        }
+        env.update(
+            DATABASE_URL=self.database_url,
+            REDIS_URL=self.redis_url,
+            VAR_DIR=str(self.workdir / "var"),
+            STATIC_ROOT=str(self.workdir / "static"),
+            SECRET_KEY="stack-secret-key-for-local-runs-only-" + "x" * 20,
+            DEBUG="0",
+            LOG_LEVEL="WARNING",
+            PYTHONUNBUFFERED="1",
+            TRUSTED_PROXY_HEADER="X-Real-IP",
+            DATABASE_POOL_TIMEOUT="2",
+        )
+        env.update(self.settings)
+        env.update(extra)
+        return env
+
+    def _log(self, name: str):  # type: ignore[no-untyped-def]
+        return open(self.workdir / f"{name}.log", "ab")  # kept open by the child
+
+    def _spawn(
+        self, name: str, args: list[str], env: dict[str, str] | None = None
+    ) -> subprocess.Popen[bytes]:
+        log = self._log(name)
+        process = subprocess.Popen(
+            args,
+            cwd=ROOT,
+            env=env or self.env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.processes[name] = process
+        return process
+
+    def manage(self, *args: str, env: dict[str, str] | None = None) -> str:
+        """Run a management command against the stack's database; its output."""
+        result = subprocess.run(
+            [PYTHON, "manage.py", *args],
+            cwd=ROOT,
+            env=env or self.env(),
+            capture_output=True,
+            check=False,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(
+                f"manage.py {' '.join(args)} failed: {result.stderr.decode()[-2000:]}"
+            )
+        return result.stdout.decode()
+
+    # PostgreSQL
+    def start_postgres(self) -> None:
+        if not self.pg_data.exists():
+            self.pg_data.mkdir()
+            if os.geteuid() == 0:
+                shutil.chown(self.pg_data, "postgres", "postgres")
+            subprocess.run(
+                _as_postgres(
+                    [
+                        str(PG_BIN / "initdb"),
+                        "-D",
+                        str(self.pg_data),
+                        "-U",
+                        "postgres",
+                        "-A",
+                        "trust",
+                        "-E",
+                        "UTF8",
+                        "--no-instructions",
+                    ]
+                ),
+                check=True,
+                capture_output=True,
+            )
+            with (self.pg_data / "postgresql.conf").open("a") as conf:
+                conf.write(
+                    f"port = {self.pg_port}\nlisten_addresses = '127.0.0.1'\n"
+                    f"unix_socket_directories = '{self.pg_data}'\nmax_connections = 200\n"
+                    "shared_buffers = 256MB\n"
+                )
+        subprocess.run(
+            _as_postgres(
+                [
+                    str(PG_BIN / "pg_ctl"),
+                    "-D",
+                    str(self.pg_data),
+                    "-w",
+                    "-l",
+                    str(self.pg_data / "server.log"),
+                    "start",
+                ]
+            ),
+            check=True,
+            capture_output=True,
+        )
+        wait_until(lambda: port_open(self.pg_port), what="PostgreSQL")
+
+    def stop_postgres(self, mode: str = "fast") -> None:
+        subprocess.run(
+            _as_postgres(
+                [str(PG_BIN / "pg_ctl"), "-D", str(self.pg_data), "-w", "-m", mode, "stop"]
+            ),
+            check=False,
+            capture_output=True,
+        )
+
+    def restart_postgres(self) -> None:
+        self.stop_postgres()
+        self.start_postgres()
+
+    def psql(self, sql: str, database: str | None = None) -> str:
+        result = subprocess.run(
+            [
+                str(PG_BIN / "psql"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.pg_port),
+                "-U",
+                "postgres",
+                "-d",
+                database or self.database,
+                "-At",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-c",
+                sql,
+            ],
+            capture_output=True,
+            check=True,
+        )
+        return result.stdout.decode().strip()
+
+    def create_database(self, name: str | None = None) -> None:
+        self.psql(f'CREATE DATABASE "{name or self.database}"', database="postgres")
+
+    # Redis
+    def start_redis(self) -> None:
+        self._spawn(
+            "redis",
+            [
+                "redis-server",
+                "--port",
+                str(self.redis_port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.workdir),
+            ],
+        )
+        wait_until(lambda: port_open(self.redis_port), what="Redis")
+
+    def stop_redis(self) -> None:
+        self.stop("redis")
+
+    # The app
+    def prepare(self) -> None:
+        """Collect static files and migrate the database, as `make serve` does."""
+        self.manage("collectstatic", "--no-input", "-v", "0")
+        self.manage("compile_translations")
+        self.manage("migrate", "--no-input", "-v", "0")
+
+    def start_app(self, port: int | None = None, name: str | None = None) -> int:
+        port = port or free_port()
+        name = name or f"app-{port}"
+        self._spawn(
+            name,
+            [
+                GRANIAN,
+                "--interface",
+                "wsgi",
+                "undersigned.wsgi:application",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                str(self.app_workers),
+                "--blocking-threads",
+                str(self.threads),
+                "--respawn-failed-workers",
+                "--respawn-interval",
+                "0.5",
+                "--no-access-log",
+                "--backlog",
+                "2048",
+            ],
+        )
+        # Any answer means a worker has loaded the app.
+        wait_until(
+            lambda: self.get(f"http://127.0.0.1:{port}/") > 0, timeout=180, what="app server"
+        )
+        self.app_ports.append(port)
+        return port
+
+    def start_jobs(self) -> None:
+        self._spawn("worker", [PYTHON, "manage.py", "db_worker", "--interval", "0.5"])
+        self._spawn("periodic", [PYTHON, "manage.py", "run_periodic"])
+
+    def start_nginx(self) -> int:
+        prefix = self.workdir / "nginx"
+        prefix.mkdir(exist_ok=True)
+        self.nginx_port = free_port()
+        conf = prefix / "nginx.conf"
+        conf.write_text(
+            nginx_config(
+                prefix, self.nginx_port, self.app_ports, self.workdir / "static", prefix / "cache"
+            )
+        )
+        self._spawn("nginx", ["nginx", "-p", str(prefix), "-c", str(conf), "-g", "daemon off;"])
+        wait_until(lambda: port_open(self.nginx_port or 0), what="nginx")
+        return self.nginx_port
+
+    def start(self, *, app_servers: int = 1, nginx: bool = True) -> None:
+        self.start_postgres()
+        self.create_database()
+        self.start_redis()
+        self.prepare()
+        for _ in range(app_servers):
+            self.start_app()
+        self.start_jobs()
+        if nginx:
+            self.start_nginx()
+
+    def logged_errors(self, limit: int = 3000) -> str:
+        """The end of the app servers' logged tracebacks, to explain a failure."""
+        text = "".join(
+            log.read_text(errors="replace") for log in sorted(self.workdir.glob("app-*.log"))
+        )
+        start = text.find("Traceback")
+        return text[start:][-limit:] if start >= 0 else ""
+
+    # Processes
+    def worker_pids(self, name: str) -> list[int]:
+        """The pids of the processes a server forked (granian's workers)."""
+        parent = self.processes[name].pid
+        out = subprocess.run(["pgrep", "-P", str(parent)], capture_output=True, check=False).stdout
+        return [int(pid) for pid in out.split()]
+
+    def rss_mb(self) -> dict[str, float]:
+        """Resident memory of each process, and of each server's workers, in MB."""
+        sizes: dict[str, float] = {}
+        for name, process in self.processes.items():
+            if process.poll() is not None:
+                continue
+            for label, pid in [(name, process.pid)] + [
+                (f"{name} worker {i + 1}", pid) for i, pid in enumerate(self.worker_pids(name))
+            ]:
+                sizes[label] = _peak_rss_mb(pid)
+        return sizes
+
+    def stop(self, name: str) -> None:
+        process = self.processes.pop(name, None)
+        if process is None or process.poll() is not None:
+            return
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+    def close(self) -> None:
+        for name in list(self.processes):
+            self.stop(name)
+        if self.pg_data.exists():
+            self.stop_postgres("immediate")
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+    @staticmethod
+    def get(url: str) -> int:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:  # local URL
+                return int(response.status)
+        except urllib.error.HTTPError as error:
+            return int(error.code)
+
+
+def _peak_rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+@contextmanager
+def running_stack(**kwargs: object) -> Iterator[Stack]:
+    stack = Stack()
+    try:
+        stack.start(**kwargs)  # type: ignore[arg-type]
+        yield stack
+    finally:
+        stack.close()
+
+
+if __name__ == "__main__":
+    sys.exit("import this module; `make bench` and the stack tests use it")

@@ -1,0 +1,122 @@
+"""The page cache of public pages: zero queries when cached, ETags, invalidation, failing open."""
+
+from django.core.cache import cache
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.base import PersonaTestCase, make_claims
+from undersigned.web.cache import invalidate_campaign
+
+# A port nothing listens on: every cache call fails fast, as with a stopped Redis.
+DEAD_REDIS = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:9/0",
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    }
+}
+
+
+class PageCacheTest(PersonaTestCase):
+    def setUp(self) -> None:
+        cache.clear()
+        self.url = reverse("campaign", args=[self.campaign.slug])
+
+    def test_cached_page_is_served_without_queries(self) -> None:
+        first = self.client.get(self.url)
+        assert first.status_code == 200
+        with CaptureQueriesContext(connection) as queries:
+            again = self.client.get(self.url)
+        assert len(queries) == 0
+        assert again.content == first.content
+        assert again["ETag"] == first["ETag"]
+
+    def test_every_public_page_is_cached(self) -> None:
+        for url in (
+            "/",
+            self.url,
+            reverse("signatories", args=[self.campaign.slug]),
+            reverse("campaign_counts", args=[self.campaign.slug]),
+        ):
+            self.client.get(url)
+            with CaptureQueriesContext(connection) as queries:
+                response = self.client.get(url)
+            assert response.status_code == 200, url
+            assert len(queries) == 0, url
+            assert response["Cache-Control"] == "public, max-age=2, stale-while-revalidate=30"
+
+    def test_etag_answers_not_modified(self) -> None:
+        etag = self.client.get(self.url)["ETag"]
+        response = self.client.get(self.url, headers={"if-none-match": etag})
+        assert response.status_code == 304
+        assert response.content == b""
+        assert response["ETag"] == etag
+
+    def test_count_job_refreshes_cached_counts(self) -> None:
+        counts_url = reverse("campaign_counts", args=[self.campaign.slug])
+        assert self.client.get(counts_url).json()["being_checked"] == 0
+        self.sign(make_claims(1))
+        assert self.client.get(counts_url).json()["being_checked"] == 0  # not counted yet
+        self.refresh_counts()
+        assert self.client.get(counts_url).json()["being_checked"] == 1
+        assert "<strong>1</strong>" in self.client.get(self.url + "?lang=en").content.decode()
+
+    def test_stale_copy_served_while_another_request_refreshes(self) -> None:
+        counts_url = reverse("campaign_counts", args=[self.campaign.slug])
+        self.client.get(counts_url)
+        self.sign(make_claims(1))
+        self.refresh_counts()
+        # Another process has claimed the refresh of this page: the stale copy is served.
+        from undersigned.web import cache as page_cache
+
+        request = self.client.get(counts_url).wsgi_request
+        page_key = page_cache._page_key(request, self.campaign.slug)
+        invalidate_campaign(self.campaign)
+        cache.set(f"{page_key}:refreshing", 1)
+        assert self.client.get(counts_url).json()["being_checked"] == 1
+        self.sign(make_claims(2))
+        self.refresh_counts()
+        cache.set(f"{page_key}:refreshing", 1)
+        assert self.client.get(counts_url).json()["being_checked"] == 1
+        cache.delete(f"{page_key}:refreshing")
+        assert self.client.get(counts_url).json()["being_checked"] == 2
+
+    def test_language_is_part_of_the_key(self) -> None:
+        english = self.client_class().get(self.url, headers={"accept-language": "en"})
+        russian = self.client_class().get(self.url, headers={"accept-language": "ru"})
+        assert "Deputies&#x27; appeal" in english.content.decode()
+        assert "Обращение депутатов" in russian.content.decode()
+        assert "Accept-Language" in english["Vary"]
+
+    def test_sign_form_is_never_cached(self) -> None:
+        sign_url = reverse("sign", args=[self.campaign.slug])
+        first = self.client.get(sign_url)
+        assert "csrfmiddlewaretoken" in first.content.decode()
+        assert "ETag" not in first
+        with CaptureQueriesContext(connection) as queries:
+            self.client.get(sign_url)
+        assert len(queries) > 0
+
+    def test_unknown_campaign_not_cached(self) -> None:
+        assert self.client.get("/c/no-such-campaign/").status_code == 404
+        assert self.client.get("/c/no-such-campaign/counts.json").status_code == 404
+
+    def test_signed_in_staff_bypass_the_cache(self) -> None:
+        self.client.get(self.url)
+        self.client.force_login(self.organizer)
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get(self.url)
+        assert response.status_code == 200
+        assert len(queries) > 0
+
+    @override_settings(CACHES=DEAD_REDIS)
+    def test_cache_down_pages_served_uncached(self) -> None:
+        with self.assertLogs("undersigned.web.cache", "WARNING") as logs:
+            response = self.client.get(self.url)
+            counts = self.client.get(reverse("campaign_counts", args=[self.campaign.slug]))
+        assert response.status_code == 200
+        assert "ETag" not in response
+        assert counts.json()["verified"] == 0
+        assert all("serving uncached" in line for line in logs.output)

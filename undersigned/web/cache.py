@@ -1,0 +1,174 @@
+"""The full-page cache of the public pages (index, campaign, signatories, count JSON).
+
+A cached copy is fresh for PAGE_CACHE_SECONDS and for as long as its campaign's
+version has not moved; the count job moves the version of every campaign whose
+tallies changed. A stale copy is served for up to PAGE_CACHE_STALE_SECONDS while
+one request makes the fresh one, so a popular page is rendered about once per
+lifetime whatever the number of readers. Responses carry an ETag (answered with
+304) and `Cache-Control: public, max-age, stale-while-revalidate` for the proxy.
+
+Only anonymous GETs are cached, never a page that sets a cookie or holds a CSRF
+token. When the cache (Redis) fails, pages are served uncached and a warning is
+logged: the cache fails open.
+"""
+
+import hashlib
+import logging
+import secrets
+import time
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
+
+from undersigned.campaigns.models import Campaign
+from undersigned.core.dbrouter import public_reads
+
+log = logging.getLogger(__name__)
+
+ALL_CAMPAIGNS = "*"  # the version every page listing several campaigns depends on
+_SKIPPED_HEADERS = {"set-cookie", "vary", "content-length"}
+
+
+def _version_key(slug: str) -> str:
+    return f"page-version:{slug}"
+
+
+def _page_key(request: HttpRequest, slug: str) -> str:
+    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"page:{get_language()}:{digest}"
+
+
+def _cache_failed(operation: str, error: Exception) -> None:
+    log.warning(
+        "page cache unavailable (%s: %s); serving uncached", operation, type(error).__name__
+    )
+
+
+def _read(page_key: str, slug: str) -> tuple[dict[str, Any] | None, tuple[Any, Any]] | None:
+    """The cached entry and the current versions, or None when the cache is down."""
+    try:
+        found = cache.get_many([page_key, _version_key(slug), _version_key(ALL_CAMPAIGNS)])
+    except Exception as error:  # any cache failure: the page is served uncached
+        _cache_failed("read", error)
+        return None
+    versions = (found.get(_version_key(slug)), found.get(_version_key(ALL_CAMPAIGNS)))
+    return found.get(page_key), versions
+
+
+def _claim_refresh(page_key: str) -> bool:
+    """Whether this request is the one to render a stale page again."""
+    try:
+        return bool(cache.add(f"{page_key}:refreshing", 1, timeout=10))
+    except Exception as error:  # any cache failure: render, as if uncached
+        _cache_failed("claim", error)
+        return True
+
+
+def _store(page_key: str, entry: dict[str, Any]) -> None:
+    lifetime = settings.PAGE_CACHE_SECONDS + settings.PAGE_CACHE_STALE_SECONDS
+    try:
+        cache.set(page_key, entry, timeout=lifetime)
+        cache.delete(f"{page_key}:refreshing")
+    except Exception as error:  # any cache failure: this copy is simply not kept
+        _cache_failed("store", error)
+
+
+def _cache_control(response: HttpResponseBase) -> None:
+    response["Cache-Control"] = (
+        f"public, max-age={settings.PAGE_CACHE_SECONDS}, "
+        f"stale-while-revalidate={settings.PAGE_CACHE_STALE_SECONDS}"
+    )
+
+
+def _from_entry(request: HttpRequest, entry: dict[str, Any]) -> HttpResponseBase:
+    response: HttpResponseBase
+    if entry["etag"] in request.headers.get("If-None-Match", ""):
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(entry["content"], status=200)
+        for name, value in entry["headers"]:
+            response[name] = value
+    response["ETag"] = entry["etag"]
+    if entry["embeddable"]:
+        response.embeddable = True  # type: ignore[attr-defined]
+    _cache_control(response)
+    patch_vary_headers(response, ["Accept-Language", "Cookie"])
+    return response
+
+
+def _cacheable(request: HttpRequest, response: HttpResponseBase) -> bool:
+    return (
+        response.status_code == 200
+        and isinstance(response, HttpResponse)
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not request.META.get("CSRF_COOKIE_USED")
+        and "private" not in response.get("Cache-Control", "")
+    )
+
+
+def _anonymous(request: HttpRequest) -> bool:
+    return request.method in ("GET", "HEAD") and not (
+        settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES
+    )
+
+
+def cached_public_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Serve a public view from the page cache; the view's `slug` argument names its campaign."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not _anonymous(request):
+            return view(request, *args, **kwargs)
+        slug = kwargs.get("slug") or ALL_CAMPAIGNS
+        page_key = _page_key(request, slug)
+        found = _read(page_key, slug)
+        if found is not None:
+            entry, versions = found
+            if entry is not None:
+                fresh = entry["versions"] == versions and time.time() < entry["fresh_until"]
+                if fresh or not _claim_refresh(page_key):
+                    return _from_entry(request, entry)
+        with public_reads():
+            response = view(request, *args, **kwargs)
+        if found is None or not isinstance(response, HttpResponse) or not _cacheable(request, response):
+            return response
+        entry = {
+            "content": response.content,
+            "headers": [(k, v) for k, v in response.items() if k.lower() not in _SKIPPED_HEADERS],
+            "etag": '"' + hashlib.blake2b(response.content, digest_size=16).hexdigest() + '"',
+            "embeddable": getattr(response, "embeddable", False),
+            "versions": found[1],
+            "fresh_until": time.time() + settings.PAGE_CACHE_SECONDS,
+        }
+        _store(page_key, entry)
+        return _from_entry(request, entry)
+
+    return wrapper
+
+
+def invalidate(slugs: set[str]) -> None:
+    """Make every cached page of these campaigns, and the pages listing campaigns, stale."""
+    token = secrets.token_hex(8)
+    try:
+        cache.set_many(
+            {_version_key(slug): token for slug in {*slugs, ALL_CAMPAIGNS}}, timeout=None
+        )
+    except Exception as error:  # any cache failure: pages go stale by their lifetime instead
+        _cache_failed("invalidate", error)
+
+
+def invalidate_campaign(campaign: Campaign) -> None:
+    invalidate({campaign.slug})
+
+
+def on_counts_changed(campaign_ids: set[int]) -> None:
+    """Hooked to the count job: pages showing counts that moved are made again."""
+    if campaign_ids:
+        invalidate(set(Campaign.objects.filter(id__in=campaign_ids).values_list("slug", flat=True)))

@@ -1,0 +1,24 @@
+"""`/c/<slug>/counts.json`: a campaign's public counts, read from the tallies, cached."""
+
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.http import require_GET
+
+from undersigned.access import access_public_campaign
+from undersigned.signatures import public
+from undersigned.web.cache import cached_public_page
+
+
+@require_GET
+@cached_public_page
+def campaign_counts(request: HttpRequest, slug: str) -> JsonResponse:
+    campaign = access_public_campaign(slug)
+    counts = public.counts_for(campaign)
+    return JsonResponse(
+        {
+            "campaign": campaign.slug,
+            "verified": counts.verified,
+            "being_checked": counts.checking,
+            "withdrawn": counts.withdrawn,
+            "counted_at": counts.counted_at.isoformat() if counts.counted_at else None,
+        }
+    )
