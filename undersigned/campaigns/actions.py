@@ -64,17 +64,19 @@ def grant_role(campaign: Campaign, user: Any, role: str, *, actor: Any) -> Staff
 def revoke_role(campaign: Campaign, user: Any, role: str, *, actor: Any) -> bool:
     """Take a role away; a campaign always keeps at least one organizer."""
     with transaction.atomic():
-        roles = StaffRole.objects.select_for_update().filter(campaign=campaign, role=role)
-        if role == StaffRole.ORGANIZER and roles.exclude(user=user).count() == 0:
+        holders = list(StaffRole.objects.select_for_update().filter(campaign=campaign, role=role))
+        if role == StaffRole.ORGANIZER and all(r.user_id == user.pk for r in holders):
             raise TransitionError("a campaign keeps at least one organizer")
-        deleted, _ = roles.filter(user=user).delete()
+        deleted, _ = StaffRole.objects.filter(campaign=campaign, role=role, user=user).delete()
         if deleted:
             record("campaign.role_revoked", campaign, actor=actor, campaign=campaign,
                    note=f"{role} from user {user.pk}")
     return bool(deleted)
 
 
-def set_campaign_text(campaign: Campaign, language: str, *, actor: Any, **fields: Any) -> CampaignText:
+def set_campaign_text(
+    campaign: Campaign, language: str, *, actor: Any, **fields: Any
+) -> CampaignText:
     """Write the text in one language (the original or a translation) of a draft campaign."""
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)

@@ -121,7 +121,7 @@ class InvalidationForm(ChoicesMixin, forms.Form):
         label=_("Hashed client"),
         required=False,
         regex=r"^[0-9a-f]{64}$",
-        help_text=_("The keyed hash of the sender's address, as the queue shows it."),
+        help_text=_("The keyed hash of the sender's address, as a signature's page shows it."),
         error_messages={"invalid": _("A client hash is 64 hexadecimal characters.")},
     )
     states = forms.MultipleChoiceField(

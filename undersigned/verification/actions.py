@@ -41,7 +41,11 @@ class DecisionError(Exception):
 
 
 def _locked(signature: Signature) -> Signature:
-    return Signature.objects.select_for_update().select_related("campaign").get(pk=signature.pk)
+    return (
+        Signature.objects.select_for_update(of=("self",))
+        .select_related("campaign")
+        .get(pk=signature.pk)
+    )
 
 
 def _decide(signature: Signature, kind: str, actor: Any, **fields: Any) -> Decision:
@@ -197,7 +201,7 @@ def redeem_code(typed: str, *, signature: Signature | None = None) -> CodeResult
     """
     with transaction.atomic():
         code = (
-            ConfirmationCode.objects.select_for_update()
+            ConfirmationCode.objects.select_for_update(of=("self",))
             .select_related("signature__campaign", "issued_by")
             .filter(code_hash=hash_code(typed))
             .first()
