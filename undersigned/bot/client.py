@@ -4,6 +4,11 @@ Link previews are off for every message: a preview would make Telegram's servers
 fetch the links the bot sends, receipt links included.
 """
 
+import asyncio
+import atexit
+import threading
+from contextlib import suppress
+
 from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -14,7 +19,6 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from asgiref.sync import async_to_sync
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
@@ -49,18 +53,55 @@ def shorten(text: str) -> str:
     return text if len(text) <= MESSAGE_LIMIT else text[: MESSAGE_LIMIT - 1] + "…"
 
 
+# Messages sent from synchronous code (tasks) go through one event loop per process, in a
+# thread of its own, with one Bot (and HTTP session) per token and API server: no session
+# is opened and closed per message.
+_sender_loop: asyncio.AbstractEventLoop | None = None
+_sender_bots: dict[tuple[str, str], Bot] = {}
+_sender_lock = threading.Lock()
+SEND_TIMEOUT_SECONDS = 60
+
+
+def _loop() -> asyncio.AbstractEventLoop:
+    global _sender_loop
+    with _sender_lock:
+        if _sender_loop is None:
+            _sender_loop = asyncio.new_event_loop()
+            thread = threading.Thread(
+                target=_sender_loop.run_forever, name="telegram-sender", daemon=True
+            )
+            thread.start()
+            atexit.register(_close_sender_sessions)
+        return _sender_loop
+
+
+def _close_sender_sessions() -> None:
+    async def close() -> None:
+        for bot in _sender_bots.values():
+            await bot.session.close()
+
+    if _sender_loop is not None and _sender_loop.is_running():
+        with suppress(Exception):  # leaving the process anyway
+            asyncio.run_coroutine_threadsafe(close(), _sender_loop).result(5)
+
+
 async def _send(chat_id: int, text: str) -> None:
-    bot = build_bot()
-    try:
-        await bot.send_message(chat_id, shorten(text))
-    finally:
-        await bot.session.close()
+    key = (settings.TELEGRAM_BOT_TOKEN, settings.TELEGRAM_API_URL)
+    if key not in _sender_bots:
+        _sender_bots[key] = build_bot()
+    await _sender_bots[key].send_message(chat_id, shorten(text))
 
 
 def send_text(chat_id: int, text: str) -> None:
     """Send one message from synchronous code; raises TelegramSendError saying if it may pass."""
+    if not bot_configured():
+        raise TelegramSendError("telegram not configured", temporary=True)
+    future = asyncio.run_coroutine_threadsafe(_send(chat_id, text), _loop())
     try:
-        async_to_sync(_send)(chat_id, text)
+        future.result(timeout=SEND_TIMEOUT_SECONDS)
+    except TimeoutError:
+        future.cancel()
+        raise TelegramSendError("telegram timeout", temporary=True) from None
     except TelegramRetryAfter:
         raise TelegramSendError("telegram 429", temporary=True) from None
     except TelegramServerError:
