@@ -11,7 +11,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from django.conf import settings
 from django.db import connection, models, transaction
-from django.db.models import Max, Min
+from django.db.models import Min
 from django.utils import timezone
 
 from undersigned.audit.actions import record
@@ -94,7 +94,8 @@ def entry_data(event: Pending, campaign: Campaign, time: str) -> str:
 
 
 def tree_size(campaign_id: int) -> int:
-    last = LogEntry.objects.filter(campaign_id=campaign_id).aggregate(last=Max("index"))["last"]
+    entries = LogEntry.objects.filter(campaign_id=campaign_id).order_by("-index")
+    last = entries.values_list("index", flat=True).first()
     return 0 if last is None else last + 1
 
 
