@@ -301,7 +301,7 @@ class Stack:
         self.manage("compile_translations")
         self.manage("migrate", "--no-input", "-v", "0")
 
-    def start_app(self, port: int | None = None, name: str | None = None) -> int:
+    def start_app(self, port: int | None = None, name: str | None = None, wait: bool = True) -> int:
         port = port or free_port()
         name = name or f"app-{port}"
         self._spawn(
@@ -327,12 +327,16 @@ class Stack:
                 "2048",
             ],
         )
+        self.app_ports.append(port)
+        if wait:
+            self.wait_for_app(port)
+        return port
+
+    def wait_for_app(self, port: int) -> None:
         # Any answer means a worker has loaded the app.
         wait_until(
-            lambda: self.get(f"http://127.0.0.1:{port}/") > 0, timeout=180, what="app server"
+            lambda: self.get(f"http://127.0.0.1:{port}/") > 0, timeout=300, what="app server"
         )
-        self.app_ports.append(port)
-        return port
 
     def start_jobs(self) -> None:
         self._spawn("worker", [PYTHON, "manage.py", "db_worker", "--interval", "0.5"])
@@ -357,9 +361,10 @@ class Stack:
         self.create_database()
         self.start_redis()
         self.prepare()
-        for _ in range(app_servers):
-            self.start_app()
+        ports = [self.start_app(wait=False) for _ in range(app_servers)]
         self.start_jobs()
+        for port in ports:
+            self.wait_for_app(port)
         if nginx:
             self.start_nginx()
 
