@@ -303,5 +303,5 @@ UPDATES_MAX_ATTEMPTS = env_int("UPDATES_MAX_ATTEMPTS", 5)
 # candidate at or above the auto threshold, ahead of the next by the margin, is matched
 # without a person; one at or above the review threshold goes to a verifier; below, no match.
 MATCH_AUTO_THRESHOLD = float(env("MATCH_AUTO_THRESHOLD", "0.88"))
-MATCH_REVIEW_THRESHOLD = float(env("MATCH_REVIEW_THRESHOLD", "0.65"))
+MATCH_REVIEW_THRESHOLD = float(env("MATCH_REVIEW_THRESHOLD", "0.7"))
 MATCH_AUTO_MARGIN = float(env("MATCH_AUTO_MARGIN", "0.05"))

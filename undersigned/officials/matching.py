@@ -51,6 +51,7 @@ EXTRA_WORD_FACTOR = 0.9
 UNUSUAL_ORDER_COST = 0.01
 NAME_WEIGHT, PLACE_WEIGHT, REGION_WEIGHT = 0.78, 0.17, 0.05
 UNKNOWN_PLACE, UNKNOWN_REGION = 0.7, 0.6
+PLACE_DISAGREEMENT_FACTOR, REGION_DISAGREEMENT_FACTOR = 0.9, 0.85
 # Council words less alike than this count as different councils.
 PLACE_FLOOR = 0.5
 PLACE_TYPO = 0.8
@@ -435,6 +436,12 @@ def score_official(claim: ClaimKeys, official: Official) -> Scored:
         + PLACE_WEIGHT * (UNKNOWN_PLACE if place is None else place)
         + REGION_WEIGHT * (UNKNOWN_REGION if region is None else region)
     )
+    # Another council, or another region without the council to vouch for it, makes a
+    # namesake more likely than the same person.
+    if place == 0.0:
+        score *= PLACE_DISAGREEMENT_FACTOR
+    if region == 0.0 and (place is None or place < 0.5):
+        score *= REGION_DISAGREEMENT_FACTOR
     return Scored(official, round(score, 4), name, parts, usual, place, region)
 
 
@@ -586,8 +593,9 @@ class RegistryIndex:
                 settled = add(block.by_name(claim)) or add(block.by_council(claim))
             if not settled:
                 add(block.fuzzy(claim))
-        if claim.region_code and (not ranked or ranked[0].score < limits[1]):
-            # The region may be wrong: look for the name everywhere.
+        council_found = any(s.place for s in ranked)
+        if claim.region_code and not council_found and (not ranked or ranked[0].score < limits[1]):
+            # The region may be wrong (no council of it agrees): look for the name everywhere.
             claim.expand(self.vocabulary)
             add(self.everyone.by_name(claim))
         return ranked
