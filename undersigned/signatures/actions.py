@@ -234,7 +234,15 @@ def reject_signatures_in_bulk(
             before = signature.count_snapshot()
             signature.reject(reason)
             queue_count_change(signature, before)
-        Signature.objects.bulk_update(batch, TRANSITION_FIELDS)
+        if batch:
+            # The transition leaves every row of the batch in the same state: one UPDATE.
+            moved = batch[-1]
+            Signature.objects.filter(pk__in=[s.pk for s in batch]).update(
+                state=moved.state,
+                reject_reason=moved.reject_reason,
+                verified_at=moved.verified_at,
+                state_changed_at=moved.state_changed_at,
+            )
         if batch:
             ids = ",".join(str(s.pk) for s in batch)
             record("signatures.rejected_batch", campaign, actor=actor, campaign=campaign,
