@@ -3,6 +3,7 @@
 Screenshots go to artifacts/screenshots/ (git-ignored) to be looked at.
 """
 
+import io
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -56,7 +57,7 @@ class OpenDataScreenshotsTest(StaticLiveServerTestCase):
 
     def setUp(self) -> None:
         cache.clear()
-        call_command("load_demo", citizen_signatures=300, stdout=open("/dev/null", "w"))  # noqa: SIM115
+        call_command("load_demo", citizen_signatures=300, stdout=io.StringIO())
 
     def test_campaign_page_map_and_embed(self) -> None:
         campaign = Campaign.objects.get(slug="deputies-appeal")
