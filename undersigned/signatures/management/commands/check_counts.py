@@ -48,7 +48,7 @@ class Command(BaseCommand):
         deadline = time.monotonic() + options["wait"]
         while True:
             try:
-                with job_lock(COUNT_JOB, lease=timedelta(minutes=30)), transaction.atomic():
+                with job_lock(COUNT_JOB, lease=timedelta(minutes=5)), transaction.atomic():
                     while fold_changes():
                         pass
                     checked, wrong = differing_campaigns()
