@@ -72,10 +72,10 @@ INSTALLED_APPS = [
     "undersigned.signatures",
     "undersigned.ledger",
     "undersigned.web",
-    "undersigned.sharing",
-    "undersigned.api",
     "undersigned.verification",
     "undersigned.desk",
+    "undersigned.sharing",
+    "undersigned.api",
     "undersigned.vault",
     "undersigned.updates",
     "undersigned.bot",
@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "undersigned.desk.middleware.DeskSessionMiddleware",
     "undersigned.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "undersigned.core.middleware.NullOriginMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -230,16 +231,6 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 2)
 PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 30)
 CSRF_FAILURE_VIEW = "undersigned.web.errors.csrf_failure"
 
-# The public log (undersigned.ledger). The checkpoint signing key is the base64 of a 32-byte
-# Ed25519 seed (`manage.py ledger_key --new` makes one); generated into VAR_DIR when unset.
-LEDGER_SIGNING_KEY = env("LEDGER_SIGNING_KEY")
-LEDGER_INTERVAL_SECONDS = float(env("LEDGER_INTERVAL_SECONDS", "5"))
-LEDGER_BATCH_SIZE = env_int("LEDGER_BATCH_SIZE", 10000)
-# Entries carry their batch's time rounded down to this many seconds.
-LEDGER_TIME_ROUNDING_SECONDS = env_int("LEDGER_TIME_ROUNDING_SECONDS", 60)
-# How long readers and proxies may cache the log's public endpoints.
-LEDGER_CACHE_SECONDS = env_int("LEDGER_CACHE_SECONDS", 10)
-
 # Signer safety (undersigned.vault, undersigned.core.ratelimit).
 # The request header (e.g. X-Real-IP) holding the client address set by a trusted reverse
 # proxy; empty: the socket's peer address. Addresses are only ever kept as keyed hashes.
@@ -298,6 +289,16 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "undersigned <noreply@localhost>")
 # Attempts at one delivery before a temporary failure counts as final.
 UPDATES_MAX_ATTEMPTS = env_int("UPDATES_MAX_ATTEMPTS", 5)
+
+# The public log (undersigned.ledger). The checkpoint signing key is the base64 of a 32-byte
+# Ed25519 seed (`manage.py ledger_key --new` makes one); generated into VAR_DIR when unset.
+LEDGER_SIGNING_KEY = env("LEDGER_SIGNING_KEY")
+LEDGER_INTERVAL_SECONDS = float(env("LEDGER_INTERVAL_SECONDS", "5"))
+LEDGER_BATCH_SIZE = env_int("LEDGER_BATCH_SIZE", 10000)
+# Entries carry their batch's time rounded down to this many seconds.
+LEDGER_TIME_ROUNDING_SECONDS = env_int("LEDGER_TIME_ROUNDING_SECONDS", 60)
+# How long readers and proxies may cache the log's public endpoints.
+LEDGER_CACHE_SECONDS = env_int("LEDGER_CACHE_SECONDS", 10)
 
 # Matching signatures to the registry of officials (undersigned.officials.matching): a best
 # candidate at or above the auto threshold, ahead of the next by the margin, is matched
