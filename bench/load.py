@@ -147,7 +147,7 @@ def main() -> int:
         subprocess.run(
             [PYTHON, "-m", "bench.seed", SLUG, str(args.signatures)],
             cwd=ROOT,
-            env=stack.env(),
+            env=stack.env(DATABASE_STATEMENT_TIMEOUT_MS="0"),
             check=True,
         )
         assert stack.nginx_port is not None

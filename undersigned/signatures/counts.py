@@ -43,7 +43,9 @@ def change_deltas(change: CountChange) -> Counter[TallyKey]:
             deltas[(campaign, Tally.ALL, state)] += step
             deltas[(campaign, region_key(change.region_code), state)] += step
     if bool(change.from_state) != bool(change.to_state):
-        deltas[(campaign, day_key(change.created_on), Tally.ARRIVED)] += 1 if change.to_state else -1
+        deltas[(campaign, day_key(change.created_on), Tally.ARRIVED)] += (
+            1 if change.to_state else -1
+        )
     if change.verified_on is not None:
         if change.to_state == Signature.VERIFIED:
             deltas[(campaign, day_key(change.verified_on), Signature.VERIFIED)] += 1
@@ -74,7 +76,9 @@ def fold_changes(batch_size: int | None = None) -> set[int]:
         for change in changes:
             deltas.update(change_deltas(change))
         _apply(deltas)
-        CountChange.objects.filter(id__lte=changes[-1].id).delete()
+        # Exactly the rows folded: a change with a lower id may commit only now, and is left
+        # for the next batch (deleting by "id <= last" would drop it uncounted).
+        CountChange.objects.filter(id__in=[change.id for change in changes]).delete()
     return {change.campaign_id for change in changes}
 
 
