@@ -72,7 +72,10 @@ def main() -> int:
         stack.start_redis()
         stack.prepare()
         subprocess.run(
-            [PYTHON, "-m", "bench.seed", SLUG, "10000"], cwd=ROOT, env=stack.env(), check=True
+            [PYTHON, "-m", "bench.seed", SLUG, "10000"],
+            cwd=ROOT,
+            env=stack.env(DATABASE_STATEMENT_TIMEOUT_MS="0"),
+            check=True,
         )
         for name, command in servers(free_port()).items():
             port = (
