@@ -44,9 +44,15 @@ class PublicationChoicesTest(Personas, StaticLiveServerTestCase):
         assert page.get_by_role("heading", name="Thank you for signing").is_visible()
         return page.url.split("?")[0]
 
-    def campaign_page(self, page: Any) -> str:
+    def campaign_page(self, name: str) -> str:
+        """The campaign page as a new reader sees it (a browser of their own, nothing cached)."""
+        context = self.browser.new_context(java_script_enabled=False, locale="en-US")
+        page = context.new_page()
         page.goto(f"{self.live_server_url}/c/letter/?lang=en")
-        return str(page.content())
+        page.screenshot(path=str(self.shots / f"{name}.png"), full_page=True)
+        html = str(page.content())
+        context.close()
+        return html
 
     def test_three_choices_and_the_threshold_reveal(self) -> None:
         context = self.browser.new_context(java_script_enabled=False, locale="en-US")
@@ -64,7 +70,7 @@ class PublicationChoicesTest(Personas, StaticLiveServerTestCase):
         for signature in (named, unnamed):
             actions.verify_signature(signature, actor=self.verifier)
         self.refresh_counts()
-        html = self.campaign_page(page)
+        html = self.campaign_page("campaign-before-reveal")
         assert SIGNERS[0][0] in html
         assert SIGNERS[1][0] not in html and SIGNERS[2][0] not in html
         page.goto(receipts[2] + "?lang=en")
@@ -73,10 +79,9 @@ class PublicationChoicesTest(Personas, StaticLiveServerTestCase):
 
         actions.verify_signature(waiting, actor=self.verifier)
         self.refresh_counts()  # the third verified signature reaches the threshold
-        html = self.campaign_page(page)
+        html = self.campaign_page("campaign-after-reveal")
         assert SIGNERS[0][0] in html and SIGNERS[2][0] in html
         assert SIGNERS[1][0] not in html
-        page.screenshot(path=str(self.shots / "campaign-after-reveal.png"), full_page=True)
         page.goto(receipts[2] + "?lang=en")
         assert "reached, your name is shown" in page.content()
         page.goto(receipts[1] + "?lang=en")

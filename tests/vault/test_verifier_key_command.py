@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from tests.base import PersonaTestCase
 from tests.vault.keys import make_identity
@@ -13,7 +14,8 @@ from undersigned.vault.models import VerifierKey
 
 def run(*args: str) -> str:
     out = StringIO()
-    call_command("verifier_key", *args, stdout=out)
+    with translation.override("en"):
+        call_command("verifier_key", *args, stdout=out)
     return out.getvalue()
 
 
