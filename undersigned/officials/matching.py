@@ -208,11 +208,6 @@ class NameWord:
         name_word.find_diminutives()
         return name_word
 
-    @property
-    def patronymic_gender(self) -> str:
-        genders = {form[3] for form in self.forms} - {""}
-        return genders.pop() if len(genders) == 1 else ""
-
     def add_case_forms(self) -> bool:
         """Add the nominative forms of a word in another case; True if there were any."""
         if self.initial or self.expanded:
