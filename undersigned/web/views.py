@@ -17,7 +17,7 @@ from undersigned.updates.actions import subscribe_email
 from undersigned.vault.actions import sign_with_contact
 from undersigned.web import errors
 from undersigned.web.abuse import SigningGuard, too_many_signatures
-from undersigned.web.cache import cached_public_page
+from undersigned.web.cache import cached_public_page, invalidate_campaign
 
 
 @require_GET
@@ -150,6 +150,7 @@ def withdraw(request: HttpRequest, token: str) -> HttpResponse:
     signature = access_signature_by_receipt(token)
     if request.method == "POST" and request.POST.get("confirm") == "yes":
         actions.withdraw_signature(signature)
+        invalidate_campaign(signature.campaign)  # the name leaves the cached lists at once
         return redirect("receipt", token)
     context = _receipt_context(signature)
     context["token"] = token
@@ -164,6 +165,7 @@ def change_publication(request: HttpRequest, token: str) -> HttpResponse:
         actions.change_publication(
             signature, form.cleaned_data["publication"], form.cleaned_data.get("reveal_threshold")
         )
+        invalidate_campaign(signature.campaign)
         return redirect("receipt", token)
     context = _receipt_context(signature)
     context.update(token=token, publication_form=form)
