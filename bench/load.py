@@ -35,12 +35,12 @@ FLOORS = {
     "app_worker_rss_mb": 150,
 }
 
-PGBENCH_SCRIPT = """\\set n random(1, 1000000000)
+PGBENCH_SCRIPT = """\
 INSERT INTO bench_signature (campaign_id, handle, full_name, office, body, municipality, region,
   region_code, claims_key, channel, language, publication, state, created_at)
-VALUES (1, md5(:n::text), 'Иванов Иван Иванович ' || :n, 'депутат',
+VALUES (1, md5(random()::text || clock_timestamp()::text), 'Иванов Иван Иванович', 'депутат',
   'Совет депутатов муниципального округа', 'Округ', 'Москва', 'RU-MOW',
-  md5(:n::text) || md5((:n + 1)::text), 'web', 'ru', 'named', 'received', now());
+  md5(random()::text) || md5(clock_timestamp()::text), 'web', 'ru', 'named', 'received', now());
 """
 
 
@@ -158,6 +158,8 @@ def main() -> int:
         )
         memory = stack.rss_mb()
         load_after = load_average()
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text(json.dumps({"mixed_load": mixed, "peak_rss_mb": memory}, indent=2))
         print("reference: PostgreSQL inserts (pgbench)", flush=True)
         pg_tps = pgbench_inserts(stack, 10)
         print("reference: nginx serving the page as a static file", flush=True)
