@@ -151,7 +151,7 @@ _CURSOR = re.compile(r"(\d{1,20})-(\d{1,20})-(\d{1,10})")
 
 
 def _cursor_after(signature: Signature, position: int) -> str:
-    verified_at = signature.verified_at or datetime.min.replace(tzinfo=UTC)  # always set when listed
+    verified_at = signature.verified_at or signature.created_at  # listed ones are verified
     micros = int(verified_at.timestamp()) * 1_000_000 + verified_at.microsecond
     return f"{micros}-{signature.pk}-{position}"
 

@@ -137,7 +137,9 @@ def cached_public_page(view: Callable[..., HttpResponseBase]) -> Callable[..., H
                     return _from_entry(request, entry)
         with public_reads():
             response = view(request, *args, **kwargs)
-        if found is None or not isinstance(response, HttpResponse) or not _cacheable(request, response):
+        if found is None or not isinstance(response, HttpResponse):
+            return response
+        if not _cacheable(request, response):
             return response
         entry = {
             "content": response.content,
