@@ -67,3 +67,10 @@ def test_place_stems_meet_across_cases_and_scripts() -> None:
     stems = {place_stem(key) for key in text_keys("Иркутска Иркутская Irkutsk")}
     assert len(stems) == 1
     assert place_stem(word_key("семеновского")) == place_stem(word_key("semyonovsky"))
+
+
+def test_words_in_other_scripts_have_no_case_forms() -> None:
+    from undersigned.officials.names import case_forms
+
+    assert case_forms("\U00017000") == ()
+    assert case_forms("ксении") == ("ksenia",)

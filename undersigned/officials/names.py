@@ -75,6 +75,7 @@ _TO_CYRILLIC = (
 _TO_CYRILLIC_PATTERN = re.compile("|".join(latin for latin, _ in _TO_CYRILLIC))
 _TO_CYRILLIC_MAP = dict(_TO_CYRILLIC)
 _VOWELS = "аеёиоуыэюя"
+_RUSSIAN_WORD = re.compile(r"^[а-яё]+$")
 
 
 def latin_to_cyrillic(word: str) -> str:
@@ -104,6 +105,8 @@ def case_forms(word: str) -> tuple[str, ...]:
     if not word.isalpha():
         return ()
     cyrillic = word if not word.isascii() else latin_to_cyrillic(word)
+    if not _RUSSIAN_WORD.match(cyrillic):  # the dictionary knows Russian letters only
+        return ()
     forms: list[str] = []
     for parse in morph().parse(cyrillic)[:8]:  # type: ignore[attr-defined]
         inflected = parse.inflect({"sing", "nomn"}) or parse.inflect({"nomn"})
