@@ -32,7 +32,8 @@ class SecurityHeadersMiddleware:
         )
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if embeddable:
-            response.xframe_options_exempt = True  # type: ignore[attr-defined]
+            # The clickjacking middleware sits below this one and has already answered DENY.
+            response.headers.pop("X-Frame-Options", None)
         return response
 
 

@@ -5,7 +5,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
-from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
 from undersigned.access import access_public_campaign
@@ -29,8 +28,6 @@ def card(request: HttpRequest, slug: str, language: str) -> HttpResponseBase:
 
 
 @require_GET
-# X-Frame-Options is added below the security middleware that reads `embeddable`.
-@xframe_options_exempt
 @cached_public_page
 def embed(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = access_public_campaign(slug)
