@@ -2,12 +2,12 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("undersigned.web.urls")),
-    path("", include("undersigned.sharing.urls")),
-    path("api/v1/", include("undersigned.api.urls")),
     path("", include("undersigned.verification.urls")),
     path("desk/", include("undersigned.desk.urls")),
-    path("captcha/", include("captcha.urls")),
     path("", include("undersigned.ledger.urls")),
+    path("", include("undersigned.sharing.urls")),
+    path("api/v1/", include("undersigned.api.urls")),
+    path("captcha/", include("captcha.urls")),
     path("", include("undersigned.updates.urls")),
     path("telegram/", include("undersigned.bot.urls")),
 ]

@@ -36,7 +36,9 @@ class CanaryTest(PersonaTestCase):
         self.sign_verified(OLGA, campaign)  # the control: a named signer must be visible
         anonymous = plant("Канарейкинаноним", publication=Signature.ANONYMOUS)
         actions.verify_signature(anonymous, actor=self.verifier)
-        waiting = plant("Канарейкинусловный", publication=Signature.CONDITIONAL, reveal_threshold=50)
+        waiting = plant(
+            "Канарейкинусловный", publication=Signature.CONDITIONAL, reveal_threshold=50
+        )
         actions.verify_signature(waiting, actor=self.verifier)
         plant("Канарейкинполученный")
         rejected = plant("Канарейкинотклонённый")
@@ -59,7 +61,9 @@ class CanaryTest(PersonaTestCase):
         ]
         pages = list(crawl(self.client, starts))
         assert len(pages) >= 4
-        assert any(OLGA.full_name.encode() in body for _, _, body in pages), "control name not found"
+        assert any(OLGA.full_name.encode() in body for _, _, body in pages), (
+            "control name not found"
+        )
         for url, status, body in pages:
             assert status < 500, url
             text = body.decode("utf-8", "replace")
