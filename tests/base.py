@@ -87,17 +87,24 @@ class Personas:
             ],
             **fields,
         )
-        for user, role in ((cls.verifier, StaffRole.VERIFIER), (cls.spokesperson, StaffRole.SPOKESPERSON)):
+        for user, role in (
+            (cls.verifier, StaffRole.VERIFIER),
+            (cls.spokesperson, StaffRole.SPOKESPERSON),
+        ):
             campaign_actions.grant_role(campaign, user, role, actor=cls.organizer)
         if open_it:
             campaign = campaign_actions.open_campaign(campaign, actor=cls.organizer)
         return campaign
 
     # Helpers
-    def sign(self, claims: Claims = OLGA, campaign: Campaign | None = None, **kwargs: Any) -> tuple[Signature, str]:
+    def sign(
+        self, claims: Claims = OLGA, campaign: Campaign | None = None, **kwargs: Any
+    ) -> tuple[Signature, str]:
         return actions.sign(campaign or self.campaign, claims, **kwargs)
 
-    def sign_verified(self, claims: Claims, campaign: Campaign | None = None, **kwargs: Any) -> Signature:
+    def sign_verified(
+        self, claims: Claims, campaign: Campaign | None = None, **kwargs: Any
+    ) -> Signature:
         signature, _ = self.sign(claims, campaign, **kwargs)
         return actions.verify_signature(signature, actor=self.verifier, note="test")
 

@@ -33,7 +33,10 @@ class AccessTest(PersonaTestCase):
                 access_signature_by_receipt(wrong)
 
     def test_staff_roles(self) -> None:
-        assert access_campaign_as(self.verifier, self.campaign.slug, StaffRole.VERIFIER) == self.campaign
+        assert (
+            access_campaign_as(self.verifier, self.campaign.slug, StaffRole.VERIFIER)
+            == self.campaign
+        )
         with pytest.raises(PermissionDenied):
             access_campaign_as(self.spokesperson, self.campaign.slug, StaffRole.VERIFIER)
 

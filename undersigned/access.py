@@ -63,7 +63,9 @@ def campaigns_for_staff(user: Any, *roles: str) -> Any:
 
 def access_signature_as(user: Any, signature_id: int, *roles: str) -> Signature:
     """A signature of a campaign on which `user` holds one of `roles`."""
-    signature = Signature.objects.select_related("campaign", "official").filter(pk=signature_id).first()
+    signature = (
+        Signature.objects.select_related("campaign", "official").filter(pk=signature_id).first()
+    )
     if signature is None:
         raise Http404("no such signature")
     if not staff_roles(user, signature.campaign) & set(roles):

@@ -8,7 +8,9 @@ class AuditEventTest(PersonaTestCase):
     def test_every_signing_step_is_recorded_with_actor(self) -> None:
         signature = self.sign_verified(self.make_claims_for_audit())
         actions = list(
-            AuditEvent.objects.filter(object_id=str(signature.pk)).values_list("action", "actor_kind")
+            AuditEvent.objects.filter(object_id=str(signature.pk)).values_list(
+                "action", "actor_kind"
+            )
         )
         assert ("signature.received", AuditEvent.ACTOR_SIGNER) in actions
         assert ("signature.verified", AuditEvent.ACTOR_STAFF) in actions

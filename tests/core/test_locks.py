@@ -9,9 +9,8 @@ from undersigned.core.models import JobLock
 
 @pytest.mark.django_db
 def test_lock_excludes_a_second_holder_and_is_released() -> None:
-    with job_lock("job"):
-        with pytest.raises(LockBusy), job_lock("job"):
-            pass
+    with job_lock("job"), pytest.raises(LockBusy), job_lock("job"):
+        pass
     with job_lock("job"):
         pass
 

@@ -23,7 +23,9 @@ class NullOriginTest(PersonaTestCase):
 
     def test_null_origin_without_token_is_refused(self) -> None:
         client = Client(enforce_csrf_checks=True)
-        response = client.post(reverse("sign", args=[self.campaign.slug]), SIGN_FORM_OLGA, HTTP_ORIGIN="null")
+        response = client.post(
+            reverse("sign", args=[self.campaign.slug]), SIGN_FORM_OLGA, HTTP_ORIGIN="null"
+        )
         assert response.status_code == 403
         assert not Signature.objects.exists()
 

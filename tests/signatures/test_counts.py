@@ -57,7 +57,9 @@ class CountJobTest(PersonaTestCase):
         for n in range(3):
             self.sign_verified(make_claims(n))
         self.refresh_counts()
-        Tally.objects.filter(campaign=self.campaign, key=Tally.ALL, state=Signature.VERIFIED).update(n=99)
+        Tally.objects.filter(
+            campaign=self.campaign, key=Tally.ALL, state=Signature.VERIFIED
+        ).update(n=99)
         corrected = counts.reconcile_counts(self.campaign)
         assert corrected == 1
         assert counts_for(self.campaign).verified == 3

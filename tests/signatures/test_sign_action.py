@@ -12,7 +12,9 @@ class SignActionTest(PersonaTestCase):
         signature, token = self.sign()
         assert signature.receipt_hash == hash_token(token)
         assert token not in signature.receipt_hash
-        assert AuditEvent.objects.filter(action="signature.received", object_id=str(signature.pk)).exists()
+        assert AuditEvent.objects.filter(
+            action="signature.received", object_id=str(signature.pk)
+        ).exists()
 
     def test_same_claims_written_differently_are_merged(self) -> None:
         first, _ = self.sign()
@@ -69,11 +71,15 @@ class SignActionTest(PersonaTestCase):
         assert event.actor == self.organizer
 
     def test_conditional_signers_revealed_together_at_threshold(self) -> None:
-        first = self.sign_verified(make_claims(1), publication=Signature.CONDITIONAL, reveal_threshold=2)
+        first = self.sign_verified(
+            make_claims(1), publication=Signature.CONDITIONAL, reveal_threshold=2
+        )
         self.refresh_counts()
         first.refresh_from_db()
         assert first.revealed_at is None
-        second = self.sign_verified(make_claims(2), publication=Signature.CONDITIONAL, reveal_threshold=2)
+        second = self.sign_verified(
+            make_claims(2), publication=Signature.CONDITIONAL, reveal_threshold=2
+        )
         self.refresh_counts()
         first.refresh_from_db()
         second.refresh_from_db()

@@ -70,7 +70,7 @@ class CampaignPageTest(PersonaTestCase):
 
     def test_no_third_party_resources(self) -> None:
         html = self.page()
-        # The site's own absolute URL appears only in link-preview tags and the embed snippet's text.
+        # The site's absolute URL appears only in link-preview tags and the embed snippet.
         html = re.sub(
             r'<meta [^>]*>|<link rel="canonical"[^>]*>|<code>.*?</code>', "", html, flags=re.S
         )

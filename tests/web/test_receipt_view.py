@@ -6,7 +6,7 @@ from undersigned.signatures.models import Signature
 
 class ReceiptViewTest(PersonaTestCase):
     def test_receipt_shows_state(self) -> None:
-        signature, token = self.sign(make_claims(1))
+        _, token = self.sign(make_claims(1))
         response = self.client.get(reverse("receipt", args=[token]) + "?lang=en")
         assert response.status_code == 200
         assert "Received, being checked" in response.content.decode()

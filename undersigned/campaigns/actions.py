@@ -8,7 +8,9 @@ from undersigned.audit.actions import record
 from undersigned.campaigns.models import Campaign, CampaignText, StaffRole, TransitionError
 
 
-def create_campaign(*, organizer: Any, slug: str, texts: list[dict[str, Any]], **fields: Any) -> Campaign:
+def create_campaign(
+    *, organizer: Any, slug: str, texts: list[dict[str, Any]], **fields: Any
+) -> Campaign:
     """A draft campaign with its texts; the first text given is the original."""
     with transaction.atomic():
         campaign = Campaign(slug=slug, **fields)
@@ -48,16 +50,25 @@ def set_names_hidden(campaign: Campaign, hidden: bool, *, actor: Any) -> Campaig
         campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
         campaign.names_hidden = hidden
         campaign.save(update_fields=["names_hidden"])
-        record("campaign.names_hidden" if hidden else "campaign.names_shown", campaign,
-               actor=actor, campaign=campaign)
+        record(
+            "campaign.names_hidden" if hidden else "campaign.names_shown",
+            campaign,
+            actor=actor,
+            campaign=campaign,
+        )
     return campaign
 
 
 def grant_role(campaign: Campaign, user: Any, role: str, *, actor: Any) -> StaffRole:
     with transaction.atomic():
         staff_role, _ = StaffRole.objects.get_or_create(campaign=campaign, user=user, role=role)
-        record("campaign.role_granted", campaign, actor=actor, campaign=campaign,
-               note=f"{role} to user {user.pk}")
+        record(
+            "campaign.role_granted",
+            campaign,
+            actor=actor,
+            campaign=campaign,
+            note=f"{role} to user {user.pk}",
+        )
     return staff_role
 
 
@@ -69,8 +80,13 @@ def revoke_role(campaign: Campaign, user: Any, role: str, *, actor: Any) -> bool
             raise TransitionError("a campaign keeps at least one organizer")
         deleted, _ = StaffRole.objects.filter(campaign=campaign, role=role, user=user).delete()
         if deleted:
-            record("campaign.role_revoked", campaign, actor=actor, campaign=campaign,
-                   note=f"{role} from user {user.pk}")
+            record(
+                "campaign.role_revoked",
+                campaign,
+                actor=actor,
+                campaign=campaign,
+                note=f"{role} from user {user.pk}",
+            )
     return bool(deleted)
 
 
@@ -85,6 +101,11 @@ def set_campaign_text(
         text, created = CampaignText.objects.update_or_create(
             campaign=campaign, language=language, defaults=fields
         )
-        record("campaign.text_added" if created else "campaign.text_changed", campaign,
-               actor=actor, campaign=campaign, note=language)
+        record(
+            "campaign.text_added" if created else "campaign.text_changed",
+            campaign,
+            actor=actor,
+            campaign=campaign,
+            note=language,
+        )
     return text

@@ -29,7 +29,12 @@ class Campaign(models.Model):
     OPEN = "open"
     CLOSED = "closed"
     ARCHIVED = "archived"
-    STATES = [(DRAFT, _("draft")), (OPEN, _("open")), (CLOSED, _("closed")), (ARCHIVED, _("archived"))]
+    STATES = [
+        (DRAFT, _("draft")),
+        (OPEN, _("open")),
+        (CLOSED, _("closed")),
+        (ARCHIVED, _("archived")),
+    ]
     PUBLIC_STATES = frozenset({OPEN, CLOSED, ARCHIVED})
     TRANSITIONS: ClassVar[dict[str, frozenset[str]]] = {
         DRAFT: frozenset({OPEN}),
@@ -68,7 +73,9 @@ class Campaign(models.Model):
     def clean(self) -> None:
         thresholds = self.reveal_thresholds or []
         if not all(isinstance(n, int) and n > 0 for n in thresholds):
-            raise ValidationError({"reveal_thresholds": _("Thresholds are positive whole numbers.")})
+            raise ValidationError(
+                {"reveal_thresholds": _("Thresholds are positive whole numbers.")}
+            )
 
     # Transitions. Called only from campaigns.actions, which records them.
     def _move(self, target: str) -> None:
@@ -151,7 +158,9 @@ class StaffRole(models.Model):
         (SPOKESPERSON, _("spokesperson")),
     ]
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="staff_roles", on_delete=models.CASCADE)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="staff_roles", on_delete=models.CASCADE
+    )
     campaign = models.ForeignKey(Campaign, related_name="staff_roles", on_delete=models.CASCADE)
     role = models.CharField(max_length=16, choices=ROLES)
 

@@ -15,7 +15,10 @@ EMBEDDABLE_POLICY = CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'", "f
 
 
 class SecurityHeadersMiddleware:
-    """Strict CSP, no referrer, no powerful browser features. Views marked embeddable may be framed."""
+    """Strict CSP, no referrer, no powerful browser features.
+
+    Responses marked `embeddable` may be framed by other sites.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response

@@ -1,7 +1,7 @@
 """Process-wide coordination: named locks that keep periodic jobs from overlapping."""
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -13,6 +13,9 @@ class JobLock(models.Model):
     name = models.CharField(max_length=64, primary_key=True)
     holder = models.CharField(max_length=64, blank=True)
     expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"lock {self.name} until {self.expires_at:%Y-%m-%d %H:%M:%S}"
 
     @classmethod
     def acquire(cls, name: str, lease: timedelta) -> str | None:
@@ -43,13 +46,16 @@ class JobRun(models.Model):
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField()
 
+    def __str__(self) -> str:
+        return f"{self.name} last ran {self.started_at:%Y-%m-%d %H:%M:%S}"
+
     @classmethod
-    def finished(cls, name: str, started_at: "timezone.datetime") -> None:
+    def finished(cls, name: str, started_at: datetime) -> None:
         cls.objects.update_or_create(
             name=name, defaults={"started_at": started_at, "finished_at": timezone.now()}
         )
 
     @classmethod
-    def last_started(cls, name: str) -> "timezone.datetime | None":
+    def last_started(cls, name: str) -> datetime | None:
         run = cls.objects.filter(name=name).first()
         return run.started_at if run else None

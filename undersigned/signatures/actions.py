@@ -4,6 +4,7 @@ its effect on the public tallies."""
 import secrets
 from dataclasses import dataclass
 from datetime import UTC
+from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -29,7 +30,9 @@ class Claims:
     region_code: str = ""
 
     def key(self) -> str:
-        return claims_key(self.full_name, self.body, self.municipality, self.region_code or self.region)
+        return claims_key(
+            self.full_name, self.body, self.municipality, self.region_code or self.region
+        )
 
 
 class SigningClosed(Exception):
@@ -61,7 +64,14 @@ def _save(signature: Signature, before: CountSnapshot, fields: list[str]) -> Non
     queue_count_change(signature, before)
 
 
-TRANSITION_FIELDS = ["state", "state_changed_at", "verified_at", "reject_reason", "official", "match_score"]
+TRANSITION_FIELDS = [
+    "state",
+    "state_changed_at",
+    "verified_at",
+    "reject_reason",
+    "official",
+    "match_score",
+]
 
 
 def sign(
@@ -115,15 +125,21 @@ def sign(
                 raise
             signature.merged_into = original
             signature.save()
-            record("signature.merged", signature, actor_kind=AuditEvent.ACTOR_SIGNER, campaign=campaign)
+            record(
+                "signature.merged", signature, actor_kind=AuditEvent.ACTOR_SIGNER, campaign=campaign
+            )
             return signature, token
-        record("signature.received", signature, actor_kind=AuditEvent.ACTOR_SIGNER, campaign=campaign)
+        record(
+            "signature.received", signature, actor_kind=AuditEvent.ACTOR_SIGNER, campaign=campaign
+        )
         queue_count_change(signature, NOT_COUNTED)
         if not campaign.requires_verification and not held:
             before = signature.count_snapshot()
             signature.verify()
             _save(signature, before, TRANSITION_FIELDS)
-            record("signature.verified", signature, campaign=campaign, note="verification not required")
+            record(
+                "signature.verified", signature, campaign=campaign, note="verification not required"
+            )
     _after_commit_hooks(signature)
     return signature, token
 
@@ -132,7 +148,7 @@ def _after_commit_hooks(signature: Signature) -> None:
     from undersigned.signatures import tasks
 
     for hook in tasks.ON_RECEIVED:
-        transaction.on_commit(lambda hook=hook: hook(signature.pk))
+        transaction.on_commit(partial(hook, signature.pk))
 
 
 def add_opening_signatory(
@@ -154,23 +170,42 @@ def add_opening_signatory(
             publication=publication,
         )
         signature.save()
-        record("signature.received", signature, actor=organizer, campaign=campaign, note="opening signatory")
+        record(
+            "signature.received",
+            signature,
+            actor=organizer,
+            campaign=campaign,
+            note="opening signatory",
+        )
         queue_count_change(signature, NOT_COUNTED)
         before = signature.count_snapshot()
         signature.verify()
         _save(signature, before, TRANSITION_FIELDS)
-        record("signature.verified", signature, actor=organizer, campaign=campaign, note="opening signatory")
+        record(
+            "signature.verified",
+            signature,
+            actor=organizer,
+            campaign=campaign,
+            note="opening signatory",
+        )
     return signature
 
 
-def match_signature(signature: Signature, official_id: int, score: float, *, actor: Any = None) -> None:
+def match_signature(
+    signature: Signature, official_id: int, score: float, *, actor: Any = None
+) -> None:
     with transaction.atomic():
         signature = Signature.objects.select_for_update().get(pk=signature.pk)
         before = signature.count_snapshot()
         signature.match(official_id, score)
         _save(signature, before, TRANSITION_FIELDS)
-        record("signature.matched", signature, actor=actor, campaign=signature.campaign,
-               note=f"official {official_id}, score {score:.2f}")
+        record(
+            "signature.matched",
+            signature,
+            actor=actor,
+            campaign=signature.campaign,
+            note=f"official {official_id}, score {score:.2f}",
+        )
 
 
 def verify_signature(signature: Signature, *, actor: Any, note: str = "") -> Signature:
@@ -189,8 +224,13 @@ def reject_signature(signature: Signature, reason: str, *, actor: Any, note: str
         before = signature.count_snapshot()
         signature.reject(reason)
         _save(signature, before, TRANSITION_FIELDS)
-        record("signature.rejected", signature, actor=actor, campaign=signature.campaign,
-               note=f"{reason}: {note}" if note else reason)
+        record(
+            "signature.rejected",
+            signature,
+            actor=actor,
+            campaign=signature.campaign,
+            note=f"{reason}: {note}" if note else reason,
+        )
     return signature
 
 
@@ -201,7 +241,9 @@ def unmatch_signature(signature: Signature, *, actor: Any, note: str = "") -> Si
         before = signature.count_snapshot()
         signature.unmatch()
         _save(signature, before, TRANSITION_FIELDS)
-        record("signature.unmatched", signature, actor=actor, campaign=signature.campaign, note=note)
+        record(
+            "signature.unmatched", signature, actor=actor, campaign=signature.campaign, note=note
+        )
     return signature
 
 
@@ -245,8 +287,13 @@ def reject_signatures_in_bulk(
             )
         if batch:
             ids = ",".join(str(s.pk) for s in batch)
-            record("signatures.rejected_batch", campaign, actor=actor, campaign=campaign,
-                   note=f"{reason}: {len(batch)} signatures [{ids}]" + (f" {note}" if note else ""))
+            record(
+                "signatures.rejected_batch",
+                campaign,
+                actor=actor,
+                campaign=campaign,
+                note=f"{reason}: {len(batch)} signatures [{ids}]" + (f" {note}" if note else ""),
+            )
     return batch
 
 
@@ -259,8 +306,12 @@ def withdraw_signature(signature: Signature) -> Signature:
         before = signature.count_snapshot()
         signature.withdraw()
         _save(signature, before, ["state", "state_changed_at"])
-        record("signature.withdrawn", signature, actor_kind=AuditEvent.ACTOR_SIGNER,
-               campaign=signature.campaign)
+        record(
+            "signature.withdrawn",
+            signature,
+            actor_kind=AuditEvent.ACTOR_SIGNER,
+            campaign=signature.campaign,
+        )
     return signature
 
 
@@ -269,8 +320,13 @@ def change_publication(signature: Signature, publication: str, threshold: int | 
         signature = Signature.objects.select_for_update().get(pk=signature.pk)
         signature.lower_visibility(publication, threshold)
         signature.save(update_fields=["publication", "reveal_threshold", "revealed_at"])
-        record("signature.publication_changed", signature, actor_kind=AuditEvent.ACTOR_SIGNER,
-               campaign=signature.campaign, note=publication)
+        record(
+            "signature.publication_changed",
+            signature,
+            actor_kind=AuditEvent.ACTOR_SIGNER,
+            campaign=signature.campaign,
+            note=publication,
+        )
     return signature
 
 
@@ -290,8 +346,12 @@ def reveal_conditional_signers(campaign: Campaign, verified_count: int) -> int:
         )
         log_reveals(campaign, [(handle, region_code) for _, handle, region_code in signers])
         if revealed:
-            record("campaign.signers_revealed", campaign, campaign=campaign,
-                   note=f"{revealed} signers at {verified_count} verified")
+            record(
+                "campaign.signers_revealed",
+                campaign,
+                campaign=campaign,
+                note=f"{revealed} signers at {verified_count} verified",
+            )
             _after_reveal_hooks([row[0] for row in signers])
     return revealed
 
@@ -300,4 +360,4 @@ def _after_reveal_hooks(signature_ids: list[int]) -> None:
     from undersigned.signatures import tasks
 
     for hook in tasks.ON_REVEALED:
-        transaction.on_commit(lambda hook=hook: hook(signature_ids))
+        transaction.on_commit(partial(hook, signature_ids))

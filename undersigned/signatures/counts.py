@@ -118,12 +118,12 @@ def recount(campaign: Campaign) -> Counter[TallyKey]:
     for row in counted.values("region_code", "state").annotate(n=Count("id")):
         expected[(campaign.pk, region_key(row["region_code"]), row["state"])] = row["n"]
     arrivals = counted.annotate(day=TruncDate("created_at", tzinfo=UTC)).values("day")
-    for row in arrivals.annotate(n=Count("id")):
-        expected[(campaign.pk, day_key(row["day"]), Tally.ARRIVED)] = row["n"]
+    for arrived in arrivals.annotate(n=Count("id")):
+        expected[(campaign.pk, day_key(arrived["day"]), Tally.ARRIVED)] = arrived["n"]
     verified = counted.filter(state=Signature.VERIFIED)
     verified_days = verified.annotate(day=TruncDate("verified_at", tzinfo=UTC)).values("day")
-    for row in verified_days.annotate(n=Count("id")):
-        expected[(campaign.pk, day_key(row["day"]), Signature.VERIFIED)] = row["n"]
+    for day in verified_days.annotate(n=Count("id")):
+        expected[(campaign.pk, day_key(day["day"]), Signature.VERIFIED)] = day["n"]
     return expected
 
 

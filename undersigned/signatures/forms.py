@@ -54,46 +54,69 @@ def check_full_name(value: str) -> None:
 
 
 class SignForm(forms.Form):
-    full_name = ClaimField(label=_("Full name"), validators=[check_full_name],
-                           help_text=_("Surname, first name and patronymic, as in official records."))
-    office = ClaimField(label=_("Position"), required=False,
-                        help_text=_("For example: deputy, head of the municipality."))
-    body = ClaimField(label=_("Council or body"), required=False,
-                      help_text=_("For example: Council of deputies of municipal district Semyonovsky."))
+    full_name = ClaimField(
+        label=_("Full name"),
+        validators=[check_full_name],
+        help_text=_("Surname, first name and patronymic, as in official records."),
+    )
+    office = ClaimField(
+        label=_("Position"),
+        required=False,
+        help_text=_("For example: deputy, head of the municipality."),
+    )
+    body = ClaimField(
+        label=_("Council or body"),
+        required=False,
+        help_text=_("For example: Council of deputies of municipal district Semyonovsky."),
+    )
     municipality = ClaimField(label=_("Municipality"), required=False)
     region = forms.ChoiceField(label=_("Region"))
     publication = forms.ChoiceField(
-        label=_("How may we show your signature?"), widget=forms.RadioSelect, initial=Signature.NAMED
+        label=_("How may we show your signature?"),
+        widget=forms.RadioSelect,
+        initial=Signature.NAMED,
     )
     reveal_threshold = forms.TypedChoiceField(
         label=_("Name me once this many verified signatories have signed"),
-        coerce=int, required=False, empty_value=None, widget=forms.RadioSelect,
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.RadioSelect,
     )
     # Offered only when the campaign has verifier keys: it is encrypted to them on arrival.
     contact_kind = forms.ChoiceField(label=_("Contact for verification (optional)"), required=False)
     contact = forms.CharField(
-        label=_("Your phone number, e-mail address or Telegram username"), required=False,
+        label=_("Your phone number, e-mail address or Telegram username"),
+        required=False,
         max_length=CONTACT_MAX_LENGTH,
-        help_text=_("A verifier may use it to confirm that it was you who signed. It is encrypted "
-                    "on arrival to the verifiers' own keys, which this server does not hold: the "
-                    "server cannot read it. It is destroyed after the campaign."),
+        help_text=_(
+            "A verifier may use it to confirm that it was you who signed. It is encrypted "
+            "on arrival to the verifiers' own keys, which this server does not hold: the "
+            "server cannot read it. It is destroyed after the campaign."
+        ),
     )
     # Kept apart from the signature (undersigned.updates): no link between the two is stored.
     updates_email = forms.EmailField(
-        label=_("Send me the spokesperson's updates by e-mail (optional)"), required=False,
+        label=_("Send me the spokesperson's updates by e-mail (optional)"),
+        required=False,
         max_length=254,
-        help_text=_("This address is stored in clear, because the server must be able to write "
-                    "to it; it is kept apart from your signature and deleted when the campaign is "
-                    "over. Every e-mail has a link to stop them."),
+        help_text=_(
+            "This address is stored in clear, because the server must be able to write "
+            "to it; it is kept apart from your signature and deleted when the campaign is "
+            "over. Every e-mail has a link to stop them."
+        ),
     )
     # A trap for robots: hidden from sighted people by CSS, labelled for everyone else.
     leave_empty = forms.CharField(
-        label=_("Leave this field empty"), required=False, max_length=200,
+        label=_("Leave this field empty"),
+        required=False,
+        max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
-    def __init__(self, *args: Any, campaign: Campaign, language: str, challenge: bool = False,
-                 **kwargs: Any):
+    def __init__(
+        self, *args: Any, campaign: Campaign, language: str, challenge: bool = False, **kwargs: Any
+    ):
         super().__init__(*args, **kwargs)
         self.campaign = campaign
         if campaign_accepts_contacts(campaign):
@@ -107,22 +130,34 @@ class SignForm(forms.Form):
                     "Many signatures arrived from your connection or on this campaign just now."
                 ),
             )
-        self.fields["region"].choices = [("", _("— choose your region —")), *region_choices(language)]
-        publications = [(Signature.NAMED, _("Show my name")), (Signature.ANONYMOUS, _("Count me, but do not show my name"))]
+        cast(forms.ChoiceField, self.fields["region"]).choices = [
+            ("", _("— choose your region —")),
+            *region_choices(language),
+        ]
+        publications = [
+            (Signature.NAMED, _("Show my name")),
+            (Signature.ANONYMOUS, _("Count me, but do not show my name")),
+        ]
         if campaign.thresholds:
-            publications.append((Signature.CONDITIONAL, _("Show my name only once enough others have signed")))
-            self.fields["reveal_threshold"].choices = [(n, str(n)) for n in campaign.thresholds]
+            publications.append(
+                (Signature.CONDITIONAL, _("Show my name only once enough others have signed"))
+            )
+            cast(forms.ChoiceField, self.fields["reveal_threshold"]).choices = [
+                (n, str(n)) for n in campaign.thresholds
+            ]
         else:
             del self.fields["reveal_threshold"]
-        self.fields["publication"].choices = publications
+        cast(forms.ChoiceField, self.fields["publication"]).choices = publications
         if campaign.eligibility == Campaign.ELIGIBLE_OFFICIALS:
             for name in ("office", "body", "municipality"):
                 self.fields[name].required = True
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("publication") == Signature.CONDITIONAL and not data.get("reveal_threshold"):
-            self.add_error("reveal_threshold", _("Choose after how many signatories your name may be shown."))
+            self.add_error(
+                "reveal_threshold", _("Choose after how many signatories your name may be shown.")
+            )
         contact = self.cleaned_data.get("contact")
         if contact:
             kind = self.cleaned_data.get("contact_kind", "")
@@ -159,7 +194,10 @@ class PublicationForm(forms.Form):
     publication = forms.ChoiceField(label=_("Show my signature as"), widget=forms.RadioSelect)
     reveal_threshold = forms.TypedChoiceField(
         label=_("Name me once this many verified signatories have signed"),
-        coerce=int, required=False, empty_value=None, widget=forms.RadioSelect,
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.RadioSelect,
     )
 
     def __init__(self, *args: Any, signature: Signature, **kwargs: Any):
@@ -167,18 +205,22 @@ class PublicationForm(forms.Form):
         self.signature = signature
         order = Signature.VISIBILITY_ORDER
         labels = dict(Signature.PUBLICATIONS)
-        allowed = order[order.index(signature.publication):]
+        allowed = order[order.index(signature.publication) :]
         if not signature.campaign.thresholds:
             allowed = tuple(p for p in allowed if p != Signature.CONDITIONAL)
-        self.fields["publication"].choices = [(p, labels[p]) for p in allowed]
+        cast(forms.ChoiceField, self.fields["publication"]).choices = [
+            (p, labels[p]) for p in allowed
+        ]
         self.fields["publication"].initial = signature.publication
         floor = signature.reveal_threshold or 0
-        self.fields["reveal_threshold"].choices = [
+        cast(forms.ChoiceField, self.fields["reveal_threshold"]).choices = [
             (n, str(n)) for n in signature.campaign.thresholds if n >= floor
         ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("publication") == Signature.CONDITIONAL and not data.get("reveal_threshold"):
-            self.add_error("reveal_threshold", _("Choose after how many signatories your name may be shown."))
+            self.add_error(
+                "reveal_threshold", _("Choose after how many signatories your name may be shown.")
+            )
         return data

@@ -70,7 +70,12 @@ class Signature(models.Model):
     TELEGRAM = "telegram"
     IMPORT = "import"
     ORGANIZER = "organizer"
-    CHANNELS = [(WEB, "web"), (TELEGRAM, "Telegram"), (IMPORT, _("import")), (ORGANIZER, _("organizer"))]
+    CHANNELS = [
+        (WEB, "web"),
+        (TELEGRAM, "Telegram"),
+        (IMPORT, _("import")),
+        (ORGANIZER, _("organizer")),
+    ]
 
     NAMED = "named"
     ANONYMOUS = "anonymous"
@@ -116,7 +121,11 @@ class Signature(models.Model):
     # rate-limit window (undersigned.vault.clients). Never the address itself.
     client_hash = models.CharField(max_length=64, blank=True, db_index=True)
     official = models.ForeignKey(
-        "officials.Official", null=True, blank=True, related_name="signatures", on_delete=models.PROTECT
+        "officials.Official",
+        null=True,
+        blank=True,
+        related_name="signatures",
+        on_delete=models.PROTECT,
     )
     match_score = models.FloatField(null=True, blank=True)
 
@@ -125,11 +134,14 @@ class Signature(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["campaign", "claims_key"],
-                condition=models.Q(merged_into__isnull=True, state__in=["received", "matched", "verified"]),
+                condition=models.Q(
+                    merged_into__isnull=True, state__in=["received", "matched", "verified"]
+                ),
                 name="signature_one_active_per_claims",
             ),
             models.CheckConstraint(
-                condition=~models.Q(publication="conditional") | models.Q(reveal_threshold__isnull=False),
+                condition=~models.Q(publication="conditional")
+                | models.Q(reveal_threshold__isnull=False),
                 name="signature_conditional_has_threshold",
             ),
         ]
@@ -148,7 +160,9 @@ class Signature(models.Model):
         return self.state
 
     def count_snapshot(self) -> "CountSnapshot":
-        return CountSnapshot(self.counted_state, self.verified_at.date() if self.verified_at else None)
+        return CountSnapshot(
+            self.counted_state, self.verified_at.date() if self.verified_at else None
+        )
 
     @property
     def is_checking(self) -> bool:
@@ -242,6 +256,9 @@ class CountChange(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}: {self.from_state or '-'} -> {self.to_state or '-'}"
 
 
 class Tally(models.Model):

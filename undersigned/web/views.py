@@ -24,7 +24,9 @@ from undersigned.web.cache import cached_public_page, invalidate_campaign
 @cached_public_page
 def index(request: HttpRequest) -> HttpResponse:
     campaigns = list(
-        Campaign.objects.filter(state__in=[Campaign.OPEN, Campaign.CLOSED]).prefetch_related("texts")
+        Campaign.objects.filter(state__in=[Campaign.OPEN, Campaign.CLOSED]).prefetch_related(
+            "texts"
+        )
     )
     verified = public.verified_counts(campaigns)
     language = get_language()
@@ -82,7 +84,9 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     language = get_language()
     text = campaign.text_for(language)
     if not campaign.accepts_signatures:
-        return render(request, "web/sign_closed.html", {"campaign": campaign, "text": text}, status=410)
+        return render(
+            request, "web/sign_closed.html", {"campaign": campaign, "text": text}, status=410
+        )
     guard = SigningGuard.for_request(request, campaign)
     challenge = guard.captcha_due()
     if request.method == "POST":
@@ -105,13 +109,17 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
                 client_hash=guard.client,
             )
         except actions.SigningClosed:
-            return render(request, "web/sign_closed.html", {"campaign": campaign, "text": text}, status=410)
+            return render(
+                request, "web/sign_closed.html", {"campaign": campaign, "text": text}, status=410
+            )
         guard.stored()
         if form.cleaned_data.get("updates_email") and not form.honeypot_filled():
             subscribe_email(campaign, form.cleaned_data["updates_email"], language)
         return redirect(reverse("receipt", args=[token]) + "?new=1", permanent=False)
     status = 400 if request.method == "POST" else 200
-    return render(request, "web/sign.html", {"campaign": campaign, "text": text, "form": form}, status=status)
+    return render(
+        request, "web/sign.html", {"campaign": campaign, "text": text, "form": form}, status=status
+    )
 
 
 def _receipt_context(signature: Signature) -> dict[str, object]:

@@ -19,21 +19,89 @@ from undersigned.signatures.models import Signature
 
 # Invented people: common name parts combined at random; any likeness to a real person is chance.
 SURNAMES = [
-    ("Соколов", "Соколова"), ("Лебедев", "Лебедева"), ("Новиков", "Новикова"), ("Морозов", "Морозова"),
-    ("Волков", "Волкова"), ("Зайцев", "Зайцева"), ("Павлов", "Павлова"), ("Семёнов", "Семёнова"),
-    ("Голубев", "Голубева"), ("Виноградов", "Виноградова"), ("Богданов", "Богданова"),
-    ("Воробьёв", "Воробьёва"), ("Фёдоров", "Фёдорова"), ("Михайлов", "Михайлова"),
-    ("Беляев", "Беляева"), ("Тарасов", "Тарасова"), ("Белов", "Белова"), ("Комаров", "Комарова"),
-    ("Орлов", "Орлова"), ("Киселёв", "Киселёва"), ("Макаров", "Макарова"), ("Андреев", "Андреева"),
-    ("Ковалёв", "Ковалёва"), ("Ильин", "Ильина"), ("Гусев", "Гусева"), ("Титов", "Титова"),
-    ("Кузьмин", "Кузьмина"), ("Кудрявцев", "Кудрявцева"), ("Баранов", "Баранова"), ("Куликов", "Куликова"),
+    ("Соколов", "Соколова"),
+    ("Лебедев", "Лебедева"),
+    ("Новиков", "Новикова"),
+    ("Морозов", "Морозова"),
+    ("Волков", "Волкова"),
+    ("Зайцев", "Зайцева"),
+    ("Павлов", "Павлова"),
+    ("Семёнов", "Семёнова"),
+    ("Голубев", "Голубева"),
+    ("Виноградов", "Виноградова"),
+    ("Богданов", "Богданова"),
+    ("Воробьёв", "Воробьёва"),
+    ("Фёдоров", "Фёдорова"),
+    ("Михайлов", "Михайлова"),
+    ("Беляев", "Беляева"),
+    ("Тарасов", "Тарасова"),
+    ("Белов", "Белова"),
+    ("Комаров", "Комарова"),
+    ("Орлов", "Орлова"),
+    ("Киселёв", "Киселёва"),
+    ("Макаров", "Макарова"),
+    ("Андреев", "Андреева"),
+    ("Ковалёв", "Ковалёва"),
+    ("Ильин", "Ильина"),
+    ("Гусев", "Гусева"),
+    ("Титов", "Титова"),
+    ("Кузьмин", "Кузьмина"),
+    ("Кудрявцев", "Кудрявцева"),
+    ("Баранов", "Баранова"),
+    ("Куликов", "Куликова"),
 ]
-MALE_NAMES = ["Алексей", "Андрей", "Борис", "Виктор", "Григорий", "Дмитрий", "Егор", "Илья", "Кирилл",
-              "Максим", "Никита", "Олег", "Павел", "Роман", "Сергей", "Тимофей", "Фёдор", "Юрий"]
-FEMALE_NAMES = ["Анна", "Валерия", "Дарья", "Евгения", "Ирина", "Ксения", "Любовь", "Мария", "Наталья",
-                "Ольга", "Полина", "Софья", "Татьяна", "Юлия", "Вера", "Елена"]
-PATRONYMIC_ROOTS = ["Александров", "Викторов", "Николаев", "Сергеев", "Павлов", "Андреев", "Михайлов",
-                    "Дмитриев", "Игорев", "Олегов", "Юрьев", "Петров"]
+MALE_NAMES = [
+    "Алексей",
+    "Андрей",
+    "Борис",
+    "Виктор",
+    "Григорий",
+    "Дмитрий",
+    "Егор",
+    "Илья",
+    "Кирилл",
+    "Максим",
+    "Никита",
+    "Олег",
+    "Павел",
+    "Роман",
+    "Сергей",
+    "Тимофей",
+    "Фёдор",
+    "Юрий",
+]
+FEMALE_NAMES = [
+    "Анна",
+    "Валерия",
+    "Дарья",
+    "Евгения",
+    "Ирина",
+    "Ксения",
+    "Любовь",
+    "Мария",
+    "Наталья",
+    "Ольга",
+    "Полина",
+    "Софья",
+    "Татьяна",
+    "Юлия",
+    "Вера",
+    "Елена",
+]
+PATRONYMIC_ROOTS = [
+    "Александров",
+    "Викторов",
+    "Николаев",
+    "Сергеев",
+    "Павлов",
+    "Андреев",
+    "Михайлов",
+    "Дмитриев",
+    "Игорев",
+    "Олегов",
+    "Юрьев",
+    "Петров",
+]
 
 # Councils: (municipality, council, region code)
 COUNCILS = [
@@ -97,7 +165,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
-            "--citizen-signatures", type=int, default=3000,
+            "--citizen-signatures",
+            type=int,
+            default=3000,
             help="signatures of the closed citizen petition (default 3000)",
         )
 
@@ -110,7 +180,9 @@ class Command(BaseCommand):
         self._citizen_petition(rng, users)
         counts.refresh_counts()
         self.stdout.write(self.style.SUCCESS("Demo loaded."))
-        self.stdout.write("Staff accounts (password 'demo-password' for each): organizer, verifier, spokesperson")
+        self.stdout.write(
+            "Staff accounts (password 'demo-password' for each): organizer, verifier, spokesperson"
+        )
 
     def _staff(self) -> dict[str, Any]:
         User = get_user_model()
@@ -141,10 +213,18 @@ class Command(BaseCommand):
                 requires_verification=True,
                 reveal_thresholds=[50, 100, 500],
                 texts=[
-                    {"language": "ru", "title": ORIGINAL_TITLE, "body": ORIGINAL_BODY,
-                     "addressee": "Президенту Российской Федерации"},
-                    {"language": "en", "title": ENGLISH_TITLE, "body": ENGLISH_BODY,
-                     "addressee": "To the President of the Russian Federation"},
+                    {
+                        "language": "ru",
+                        "title": ORIGINAL_TITLE,
+                        "body": ORIGINAL_BODY,
+                        "addressee": "Президенту Российской Федерации",
+                    },
+                    {
+                        "language": "en",
+                        "title": ENGLISH_TITLE,
+                        "body": ENGLISH_BODY,
+                        "addressee": "To the President of the Russian Federation",
+                    },
                 ],
             )
             self._grant_staff(campaign, users)
@@ -156,7 +236,9 @@ class Command(BaseCommand):
                 registry.append(claims)
                 actions.add_opening_signatory(campaign, organizer, claims)
             campaign = campaign_actions.open_campaign(campaign, actor=organizer)
-            publications = [Signature.NAMED] * 5 + [Signature.ANONYMOUS] * 3 + [Signature.CONDITIONAL] * 2
+            publications = (
+                [Signature.NAMED] * 5 + [Signature.ANONYMOUS] * 3 + [Signature.CONDITIONAL] * 2
+            )
             received = []
             for index in range(84):
                 council = COUNCILS[index % len(COUNCILS)]
@@ -168,7 +250,9 @@ class Command(BaseCommand):
                     campaign,
                     demo_registry.as_signed(claims, index),
                     publication=publication,
-                    reveal_threshold=rng.choice([50, 100]) if publication == Signature.CONDITIONAL else None,
+                    reveal_threshold=rng.choice([50, 100])
+                    if publication == Signature.CONDITIONAL
+                    else None,
                     channel=Signature.TELEGRAM if index % 3 == 0 else Signature.WEB,
                 )
                 received.append(signature.pk)
@@ -195,21 +279,29 @@ class Command(BaseCommand):
                 eligibility=Campaign.ELIGIBLE_OFFICIALS,
                 requires_verification=True,
                 texts=[
-                    {"language": "ru", "title": "Письмо депутатов районного совета в Государственную Думу",
-                     "body": "Мы, депутаты районного совета, просим Государственную Думу дать правовую оценку "
-                             "действиям высших должностных лиц.",
-                     "addressee": "Государственной Думе"},
-                    {"language": "en", "title": "A district council's letter to the State Duma",
-                     "body": "We, deputies of a district council, ask the State Duma to give a legal "
-                             "assessment of the actions of the highest officials.",
-                     "addressee": "To the State Duma"},
+                    {
+                        "language": "ru",
+                        "title": "Письмо депутатов районного совета в Государственную Думу",
+                        "body": "Мы, депутаты районного совета, просим Государственную Думу дать правовую оценку "
+                        "действиям высших должностных лиц.",
+                        "addressee": "Государственной Думе",
+                    },
+                    {
+                        "language": "en",
+                        "title": "A district council's letter to the State Duma",
+                        "body": "We, deputies of a district council, ask the State Duma to give a legal "
+                        "assessment of the actions of the highest officials.",
+                        "addressee": "To the State Duma",
+                    },
                 ],
             )
             self._grant_staff(campaign, users)
             used: set[str] = set()
             council = ("Смольнинское", "Муниципальный совет МО Смольнинское", "RU-SPE")
             for _ in range(7):
-                actions.add_opening_signatory(campaign, organizer, council_claims(rng, council, used))
+                actions.add_opening_signatory(
+                    campaign, organizer, council_claims(rng, council, used)
+                )
             campaign_actions.open_campaign(campaign, actor=organizer)
         self.stdout.write("district-letter: 7 signatories")
 
@@ -225,10 +317,16 @@ class Command(BaseCommand):
             eligibility=Campaign.ELIGIBLE_ANYONE,
             requires_verification=False,
             texts=[
-                {"language": "ru", "title": "Сохраним городские парки",
-                 "body": "Мы, жители города, просим не застраивать городские парки и скверы."},
-                {"language": "en", "title": "Save the city parks",
-                 "body": "We, residents of the city, ask that the city's parks and squares not be built over."},
+                {
+                    "language": "ru",
+                    "title": "Сохраним городские парки",
+                    "body": "Мы, жители города, просим не застраивать городские парки и скверы.",
+                },
+                {
+                    "language": "en",
+                    "title": "Save the city parks",
+                    "body": "We, residents of the city, ask that the city's parks and squares not be built over.",
+                },
             ],
         )
         campaign = campaign_actions.open_campaign(campaign, actor=organizer)
@@ -238,13 +336,21 @@ class Command(BaseCommand):
         for index in range(self.citizen_signatures):
             council = COUNCILS[index % len(COUNCILS)]
             claims = council_claims(rng, council, used)
-            claims = Claims(full_name=claims.full_name, region=claims.region, region_code=claims.region_code)
-            signature, _ = actions.sign(campaign, claims, publication=rng.choice([Signature.NAMED, Signature.ANONYMOUS]))
+            claims = Claims(
+                full_name=claims.full_name, region=claims.region, region_code=claims.region_code
+            )
+            signature, _ = actions.sign(
+                campaign, claims, publication=rng.choice([Signature.NAMED, Signature.ANONYMOUS])
+            )
             ids.append(signature.pk)
         # Spread the demo's history over a month, as if it had been collected then.
         for index, pk in enumerate(ids):
-            moment = start + timedelta(days=min(int(rng.expovariate(1 / 6)), 20), minutes=index % 1440)
-            Signature.objects.filter(pk=pk).update(created_at=moment, state_changed_at=moment, verified_at=moment)
+            moment = start + timedelta(
+                days=min(int(rng.expovariate(1 / 6)), 20), minutes=index % 1440
+            )
+            Signature.objects.filter(pk=pk).update(
+                created_at=moment, state_changed_at=moment, verified_at=moment
+            )
         campaign_actions.close_campaign(campaign, actor=organizer)
         counts.reconcile_counts(campaign)
         self.stdout.write(f"citizens-parks: {len(ids)} signatures, closed")
