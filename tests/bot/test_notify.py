@@ -61,12 +61,12 @@ class StaffNotificationTest(BotTestCase):
         received = self.received()
         assert set(received) == {VERA_CHAT, OLEG_CHAT, SVETLANA_CHAT}
         assert received[SVETLANA_CHAT] == [
-            "Обращение депутатов: достигнуто проверенных подписей: 2."
+            "Обращение депутатов: проверенных подписантов уже 2."
         ]
         self.sign_verified(make_claims(3))
         self.refresh_counts()
         assert self.received()[SVETLANA_CHAT] == [
-            "Обращение депутатов: достигнуто проверенных подписей: 3."
+            "Обращение депутатов: проверенных подписантов уже 3."
         ]
         self.sign_verified(make_claims(4))
         self.refresh_counts()

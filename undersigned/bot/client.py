@@ -22,6 +22,8 @@ from aiogram.exceptions import (
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from undersigned.bot.config import bot_configured
+
 # A Telegram message holds at most this many characters.
 MESSAGE_LIMIT = 4096
 
@@ -31,10 +33,6 @@ class TelegramSendError(Exception):
         super().__init__(code)
         self.code = code
         self.temporary = temporary
-
-
-def bot_configured() -> bool:
-    return bool(settings.TELEGRAM_BOT_TOKEN)
 
 
 def build_bot() -> Bot:

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from undersigned.bot.client import TelegramSendError, bot_configured, send_text
+from undersigned.bot.config import bot_configured
 from undersigned.bot.models import BotConversation, StaffChat, StaffNotice
 from undersigned.campaigns.models import Campaign, StaffRole
 from undersigned.signatures.models import Signature, Tally
@@ -35,6 +35,9 @@ def staff_chats(campaign: Campaign, roles: tuple[str, ...]) -> list[StaffChat]:
 
 
 def _send_to_staff(campaign_id: int, roles: tuple[str, ...], message_id: str, n: int) -> int:
+    # aiogram is heavy: imported only by the processes that send.
+    from undersigned.bot.client import TelegramSendError, send_text
+
     campaign = Campaign.objects.prefetch_related("texts").get(pk=campaign_id)
     sent = 0
     for chat in staff_chats(campaign, roles):

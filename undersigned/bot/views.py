@@ -6,8 +6,8 @@ both must match. The update is handled before the answer, so Telegram retries on
 
 import json
 from functools import cache
+from typing import TYPE_CHECKING
 
-from aiogram import Dispatcher
 from asgiref.sync import async_to_sync
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -15,18 +15,25 @@ from django.utils.crypto import constant_time_compare
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from undersigned.bot.client import bot_configured, build_bot
-from undersigned.bot.handlers import build_dispatcher
+from undersigned.bot.config import bot_configured
+
+if TYPE_CHECKING:
+    from aiogram import Dispatcher
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 -- a header name, not a secret
 
 
 @cache
-def dispatcher() -> Dispatcher:
+def dispatcher() -> "Dispatcher":
+    # aiogram is heavy: imported on the first webhook call, not by every web process.
+    from undersigned.bot.handlers import build_dispatcher
+
     return build_dispatcher()
 
 
 async def _feed(update: dict[str, object]) -> None:
+    from undersigned.bot.client import build_bot
+
     bot = build_bot()
     try:
         await dispatcher().feed_raw_update(bot, update)
