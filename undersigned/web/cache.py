@@ -5,7 +5,8 @@ version has not moved; the count job moves the version of every campaign whose
 tallies changed. A stale copy is served for up to PAGE_CACHE_STALE_SECONDS while
 one request makes the fresh one, so a popular page is rendered about once per
 lifetime whatever the number of readers. Responses carry an ETag (answered with
-304) and `Cache-Control: public, max-age, stale-while-revalidate` for the proxy.
+304) and `Cache-Control: public, max-age=0, s-maxage, stale-while-revalidate`: browsers
+revalidate every time, shared caches (the nginx microcache) keep a copy briefly.
 
 Only anonymous GETs are cached, never a page that sets a cookie or holds a CSRF
 token. When the cache (Redis) fails, pages are served uncached and a warning is
@@ -80,8 +81,10 @@ def _store(page_key: str, entry: dict[str, Any]) -> None:
 
 
 def _cache_control(response: HttpResponseBase) -> None:
+    # Browsers ask again every time (a 304 from the cache costs no query), so a signer
+    # who just withdrew never sees their own name again; shared caches keep it briefly.
     response["Cache-Control"] = (
-        f"public, max-age={settings.PAGE_CACHE_SECONDS}, "
+        f"public, max-age=0, s-maxage={settings.PAGE_CACHE_SECONDS}, "
         f"stale-while-revalidate={settings.PAGE_CACHE_STALE_SECONDS}"
     )
 
