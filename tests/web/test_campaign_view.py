@@ -126,7 +126,7 @@ class SignatoriesPageTest(PersonaTestCase):
     def test_forged_cursor_is_refused(self) -> None:
         url = reverse("signatories", args=[self.campaign.slug])
         for bad in ("x", "1-2", "99999999999999999999-1-1", "1-1-1'--", "-1-1-1"):
-            response = self.client.get(url, {"after": bad})
+            response = self.client.get(url, {"after": bad, "lang": "en"})
             assert response.status_code == 400, bad
             assert "could not be understood" in response.content.decode()
 
