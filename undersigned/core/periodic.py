@@ -8,8 +8,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db import close_old_connections
-
 log = logging.getLogger(__name__)
 
 
@@ -37,7 +35,6 @@ def run_due(now: float | None = None) -> list[str]:
         if now < job.next_at:
             continue
         job.next_at = now + job.every_seconds
-        close_old_connections()
         try:
             job.run()
         except Exception:

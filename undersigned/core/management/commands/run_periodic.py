@@ -5,6 +5,7 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.db import close_old_connections
 
 from undersigned.core import periodic
 
@@ -32,5 +33,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         self.stdout.write("periodic jobs: " + ", ".join(j.name for j in periodic.JOBS))
         while running:
+            # A long-running process: drop connections that broke or outlived their age.
+            close_old_connections()
             periodic.run_due()
             time.sleep(0.25)
