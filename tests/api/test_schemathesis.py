@@ -5,7 +5,9 @@ demo-like campaign and a verifier's token so staff operations get past authentic
 """
 
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
@@ -32,6 +34,11 @@ class SchemathesisTest(PersonaTestCase):
             texts=[{"language": "ru", "title": "Новости", "body": "Проверили подписи."}],
         )
         self.token = create_api_token(self.verifier, "schemathesis")[1]
+        # As Django's test client does: the WSGI handler must not close the connection
+        # that holds the test's transaction (on PostgreSQL that would end the test).
+        for signal in (request_started, request_finished):
+            signal.disconnect(close_old_connections)
+            self.addCleanup(signal.connect, close_old_connections)
         self.schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 
     def test_no_operation_answers_with_a_server_error(self) -> None:
