@@ -60,9 +60,7 @@ class StaffNotificationTest(BotTestCase):
         self.refresh_counts()
         received = self.received()
         assert set(received) == {VERA_CHAT, OLEG_CHAT, SVETLANA_CHAT}
-        assert received[SVETLANA_CHAT] == [
-            "Обращение депутатов: проверенных подписантов уже 2."
-        ]
+        assert received[SVETLANA_CHAT] == ["Обращение депутатов: проверенных подписантов уже 2."]
         self.sign_verified(make_claims(3))
         self.refresh_counts()
         assert self.received()[SVETLANA_CHAT] == [

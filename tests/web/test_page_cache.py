@@ -45,7 +45,10 @@ class PageCacheTest(PersonaTestCase):
                 response = self.client.get(url)
             assert response.status_code == 200, url
             assert len(queries) == 0, url
-            assert response["Cache-Control"] == "public, max-age=0, s-maxage=2, stale-while-revalidate=30"
+            assert (
+                response["Cache-Control"]
+                == "public, max-age=0, s-maxage=2, stale-while-revalidate=30"
+            )
 
     def test_etag_answers_not_modified(self) -> None:
         etag = self.client.get(self.url)["ETag"]
