@@ -14,6 +14,8 @@ from datetime import UTC, datetime, timedelta
 
 import django
 
+from bench.client import FIRST, PATRONYMIC
+
 SURNAMES = [
     "Иванов",
     "Смирнов",
@@ -32,25 +34,6 @@ SURNAMES = [
     "Семёнов",
     "Егоров",
 ]
-FIRST = [
-    "Александр",
-    "Дмитрий",
-    "Максим",
-    "Сергей",
-    "Андрей",
-    "Алексей",
-    "Иван",
-    "Михаил",
-    "Анна",
-    "Мария",
-    "Елена",
-    "Ольга",
-    "Наталья",
-    "Татьяна",
-    "Ирина",
-    "Екатерина",
-]
-PATRONYMIC = ["Александрович", "Дмитриевич", "Сергеевич", "Андреевич", "Иванович", "Петрович"]
 
 
 def seed(slug: str, count: int) -> None:
