@@ -15,3 +15,13 @@ def _own_rate_limits() -> Iterator[None]:
     ratelimit.KEY_PREFIX = f"rate-test-{uuid.uuid4().hex}"
     yield
     ratelimit.KEY_PREFIX = previous
+
+
+@pytest.fixture(autouse=True)
+def _fresh_signing_campaigns() -> Iterator[None]:
+    """Workers keep campaigns for a moment; a test's rollback sends no signal to drop them."""
+    from undersigned.web.signing import forget_campaigns
+
+    forget_campaigns()
+    yield
+    forget_campaigns()

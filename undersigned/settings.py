@@ -153,16 +153,18 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL")
+# Short timeouts: a stopped Redis must slow no page down (the page cache fails open).
+REDIS_CONNECT_TIMEOUT = float(env("REDIS_CONNECT_TIMEOUT", "0.25"))
+REDIS_TIMEOUT = float(env("REDIS_TIMEOUT", "0.5"))
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "undersigned",
-            # Short timeouts: a stopped Redis must slow no page down (the page cache fails open).
             "OPTIONS": {
-                "socket_connect_timeout": float(env("REDIS_CONNECT_TIMEOUT", "0.25")),
-                "socket_timeout": float(env("REDIS_TIMEOUT", "0.5")),
+                "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+                "socket_timeout": REDIS_TIMEOUT,
             },
         }
     }
@@ -229,6 +231,8 @@ COUNT_BATCH_SIZE = env_int("COUNT_BATCH_SIZE", 20000)
 # Public pages are cached this long; stale copies are served while a fresh one is made.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 2)
 PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 30)
+# Workers keep the campaign behind the signing form this long (undersigned/web/signing.py).
+CAMPAIGN_CACHE_SECONDS = float(env("CAMPAIGN_CACHE_SECONDS", "2"))
 CSRF_FAILURE_VIEW = "undersigned.web.errors.csrf_failure"
 
 # Signer safety (undersigned.vault, undersigned.core.ratelimit).

@@ -35,3 +35,17 @@ class RateLimitTest(SimpleTestCase):
         assert cache.get(key) == 1
         cache.delete(key)
         assert ratelimit.peek("a", WINDOW, now=START).count == 0
+
+    def test_one_measurement_hits_some_names_and_reads_others(self) -> None:
+        ratelimit.hit("stored", WINDOW, now=START)
+        rates = ratelimit.measure(WINDOW, hits=["a", "b"], peeks=["stored", "never"], now=START + 1)
+        assert {name: rate.count for name, rate in rates.items()} == {
+            "a": 1,
+            "b": 1,
+            "stored": 1,
+            "never": 0,
+        }
+        rates = ratelimit.measure(WINDOW, hits=["a"], peeks=["b"], now=START + 2)
+        assert (rates["a"].count, rates["b"].count) == (2, 1)
+        with self.assertRaises(ValueError):
+            ratelimit.measure(WINDOW, hits=["a"], peeks=["a"], now=START + 3)

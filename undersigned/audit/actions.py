@@ -7,6 +7,29 @@ from django.db import models
 from undersigned.audit.models import AuditEvent
 
 
+def event(
+    action: str,
+    obj: models.Model,
+    *,
+    actor: Any = None,
+    actor_kind: str | None = None,
+    campaign: Any = None,
+    note: str = "",
+) -> AuditEvent:
+    """An audit event, unsaved."""
+    if actor_kind is None:
+        actor_kind = AuditEvent.ACTOR_STAFF if actor is not None else AuditEvent.ACTOR_SYSTEM
+    return AuditEvent(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_kind=actor_kind,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        campaign=campaign,
+        note=note,
+    )
+
+
 def record(
     action: str,
     obj: models.Model,
@@ -16,14 +39,8 @@ def record(
     campaign: Any = None,
     note: str = "",
 ) -> AuditEvent:
-    if actor_kind is None:
-        actor_kind = AuditEvent.ACTOR_STAFF if actor is not None else AuditEvent.ACTOR_SYSTEM
-    return AuditEvent.objects.create(
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        actor_kind=actor_kind,
-        action=action,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        campaign=campaign,
-        note=note,
+    audit_event = event(
+        action, obj, actor=actor, actor_kind=actor_kind, campaign=campaign, note=note
     )
+    audit_event.save()
+    return audit_event

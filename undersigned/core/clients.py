@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import ipaddress
 import secrets
+import time
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
@@ -50,15 +51,26 @@ def _network(address: str) -> str:
     return str(parsed)
 
 
+# The day's salt as this process last read it: (key, salt, read at). Re-read every
+# minute, so that every process converges on the shared one if the cache lost it.
+_salt_read: tuple[str, str, float] = ("", "", 0.0)
+SALT_REREAD_SECONDS = 60
+
+
 def _day_salt(now: datetime) -> str:
+    global _salt_read
     day = now.astimezone(UTC).date()
     key = f"client-salt:{day.isoformat()}"
+    cached_key, cached_salt, read_at = _salt_read
+    if cached_key == key and time.monotonic() - read_at < SALT_REREAD_SECONDS:
+        return cached_salt
     salt = cache.get(key)
     if salt is None:
         end_of_day = datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(days=1)
         keep = (end_of_day - now).total_seconds() + settings.RATE_WINDOW_SECONDS
         cache.add(key, secrets.token_hex(32), timeout=int(keep) + 1)
         salt = cache.get(key)
+    _salt_read = (key, str(salt), time.monotonic())
     return str(salt)
 
 

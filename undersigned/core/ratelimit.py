@@ -5,12 +5,19 @@ weighted by how much of it still overlaps the sliding window. It moves smoothly 
 window boundaries and costs two cache keys per limited thing. Local memory is per
 process, which suits the embedded default (one web process); several app servers need
 Redis to share their counts.
+
+`measure` counts and reads several limits at once: on Redis that is one round trip
+(a small Lua script), which is what the signing form pays per submission.
 """
 
 import math
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache as once
 
+import redis
+from django.conf import settings
 from django.core.cache import cache
 
 # Tests set their own prefix so that counts never leak from one test into another.
@@ -29,31 +36,92 @@ def _bucket_key(name: str, bucket: int) -> str:
     return f"{KEY_PREFIX}:{name}:{bucket}"
 
 
-def _estimate(name: str, window: int, now: float) -> tuple[int, int, int]:
+@once
+def _redis() -> "redis.Redis":
+    """This process's client of the shared cache's Redis (its pool survives between requests)."""
+    return redis.Redis.from_url(
+        settings.REDIS_URL,
+        socket_connect_timeout=settings.REDIS_CONNECT_TIMEOUT,
+        socket_timeout=settings.REDIS_TIMEOUT,
+    )
+
+
+# KEYS: the current window's key of every name (hit ones first), then the previous
+# window's keys; ARGV: how many names are hit, the keys' lifetime. One round trip.
+COUNT_SCRIPT = """
+local names = #KEYS / 2
+local counts = {}
+for i = 1, names do
+  if i <= tonumber(ARGV[1]) then
+    counts[i] = redis.call('INCR', KEYS[i])
+    redis.call('EXPIRE', KEYS[i], ARGV[2])
+  else
+    counts[i] = tonumber(redis.call('GET', KEYS[i]) or '0')
+  end
+  counts[names + i] = tonumber(redis.call('GET', KEYS[names + i]) or '0')
+end
+return counts
+"""
+
+
+@once
+def _count_script() -> "redis.commands.core.Script":
+    """The script, loaded again by redis-py whenever a restarted Redis has lost it."""
+    return _redis().register_script(COUNT_SCRIPT)
+
+
+def _counts(
+    hits: Sequence[str], peeks: Sequence[str], window: int, bucket: int
+) -> tuple[dict[str, int], dict[str, int]]:
+    """For every name: its current window's count (after the hit, for `hits`) and its
+    previous window's count."""
+    names = [*hits, *peeks]
+    previous_keys = [_bucket_key(name, bucket - 1) for name in names]
+    ttl = 2 * window + 1  # kept two windows: the next window still weighs this one
+    if settings.REDIS_URL:
+        # Stored under the cache's own key names and as plain integers, as Django's
+        # Redis cache stores them: `cache.get` reads the same counts.
+        keys = [cache.make_key(_bucket_key(name, bucket)) for name in names]
+        keys += [cache.make_key(key) for key in previous_keys]
+        counts = _count_script()(keys=keys, args=[len(hits), ttl])
+        currents = [int(value) for value in counts[: len(names)]]
+        previous = [int(value) for value in counts[len(names) :]]
+    else:
+        currents = []
+        for name in hits:
+            key = _bucket_key(name, bucket)
+            cache.add(key, 0, timeout=ttl)
+            try:
+                currents.append(cache.incr(key))
+            except ValueError:  # expired between add and incr
+                cache.set(key, 1, timeout=ttl)
+                currents.append(1)
+        values = cache.get_many([_bucket_key(name, bucket) for name in peeks] + previous_keys)
+        currents += [int(values.get(_bucket_key(name, bucket), 0)) for name in peeks]
+        previous = [int(values.get(key, 0)) for key in previous_keys]
+    return dict(zip(names, currents, strict=True)), dict(zip(names, previous, strict=True))
+
+
+def measure(
+    window: int, *, hits: Sequence[str] = (), peeks: Sequence[str] = (), now: float | None = None
+) -> dict[str, Rate]:
+    """Count one hit of each name in `hits`, and read the rates of those and of `peeks`."""
+    if set(hits) & set(peeks):
+        raise ValueError("a name is either hit or peeked in one measurement")
+    now = time.time() if now is None else now
     bucket = int(now // window)
-    values = cache.get_many([_bucket_key(name, bucket), _bucket_key(name, bucket - 1)])
-    current = int(values.get(_bucket_key(name, bucket), 0))
-    previous = int(values.get(_bucket_key(name, bucket - 1), 0))
     overlap = (window - (now - bucket * window)) / window
-    return bucket, current, math.ceil(previous * overlap)
+    current, previous = _counts(hits, peeks, window, bucket)
+    return {
+        name: Rate(current[name] + math.ceil(previous[name] * overlap), window) for name in current
+    }
 
 
 def peek(name: str, window: int, now: float | None = None) -> Rate:
     """The rate without counting a hit."""
-    _, current, previous = _estimate(name, window, time.time() if now is None else now)
-    return Rate(current + previous, window)
+    return measure(window, peeks=[name], now=now)[name]
 
 
 def hit(name: str, window: int, now: float | None = None) -> Rate:
     """Count one hit of `name` and return the rate including it."""
-    now = time.time() if now is None else now
-    bucket, _, previous = _estimate(name, window, now)
-    key = _bucket_key(name, bucket)
-    # Kept two windows: the next window still weighs this one.
-    cache.add(key, 0, timeout=2 * window + 1)
-    try:
-        current = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=2 * window + 1)
-        current = 1
-    return Rate(current + previous, window)
+    return measure(window, hits=[name], now=now)[name]

@@ -39,24 +39,33 @@ class LedgerError(ValueError):
     """A request the log refuses (a bad cosignature, an unknown witness...)."""
 
 
-def log_count_change(
-    signature: Signature, from_state: str | None, to_state: str | None, count_change_id: int
-) -> None:
-    """Journal the public-count event of a transition, if it has one. Called with the
-    CountChange it belongs to, inside the transition's transaction."""
+def count_change_event(
+    signature: Signature, from_state: str | None, to_state: str | None
+) -> PendingLogEvent | None:
+    """The public-count event of a transition, unsaved, if it has one."""
     if to_state == Signature.VERIFIED and from_state != Signature.VERIFIED:
         event = LogEvent.VERIFIED
     elif from_state == Signature.VERIFIED and to_state != Signature.VERIFIED:
         event = LogEvent.WITHDRAWN if to_state == Signature.WITHDRAWN else LogEvent.INVALIDATED
     else:
-        return
-    PendingLogEvent.objects.create(
+        return None
+    return PendingLogEvent(
         campaign_id=signature.campaign_id,
         event=event,
         handle=signature.handle,
         region_code=signature.region_code,
-        count_change_id=count_change_id,
     )
+
+
+def log_count_change(
+    signature: Signature, from_state: str | None, to_state: str | None, count_change_id: int
+) -> None:
+    """Journal the public-count event of a transition, if it has one. Called with the
+    CountChange it belongs to, inside the transition's transaction."""
+    pending = count_change_event(signature, from_state, to_state)
+    if pending is not None:
+        pending.count_change_id = count_change_id
+        pending.save()
 
 
 def log_reveals(campaign: Campaign, signers: Iterable[tuple[str, str]]) -> None:

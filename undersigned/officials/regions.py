@@ -106,9 +106,10 @@ def region_name(code: str, language: str) -> str:
     return region.name(language) if region else code
 
 
-def region_choices(language: str) -> list[tuple[str, str]]:
+@cache
+def region_choices(language: str) -> tuple[tuple[str, str], ...]:
     regions = sorted(all_regions(), key=lambda r: r.name(language))
-    return [(region.code, region.name(language)) for region in regions]
+    return tuple((region.code, region.name(language)) for region in regions)
 
 
 def region_keys(text: str) -> tuple[str, str]:

@@ -68,7 +68,13 @@ def match_signature_task(signature_id: int) -> str:
     return match_received_signature(signature_id)
 
 
-def enqueue_matching(signature_id: int) -> None:
-    """ON_RECEIVED hook: queue matching for signatures of campaigns for officials."""
-    if needs_matching(signature_id):
-        match_signature_task.enqueue(signature_id)
+def enqueue_matching(signature: Signature) -> None:
+    """ON_RECEIVED hook: queue matching for signatures of campaigns for officials.
+
+    Decided on the signature as committed; the task checks again when it runs."""
+    if (
+        signature.state == Signature.RECEIVED
+        and signature.merged_into_id is None
+        and signature.campaign.eligibility == Campaign.ELIGIBLE_OFFICIALS
+    ):
+        match_signature_task.enqueue(signature.pk)

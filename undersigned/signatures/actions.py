@@ -10,12 +10,14 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from undersigned.audit.actions import event as audit_event
 from undersigned.audit.actions import record
 from undersigned.audit.models import AuditEvent
 from undersigned.campaigns.models import Campaign
-from undersigned.ledger.actions import log_count_change, log_reveals
+from undersigned.ledger.actions import count_change_event, log_count_change, log_reveals
 from undersigned.signatures.canonical import claims_key
 from undersigned.signatures.models import CountChange, CountSnapshot, Signature, hash_token
+from undersigned.signatures.store import insert_new_signature
 
 
 @dataclass(frozen=True)
@@ -42,13 +44,15 @@ class SigningClosed(Exception):
 NOT_COUNTED = CountSnapshot(None, None)
 
 
-def queue_count_change(signature: Signature, before: CountSnapshot) -> None:
-    """Queue the tally change between what was counted before and what is counted now."""
+def count_change(signature: Signature, before: CountSnapshot) -> CountChange | None:
+    """The tally change, unsaved, between what was counted before and what is counted now."""
     after = signature.count_snapshot()
-    if before == after:
-        return
+    return None if before == after else _change(signature, before, after)
+
+
+def _change(signature: Signature, before: CountSnapshot, after: CountSnapshot) -> CountChange:
     verified_on = after.verified_on if after.state == Signature.VERIFIED else before.verified_on
-    change = CountChange.objects.create(
+    return CountChange(
         campaign_id=signature.campaign_id,
         region_code=signature.region_code,
         from_state=before.state or "",
@@ -56,7 +60,15 @@ def queue_count_change(signature: Signature, before: CountSnapshot) -> None:
         created_on=signature.created_at.astimezone(UTC).date(),
         verified_on=verified_on,
     )
-    log_count_change(signature, before.state, after.state, change.pk)
+
+
+def queue_count_change(signature: Signature, before: CountSnapshot) -> None:
+    """Queue the tally change between what was counted before and what is counted now."""
+    change = count_change(signature, before)
+    if change is None:
+        return
+    change.save()
+    log_count_change(signature, before.state, change.to_state or None, change.pk)
 
 
 def _save(signature: Signature, before: CountSnapshot, fields: list[str]) -> None:
@@ -110,11 +122,32 @@ def sign(
         held=held,
         client_hash=client_hash,
     )
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                signature.save()
-        except IntegrityError:
+    # Where verification is not required the signature is stored verified at once: one
+    # row written, its arrival and its verification recorded together.
+    verify_now = not campaign.requires_verification and not held
+    if verify_now:
+        signature.verify()
+    change = _change(signature, NOT_COUNTED, signature.count_snapshot())
+    audit_events = [
+        audit_event(
+            "signature.received", signature, actor_kind=AuditEvent.ACTOR_SIGNER, campaign=campaign
+        )
+    ]
+    if verify_now:
+        audit_events.append(
+            audit_event(
+                "signature.verified", signature, campaign=campaign, note="verification not required"
+            )
+        )
+    try:
+        insert_new_signature(
+            signature,
+            change,
+            count_change_event(signature, None, signature.state),
+            audit_events,
+        )
+    except IntegrityError:
+        with transaction.atomic():
             original = Signature.objects.filter(
                 campaign=campaign,
                 claims_key=signature.claims_key,
@@ -123,23 +156,16 @@ def sign(
             ).first()
             if original is None:  # the standing one was withdrawn in between: sign anew
                 raise
+            signature.pk = None
+            signature.state = Signature.RECEIVED
+            signature.state_changed_at = signature.created_at
+            signature.verified_at = None
             signature.merged_into = original
             signature.save()
             record(
                 "signature.merged", signature, actor_kind=AuditEvent.ACTOR_SIGNER, campaign=campaign
             )
-            return signature, token
-        record(
-            "signature.received", signature, actor_kind=AuditEvent.ACTOR_SIGNER, campaign=campaign
-        )
-        queue_count_change(signature, NOT_COUNTED)
-        if not campaign.requires_verification and not held:
-            before = signature.count_snapshot()
-            signature.verify()
-            _save(signature, before, TRANSITION_FIELDS)
-            record(
-                "signature.verified", signature, campaign=campaign, note="verification not required"
-            )
+        return signature, token
     _after_commit_hooks(signature)
     return signature, token
 
@@ -148,7 +174,7 @@ def _after_commit_hooks(signature: Signature) -> None:
     from undersigned.signatures import tasks
 
     for hook in tasks.ON_RECEIVED:
-        transaction.on_commit(partial(hook, signature.pk))
+        transaction.on_commit(partial(hook, signature))
 
 
 def add_opening_signatory(

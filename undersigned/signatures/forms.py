@@ -1,6 +1,7 @@
 """The signing form and the receipt forms: parsing and checking what signers send."""
 
 import unicodedata
+from functools import partial
 from typing import Any, cast
 
 from captcha.fields import CaptchaField
@@ -53,6 +54,17 @@ def check_full_name(value: str) -> None:
         )
 
 
+class RegionField(forms.ChoiceField):
+    """A region code; its choices (names in the page's language) are built only to render."""
+
+    def valid_value(self, value: str) -> bool:
+        return value in regions_by_code()
+
+
+def _region_options(language: str) -> list[tuple[str, str]]:
+    return [("", str(_("— choose your region —"))), *region_choices(language)]
+
+
 class SignForm(forms.Form):
     full_name = ClaimField(
         label=_("Full name"),
@@ -70,7 +82,7 @@ class SignForm(forms.Form):
         help_text=_("For example: Council of deputies of municipal district Semyonovsky."),
     )
     municipality = ClaimField(label=_("Municipality"), required=False)
-    region = forms.ChoiceField(label=_("Region"))
+    region = RegionField(label=_("Region"))
     publication = forms.ChoiceField(
         label=_("How may we show your signature?"),
         widget=forms.RadioSelect,
@@ -115,11 +127,20 @@ class SignForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, campaign: Campaign, language: str, challenge: bool = False, **kwargs: Any
+        self,
+        *args: Any,
+        campaign: Campaign,
+        language: str,
+        challenge: bool = False,
+        accepts_contacts: bool | None = None,
+        **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
         self.campaign = campaign
-        if campaign_accepts_contacts(campaign):
+        self.accepts_contacts = (
+            campaign_accepts_contacts(campaign) if accepts_contacts is None else accepts_contacts
+        )
+        if self.accepts_contacts:
             cast(forms.ChoiceField, self.fields["contact_kind"]).choices = contact_kind_choices()
         else:
             del self.fields["contact_kind"], self.fields["contact"]
@@ -130,10 +151,7 @@ class SignForm(forms.Form):
                     "Many signatures arrived from your connection or on this campaign just now."
                 ),
             )
-        cast(forms.ChoiceField, self.fields["region"]).choices = [
-            ("", _("— choose your region —")),
-            *region_choices(language),
-        ]
+        cast(forms.ChoiceField, self.fields["region"]).choices = partial(_region_options, language)
         publications = [
             (Signature.NAMED, _("Show my name")),
             (Signature.ANONYMOUS, _("Count me, but do not show my name")),

@@ -110,9 +110,10 @@ def sign_with_contact(
     If the campaign lost its last verifier key in between, the contact is dropped: it is
     never kept in clear.
     """
+    if contact is None:
+        return sign(campaign, claims, **sign_options)
     with transaction.atomic():
         signature, token = sign(campaign, claims, **sign_options)
-        if contact is not None:
-            with suppress(NoVerifierKeys):
-                attach_contact(signature, *contact)
+        with suppress(NoVerifierKeys):
+            attach_contact(signature, *contact)
     return signature, token

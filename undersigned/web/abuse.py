@@ -23,6 +23,15 @@ from undersigned.core import ratelimit
 from undersigned.core.clients import client_hash, is_onion_request
 
 
+@dataclass(frozen=True)
+class Attempt:
+    """What one counted submission may do."""
+
+    refused: bool  # 429, nothing stored
+    captcha: bool  # the form must carry a solved captcha
+    flooding: bool  # stored, but held back for verifiers
+
+
 @dataclass
 class SigningGuard:
     client: str
@@ -43,38 +52,43 @@ class SigningGuard:
     def _campaign_key(self) -> str:
         return f"sign-campaign:{self.campaign_id}"
 
-    def attempt(self) -> tuple[bool, bool]:
-        """Count one submission: (refused outright, captcha required)."""
-        campaign_rate = ratelimit.hit(self._campaign_key(), self.window).count
-        campaign_busy = campaign_rate > settings.RATE_CAMPAIGN_CAPTCHA_AFTER
+    def attempt(self) -> Attempt:
+        """Count one submission, in one round trip to the shared cache."""
         if self.onion:
-            return False, True
-        client_rate = ratelimit.hit(self._client_key("attempts"), self.window).count
-        refused = client_rate > settings.RATE_CLIENT_LIMIT
-        return refused, campaign_busy or client_rate > settings.RATE_CLIENT_CAPTCHA_AFTER
+            ratelimit.hit(self._campaign_key(), self.window)
+            return Attempt(refused=False, captcha=True, flooding=False)
+        rates = ratelimit.measure(
+            self.window,
+            hits=[self._campaign_key(), self._client_key("attempts")],
+            peeks=[self._client_key("stored")],
+        )
+        client_rate = rates[self._client_key("attempts")].count
+        return Attempt(
+            refused=client_rate > settings.RATE_CLIENT_LIMIT,
+            captcha=(
+                rates[self._campaign_key()].count > settings.RATE_CAMPAIGN_CAPTCHA_AFTER
+                or client_rate > settings.RATE_CLIENT_CAPTCHA_AFTER
+            ),
+            # More signatures stored from this client than one connection plausibly sends.
+            flooding=rates[self._client_key("stored")].count >= settings.RATE_CLIENT_HOLD_AFTER,
+        )
 
     def captcha_due(self) -> bool:
         """Whether the form shown now must carry a captcha (the next attempt will need one)."""
         if self.onion:
             return True
-        campaign_rate = ratelimit.peek(self._campaign_key(), self.window).count
-        client_rate = ratelimit.peek(self._client_key("attempts"), self.window).count
+        rates = ratelimit.measure(
+            self.window, peeks=[self._campaign_key(), self._client_key("attempts")]
+        )
         return (
-            campaign_rate >= settings.RATE_CAMPAIGN_CAPTCHA_AFTER
-            or client_rate >= settings.RATE_CLIENT_CAPTCHA_AFTER
+            rates[self._campaign_key()].count >= settings.RATE_CAMPAIGN_CAPTCHA_AFTER
+            or rates[self._client_key("attempts")].count >= settings.RATE_CLIENT_CAPTCHA_AFTER
         )
 
     def stored(self) -> None:
         """Count one signature stored from this client."""
         if not self.onion:
             ratelimit.hit(self._client_key("stored"), self.window)
-
-    def flooding(self) -> bool:
-        """Whether this client stored more signatures than one connection plausibly sends."""
-        if self.onion:
-            return False
-        stored = ratelimit.peek(self._client_key("stored"), self.window).count
-        return stored >= settings.RATE_CLIENT_HOLD_AFTER
 
     def retry_minutes(self) -> int:
         return max(1, math.ceil(self.window / 60))

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class WebConfig(AppConfig):
@@ -6,7 +7,15 @@ class WebConfig(AppConfig):
     label = "web"
 
     def ready(self) -> None:
+        from undersigned.campaigns.models import Campaign, CampaignText
         from undersigned.signatures.tasks import ON_COUNTS_CHANGED
+        from undersigned.vault.models import VerifierKey
         from undersigned.web.cache import on_counts_changed
+        from undersigned.web.signing import forget_campaigns
 
         ON_COUNTS_CHANGED.append(on_counts_changed)
+        for model in (Campaign, CampaignText, VerifierKey):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    forget_campaigns, sender=model, dispatch_uid=f"forget-{model.__name__}-{signal}"
+                )

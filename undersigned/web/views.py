@@ -18,6 +18,7 @@ from undersigned.vault.actions import sign_with_contact
 from undersigned.web import errors
 from undersigned.web.abuse import SigningGuard, too_many_signatures
 from undersigned.web.cache import cached_public_page, invalidate_campaign
+from undersigned.web.signing import signing_campaign
 
 
 @require_GET
@@ -80,7 +81,8 @@ def signatories(request: HttpRequest, slug: str) -> HttpResponse:
 @counts_share_visits
 @counts_share_signatures
 def sign(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = access_public_campaign(slug)
+    recent = signing_campaign(slug)
+    campaign = recent.campaign
     language = get_language()
     text = campaign.text_for(language)
     if not campaign.accepts_signatures:
@@ -88,12 +90,22 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
             request, "web/sign_closed.html", {"campaign": campaign, "text": text}, status=410
         )
     guard = SigningGuard.for_request(request, campaign)
-    challenge = guard.captcha_due()
     if request.method == "POST":
-        refused, challenge = guard.attempt()
-        if refused:
+        attempt = guard.attempt()
+        if attempt.refused:
             return too_many_signatures(request, campaign, text, guard)
-    form = SignForm(request.POST or None, campaign=campaign, language=language, challenge=challenge)
+        challenge = attempt.captcha
+    else:
+        challenge = guard.captcha_due()
+        if not challenge and not request.GET:
+            return recent.blank_page(request, language)
+    form = SignForm(
+        request.POST or None,
+        campaign=campaign,
+        language=language,
+        challenge=challenge,
+        accepts_contacts=recent.accepts_contacts,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             _, token = sign_with_contact(
@@ -105,7 +117,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
                 channel=Signature.WEB,
                 language=language,
                 # Held back silently: the sender sees the usual receipt.
-                held=form.honeypot_filled() or guard.flooding(),
+                held=form.honeypot_filled() or attempt.flooding,
                 client_hash=guard.client,
             )
         except actions.SigningClosed:

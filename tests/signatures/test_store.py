@@ -1,0 +1,77 @@
+"""A new signature written with its count change, log event and audit events: in one
+statement on PostgreSQL, in one transaction elsewhere; all or nothing."""
+
+from django.db import IntegrityError, transaction
+
+from tests.base import OLGA, PersonaTestCase
+from undersigned.audit.actions import event
+from undersigned.audit.models import AuditEvent
+from undersigned.ledger.actions import count_change_event
+from undersigned.ledger.models import PendingLogEvent
+from undersigned.signatures.actions import NOT_COUNTED, count_change
+from undersigned.signatures.models import CountChange, Signature
+from undersigned.signatures.store import insert_new_signature
+
+
+class InsertNewSignatureTest(PersonaTestCase):
+    def new_signature(self) -> Signature:
+        signature = Signature(
+            campaign=self.campaign,
+            full_name=OLGA.full_name,
+            region_code="RU-SPE",
+            claims_key=OLGA.key(),
+        )
+        signature.verify()
+        return signature
+
+    def insert(self, signature: Signature) -> None:
+        change = count_change(signature, NOT_COUNTED)
+        assert change is not None
+        insert_new_signature(
+            signature,
+            change,
+            count_change_event(signature, None, signature.state),
+            [
+                event("signature.received", signature, campaign=self.campaign),
+                event("signature.verified", signature, campaign=self.campaign, note="n"),
+            ],
+        )
+
+    def test_every_row_is_written_and_tied_to_the_others(self) -> None:
+        signature = self.new_signature()
+        self.insert(signature)
+        stored = Signature.objects.get(pk=signature.pk)
+        assert stored.state == Signature.VERIFIED and stored.handle == signature.handle
+        change = CountChange.objects.get()
+        assert (change.from_state, change.to_state) == ("", Signature.VERIFIED)
+        assert change.region_code == "RU-SPE"
+        pending = PendingLogEvent.objects.get()
+        assert pending.count_change_id == change.pk and pending.handle == signature.handle
+        audit = AuditEvent.objects.filter(object_type="signatures.signature")
+        assert [(a.action, a.object_id, a.note) for a in audit] == [
+            ("signature.received", str(signature.pk), ""),
+            ("signature.verified", str(signature.pk), "n"),
+        ]
+        assert all(a.at is not None and a.campaign_id == self.campaign.pk for a in audit)
+        # The instance is saved: a later save updates it.
+        signature.publication = Signature.ANONYMOUS
+        signature.save(update_fields=["publication"])
+        assert Signature.objects.count() == 1
+
+    def test_a_duplicate_writes_nothing_and_leaves_the_transaction_usable(self) -> None:
+        self.insert(self.new_signature())
+        before = [
+            model.objects.count() for model in (Signature, CountChange, PendingLogEvent, AuditEvent)
+        ]
+        with transaction.atomic():
+            try:
+                self.insert(self.new_signature())
+            except IntegrityError:
+                pass
+            else:
+                raise AssertionError("the same claims were stored twice")
+            assert Signature.objects.count() == 1  # the transaction still answers
+        after = [
+            model.objects.count() for model in (Signature, CountChange, PendingLogEvent, AuditEvent)
+        ]
+        assert after == before

@@ -1,0 +1,96 @@
+"""Campaigns kept by a worker for the signing form, and the blank signing page made from them."""
+
+import re
+
+import pyrage
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.base import SIGN_FORM_OLGA, PersonaTestCase
+from undersigned.campaigns import actions as campaign_actions
+from undersigned.vault.actions import add_verifier_key
+from undersigned.web.signing import CSRF_PLACEHOLDER, signing_campaign
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+class SigningCampaignTest(PersonaTestCase):
+    def url(self, query: str = "") -> str:
+        return reverse("sign", args=[self.campaign.slug]) + query
+
+    def test_a_campaign_read_once_is_kept_without_queries(self) -> None:
+        first = signing_campaign(self.campaign.slug)
+        with CaptureQueriesContext(connection) as queries:
+            again = signing_campaign(self.campaign.slug)
+        assert again is first and len(queries) == 0
+        assert again.campaign.pk == self.campaign.pk
+
+    @override_settings(CAMPAIGN_CACHE_SECONDS=0)
+    def test_it_is_read_again_once_its_time_is_over(self) -> None:
+        signing_campaign(self.campaign.slug)
+        with CaptureQueriesContext(connection) as queries:
+            signing_campaign(self.campaign.slug)
+        assert len(queries) > 0
+
+    def test_a_change_saved_in_this_process_is_seen_at_once(self) -> None:
+        assert self.client.get(self.url()).status_code == 200
+        campaign_actions.close_campaign(self.campaign, actor=self.organizer)
+        assert self.client.get(self.url()).status_code == 410
+        assert self.client.post(self.url(), SIGN_FORM_OLGA).status_code == 410
+
+    def test_a_new_verifier_key_asks_for_contacts_at_once(self) -> None:
+        assert 'name="contact"' not in self.client.get(self.url()).content.decode()
+        key = pyrage.x25519.Identity.generate().to_public()
+        add_verifier_key(str(key), "desk", campaign=self.campaign, actor=self.organizer)
+        assert 'name="contact"' in self.client.get(self.url()).content.decode()
+
+    def test_unknown_and_unpublished_campaigns_are_not_found(self) -> None:
+        draft = self.make_campaign("draft", open_it=False)
+        for slug in ("no-such-campaign", draft.slug):
+            assert self.client.get(reverse("sign", args=[slug])).status_code == 404
+
+
+class BlankSigningPageTest(PersonaTestCase):
+    def url(self, query: str = "") -> str:
+        return reverse("sign", args=[self.campaign.slug]) + query
+
+    def test_each_visitor_gets_their_own_token_in_the_same_page(self) -> None:
+        pages = [self.client_class().get(self.url()) for _ in range(2)]
+        tokens = [TOKEN.search(page.content.decode()).group(1) for page in pages]  # type: ignore[union-attr]
+        assert tokens[0] != tokens[1]
+        bodies = [
+            page.content.decode().replace(token, "")
+            for page, token in zip(pages, tokens, strict=True)
+        ]
+        assert bodies[0] == bodies[1]
+        for page in pages:
+            assert CSRF_PLACEHOLDER not in page.content.decode()
+            assert page.cookies["csrftoken"].value
+
+    def test_the_token_of_the_kept_page_signs(self) -> None:
+        self.client_class().get(self.url())  # the page is kept by now
+        client = self.client_class(enforce_csrf_checks=True)
+        page = client.get(self.url())
+        token = TOKEN.search(page.content.decode()).group(1)  # type: ignore[union-attr]
+        response = client.post(self.url(), dict(SIGN_FORM_OLGA, csrfmiddlewaretoken=token))
+        assert response.status_code == 302
+        forged = self.client_class(enforce_csrf_checks=True)
+        forged.get(self.url())
+        refused = forged.post(self.url(), dict(SIGN_FORM_OLGA, csrfmiddlewaretoken=token))
+        assert refused.status_code == 403
+
+    def test_kept_pages_are_per_language(self) -> None:
+        english = self.client.get(self.url("?lang=en"))
+        assert "Deputies&#x27; appeal" in english.content.decode()
+        russian = self.client_class().get(self.url(), headers={"accept-language": "ru"})
+        assert "Обращение депутатов" in russian.content.decode()
+        english = self.client_class().get(self.url(), headers={"accept-language": "en"})
+        assert "Deputies&#x27; appeal" in english.content.decode()
+
+    def test_a_share_code_is_carried_in_a_page_of_its_own(self) -> None:
+        self.client.get(self.url())
+        shared = self.client.get(self.url("?via=tg1"))
+        assert 'name="via" value="tg1"' in shared.content.decode()
+        assert 'name="via"' not in self.client.get(self.url()).content.decode()

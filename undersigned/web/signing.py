@@ -1,0 +1,81 @@
+"""Campaigns as the signing form needs them, kept in each worker for a moment.
+
+Every view of the signing form needs its campaign, the campaign's texts and whether
+it takes contacts: three queries for rows that rarely change, on the busiest path of
+a mass petition. Each worker keeps what it read for `CAMPAIGN_CACHE_SECONDS`. A change
+saved in this process drops the copies at once; other workers see it within that time
+(a campaign closed on one server may take a signature on another for that long).
+
+With the campaign, a worker keeps its blank signing page in each language, rendered
+with a placeholder where each visitor's own CSRF token goes: rendering the form's
+widgets costs far more than the rest of a signature.
+"""
+
+import secrets
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+
+from undersigned.access import access_public_campaign
+from undersigned.campaigns.models import Campaign
+from undersigned.vault.actions import campaign_accepts_contacts
+
+MAX_CAMPAIGNS = 1024
+
+
+# Random per process, so that no campaign text can contain it.
+CSRF_PLACEHOLDER = f"csrf-{secrets.token_hex(16)}"
+
+
+@dataclass(frozen=True)
+class SigningCampaign:
+    campaign: Campaign
+    accepts_contacts: bool
+    read_at: float
+    blank_pages: dict[str, str] = field(default_factory=dict)  # by language
+
+    def blank_page(self, request: HttpRequest, language: str) -> HttpResponse:
+        """The signing page with an empty form and no captcha, for this visitor."""
+        page = self.blank_pages.get(language)
+        if page is None:
+            from undersigned.signatures.forms import SignForm
+
+            form = SignForm(
+                campaign=self.campaign, language=language, accepts_contacts=self.accepts_contacts
+            )
+            context = {
+                "campaign": self.campaign,
+                "text": self.campaign.text_for(language),
+                "form": form,
+                "csrf_token": CSRF_PLACEHOLDER,
+            }
+            page = render_to_string("web/sign.html", context, request=request)
+            self.blank_pages[language] = page
+        return HttpResponse(page.replace(CSRF_PLACEHOLDER, get_token(request)))
+
+
+_recent: dict[str, SigningCampaign] = {}
+
+
+def signing_campaign(slug: str) -> SigningCampaign:
+    """The public campaign `slug` (404 otherwise), read at most CAMPAIGN_CACHE_SECONDS ago."""
+    now = time.monotonic()
+    recent = _recent.get(slug)
+    if recent is not None and now - recent.read_at < settings.CAMPAIGN_CACHE_SECONDS:
+        return recent
+    campaign = access_public_campaign(slug)
+    recent = SigningCampaign(campaign, campaign_accepts_contacts(campaign), now)
+    if len(_recent) >= MAX_CAMPAIGNS:
+        _recent.clear()
+    _recent[slug] = recent
+    return recent
+
+
+def forget_campaigns(**kwargs: Any) -> None:
+    """Signal receiver: a campaign, a text or a verifier key changed in this process."""
+    _recent.clear()
