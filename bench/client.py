@@ -5,10 +5,12 @@ cookie and the form's token, POST realistic claims, expect a redirect to a recei
 Readers GET the campaign page and the count JSON. Only 127.0.0.1 is contacted.
 
     python -m bench.client <port> <slug> <seconds> <signers> <readers> <baseline> <out.json>
+        [<reads per second, all readers together; 0 or none: unbounded>]
 """
 
 import asyncio
 import json
+import os
 import re
 import resource
 import sys
@@ -216,10 +218,18 @@ async def signer(worker: int, port: int, slug: str, until: float, results: Resul
             connection = Connection(port)
 
 
-async def reader(port: int, paths: list[str], until: float, results: Results) -> None:
+async def reader(
+    port: int, paths: list[str], until: float, results: Results, rate: float = 0
+) -> None:
+    """Reads in turn, `rate` a second (0: each as soon as the last is answered)."""
     connection = Connection(port)
     i = 0
+    due = time.monotonic()
     while time.monotonic() < until:
+        if rate:
+            due += 1 / rate
+            if due > time.monotonic():
+                await asyncio.sleep(due - time.monotonic())
         path = paths[i % len(paths)]
         i += 1
         kind = "count JSON" if path.endswith(".json") else "campaign page"
@@ -262,15 +272,24 @@ def percentile(values: list[float], q: float) -> float:
 
 
 async def drive(
-    port: int, slug: str, seconds: float, signers: int, readers: int, baseline: int
+    port: int,
+    slug: str,
+    seconds: float,
+    signers: int,
+    readers: int,
+    baseline: int,
+    read_rate: float = 0,
 ) -> dict:
+    """Signers as fast as they are answered; readers together `read_rate` a second (0: as
+    fast as they are answered)."""
     results = Results()
     freshness: list[float] = []
     started = time.monotonic()
     until = started + seconds
     paths = [slug] if slug.startswith("/") else [f"/c/{slug}/", f"/c/{slug}/counts.json"]
     tasks = [signer(i, port, slug, until, results) for i in range(signers)]
-    tasks += [reader(port, paths, until, results) for _ in range(readers)]
+    per_reader = read_rate / readers if readers else 0
+    tasks += [reader(port, paths, until, results, per_reader) for _ in range(readers)]
     if signers:
         tasks.append(freshness_probe(port, slug, baseline, until, results, freshness))
     await asyncio.gather(*tasks)
@@ -296,13 +315,16 @@ async def drive(
             "max": max(freshness, default=0.0),
         },
         "client_peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        # The client's own share of the machine: the server had the rest.
+        "client_cpu_seconds": sum(os.times()[:2]),
     }
 
 
 if __name__ == "__main__":
     port, slug, seconds, signers, readers, baseline, out = sys.argv[1:8]
+    read_rate = float(sys.argv[8]) if len(sys.argv) > 8 else 0
     report = asyncio.run(
-        drive(int(port), slug, float(seconds), int(signers), int(readers), int(baseline))
+        drive(int(port), slug, float(seconds), int(signers), int(readers), int(baseline), read_rate)
     )
     with open(out, "w", encoding="utf-8") as handle:
         json.dump(report, handle, indent=2)

@@ -1,13 +1,16 @@
 """`make bench`: the production stack under a mixed load, with two reference figures.
 
 Starts the stack on 127.0.0.1 (its own PostgreSQL, Redis, granian, worker, periodic
-jobs, nginx), seeds an open petition with 1,000,000 signatures, then drives signing
-through the real form and reads of the campaign page and the count JSON from a
-separate process (bench/client.py). In the same run it measures PostgreSQL's own
-insert rate for a signature-sized row (pgbench, custom script) and nginx serving the
-rendered campaign page as a static file. Prints a table; writes bench/results/load.json.
+jobs, nginx), seeds an open petition with 1,000,000 signatures, then drives at once
+signing through the real form (bench/client.py, its own process) and reads of the
+campaign page and the count JSON offered at a fixed rate (wrk with bench/reads.lua).
+Then reads alone, unbounded. In the same run it measures PostgreSQL's own insert rate
+for a signature-sized row (pgbench, custom script) and nginx serving the rendered
+campaign page as a static file (wrk again). Prints a table; writes
+bench/results/load.json. Needs wrk, nginx, redis-server and PostgreSQL's binaries.
 
     python -m bench.load [--signatures 1000000] [--seconds 30] [--signers 24] [--readers 32]
+                         [--read-rate 3300]
 """
 
 import argparse
@@ -15,6 +18,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -23,6 +27,8 @@ import urllib.request
 from pathlib import Path
 
 from bench.stack import PG_BIN, PYTHON, ROOT, SLUG, UNLIMITED, Stack
+
+WRK = shutil.which("wrk") or "wrk"
 
 RESULTS = ROOT / "bench" / "results" / "load.json"
 
@@ -44,30 +50,99 @@ VALUES (1, md5(random()::text || clock_timestamp()::text), 'Иванов Ива�
 """
 
 
-def run_client(
-    port: int, seconds: float, signers: int, readers: int, baseline: int, paths_slug: str = SLUG
-) -> dict:
+def start_client(
+    port: int,
+    seconds: float,
+    signers: int,
+    readers: int,
+    baseline: int,
+    paths_slug: str = SLUG,
+    read_rate: float = 0,
+) -> tuple[subprocess.Popen[bytes], str]:
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
         out = handle.name
-    subprocess.run(
-        [
-            PYTHON,
-            "-m",
-            "bench.client",
-            str(port),
-            paths_slug,
-            str(seconds),
-            str(signers),
-            str(readers),
-            str(baseline),
-            out,
-        ],
-        cwd=ROOT,
-        check=True,
-    )
+    args = [str(port), paths_slug, str(seconds), str(signers), str(readers), str(baseline), out]
+    process = subprocess.Popen([PYTHON, "-m", "bench.client", *args, str(read_rate)], cwd=ROOT)
+    return process, out
+
+
+def client_report(process: subprocess.Popen[bytes], out: str) -> dict:
+    if process.wait() != 0:
+        raise RuntimeError(f"the load client failed with exit code {process.returncode}")
     report = json.loads(Path(out).read_text())
     os.unlink(out)
     return report
+
+
+def run_client(
+    port: int, seconds: float, signers: int, readers: int, baseline: int, paths_slug: str = SLUG
+) -> dict:
+    return client_report(*start_client(port, seconds, signers, readers, baseline, paths_slug))
+
+
+def start_wrk(
+    port: int, seconds: float, connections: int, rate: float, paths: list[str]
+) -> subprocess.Popen[str]:
+    """wrk with bench/reads.lua: `paths` in turn, `rate` a second in all (0: unbounded)."""
+    threads = 2
+    return subprocess.Popen(
+        [
+            WRK,
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{seconds:.0f}s",
+            "--timeout",
+            "30s",
+            "-s",
+            str(ROOT / "bench" / "reads.lua"),
+            f"http://127.0.0.1:{port}",
+            "--",
+            str(rate / threads),
+            *paths,
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def wrk_report(process: subprocess.Popen[str]) -> dict:
+    out, err = process.communicate()
+    if process.returncode != 0:
+        raise RuntimeError(f"wrk failed: {err[-1000:]}")
+    started = process.args  # type: ignore[assignment]
+    report = json.loads(out.strip().splitlines()[-1])
+    report["per_second"] = report["requests"] / report["seconds"]
+    report["command"] = " ".join(str(a) for a in started[:4])  # type: ignore[index]
+    return report
+
+
+def page_reads(port: int, seconds: float, connections: int, rate: float = 0) -> dict:
+    return wrk_report(
+        start_wrk(port, seconds, connections, rate, [f"/c/{SLUG}/", f"/c/{SLUG}/counts.json"])
+    )
+
+
+def mixed_load(
+    port: int, seconds: float, signers: int, readers: int, read_rate: float, baseline: int
+) -> dict:
+    """Signers (bench/client.py) and readers (wrk, at a fixed rate) at the same time; the
+    readers' figures added to the signers' report."""
+    signing = start_client(port, seconds, signers, 0, baseline)
+    reading = start_wrk(
+        port, seconds, readers, read_rate, [f"/c/{SLUG}/", f"/c/{SLUG}/counts.json"]
+    )
+    signed, read = client_report(*signing), wrk_report(reading)
+    errors = dict(signed["errors"])
+    if read["errors"]:
+        errors["page reads"] = read["errors"]
+    return {
+        **signed,
+        "by_kind": {**signed["by_kind"], "page reads (wrk)": read},
+        "errors": errors,
+        "read_rate_offered": read_rate,
+    }
 
 
 def pgbench_inserts(stack: Stack, seconds: int) -> float:
@@ -111,8 +186,8 @@ def pgbench_inserts(stack: Stack, seconds: int) -> float:
     return float(found.group(1)) if found else 0.0
 
 
-def static_page_reads(stack: Stack, seconds: float, readers: int) -> dict:
-    """nginx serving the campaign page, rendered once, as a static file."""
+def static_page_reads(stack: Stack, seconds: float, connections: int) -> dict:
+    """nginx serving the campaign page, rendered once, as a static file (wrk, unbounded)."""
     assert stack.nginx_port is not None
     with urllib.request.urlopen(  # local URL
         f"http://127.0.0.1:{stack.nginx_port}/c/{SLUG}/"
@@ -120,8 +195,8 @@ def static_page_reads(stack: Stack, seconds: float, readers: int) -> dict:
         page = response.read()
     (stack.workdir / "static" / "bench").mkdir(exist_ok=True)
     (stack.workdir / "static" / "bench" / "index.html").write_bytes(page)
-    return run_client(
-        stack.nginx_port, seconds, 0, readers, 0, paths_slug="/static/bench/index.html"
+    return wrk_report(
+        start_wrk(stack.nginx_port, seconds, connections, 0, ["/static/bench/index.html"])
     )
 
 
@@ -135,9 +210,17 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--signers", type=int, default=24)
     parser.add_argument("--readers", type=int, default=32)
+    # Reads are offered at a fixed rate (the floor's, and some): a bounded load.
+    parser.add_argument("--read-rate", type=float, default=3300)
     parser.add_argument("--app-workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     args = parser.parse_args()
+    missing = [tool for tool in ("wrk", "nginx", "redis-server") if not shutil.which(tool)]
+    if missing or not (PG_BIN / "pgbench").exists():
+        sys.exit(
+            f"the benchmark needs {', '.join(missing) or 'pgbench'}:"
+            " apt install wrk nginx-light redis-server postgresql postgresql-contrib"
+        )
 
     stack = Stack(app_workers=args.app_workers, threads=args.threads, settings=UNLIMITED)
     try:
@@ -152,14 +235,23 @@ def main() -> int:
         )
         assert stack.nginx_port is not None
         time.sleep(3)  # the count job has run; the first page views are rendered
+        page_reads(stack.nginx_port, 2, args.readers)  # the page cache is warm
         load_before = load_average()
-        mixed = run_client(
-            stack.nginx_port, args.seconds, args.signers, args.readers, args.signatures
+        print(f"mixed load for {args.seconds:.0f} s", flush=True)
+        mixed = mixed_load(
+            stack.nginx_port,
+            args.seconds,
+            args.signers,
+            args.readers,
+            args.read_rate,
+            args.signatures,
         )
         memory = stack.rss_mb()
         load_after = load_average()
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
         RESULTS.write_text(json.dumps({"mixed_load": mixed, "peak_rss_mb": memory}, indent=2))
+        print("reads alone, unbounded", flush=True)
+        reads_alone = page_reads(stack.nginx_port, 10, args.readers)
         print("reference: PostgreSQL inserts (pgbench)", flush=True)
         pg_tps = pgbench_inserts(stack, 10)
         print("reference: nginx serving the page as a static file", flush=True)
@@ -168,17 +260,13 @@ def main() -> int:
         stack.close()
 
     kinds = mixed["by_kind"]
-    page_reads = kinds.get("campaign page", {}).get("per_second", 0) + kinds.get(
-        "count JSON", {}
-    ).get("per_second", 0)
-    static_reads = static["by_kind"].get("campaign page", {}).get("per_second", 0)
     app_workers_rss = [
         mb for name, mb in memory.items() if name.startswith("app-") and "worker" in name
     ]
     figures = {
         "signatures_per_second": mixed["signatures_per_second"],
         "sign_p99_ms": kinds.get("sign (POST)", {}).get("p99_ms", 0),
-        "page_reads_per_second": page_reads,
+        "page_reads_per_second": kinds["page reads (wrk)"]["per_second"],
         "freshness_seconds": mixed["freshness_seconds"]["max"],
         "errors": sum(mixed["errors"].values()),
         "app_worker_rss_mb": max(app_workers_rss, default=0),
@@ -200,10 +288,11 @@ def main() -> int:
         },
         "settings": vars(args),
         "mixed_load": mixed,
+        "page_reads_alone": reads_alone,
         "peak_rss_mb": memory,
         "reference": {
             "postgres_inserts_per_second": pg_tps,
-            "nginx_static_page_reads_per_second": static_reads,
+            "nginx_static_page_reads_per_second": static["per_second"],
             "nginx_static": static,
         },
         "figures": figures,
@@ -213,7 +302,9 @@ def main() -> int:
             "signatures_to_postgres_inserts": figures["signatures_per_second"] / pg_tps
             if pg_tps
             else None,
-            "page_reads_to_nginx_static": page_reads / static_reads if static_reads else None,
+            "page_reads_alone_to_nginx_static": reads_alone["per_second"] / static["per_second"]
+            if static["per_second"]
+            else None,
         },
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
@@ -229,12 +320,15 @@ def print_table(report: dict) -> None:
         f" {mixed['seconds']:.0f} s of mixed load; {machine['cpus']} CPUs;"
         f" load average {machine['load_average_before']}"
     )
-    print(f"{'request':<18}{'count':>9}{'per s':>10}{'p50 ms':>9}{'p99 ms':>9}")
-    for kind, row in sorted(mixed["by_kind"].items()):
+    print(f"{'request':<20}{'count':>9}{'per s':>10}{'p50 ms':>9}{'p99 ms':>9}")
+    rows = sorted(mixed["by_kind"].items())
+    rows.append(("reads alone (wrk)", report["page_reads_alone"]))
+    for kind, row in rows:
         print(
-            f"{kind:<18}{row['requests']:>9}{row['per_second']:>10.0f}"
+            f"{kind:<20}{row['requests']:>9}{row['per_second']:>10.0f}"
             f"{row['p50_ms']:>9.1f}{row['p99_ms']:>9.1f}"
         )
+    print(f"reads offered at {mixed['read_rate_offered']:.0f}/s during the mixed load")
     print(f"errors: {mixed['errors'] or 0}")
     fresh = mixed["freshness_seconds"]
     print(
@@ -246,7 +340,7 @@ def print_table(report: dict) -> None:
     print(
         f"reference: PostgreSQL {ref['postgres_inserts_per_second']:.0f} inserts/s"
         f" (pgbench, 8 clients); nginx static page"
-        f" {ref['nginx_static_page_reads_per_second']:.0f} reads/s (same client)"
+        f" {ref['nginx_static_page_reads_per_second']:.0f} reads/s (wrk, as reads alone)"
     )
     print(f"{'figure':<24}{'measured':>10}{'floor':>8}  met")
     for name, value in report["figures"].items():

@@ -128,9 +128,11 @@ if DATABASE_REPLICA_URL:
     DATABASE_ROUTERS = ["undersigned.core.dbrouter.PublicReadRouter"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     for alias in DATABASES:
-        # Pooled connections (not persistent ones: the pool replaces CONN_MAX_AGE), each
-        # checked before use so a restarted PostgreSQL costs one failed request at most.
-        DATABASES[alias]["CONN_HEALTH_CHECKS"] = True
+        # Pooled connections (not persistent ones: the pool replaces CONN_MAX_AGE). They
+        # are not checked before each use, which would cost every request a round trip:
+        # after a PostgreSQL restart each pooled connection fails one request (a 503) and
+        # is then replaced.
+        DATABASES[alias]["CONN_HEALTH_CHECKS"] = env_bool("DATABASE_HEALTH_CHECKS", False)
         DATABASES[alias]["OPTIONS"] = {
             "pool": {
                 "min_size": env_int("DATABASE_POOL_MIN", 2),

@@ -1,12 +1,16 @@
 """Russia's regions: ISO 3166-2:RU codes with Russian and English names.
 
-The 83 subdivisions come from the `iso3166-2` package. Regions a registry uses
-that the standard lacks are added here with codes of our own, marked `X-`.
+The 83 subdivisions come from the `iso3166-2` package, through `regions_ru.json`, which
+`manage.py update_regions` writes from it (a test checks that the two agree): loading
+the package's data for every country would cost each web worker some 30 MB. Regions a
+registry uses that the standard lacks are added here with codes of our own, marked `X-`.
 """
 
+import json
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from pathlib import Path
 from typing import Any
 
 from undersigned.officials.folding import place_stem, text_keys
@@ -75,8 +79,11 @@ _GENERIC_STEMS = frozenset(
 _LANGUAGE_TAG = re.compile(r"^(.*) \((\w{3})\)$")
 
 
-@cache
-def all_regions() -> tuple[Region, ...]:
+STANDARD_TABLE = Path(__file__).with_name("regions_ru.json")
+
+
+def standard_regions() -> list[Region]:
+    """The ISO 3166-2:RU subdivisions as the `iso3166-2` package has them."""
     import iso3166_2
 
     subdivisions: Any = iso3166_2.Subdivisions(country_code="RU")["RU"]
@@ -92,6 +99,18 @@ def all_regions() -> tuple[Region, ...]:
         name_ru = NAME_FIXES.get(code) or (russian[0] if russian else info["name"])
         name_en = ENGLISH_NAME_FIXES.get(code) or (english[0] if english else info["name"])
         regions.append(Region(code, name_ru, name_en, (info["name"], *russian[1:], *english[1:])))
+    return sorted(regions, key=lambda r: r.code)
+
+
+def standard_table(regions: list[Region]) -> str:
+    rows = [[r.code, r.name_ru, r.name_en, list(r.aliases)] for r in regions]
+    return "[\n" + ",\n".join(json.dumps(row, ensure_ascii=False) for row in rows) + "\n]\n"
+
+
+@cache
+def all_regions() -> tuple[Region, ...]:
+    rows = json.loads(STANDARD_TABLE.read_text(encoding="utf-8"))
+    regions = [Region(code, ru, en, tuple(aliases)) for code, ru, en, aliases in rows]
     regions.extend(EXTRA_REGIONS)
     return tuple(sorted(regions, key=lambda r: r.name_ru))
 

@@ -8,6 +8,7 @@ the ORM in one transaction. A duplicate signature fails the whole write with
 IntegrityError and leaves nothing behind.
 """
 
+from contextlib import nullcontext
 from typing import Any
 
 from django.db import DatabaseError, connections, models, router, transaction
@@ -53,14 +54,10 @@ def insert_new_signature(
         f"WITH {', '.join(clauses)} "  # noqa: S608
         "SELECT (SELECT id FROM new_signature), (SELECT id FROM new_change)"
     )
-    if connection.in_atomic_block:  # a savepoint keeps the caller's transaction usable
-        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-            cursor.execute(statement, params)
-            row = cursor.fetchone()
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute(statement, params)
-            row = cursor.fetchone()
+    with (
+        transaction.atomic(using=connection.alias) if connection.in_atomic_block else nullcontext()
+    ):
+        row = _execute_prepared(connection, statement, params)
     if row is None:
         raise DatabaseError("inserting a signature returned no ids")
     signature.pk, change.pk = row
@@ -71,6 +68,24 @@ def insert_new_signature(
         log_event.count_change_id = change.pk
     for audit_event in audit_events:
         audit_event.object_id = str(signature.pk)
+
+
+def _execute_prepared(
+    connection: BaseDatabaseWrapper, statement: str, params: list[Any]
+) -> tuple[Any, ...] | None:
+    """Run `statement` as a prepared statement with parameters bound by the server: this
+    connection parses and plans it once, not for every signature. (A savepoint, when
+    the caller holds a transaction, keeps that transaction usable after a duplicate.)"""
+    # Django's cursors bind parameters on the client; a plain psycopg cursor of the same
+    # connection binds them on the server, which is what preparing needs. Its errors
+    # are turned into Django's (IntegrityError for a duplicate) as Django's own are.
+    with (
+        connection.cursor() as wrapper,
+        connection.wrap_database_errors,
+        wrapper.connection.cursor() as cursor,
+    ):
+        cursor.execute(statement, params, prepare=True)
+        return cursor.fetchone()
 
 
 def _insert(

@@ -13,7 +13,8 @@ widgets costs far more than the rest of a signature.
 
 import secrets
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -32,16 +33,32 @@ MAX_CAMPAIGNS = 1024
 CSRF_PLACEHOLDER = f"csrf-{secrets.token_hex(16)}"
 
 
+MAX_PAGES = 256
+# Blank pages by what they are made of: a campaign read again unchanged keeps its pages.
+_pages: dict[tuple[object, ...], str] = {}
+
+
 @dataclass(frozen=True)
 class SigningCampaign:
     campaign: Campaign
     accepts_contacts: bool
     read_at: float
-    blank_pages: dict[str, str] = field(default_factory=dict)  # by language
+
+    @cached_property
+    def fingerprint(self) -> tuple[object, ...]:
+        """Everything of the campaign a blank signing page shows or depends on."""
+        campaign = self.campaign
+        texts = tuple(
+            (text.pk, *(getattr(text, f.attname) for f in text._meta.concrete_fields))
+            for text in campaign.texts.all()
+        )
+        fields = tuple(str(getattr(campaign, f.attname)) for f in campaign._meta.concrete_fields)
+        return (fields, texts, self.accepts_contacts)
 
     def blank_page(self, request: HttpRequest, language: str) -> HttpResponse:
         """The signing page with an empty form and no captcha, for this visitor."""
-        page = self.blank_pages.get(language)
+        key = (language, *self.fingerprint)
+        page = _pages.get(key)
         if page is None:
             from undersigned.signatures.forms import SignForm
 
@@ -55,7 +72,9 @@ class SigningCampaign:
                 "csrf_token": CSRF_PLACEHOLDER,
             }
             page = render_to_string("web/sign.html", context, request=request)
-            self.blank_pages[language] = page
+            if len(_pages) >= MAX_PAGES:
+                _pages.clear()
+            _pages[key] = page
         return HttpResponse(page.replace(CSRF_PLACEHOLDER, get_token(request)))
 
 
@@ -79,3 +98,4 @@ def signing_campaign(slug: str) -> SigningCampaign:
 def forget_campaigns(**kwargs: Any) -> None:
     """Signal receiver: a campaign, a text or a verifier key changed in this process."""
     _recent.clear()
+    _pages.clear()

@@ -1,0 +1,43 @@
+-- wrk script for the benchmark's readers: the campaign page and the count JSON in turn,
+-- as a Russian-speaking browser asks for them, at a fixed total rate when RATE is set.
+--   wrk -s bench/reads.lua <url> -- <rate per second of each wrk thread, 0: unbounded>
+--       <path> [<path>...]
+local ffi = require("ffi")
+ffi.cdef [[
+  typedef struct { long tv_sec; long tv_nsec; } timespec;
+  int clock_gettime(int clock, timespec *t);
+]]
+local clock = ffi.new("timespec")
+local function now_ms()
+  ffi.C.clock_gettime(1, clock) -- CLOCK_MONOTONIC
+  return tonumber(clock.tv_sec) * 1000 + tonumber(clock.tv_nsec) / 1e6
+end
+
+local paths, interval, due, turn = {}, 0, 0, 0
+
+function init(args)
+  local rate = tonumber(args[1]) or 0
+  for i = 2, #args do table.insert(paths, args[i]) end
+  interval = rate > 0 and 1000 / rate or 0
+  due = now_ms()
+end
+
+function delay()
+  if interval == 0 then return 0 end
+  due = math.max(due + interval, now_ms() - 1000)
+  return math.max(0, due - now_ms())
+end
+
+function request()
+  turn = turn + 1
+  return wrk.format("GET", paths[(turn - 1) % #paths + 1], { ["Accept-Language"] = "ru" })
+end
+
+function done(summary, latency, requests)
+  local errors = summary.errors
+  io.write(string.format(
+    '{"requests": %d, "seconds": %.3f, "p50_ms": %.3f, "p99_ms": %.3f, "errors": %d}\n',
+    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000,
+    latency:percentile(99) / 1000,
+    errors.connect + errors.read + errors.write + errors.status + errors.timeout))
+end
