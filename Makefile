@@ -30,7 +30,7 @@ demo: $(STAMP) translations
 # The production stack on this machine, against DATABASE_URL and REDIS_URL: granian
 # (static files served by it, not Django), the task worker and the periodic jobs.
 WORKERS ?= 2
-THREADS ?= 4
+THREADS ?= 8
 serve: $(STAMP) translations
 	$(PY) manage.py collectstatic --no-input -v 0
 	$(PY) manage.py migrate --no-input -v 0

@@ -5,7 +5,7 @@ cookie and the form's token, POST realistic claims, expect a redirect to a recei
 Readers GET the campaign page and the count JSON. Only 127.0.0.1 is contacted.
 
     python -m bench.client <port> <slug> <seconds> <signers> <readers> <baseline> <out.json>
-        [<reads per second, all readers together; 0 or none: unbounded>]
+        [<reads per second, all readers together; 0 or none: unbounded> [<first signer>]]
 """
 
 import asyncio
@@ -279,15 +279,19 @@ async def drive(
     readers: int,
     baseline: int,
     read_rate: float = 0,
+    first_signer: int = 0,
 ) -> dict:
     """Signers as fast as they are answered; readers together `read_rate` a second (0: as
-    fast as they are answered)."""
+    fast as they are answered). Signers numbered from `first_signer` sign as people no
+    earlier run with other numbers signed as."""
     results = Results()
     freshness: list[float] = []
     started = time.monotonic()
     until = started + seconds
     paths = [slug] if slug.startswith("/") else [f"/c/{slug}/", f"/c/{slug}/counts.json"]
-    tasks = [signer(i, port, slug, until, results) for i in range(signers)]
+    tasks = [
+        signer(i, port, slug, until, results) for i in range(first_signer, first_signer + signers)
+    ]
     per_reader = read_rate / readers if readers else 0
     tasks += [reader(port, paths, until, results, per_reader) for _ in range(readers)]
     if signers:

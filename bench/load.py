@@ -58,11 +58,14 @@ def start_client(
     baseline: int,
     paths_slug: str = SLUG,
     read_rate: float = 0,
+    first_signer: int = 0,
 ) -> tuple[subprocess.Popen[bytes], str]:
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
         out = handle.name
     args = [str(port), paths_slug, str(seconds), str(signers), str(readers), str(baseline), out]
-    process = subprocess.Popen([PYTHON, "-m", "bench.client", *args, str(read_rate)], cwd=ROOT)
+    process = subprocess.Popen(
+        [PYTHON, "-m", "bench.client", *args, str(read_rate), str(first_signer)], cwd=ROOT
+    )
     return process, out
 
 
@@ -213,7 +216,7 @@ def main() -> int:
     # Reads are offered at a fixed rate (the floor's, and some): a bounded load.
     parser.add_argument("--read-rate", type=float, default=3300)
     parser.add_argument("--app-workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=8)
     args = parser.parse_args()
     missing = [tool for tool in ("wrk", "nginx", "redis-server") if not shutil.which(tool)]
     if missing or not (PG_BIN / "pgbench").exists():

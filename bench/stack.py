@@ -105,7 +105,7 @@ class Stack:
         workdir: Path | None = None,
         *,
         app_workers: int = 2,
-        threads: int = 4,
+        threads: int = 8,
         settings: dict[str, str] | None = None,
     ) -> None:
         self.workdir = Path(workdir or tempfile.mkdtemp(prefix="undersigned-stack-"))
