@@ -1,7 +1,7 @@
 """A new signature written with its count change, log event and audit events: in one
 statement on PostgreSQL, in one transaction elsewhere; all or nothing."""
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from tests.base import OLGA, PersonaTestCase
 from undersigned.audit.actions import event
@@ -75,3 +75,18 @@ class InsertNewSignatureTest(PersonaTestCase):
             model.objects.count() for model in (Signature, CountChange, PendingLogEvent, AuditEvent)
         ]
         assert after == before
+
+    def test_on_postgresql_the_statement_is_prepared_once_per_connection(self) -> None:
+        if connection.vendor != "postgresql":
+            self.skipTest("prepared statements are PostgreSQL's; SQLite takes the ORM's path")
+        for n in range(3):
+            signature = self.new_signature()
+            signature.claims_key = f"{signature.claims_key}-{n}"
+            self.insert(signature)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_prepared_statements"
+                " WHERE statement LIKE 'WITH new_signature AS%%'"
+            )
+            assert cursor.fetchone() == (1,)
+        assert Signature.objects.count() == 3

@@ -9,6 +9,7 @@ IntegrityError and leaves nothing behind.
 """
 
 from contextlib import nullcontext
+from functools import lru_cache
 from typing import Any
 
 from django.db import DatabaseError, connections, models, router, transaction
@@ -38,22 +39,20 @@ def insert_new_signature(
                 audit_event.object_id = str(signature.pk)
             AuditEvent.objects.using(connection.alias).bulk_create(audit_events)
         return
-    clauses, params = [], []
-    for name, rows, refs in (
-        ("new_signature", [signature], {}),
-        ("new_change", [change], {}),
-        ("new_event", [log_event] if log_event else [], {"count_change_id": "new_change"}),
-        ("new_audit", audit_events, {"object_id": "new_signature"}),
-    ):
-        if rows:
-            sql, row_params = _insert(connection, rows, refs)
-            clauses.append(f"{name} AS ({sql})")
-            params += row_params
-    # Identifiers from the models' own metadata, quoted; every value is a parameter.
-    statement = (
-        f"WITH {', '.join(clauses)} "  # noqa: S608
-        "SELECT (SELECT id FROM new_signature), (SELECT id FROM new_change)"
+    clauses = (
+        ("new_signature", [signature], ()),
+        ("new_change", [change], ()),
+        ("new_event", [log_event] if log_event else [], (("count_change_id", "new_change"),)),
+        ("new_audit", audit_events, (("object_id", "new_signature"),)),
     )
+    shape = tuple((name, type(rows[0]), len(rows), refs) for name, rows, refs in clauses if rows)
+    statement = _statement(connection, shape)
+    params = [
+        value
+        for _, rows, refs in clauses
+        for row in rows
+        for value in _values(connection, row, dict(refs))
+    ]
     with (
         transaction.atomic(using=connection.alias) if connection.in_atomic_block else nullcontext()
     ):
@@ -88,31 +87,47 @@ def _execute_prepared(
         return cursor.fetchone()
 
 
-def _insert(
-    connection: BaseDatabaseWrapper, rows: list[Any], refs: dict[str, str]
-) -> tuple[str, list[Any]]:
-    """An INSERT of model instances of one model, every concrete column but the key.
+Shape = tuple[tuple[str, type[models.Model], int, tuple[tuple[str, str], ...]], ...]
 
-    `refs` maps a field to an earlier WITH clause whose new id it takes."""
-    meta = type(rows[0])._meta
-    fields: list[models.Field[Any, Any]] = [
-        field for field in meta.concrete_fields if not field.primary_key and field.column
-    ]
+
+def _fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
+    """The columns an insert writes: every concrete one but the key."""
+    return [f for f in model._meta.concrete_fields if not f.primary_key and f.column]
+
+
+@lru_cache(maxsize=32)
+def _statement(connection: BaseDatabaseWrapper, shape: Shape) -> str:
+    """The WITH statement for these clauses: (name, model, rows, refs), where `refs` maps a
+    field to an earlier clause whose new id it takes. Made once per shape, from the
+    models' own metadata (identifiers quoted); every value is a parameter."""
     quote = connection.ops.quote_name
-    values, params = [], []
-    for row in rows:
+    clauses = []
+    for name, model, count, refs in shape:
+        fields, ref = _fields(model), dict(refs)
         placeholders = []
         for field in fields:
-            if field.attname in refs:
+            if field.attname in ref:
                 cast = "::text" if field.get_internal_type() in {"CharField", "TextField"} else ""
-                placeholders.append(f"(SELECT id FROM {refs[field.attname]}){cast}")  # noqa: S608
+                placeholders.append(f"(SELECT id FROM {ref[field.attname]}){cast}")  # noqa: S608
             else:
                 placeholders.append("%s")
-                params.append(
-                    field.get_db_prep_save(field.pre_save(row, add=True), connection=connection)
-                )
-        values.append(f"({', '.join(placeholders)})")
-    columns = ", ".join(quote(str(field.column)) for field in fields)
-    table, key = quote(meta.db_table), quote(meta.pk.column or "id")
-    sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join(values)} RETURNING {key} AS id"  # noqa: S608
-    return sql, params
+        row = f"({', '.join(placeholders)})"
+        columns = ", ".join(quote(str(field.column)) for field in fields)
+        table, key = quote(model._meta.db_table), quote(str(model._meta.pk.column))
+        clauses.append(
+            f"{name} AS (INSERT INTO {table} ({columns}) VALUES {', '.join([row] * count)}"  # noqa: S608
+            f" RETURNING {key} AS id)"
+        )
+    return (
+        f"WITH {', '.join(clauses)} "  # noqa: S608
+        "SELECT (SELECT id FROM new_signature), (SELECT id FROM new_change)"
+    )
+
+
+def _values(connection: BaseDatabaseWrapper, row: models.Model, refs: dict[str, str]) -> list[Any]:
+    """The parameters of one row, in `_statement`'s column order."""
+    return [
+        field.get_db_prep_save(field.pre_save(row, add=True), connection=connection)
+        for field in _fields(type(row))
+        if field.attname not in refs
+    ]
