@@ -140,6 +140,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
                 "timeout": float(env("DATABASE_POOL_TIMEOUT", "5")),
             },
             "connect_timeout": env_int("DATABASE_CONNECT_TIMEOUT", 3),
+            # Lets psycopg prepare statements (Django leaves it off). Django's own cursors
+            # bind on the client and are never prepared; the signature insert asks for it.
+            "prepare_threshold": 5,
             "options": f"-c statement_timeout={env_int('DATABASE_STATEMENT_TIMEOUT_MS', 30000)}",
         }
 else:

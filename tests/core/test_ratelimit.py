@@ -49,3 +49,14 @@ class RateLimitTest(SimpleTestCase):
         assert (rates["a"].count, rates["b"].count) == (2, 1)
         with self.assertRaises(ValueError):
             ratelimit.measure(WINDOW, hits=["a"], peeks=["a"], now=START + 3)
+
+    def test_a_hit_taken_back_no_longer_counts_and_never_goes_below_zero(self) -> None:
+        ratelimit.hit("a", WINDOW, now=START)
+        ratelimit.hit("a", WINDOW, now=START + 1)
+        ratelimit.undo("a", WINDOW, now=START + 2)
+        assert ratelimit.peek("a", WINDOW, now=START + 3).count == 1
+        ratelimit.undo("a", WINDOW, now=START + 4)
+        ratelimit.undo("a", WINDOW, now=START + 5)
+        ratelimit.undo("never", WINDOW, now=START + 5)
+        assert ratelimit.peek("a", WINDOW, now=START + 6).count == 0
+        assert ratelimit.hit("a", WINDOW, now=START + 7).count == 1

@@ -81,7 +81,7 @@ class InsertNewSignatureTest(PersonaTestCase):
             self.skipTest("prepared statements are PostgreSQL's; SQLite takes the ORM's path")
         for n in range(3):
             signature = self.new_signature()
-            signature.claims_key = f"{signature.claims_key}-{n}"
+            signature.claims_key = f"{n:02d}{signature.claims_key[2:]}"
             self.insert(signature)
         with connection.cursor() as cursor:
             cursor.execute(

@@ -12,6 +12,7 @@ from contextlib import nullcontext
 from functools import lru_cache
 from typing import Any
 
+import psycopg
 from django.db import DatabaseError, connections, models, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
@@ -75,13 +76,13 @@ def _execute_prepared(
     """Run `statement` as a prepared statement with parameters bound by the server: this
     connection parses and plans it once, not for every signature. (A savepoint, when
     the caller holds a transaction, keeps that transaction usable after a duplicate.)"""
-    # Django's cursors bind parameters on the client; a plain psycopg cursor of the same
+    # Django's cursors bind parameters on the client; a psycopg.Cursor on the same
     # connection binds them on the server, which is what preparing needs. Its errors
     # are turned into Django's (IntegrityError for a duplicate) as Django's own are.
     with (
         connection.cursor() as wrapper,
         connection.wrap_database_errors,
-        wrapper.connection.cursor() as cursor,
+        psycopg.Cursor(wrapper.connection) as cursor,
     ):
         cursor.execute(statement, params, prepare=True)
         return cursor.fetchone()

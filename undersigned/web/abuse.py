@@ -4,9 +4,12 @@
 - Past `RATE_CLIENT_CAPTCHA_AFTER` attempts from one client, or `RATE_CAMPAIGN_CAPTCHA_AFTER`
   on the campaign, within `RATE_WINDOW_SECONDS`, the form asks for a captcha.
 - Past `RATE_CLIENT_LIMIT` attempts from one client: 429, nothing stored.
-- A filled honeypot, or more than `RATE_CLIENT_HOLD_AFTER` signatures stored from one client
-  in the window: the signature is stored held back for verifiers; the sender sees the
-  usual receipt.
+- A filled honeypot, or more than `RATE_CLIENT_HOLD_AFTER` complete submissions (valid
+  forms) from one client in the window: the signature is stored held back for verifiers;
+  the sender sees the usual receipt.
+
+A submission costs one round trip to the shared cache: the form is checked first, so
+that one measurement counts the attempt and, for a valid form, the signature.
 - Onion visitors all arrive from the Tor daemon's address: no per-client limit applies to
   them; they are always asked for the captcha instead.
 """
@@ -52,26 +55,32 @@ class SigningGuard:
     def _campaign_key(self) -> str:
         return f"sign-campaign:{self.campaign_id}"
 
-    def attempt(self) -> Attempt:
-        """Count one submission, in one round trip to the shared cache."""
+    def attempt(self, *, valid: bool) -> Attempt:
+        """Count one submission, and the signature it brings when the form is `valid`."""
         if self.onion:
             ratelimit.hit(self._campaign_key(), self.window)
             return Attempt(refused=False, captcha=True, flooding=False)
+        stored = self._client_key("stored")
+        hits = [self._campaign_key(), self._client_key("attempts")]
         rates = ratelimit.measure(
-            self.window,
-            hits=[self._campaign_key(), self._client_key("attempts")],
-            peeks=[self._client_key("stored")],
+            self.window, hits=[*hits, stored] if valid else hits, peeks=[] if valid else [stored]
         )
         client_rate = rates[self._client_key("attempts")].count
+        stored_before = rates[stored].count - (1 if valid else 0)
         return Attempt(
             refused=client_rate > settings.RATE_CLIENT_LIMIT,
             captcha=(
                 rates[self._campaign_key()].count > settings.RATE_CAMPAIGN_CAPTCHA_AFTER
                 or client_rate > settings.RATE_CLIENT_CAPTCHA_AFTER
             ),
-            # More signatures stored from this client than one connection plausibly sends.
-            flooding=rates[self._client_key("stored")].count >= settings.RATE_CLIENT_HOLD_AFTER,
+            # More signatures from this client than one connection plausibly sends.
+            flooding=stored_before >= settings.RATE_CLIENT_HOLD_AFTER,
         )
+
+    def not_stored(self) -> None:
+        """A valid form was counted as a signature, and then not stored (its captcha failed)."""
+        if not self.onion:
+            ratelimit.undo(self._client_key("stored"), self.window)
 
     def captcha_due(self) -> bool:
         """Whether the form shown now must carry a captcha (the next attempt will need one)."""
@@ -84,11 +93,6 @@ class SigningGuard:
             rates[self._campaign_key()].count >= settings.RATE_CAMPAIGN_CAPTCHA_AFTER
             or rates[self._client_key("attempts")].count >= settings.RATE_CLIENT_CAPTCHA_AFTER
         )
-
-    def stored(self) -> None:
-        """Count one signature stored from this client."""
-        if not self.onion:
-            ratelimit.hit(self._client_key("stored"), self.window)
 
     def retry_minutes(self) -> int:
         return max(1, math.ceil(self.window / 60))

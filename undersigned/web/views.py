@@ -1,5 +1,7 @@
 """The public site: campaign list, campaign page, signing, receipts. Works without JavaScript."""
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -90,23 +92,32 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
             request, "web/sign_closed.html", {"campaign": campaign, "text": text}, status=410
         )
     guard = SigningGuard.for_request(request, campaign)
-    if request.method == "POST":
-        attempt = guard.attempt()
-        if attempt.refused:
-            return too_many_signatures(request, campaign, text, guard)
-        challenge = attempt.captcha
-    else:
+
+    def sign_form(data: Any = None, *, challenge: bool = False) -> SignForm:
+        return SignForm(
+            data,
+            campaign=campaign,
+            language=language,
+            challenge=challenge,
+            accepts_contacts=recent.accepts_contacts,
+        )
+
+    if request.method == "GET":
         challenge = guard.captcha_due()
         if not challenge and not request.GET:
             return recent.blank_page(request, language)
-    form = SignForm(
-        request.POST or None,
-        campaign=campaign,
-        language=language,
-        challenge=challenge,
-        accepts_contacts=recent.accepts_contacts,
-    )
-    if request.method == "POST" and form.is_valid():
+        context = {"campaign": campaign, "text": text, "form": sign_form(challenge=challenge)}
+        return render(request, "web/sign.html", context)
+    form = sign_form(request.POST)
+    attempt = guard.attempt(valid=form.is_valid())
+    if attempt.refused:
+        return too_many_signatures(request, campaign, text, guard)
+    if attempt.captcha:  # checked again, with the captcha this submission had to solve
+        counted = form.is_valid()
+        form = sign_form(request.POST, challenge=True)
+        if counted and not form.is_valid():
+            guard.not_stored()
+    if form.is_valid():
         try:
             _, token = sign_with_contact(
                 campaign,
@@ -124,13 +135,11 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
             return render(
                 request, "web/sign_closed.html", {"campaign": campaign, "text": text}, status=410
             )
-        guard.stored()
         if form.cleaned_data.get("updates_email") and not form.honeypot_filled():
             subscribe_email(campaign, form.cleaned_data["updates_email"], language)
         return redirect(reverse("receipt", args=[token]) + "?new=1", permanent=False)
-    status = 400 if request.method == "POST" else 200
     return render(
-        request, "web/sign.html", {"campaign": campaign, "text": text, "form": form}, status=status
+        request, "web/sign.html", {"campaign": campaign, "text": text, "form": form}, status=400
     )
 
 
