@@ -249,7 +249,7 @@ TRUSTED_PROXY_HEADER = env("TRUSTED_PROXY_HEADER")
 RATE_WINDOW_SECONDS = env_int("RATE_WINDOW_SECONDS", 600)
 RATE_CLIENT_CAPTCHA_AFTER = env_int("RATE_CLIENT_CAPTCHA_AFTER", 3)
 RATE_CLIENT_LIMIT = env_int("RATE_CLIENT_LIMIT", 10)
-# Signatures stored from one client within the window past which more are held for verifiers.
+# Complete submissions (valid forms) from one client within the window past which more are held.
 RATE_CLIENT_HOLD_AFTER = env_int("RATE_CLIENT_HOLD_AFTER", 5)
 RATE_CAMPAIGN_CAPTCHA_AFTER = env_int("RATE_CAMPAIGN_CAPTCHA_AFTER", 600)
 # Contacts, client hashes and unverified claims are destroyed this long after a campaign closes.

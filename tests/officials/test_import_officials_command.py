@@ -52,6 +52,13 @@ class ImportOfficialsCommandTest(PersonaTestCase):
         assert "3 new" in event.note
         assert "Иванов" not in event.note  # counts only, no names
 
+    def test_control_and_direction_characters_are_removed_from_cells(self) -> None:
+        row = "m-9,Кузнецов\x00 Пётр\u202e Ильич\u200b,депутат\x07,Совет,МО,Москва,,,\n"
+        out, _err = self.run_import(HEADER + row)
+        assert "1 new" in out
+        official = Official.objects.get(source="mos-2022", source_id="m-9")
+        assert (official.full_name, official.position) == ("Кузнецов Пётр Ильич", "депутат")
+
     def test_bad_rows_are_reported_with_line_numbers_and_the_rest_imported(self) -> None:
         rows = (
             HEADER

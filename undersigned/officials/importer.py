@@ -19,6 +19,7 @@ from django.utils import timezone
 from undersigned.audit.actions import record
 from undersigned.officials.models import ImportRun, Official
 from undersigned.officials.regions import find_region_code
+from undersigned.signatures.canonical import strip_controls
 
 COLUMNS = (
     "source_id",
@@ -149,7 +150,8 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return " ".join(str(value).split())
+    # No control or direction-override characters (nor NUL, which PostgreSQL refuses).
+    return " ".join(strip_controls(str(value)).split())
 
 
 def parse_date(value: Any) -> date | None:
