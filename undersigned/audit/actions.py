@@ -30,17 +30,8 @@ def event(
     )
 
 
-def record(
-    action: str,
-    obj: models.Model,
-    *,
-    actor: Any = None,
-    actor_kind: str | None = None,
-    campaign: Any = None,
-    note: str = "",
-) -> AuditEvent:
-    audit_event = event(
-        action, obj, actor=actor, actor_kind=actor_kind, campaign=campaign, note=note
-    )
+def record(action: str, obj: models.Model, **who: Any) -> AuditEvent:
+    """Save an audit event; `who` takes `event`'s keywords (actor, actor_kind, campaign, note)."""
+    audit_event = event(action, obj, **who)
     audit_event.save()
     return audit_event
