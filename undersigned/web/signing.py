@@ -24,16 +24,13 @@ from django.template.loader import render_to_string
 
 from undersigned.access import access_public_campaign
 from undersigned.campaigns.models import Campaign
+from undersigned.signatures.forms import SignForm
 from undersigned.vault.actions import campaign_accepts_contacts
 
 MAX_CAMPAIGNS = 1024
-
-
+MAX_PAGES = 256
 # Random per process, so that no campaign text can contain it.
 CSRF_PLACEHOLDER = f"csrf-{secrets.token_hex(16)}"
-
-
-MAX_PAGES = 256
 # Blank pages by what they are made of: a campaign read again unchanged keeps its pages.
 _pages: dict[tuple[object, ...], str] = {}
 
@@ -60,8 +57,6 @@ class SigningCampaign:
         key = (language, *self.fingerprint)
         page = _pages.get(key)
         if page is None:
-            from undersigned.signatures.forms import SignForm
-
             form = SignForm(
                 campaign=self.campaign, language=language, accepts_contacts=self.accepts_contacts
             )
