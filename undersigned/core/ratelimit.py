@@ -77,13 +77,23 @@ end
 return counts
 """
 
+# KEYS: one current window's key. Takes one hit back, never below zero.
+UNDO_SCRIPT = """
+local n = tonumber(redis.call('GET', KEYS[1]) or '0')
+if n > 0 then return redis.call('DECR', KEYS[1]) end
+return 0
+"""
 
-def _count_script() -> "redis.commands.core.Script":
-    """The script, loaded again by redis-py whenever a restarted Redis has lost it."""
-    script = getattr(_clients, "count_script", None)
-    if script is None:
-        script = _clients.count_script = _redis().register_script(COUNT_SCRIPT)
-    return script
+
+def _script(source: str) -> "redis.commands.core.Script":
+    """This thread's handle on a Lua script, which redis-py loads again whenever a
+    restarted Redis has lost it."""
+    scripts = getattr(_clients, "scripts", None)
+    if scripts is None:
+        scripts = _clients.scripts = {}
+    if source not in scripts:
+        scripts[source] = _redis().register_script(source)
+    return scripts[source]
 
 
 def _counts(
@@ -99,7 +109,7 @@ def _counts(
         # Redis cache stores them: `cache.get` reads the same counts.
         keys = [cache.make_key(_bucket_key(name, bucket)) for name in names]
         keys += [cache.make_key(key) for key in previous_keys]
-        counts = _count_script()(keys=keys, args=[len(hits), ttl])
+        counts = _script(COUNT_SCRIPT)(keys=keys, args=[len(hits), ttl])
         currents = [int(value) for value in counts[: len(names)]]
         previous = [int(value) for value in counts[len(names) :]]
     else:
@@ -148,24 +158,10 @@ def undo(name: str, window: int, now: float | None = None) -> None:
     now = time.time() if now is None else now
     key = _bucket_key(name, int(now // window))
     if settings.REDIS_URL:
-        _undo_script()(keys=[cache.make_key(key)])
+        _script(UNDO_SCRIPT)(keys=[cache.make_key(key)])
         return
     try:
         if cache.decr(key) < 0:
             cache.incr(key)
     except ValueError:  # nothing counted, or expired
         pass
-
-
-UNDO_SCRIPT = """
-local n = tonumber(redis.call('GET', KEYS[1]) or '0')
-if n > 0 then return redis.call('DECR', KEYS[1]) end
-return 0
-"""
-
-
-def _undo_script() -> "redis.commands.core.Script":
-    script = getattr(_clients, "undo_script", None)
-    if script is None:
-        script = _clients.undo_script = _redis().register_script(UNDO_SCRIPT)
-    return script

@@ -7,11 +7,11 @@
 - A filled honeypot, or more than `RATE_CLIENT_HOLD_AFTER` complete submissions (valid
   forms) from one client in the window: the signature is stored held back for verifiers;
   the sender sees the usual receipt.
+- Onion visitors all arrive from the Tor daemon's address: no per-client limit applies to
+  them; they are always asked for the captcha instead.
 
 A submission costs one round trip to the shared cache: the form is checked first, so
 that one measurement counts the attempt and, for a valid form, the signature.
-- Onion visitors all arrive from the Tor daemon's address: no per-client limit applies to
-  them; they are always asked for the captcha instead.
 """
 
 import math
