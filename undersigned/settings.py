@@ -234,7 +234,7 @@ LOGGING = {
 COUNT_INTERVAL_SECONDS = float(env("COUNT_INTERVAL_SECONDS", "2"))
 COUNT_BATCH_SIZE = env_int("COUNT_BATCH_SIZE", 20000)
 # Public pages are cached this long; stale copies are served while a fresh one is made.
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 2)
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 1)
 PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 30)
 # Workers keep the campaign behind the signing form this long (undersigned/web/signing.py).
 CAMPAIGN_CACHE_SECONDS = float(env("CAMPAIGN_CACHE_SECONDS", "2"))

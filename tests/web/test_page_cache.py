@@ -52,7 +52,7 @@ class PageCacheTest(PersonaTestCase):
             assert len(queries) == 0, url
             assert (
                 response["Cache-Control"]
-                == "public, max-age=0, s-maxage=2, stale-while-revalidate=30"
+                == "public, max-age=0, s-maxage=1, stale-while-revalidate=30"
             )
 
     def test_etag_answers_not_modified(self) -> None:

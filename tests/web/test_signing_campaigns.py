@@ -94,3 +94,46 @@ class BlankSigningPageTest(PersonaTestCase):
         shared = self.client.get(self.url("?via=tg1"))
         assert 'name="via" value="tg1"' in shared.content.decode()
         assert 'name="via"' not in self.client.get(self.url()).content.decode()
+
+
+@override_settings(RATE_CAMPAIGN_CAPTCHA_AFTER=2)
+class SharedSigningPageTest(PersonaTestCase):
+    """The page the reverse proxy keeps for everyone (`X-Shared-Form: 1`) and fills in."""
+
+    shared = {"X-Shared-Form": "1"}
+
+    def url(self, query: str = "") -> str:
+        return reverse("sign", args=[self.campaign.slug]) + query
+
+    def test_it_holds_the_placeholder_sets_no_cookie_and_may_be_kept(self) -> None:
+        page = self.client.get(self.url(), headers=self.shared)
+        assert TOKEN.search(page.content.decode()).group(1) == CSRF_PLACEHOLDER  # type: ignore[union-attr]
+        assert "csrftoken" not in page.cookies
+        assert "public" in page["Cache-Control"] and "s-maxage=2," in page["Cache-Control"]
+
+    def test_a_malformed_cookie_is_left_for_the_proxy_to_replace(self) -> None:
+        self.client.cookies["csrftoken"] = "not-a-secret"
+        page = self.client.get(self.url(), headers=self.shared)
+        assert "csrftoken" not in page.cookies
+        assert CSRF_PLACEHOLDER in page.content.decode()
+
+    def test_a_captcha_page_holds_the_placeholder_and_is_not_kept(self) -> None:
+        for n in range(2):
+            self.client_class().post(self.url(), dict(SIGN_FORM_OLGA, full_name=f"Тест {n}"))
+        page = self.client.get(self.url(), headers=self.shared)
+        assert 'name="captcha' in page.content.decode()
+        assert CSRF_PLACEHOLDER in page.content.decode()
+        assert "public" not in page.get("Cache-Control", "")
+        assert "csrftoken" not in page.cookies
+
+    def test_without_the_header_or_with_a_query_the_visitor_gets_a_real_token(self) -> None:
+        for headers, query in (({}, ""), (self.shared, "?via=tg1")):
+            page = self.client_class().get(self.url(query), headers=headers)
+            assert CSRF_PLACEHOLDER not in page.content.decode()
+            assert page.cookies["csrftoken"].value
+            assert "public" not in page.get("Cache-Control", "")
+
+    def test_a_post_is_never_answered_with_the_placeholder(self) -> None:
+        response = self.client.post(self.url(), {"full_name": ""}, headers=self.shared)
+        assert response.status_code == 400
+        assert CSRF_PLACEHOLDER not in response.content.decode()

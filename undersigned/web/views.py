@@ -20,7 +20,7 @@ from undersigned.vault.actions import sign_with_contact
 from undersigned.web import errors
 from undersigned.web.abuse import SigningGuard, too_many_signatures
 from undersigned.web.cache import cached_public_page, invalidate_campaign
-from undersigned.web.signing import signing_campaign
+from undersigned.web.signing import csrf_token_for, signing_campaign
 
 
 @require_GET
@@ -106,7 +106,12 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         challenge = guard.captcha_due()
         if not challenge and not request.GET:
             return recent.blank_page(request, language)
-        context = {"campaign": campaign, "text": text, "form": sign_form(challenge=challenge)}
+        context = {
+            "campaign": campaign,
+            "text": text,
+            "form": sign_form(challenge=challenge),
+            "csrf_token": csrf_token_for(request),
+        }
         return render(request, "web/sign.html", context)
     form = sign_form(request.POST)
     attempt = guard.attempt(valid=form.is_valid())
