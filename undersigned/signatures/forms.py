@@ -189,7 +189,8 @@ class SignForm(forms.Form):
         self.accepts_contacts = (
             campaign_accepts_contacts(campaign) if accepts_contacts is None else accepts_contacts
         )
-        self.base_fields = _shared_fields(campaign, language, self.accepts_contacts)
+        # Read by Django as the fields to copy for this form: these, shallowly.
+        self.base_fields = _shared_fields(campaign, language, self.accepts_contacts)  # type: ignore[misc]
         super().__init__(*args, **kwargs)
         if challenge:
             self.fields["captcha"] = CaptchaField(
