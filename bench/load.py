@@ -18,6 +18,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -203,6 +204,44 @@ def static_page_reads(stack: Stack, seconds: float, connections: int) -> dict:
     )
 
 
+def cpu_seconds_by_program() -> dict[str, float]:
+    """CPU time used so far by every process on the machine, summed by program: the
+    app server, PostgreSQL, nginx, wrk, the load client, the jobs."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used: dict[str, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        if name.startswith("python") and len(command) > 2:  # python -m bench.client, manage.py x
+            name = " ".join(part.decode() for part in command[1:3] if part != b"-m")
+        elif name.startswith("postgres"):
+            name = "postgres"
+        used[name] = used.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+    return used
+
+
+def load_generators_cpu_seconds() -> float:
+    """CPU time of this process's finished children: the load client and wrk, which have
+    exited (and left /proc) by the time the mixed load is over."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def cores_used(before: dict[str, float], after: dict[str, float], seconds: float) -> dict:
+    """Cores each program kept busy between two readings, the busiest first."""
+    cores = {name: (spent - before.get(name, 0.0)) / seconds for name, spent in after.items()}
+    return {
+        name: round(c, 2) for name, c in sorted(cores.items(), key=lambda x: -x[1]) if c >= 0.01
+    }
+
+
 def load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
@@ -241,6 +280,8 @@ def main() -> int:
         page_reads(stack.nginx_port, 2, args.readers)  # the page cache is warm
         load_before = load_average()
         print(f"mixed load for {args.seconds:.0f} s", flush=True)
+        cpu_before, started = cpu_seconds_by_program(), time.monotonic()
+        cpu_before["load generators (client, wrk)"] = load_generators_cpu_seconds()
         mixed = mixed_load(
             stack.nginx_port,
             args.seconds,
@@ -249,6 +290,9 @@ def main() -> int:
             args.read_rate,
             args.signatures,
         )
+        cpu_after = cpu_seconds_by_program()
+        cpu_after["load generators (client, wrk)"] = load_generators_cpu_seconds()
+        mixed["cores_by_program"] = cores_used(cpu_before, cpu_after, time.monotonic() - started)
         memory = stack.rss_mb()
         load_after = load_average()
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
@@ -333,6 +377,10 @@ def print_table(report: dict) -> None:
         )
     print(f"reads offered at {mixed['read_rate_offered']:.0f}/s during the mixed load")
     print(f"errors: {mixed['errors'] or 0}")
+    print(
+        "cores busy during the mixed load: "
+        + ", ".join(f"{name} {cores:.2f}" for name, cores in mixed["cores_by_program"].items())
+    )
     fresh = mixed["freshness_seconds"]
     print(
         f"count freshness: p50 {fresh['p50']:.2f} s, max {fresh['max']:.2f} s"

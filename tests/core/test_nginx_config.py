@@ -29,3 +29,26 @@ def test_config_keeps_limits_and_privacy() -> None:
     assert "access_log off;" in site  # request lines hold receipt tokens
     assert "X-Forwarded-For" not in site.replace("# No X-Forwarded-For", "")
     assert "proxy_cache_use_stale updating" in site
+
+
+def test_the_shared_signing_form_matches_the_app() -> None:
+    """nginx writes the CSRF secret into the kept signing form and sets the cookie itself:
+    the placeholder, the header and the cookie must be the app's own."""
+    from django.conf import settings
+
+    from undersigned.web.signing import CSRF_PLACEHOLDER, SHARED_FORM_HEADER
+
+    site = (
+        Path(__file__).resolve().parents[2] / "deploy" / "nginx" / "undersigned.conf"
+    ).read_text()
+    assert f'sub_filter "{CSRF_PLACEHOLDER}" $undersigned_csrf_secret;' in site
+    assert f"proxy_set_header {SHARED_FORM_HEADER} $undersigned_shared_form;" in site
+    cookie = site.split('"~^1:" "', 1)[1].split('"', 1)[0]
+    name, *attributes = cookie.split("; ")
+    assert name == f"{settings.CSRF_COOKIE_NAME}=$request_id"
+    assert f"$cookie_{settings.CSRF_COOKIE_NAME}" in site
+    assert f"Max-Age={settings.CSRF_COOKIE_AGE}" in attributes
+    assert f"Path={settings.CSRF_COOKIE_PATH}" in attributes
+    assert ("HttpOnly" in attributes) == settings.CSRF_COOKIE_HTTPONLY
+    assert f"SameSite={settings.CSRF_COOKIE_SAMESITE}$undersigned_cookie_secure" in attributes
+    assert settings.CSRF_COOKIE_DOMAIN is None and not settings.CSRF_USE_SESSIONS
