@@ -260,9 +260,8 @@ class Stack:
                 "-At",
                 "-v",
                 "ON_ERROR_STOP=1",
-                "-c",
-                sql,
             ],
+            input=sql.encode(),  # on stdin: a statement may be longer than an argument may
             capture_output=True,
             check=True,
         )
