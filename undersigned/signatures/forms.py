@@ -68,7 +68,7 @@ def _region_options(language: str) -> list[tuple[str, str]]:
 
 class SharedFields(dict[str, forms.Field]):
     """A signing form's fields, set up once for every form of the same kind: Django copies
-    a form's fields deeply for each instance, which costs a fifth of a signature's time.
+    a form's fields deeply for each instance, which cost about a sixth of a post's time.
     These are never changed once set up, so each form takes a shallow copy of them."""
 
     def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, forms.Field]:
