@@ -269,12 +269,7 @@ def main() -> int:
         print(f"starting the stack in {stack.workdir}; load average {load_average()}", flush=True)
         stack.start()
         print(f"seeding {args.signatures:,} signatures", flush=True)
-        subprocess.run(
-            [PYTHON, "-m", "bench.seed", SLUG, str(args.signatures)],
-            cwd=ROOT,
-            env=stack.env(DATABASE_STATEMENT_TIMEOUT_MS="0"),
-            check=True,
-        )
+        stack.seed(args.signatures, quiet=False)
         assert stack.nginx_port is not None
         time.sleep(3)  # the count job has run; the first page views are rendered
         page_reads(stack.nginx_port, 2, args.readers)  # the page cache is warm

@@ -113,8 +113,8 @@ def main() -> int:
         stack.create_database()
         stack.start_redis()
         stack.prepare()
+        stack.seed(10_000, quiet=False)
         env = stack.env(DATABASE_STATEMENT_TIMEOUT_MS="0")
-        subprocess.run([PYTHON, "-m", "bench.seed", SLUG, "10000"], cwd=ROOT, env=env, check=True)
         out = subprocess.run(
             [PYTHON, "-m", "bench.signing", "--inside", "--signatures", str(args.signatures)],
             cwd=ROOT,

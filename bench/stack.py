@@ -293,6 +293,16 @@ class Stack:
     def stop_redis(self) -> None:
         self.stop("redis")
 
+    def seed(self, signatures: int, *, quiet: bool = True) -> None:
+        """The open petition SLUG with `signatures` existing signatures (bench/seed.py)."""
+        subprocess.run(
+            [PYTHON, "-m", "bench.seed", SLUG, str(signatures)],
+            cwd=ROOT,
+            env=self.env(DATABASE_STATEMENT_TIMEOUT_MS="0"),
+            check=True,
+            capture_output=quiet,
+        )
+
     # The app
     def prepare(self) -> None:
         """Collect static files and migrate the database, as `make serve` does."""

@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 import pytest
 
 from bench.client import Connection, Results, reader, realistic_claims, signer
-from bench.stack import PG_BIN, PYTHON, ROOT, SLUG, UNLIMITED, Stack, wait_until
+from bench.stack import PG_BIN, SLUG, UNLIMITED, Stack, wait_until
 
 pytestmark = pytest.mark.stack
 
@@ -33,13 +33,7 @@ def stack() -> Iterator[Stack]:
     running = Stack(app_workers=2, threads=4, settings={**UNLIMITED, "COUNT_INTERVAL_SECONDS": "1"})
     try:
         running.start(app_servers=2, nginx=False)
-        subprocess.run(
-            [PYTHON, "-m", "bench.seed", SLUG, str(EXISTING)],
-            cwd=ROOT,
-            env=running.env(),
-            check=True,
-            capture_output=True,
-        )
+        running.seed(EXISTING)
         yield running
     finally:
         running.close()

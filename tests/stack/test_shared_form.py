@@ -5,14 +5,13 @@ signature made with it accepted by the app's CSRF check."""
 import http.client
 import re
 import secrets
-import subprocess
 from collections.abc import Iterator
 from urllib.parse import urlencode
 
 import pytest
 
 from bench.client import realistic_claims
-from bench.stack import PYTHON, ROOT, SLUG, UNLIMITED, Stack
+from bench.stack import SLUG, UNLIMITED, Stack
 
 pytestmark = pytest.mark.stack
 
@@ -25,13 +24,7 @@ def stack() -> Iterator[Stack]:
     running = Stack(app_workers=1, threads=4, settings=UNLIMITED)
     try:
         running.start()
-        subprocess.run(
-            [PYTHON, "-m", "bench.seed", SLUG, "0"],
-            cwd=ROOT,
-            env=running.env(),
-            check=True,
-            capture_output=True,
-        )
+        running.seed(0)
         yield running
     finally:
         running.close()
