@@ -122,7 +122,8 @@ def test_the_secret_nginx_wrote_signs_and_a_forged_one_does_not(stack: Stack) ->
 
 
 def test_a_query_goes_to_the_app_with_its_own_token(stack: Stack) -> None:
-    status, response, page = request(stack, "GET", FORM + "?ref=telegram")
+    # Even with a visitor's own X-Shared-Form, a page with a query is the visitor's alone.
+    status, response, page = request(stack, "GET", FORM + "?ref=telegram", {"X-Shared-Form": "1"})
     assert status == 200
     cookie = csrf_cookie(response)
     assert cookie is not None
