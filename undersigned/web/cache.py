@@ -80,11 +80,13 @@ def _store(page_key: str, entry: dict[str, Any]) -> None:
         _cache_failed("store", error)
 
 
-def _cache_control(response: HttpResponseBase) -> None:
+def shared_cache_control(response: HttpResponseBase, seconds: int | None = None) -> None:
+    """Kept `seconds` (PAGE_CACHE_SECONDS) by shared caches (the nginx microcache), never
+    by browsers."""
     # Browsers ask again every time (a 304 from the cache costs no query), so a signer
     # who just withdrew never sees their own name again; shared caches keep it briefly.
     response["Cache-Control"] = (
-        f"public, max-age=0, s-maxage={settings.PAGE_CACHE_SECONDS}, "
+        f"public, max-age=0, s-maxage={seconds or settings.PAGE_CACHE_SECONDS}, "
         f"stale-while-revalidate={settings.PAGE_CACHE_STALE_SECONDS}"
     )
 
@@ -100,7 +102,7 @@ def _from_entry(request: HttpRequest, entry: dict[str, Any]) -> HttpResponseBase
     response["ETag"] = entry["etag"]
     if entry["embeddable"]:
         response.embeddable = True  # type: ignore[attr-defined]
-    _cache_control(response)
+    shared_cache_control(response)
     patch_vary_headers(response, ["Accept-Language", "Cookie"])
     return response
 

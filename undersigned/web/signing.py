@@ -26,13 +26,13 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
-from django.utils.cache import patch_cache_control
 from django.utils.safestring import mark_safe
 
 from undersigned.access import access_public_campaign
 from undersigned.campaigns.models import Campaign
 from undersigned.signatures.forms import SignForm
 from undersigned.vault.actions import campaign_accepts_contacts
+from undersigned.web.cache import shared_cache_control
 
 MAX_CAMPAIGNS = 1024
 MAX_PAGES = 256
@@ -83,13 +83,7 @@ class SigningCampaign:
         if token is CSRF_PLACEHOLDER:
             response = HttpResponse(page)
             # For the proxy to keep; it tells browsers the page is theirs alone.
-            patch_cache_control(
-                response,
-                public=True,
-                max_age=0,
-                s_maxage=max(1, round(settings.CAMPAIGN_CACHE_SECONDS)),
-                stale_while_revalidate=settings.PAGE_CACHE_STALE_SECONDS,
-            )
+            shared_cache_control(response, max(1, round(settings.CAMPAIGN_CACHE_SECONDS)))
             return response
         return HttpResponse(page.replace(CSRF_PLACEHOLDER, token))
 
