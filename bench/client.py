@@ -4,11 +4,16 @@ Signers behave like browsers: GET the form on a kept-alive connection, take the 
 cookie and the form's token, POST realistic claims, expect a redirect to a receipt.
 Readers GET the campaign page and the count JSON. Only 127.0.0.1 is contacted.
 
-    python -m bench.client <port> <slug> <seconds> <signers> <readers> <baseline> <out.json>
-        [<reads per second, all readers together; 0 or none: unbounded> [<first signer>]]
+    python -m bench.client <port> <slug> <seconds> <signers> <readers> <baseline>
+        [<reads per second, all readers together; 0: unbounded> [<first signer>]] <out.json>
+    python -m bench.client timeline <port> <slug> <seconds> <out.json>
+
+The second form only reads the public count every 50 ms, through the load and
+CATCH_UP_SECONDS after it, for bench/load.py's wrk signers (bench/sign.lua).
 """
 
 import asyncio
+import bisect
 import json
 import os
 import re
@@ -247,23 +252,57 @@ async def reader(
             connection = Connection(port)
 
 
-async def freshness_probe(
-    port: int, slug: str, baseline: int, until: float, results: Results, samples: list[float]
-) -> None:
-    """Every second: how long until the public count shows what was acknowledged by then."""
+CATCH_UP_SECONDS = 12  # how long after the load the count is still read
+
+
+async def count_timeline(port: int, slug: str, until: float) -> list[tuple[float, int]]:
+    """The public verified count, read every 50 ms until `until`: (time, count)."""
     connection = Connection(port)
-    while time.monotonic() < until - 1:
-        await asyncio.sleep(1)
-        if not results.ack_log:
-            continue
-        acked_at, acked = results.ack_log[-1]
-        while time.monotonic() < until + 15:
+    timeline: list[tuple[float, int]] = []
+    while time.monotonic() < until:
+        try:
             status, _, content = await connection.request("GET", f"/c/{slug}/counts.json")
-            found = VERIFIED.search(content)
-            if status == 200 and found and int(found.group(1)) >= baseline + acked:
-                samples.append(time.monotonic() - acked_at)
-                break
-            await asyncio.sleep(0.05)
+        except (OSError, asyncio.IncompleteReadError, ValueError):
+            connection = Connection(port)
+            status, content = 0, b""
+        found = VERIFIED.search(content)
+        if status == 200 and found:
+            timeline.append((time.monotonic(), int(found.group(1))))
+        await asyncio.sleep(0.05)
+    return timeline
+
+
+def freshness(
+    acks: list[float],
+    timeline: list[tuple[float, int]],
+    baseline: int,
+    started: float,
+    until: float,
+) -> dict:
+    """Count freshness: at every whole second of the load, how long from the latest
+    acknowledgement until the public count first showed it (and every earlier one). A
+    count never seen to catch up counts as the time to the last reading, marked."""
+    samples, never = [], 0
+    acks = sorted(acks)
+    second = started + 1
+    while second < until - 1:
+        acked = bisect.bisect_right(acks, second)
+        if acked:
+            acked_at = acks[acked - 1]
+            seen = next(
+                (t for t, count in timeline if t >= second and count >= baseline + acked), None
+            )
+            if seen is None:
+                never += 1
+                seen = timeline[-1][0] if timeline else second
+            samples.append(seen - acked_at)
+        second += 1
+    return {
+        "samples": len(samples),
+        "p50": percentile(samples, 0.5),
+        "max": max(samples, default=0.0),
+        "never_caught_up": never,
+    }
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -287,7 +326,6 @@ async def drive(
     fast as they are answered). Signers numbered from `first_signer` sign as people no
     earlier run with other numbers signed as."""
     results = Results()
-    freshness: list[float] = []
     started = time.monotonic()
     until = started + seconds
     paths = [slug] if slug.startswith("/") else [f"/c/{slug}/", f"/c/{slug}/counts.json"]
@@ -296,10 +334,12 @@ async def drive(
     ]
     per_reader = read_rate / readers if readers else 0
     tasks += [reader(port, paths, until, results, per_reader) for _ in range(readers)]
-    if signers:
-        tasks.append(freshness_probe(port, slug, baseline, until, results, freshness))
+    timeline = asyncio.create_task(count_timeline(port, slug, until + CATCH_UP_SECONDS))
     await asyncio.gather(*tasks)
     elapsed = time.monotonic() - started
+    counts = await timeline if signers else []
+    if not signers:
+        timeline.cancel()
     summary = {
         kind: {
             "requests": len(values),
@@ -315,22 +355,38 @@ async def drive(
         "signatures_per_second": results.acknowledged / elapsed,
         "by_kind": summary,
         "errors": results.errors,
-        "freshness_seconds": {
-            "samples": len(freshness),
-            "p50": percentile(freshness, 0.5),
-            "max": max(freshness, default=0.0),
-        },
+        "freshness_seconds": freshness(
+            [t for t, _ in results.ack_log], counts, baseline, started, until
+        ),
         "client_peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         # The client's own share of the machine: the server had the rest.
         "client_cpu_seconds": sum(os.times()[:2]),
     }
 
 
-if __name__ == "__main__":
-    port, slug, seconds, signers, readers, baseline, out = sys.argv[1:8]
-    read_rate = float(sys.argv[8]) if len(sys.argv) > 8 else 0
-    report = uvloop.run(  # the client's own CPU is taken from the server it measures
-        drive(int(port), slug, float(seconds), int(signers), int(readers), int(baseline), read_rate)
+def main(args: list[str]) -> object:
+    if args[0] == "timeline":
+        port, slug, seconds = args[1:4]
+        until = time.monotonic() + float(seconds) + CATCH_UP_SECONDS
+        return uvloop.run(count_timeline(int(port), slug, until))
+    port, slug, seconds, signers, readers, baseline = args[:6]
+    read_rate = float(args[6]) if len(args) > 6 else 0
+    first_signer = int(args[7]) if len(args) > 7 else 0
+    return uvloop.run(  # the client's own CPU is taken from the server it measures
+        drive(
+            int(port),
+            slug,
+            float(seconds),
+            int(signers),
+            int(readers),
+            int(baseline),
+            read_rate,
+            first_signer,
+        )
     )
-    with open(out, "w", encoding="utf-8") as handle:
+
+
+if __name__ == "__main__":
+    report = main(sys.argv[1:-1])
+    with open(sys.argv[-1], "w", encoding="utf-8") as handle:
         json.dump(report, handle, indent=2)

@@ -26,12 +26,17 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
+from bench.client import freshness, percentile
 from bench.stack import PG_BIN, PYTHON, ROOT, SLUG, UNLIMITED, Stack
 
 WRK = shutil.which("wrk") or "wrk"
 
 RESULTS = ROOT / "bench" / "results" / "load.json"
+UNCLEAR = "server errors other than the 503 page"
+LOAD_GENERATORS = "load generators (wrk)"
+MACHINE = "the whole machine"
 
 FLOORS = {
     "signatures_per_second": 400,
@@ -63,14 +68,15 @@ def start_client(
 ) -> tuple[subprocess.Popen[bytes], str]:
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
         out = handle.name
-    args = [str(port), paths_slug, str(seconds), str(signers), str(readers), str(baseline), out]
+    args = [paths_slug, str(seconds), str(signers), str(readers), str(baseline)]
     process = subprocess.Popen(
-        [PYTHON, "-m", "bench.client", *args, str(read_rate), str(first_signer)], cwd=ROOT
+        [PYTHON, "-m", "bench.client", str(port), *args, str(read_rate), str(first_signer), out],
+        cwd=ROOT,
     )
     return process, out
 
 
-def client_report(process: subprocess.Popen[bytes], out: str) -> dict:
+def client_report(process: subprocess.Popen[bytes], out: str) -> Any:
     if process.wait() != 0:
         raise RuntimeError(f"the load client failed with exit code {process.returncode}")
     report = json.loads(Path(out).read_text())
@@ -122,6 +128,100 @@ def wrk_report(process: subprocess.Popen[str]) -> dict:
     return report
 
 
+def start_signers(
+    port: int, seconds: float, signers: int, first_signer: int = 0
+) -> tuple[subprocess.Popen[str], Path, float]:
+    """wrk with bench/sign.lua, one thread and one connection per signer: the signers as
+    browsers, at a fraction of the CPU a Python client takes from the server it measures.
+    Returns the process, the folder its answers go to, and when it started."""
+    # The answers in memory, in a folder of our own: no disk work on the measured machine.
+    shm = Path("/dev/shm")  # noqa: S108
+    answers = Path(
+        tempfile.mkdtemp(prefix="undersigned-signers-", dir=shm if shm.is_dir() else None)
+    )
+    started = time.monotonic()
+    process = subprocess.Popen(
+        [
+            WRK,
+            f"-t{signers}",
+            f"-c{signers}",
+            f"-d{seconds:.0f}s",
+            "--timeout",
+            "30s",
+            "-s",
+            str(ROOT / "bench" / "sign.lua"),
+            f"http://127.0.0.1:{port}",
+            "--",
+            SLUG,
+            str(first_signer),
+            str(answers / "signer"),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    return process, answers, started
+
+
+def signers_report(process: subprocess.Popen[str], answers: Path) -> dict:
+    """bench/sign.lua's answers in bench/client.py's report shape, with the times of the
+    acknowledgements (`acks`) for the count's freshness."""
+    out, err = process.communicate()
+    lines = [line for f in sorted(answers.iterdir()) for line in f.read_text().splitlines()]
+    shutil.rmtree(answers)
+    if process.returncode != 0 or not out.rstrip().endswith("}"):
+        raise RuntimeError(f"the wrk signers failed: {(out + err)[-1000:]}")
+    run = json.loads(out.strip().splitlines()[-1])
+    latencies: dict[str, list[float]] = {"sign form (GET)": [], "sign (POST)": []}
+    statuses: dict[str, int] = {}
+    errors: dict[str, int] = {}
+    acks: list[float] = []
+    for line in lines:
+        kind, sent, answered, status, outcome, unclear = line.split()
+        name = "sign form (GET)" if kind == "get" else "sign (POST)"
+        latencies[name].append(float(answered) - float(sent))
+        statuses[status] = statuses.get(status, 0) + 1
+        if int(unclear):
+            errors[UNCLEAR] = errors.get(UNCLEAR, 0) + 1
+        if kind == "post" and status == "302" and outcome != "-":
+            acks.append(float(answered))
+        elif outcome in {"0", "-"}:
+            errors[name] = errors.get(name, 0) + 1
+    lost = sum(run[kind] for kind in ("connect", "read", "write", "timeout"))
+    if lost:
+        errors["connection"] = lost
+    seconds = run["seconds"]
+    return {
+        "seconds": seconds,
+        "signers": "wrk, bench/sign.lua",
+        "signatures_acknowledged": len(acks),
+        "signatures_per_second": len(acks) / seconds,
+        "by_kind": {
+            kind: {
+                "requests": len(values),
+                "per_second": len(values) / seconds,
+                "p50_ms": percentile(values, 0.50) * 1000,
+                "p99_ms": percentile(values, 0.99) * 1000,
+            }
+            for kind, values in latencies.items()
+        },
+        "errors": errors,
+        "statuses": statuses,
+        "acks": acks,
+    }
+
+
+def start_timeline(port: int, seconds: float) -> tuple[subprocess.Popen[bytes], str]:
+    """bench/client.py reading the public count every 50 ms, through the load and after."""
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
+        out = handle.name
+    process = subprocess.Popen(
+        [PYTHON, "-m", "bench.client", "timeline", str(port), SLUG, str(seconds), out], cwd=ROOT
+    )
+    return process, out
+
+
 def page_reads(port: int, seconds: float, connections: int, rate: float = 0) -> dict:
     return wrk_report(
         start_wrk(port, seconds, connections, rate, [f"/c/{SLUG}/", f"/c/{SLUG}/counts.json"])
@@ -131,13 +231,27 @@ def page_reads(port: int, seconds: float, connections: int, rate: float = 0) -> 
 def mixed_load(
     port: int, seconds: float, signers: int, readers: int, read_rate: float, baseline: int
 ) -> dict:
-    """Signers (bench/client.py) and readers (wrk, at a fixed rate) at the same time; the
-    readers' figures added to the signers' report."""
-    signing = start_client(port, seconds, signers, 0, baseline)
+    """Signers (wrk, bench/sign.lua) and readers (wrk, at a fixed rate) at the same time,
+    and the public count read meanwhile; the readers' figures added to the signers'."""
+    counting = start_timeline(port, seconds)
+    cpu_before = cpu_seconds_by_program()
+    cpu_before[LOAD_GENERATORS] = load_generators_cpu_seconds()
+    cpu_before[MACHINE] = machine_cpu_seconds()
+    process, answers, started = start_signers(port, seconds, signers)
     reading = start_wrk(
         port, seconds, readers, read_rate, [f"/c/{SLUG}/", f"/c/{SLUG}/counts.json"]
     )
-    signed, read = client_report(*signing), wrk_report(reading)
+    read = wrk_report(reading)
+    signed = signers_report(process, answers)
+    cpu_after = cpu_seconds_by_program()
+    cpu_after[LOAD_GENERATORS] = load_generators_cpu_seconds()
+    cpu_after[MACHINE] = machine_cpu_seconds()
+    cores = cores_used(cpu_before, cpu_after, time.monotonic() - started)
+    acks = signed.pop("acks")
+    signed["freshness_seconds"] = freshness(
+        acks, client_report(*counting), baseline, started, started + signed["seconds"]
+    )
+    signed["cores_by_program"] = cores
     errors = dict(signed["errors"])
     if read["errors"]:
         errors["page reads"] = read["errors"]
@@ -227,9 +341,16 @@ def cpu_seconds_by_program() -> dict[str, float]:
     return used
 
 
+def machine_cpu_seconds() -> float:
+    """CPU time the whole machine has spent busy: every program and the kernel."""
+    fields = [int(f) for f in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle, iowait = fields[3], fields[4]
+    return (sum(fields[:8]) - idle - iowait) / os.sysconf("SC_CLK_TCK")
+
+
 def load_generators_cpu_seconds() -> float:
-    """CPU time of this process's finished children: the load client and wrk, which have
-    exited (and left /proc) by the time the mixed load is over."""
+    """CPU time of this process's finished children: the signers' and the readers' wrk,
+    which have exited (and left /proc) by the time the mixed load is over."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
 
@@ -275,8 +396,6 @@ def main() -> int:
         page_reads(stack.nginx_port, 2, args.readers)  # the page cache is warm
         load_before = load_average()
         print(f"mixed load for {args.seconds:.0f} s", flush=True)
-        cpu_before, started = cpu_seconds_by_program(), time.monotonic()
-        cpu_before["load generators (client, wrk)"] = load_generators_cpu_seconds()
         mixed = mixed_load(
             stack.nginx_port,
             args.seconds,
@@ -285,9 +404,6 @@ def main() -> int:
             args.read_rate,
             args.signatures,
         )
-        cpu_after = cpu_seconds_by_program()
-        cpu_after["load generators (client, wrk)"] = load_generators_cpu_seconds()
-        mixed["cores_by_program"] = cores_used(cpu_before, cpu_after, time.monotonic() - started)
         memory = stack.rss_mb()
         load_after = load_average()
         RESULTS.parent.mkdir(parents=True, exist_ok=True)

@@ -13,11 +13,13 @@ local function now_ms()
   return tonumber(clock.tv_sec) * 1000 + tonumber(clock.tv_nsec) / 1e6
 end
 
-local paths, interval, due, turn = {}, 0, 0, 0
+local requests, interval, due, turn = {}, 0, 0, 0
 
 function init(args)
   local rate = tonumber(args[1]) or 0
-  for i = 2, #args do table.insert(paths, args[i]) end
+  for i = 2, #args do
+    table.insert(requests, wrk.format("GET", args[i], { ["Accept-Language"] = "ru" }))
+  end
   interval = rate > 0 and 1000 / rate or 0
   due = now_ms()
 end
@@ -29,8 +31,8 @@ function delay()
 end
 
 function request()
-  turn = turn + 1
-  return wrk.format("GET", paths[(turn - 1) % #paths + 1], { ["Accept-Language"] = "ru" })
+  turn = turn % #requests + 1
+  return requests[turn]
 end
 
 function done(summary, latency, requests)
