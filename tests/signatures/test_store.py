@@ -2,6 +2,7 @@
 statement on PostgreSQL, in one transaction elsewhere; all or nothing."""
 
 from django.db import IntegrityError, connection, transaction
+from django.utils.translation import gettext_lazy
 
 from tests.base import OLGA, PersonaTestCase
 from undersigned.audit.actions import event
@@ -10,7 +11,7 @@ from undersigned.ledger.actions import count_change_event
 from undersigned.ledger.models import PendingLogEvent
 from undersigned.signatures.actions import NOT_COUNTED, count_change
 from undersigned.signatures.models import CountChange, Signature
-from undersigned.signatures.store import insert_new_signature
+from undersigned.signatures.store import _fields, _values, insert_new_signature
 
 
 class InsertNewSignatureTest(PersonaTestCase):
@@ -90,3 +91,33 @@ class InsertNewSignatureTest(PersonaTestCase):
             )
             assert cursor.fetchone() == (1,)
         assert Signature.objects.count() == 3
+
+    def test_row_values_are_those_django_would_write(self) -> None:
+        signature = self.new_signature()
+        change = count_change(signature, NOT_COUNTED)
+        assert change is not None
+        signature.pk = 41  # as if inserted: the companions point at it
+        rows = [
+            signature,
+            change,
+            count_change_event(signature, None, signature.state),
+            event("signature.received", signature, campaign=self.campaign),
+        ]
+        for row in rows:
+            fields = _fields(type(row))
+            django = [f.get_db_prep_save(f.pre_save(row, add=True), connection) for f in fields]
+            ours = _values(connection, row, {})
+            for field, expected, value in zip(fields, django, ours, strict=True):
+                if getattr(field, "auto_now_add", False):  # stamped again: a moment later
+                    assert type(value) is type(expected) and value >= expected
+                else:
+                    assert value == expected, field.name
+
+    def test_a_value_of_another_type_is_prepared_by_its_field(self) -> None:
+        signature = self.new_signature()
+        signature.full_name = gettext_lazy("Ольга")  # a lazy string, not a str
+        signature.reveal_threshold = "7"  # type: ignore[assignment]
+        names = [f.attname for f in _fields(Signature)]
+        values = dict(zip(names, _values(connection, signature, {}), strict=True))
+        assert type(values["full_name"]) is str and values["full_name"] == "Ольга"
+        assert values["reveal_threshold"] == 7

@@ -1,6 +1,7 @@
 """The page cache of public pages: zero queries when cached, ETags, invalidation, failing open."""
 
 import re
+from unittest import mock
 
 from django.core.cache import cache
 from django.db import connection
@@ -70,6 +71,19 @@ class PageCacheTest(PersonaTestCase):
         self.refresh_counts()
         assert self.client.get(counts_url).json()["being_checked"] == 1
         assert "<strong>1</strong>" in self.client.get(self.url + "?lang=en").content.decode()
+
+    def test_count_job_moves_the_pages_before_it_extends_the_log(self) -> None:
+        counts_url = reverse("campaign_counts", args=[self.campaign.slug])
+        self.client.get(counts_url)
+        self.sign(make_claims(1))
+        seen_while_logging = []
+
+        def append_pending() -> None:
+            seen_while_logging.append(self.client.get(counts_url).json()["being_checked"])
+
+        with mock.patch("undersigned.ledger.actions.append_pending", append_pending):
+            self.refresh_counts()
+        assert seen_while_logging == [1]
 
     def test_stale_copy_served_while_another_request_refreshes(self) -> None:
         counts_url = reverse("campaign_counts", args=[self.campaign.slug])

@@ -91,9 +91,36 @@ def _execute_prepared(
 Shape = tuple[tuple[str, type[models.Model], int, tuple[tuple[str, str], ...]], ...]
 
 
-def _fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
+@lru_cache(maxsize=32)
+def _fields(model: type[models.Model]) -> tuple[models.Field[Any, Any], ...]:
     """The columns an insert writes: every concrete one but the key."""
-    return [f for f in model._meta.concrete_fields if not f.primary_key and f.column]
+    return tuple(f for f in model._meta.concrete_fields if not f.primary_key and f.column)
+
+
+# Fields whose value, once of this type, is written as it is: their pre_save is the plain
+# attribute and preparing such a value returns it unchanged.
+_PLAIN: dict[type[models.Field[Any, Any]], type] = {
+    models.CharField: str,
+    models.TextField: str,
+    models.BooleanField: bool,
+    models.IntegerField: int,
+    models.BigIntegerField: int,
+    models.PositiveIntegerField: int,
+    models.PositiveSmallIntegerField: int,
+    models.SmallIntegerField: int,
+    models.AutoField: int,  # through a foreign key: the row it points at
+    models.BigAutoField: int,
+}
+
+
+@lru_cache(maxsize=32)
+def _columns(model: type[models.Model]) -> tuple[tuple[models.Field[Any, Any], type | None], ...]:
+    """`_fields` with, for each, the type of value it takes as it is (None: prepare all)."""
+    columns = []
+    for field in _fields(model):
+        target = field.target_field if isinstance(field, models.ForeignKey) else field
+        columns.append((field, _PLAIN.get(type(target))))
+    return tuple(columns)
 
 
 @lru_cache(maxsize=32)
@@ -126,9 +153,14 @@ def _statement(connection: BaseDatabaseWrapper, shape: Shape) -> str:
 
 
 def _values(connection: BaseDatabaseWrapper, row: models.Model, refs: dict[str, str]) -> list[Any]:
-    """The parameters of one row, in `_statement`'s column order."""
-    return [
-        field.get_db_prep_save(field.pre_save(row, add=True), connection=connection)
-        for field in _fields(type(row))
-        if field.attname not in refs
-    ]
+    """The parameters of one row, in `_statement`'s column order: plain values as they
+    are, every other one prepared by its field as Django's own insert would."""
+    values = []
+    for field, plain in _columns(type(row)):
+        if field.attname in refs:
+            continue
+        value = row.__dict__.get(field.attname)
+        if value is None or type(value) is not plain:
+            value = field.get_db_prep_save(field.pre_save(row, add=True), connection=connection)
+        values.append(value)
+    return values

@@ -13,7 +13,8 @@ class WebConfig(AppConfig):
         from undersigned.web.cache import on_counts_changed
         from undersigned.web.signing import forget_campaigns
 
-        ON_COUNTS_CHANGED.append(on_counts_changed)
+        # First of the hooks: the public count is fresh before slower work (the ledger).
+        ON_COUNTS_CHANGED.insert(0, on_counts_changed)
         for model in (Campaign, CampaignText, VerifierKey):
             for signal in (post_save, post_delete):
                 signal.connect(
