@@ -85,17 +85,22 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "undersigned.core.middleware.SecurityHeadersMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "undersigned.desk.middleware.DeskSessionMiddleware",
     "undersigned.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "undersigned.core.middleware.NullOriginMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "undersigned.desk.middleware.DeskMiddleware",  # DESK_MIDDLEWARE, under /desk/ only
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "undersigned.core.unavailable.ServiceUnavailableMiddleware",
+]
+# Sessions, sign-in, the second factor and messages: staff work at the desk, and the
+# public site never has a signed-in user, so public requests skip these altogether.
+DESK_MIDDLEWARE = [
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "undersigned.desk.middleware.DeskSessionMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "undersigned.core.unavailable.ServiceUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "undersigned.urls"

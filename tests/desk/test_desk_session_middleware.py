@@ -53,4 +53,11 @@ class DeskSessionMiddlewareTest(DeskTestCase):
         client.cookies["sessionid"] = client.cookies["undersigned_desk"].value
         response = client.get(reverse("index"))
         assert response.status_code == 200
-        assert response.wsgi_request.user.is_anonymous
+        # The public site runs no session or sign-in at all.
+        assert not hasattr(response.wsgi_request, "user")
+        assert not hasattr(response.wsgi_request, "session")
+
+    def test_the_desk_runs_sessions_and_sign_in(self) -> None:
+        response = self.desk_client(self.verifier).get(reverse("desk:home"))
+        assert response.wsgi_request.user == self.verifier
+        assert response.wsgi_request.user.is_verified()

@@ -1,7 +1,11 @@
 """Staff sessions for the desk: server-side, revocable, on a cookie of their own.
 
-The public site keeps Django's session middleware (signed cookies) and never needs a
-session. For paths under /desk/ this middleware, placed right after Django's, swaps in
+`DeskMiddleware` runs settings.DESK_MIDDLEWARE (sessions, sign-in, the second factor,
+messages) for paths under /desk/ and nothing for the public site, which never has a
+signed-in user or needs a session.
+
+Within that chain Django's session middleware (signed cookies) comes first. For paths
+under /desk/ `DeskSessionMiddleware`, placed right after it, swaps in
 a database-backed session read from the `DESK_SESSION_COOKIE_NAME` cookie (path
 /desk/, HttpOnly, SameSite=Strict, Secure when `SECURE`), saves it on the way out, and
 puts the public session object back untouched so that Django's middleware sets no
@@ -20,8 +24,23 @@ from django.contrib.sessions.exceptions import SessionInterrupted
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
+from django.utils.module_loading import import_string
 
 DESK_PATH = "/desk/"
+
+
+class DeskMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+        desk = get_response
+        for path in reversed(settings.DESK_MIDDLEWARE):
+            desk = import_string(path)(desk)
+        self.desk = desk
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info.startswith(DESK_PATH):
+            return self.desk(request)
+        return self.get_response(request)
 
 
 class DeskSessionStore(DatabaseSessionStore):
