@@ -2,12 +2,13 @@
 
 Starts the stack on 127.0.0.1 (its own PostgreSQL, Redis, granian, worker, periodic
 jobs, nginx), seeds an open petition with 1,000,000 signatures, then drives at once
-signing through the real form (bench/client.py, its own process) and reads of the
-campaign page and the count JSON offered at a fixed rate (wrk with bench/reads.lua).
-Then reads alone, unbounded. In the same run it measures PostgreSQL's own insert rate
-for a signature-sized row (pgbench, custom script) and nginx serving the rendered
-campaign page as a static file (wrk again). Prints a table; writes
-bench/results/load.json. Needs wrk, nginx, redis-server and PostgreSQL's binaries.
+signing through the real form (wrk with bench/sign.lua, one connection per signer) and
+reads of the campaign page and the count JSON offered at a fixed rate (wrk with
+bench/reads.lua), while bench/client.py reads the public count every 50 ms for the
+count's freshness. Then reads alone, unbounded. In the same run it measures
+PostgreSQL's own insert rate for a signature-sized row (pgbench, custom script) and
+nginx serving the rendered campaign page as a static file (wrk again). Prints a table;
+writes bench/results/load.json. Needs wrk, nginx, redis-server and PostgreSQL's binaries.
 
     python -m bench.load [--signatures 1000000] [--seconds 30] [--signers 24] [--readers 32]
                          [--read-rate 3300]
@@ -166,7 +167,7 @@ def start_signers(
 
 def signers_report(process: subprocess.Popen[str], answers: Path) -> dict:
     """bench/sign.lua's answers in bench/client.py's report shape, with the times of the
-    acknowledgements (`acks`) for the count's freshness."""
+    acknowledgements (`acks`) for the count's freshness and their receipt tokens."""
     out, err = process.communicate()
     lines = [line for f in sorted(answers.iterdir()) for line in f.read_text().splitlines()]
     shutil.rmtree(answers)
@@ -177,6 +178,7 @@ def signers_report(process: subprocess.Popen[str], answers: Path) -> dict:
     statuses: dict[str, int] = {}
     errors: dict[str, int] = {}
     acks: list[float] = []
+    receipts: list[str] = []
     for line in lines:
         kind, sent, answered, status, outcome, unclear = line.split()
         name = "sign form (GET)" if kind == "get" else "sign (POST)"
@@ -186,6 +188,7 @@ def signers_report(process: subprocess.Popen[str], answers: Path) -> dict:
             errors[UNCLEAR] = errors.get(UNCLEAR, 0) + 1
         if kind == "post" and status == "302" and outcome != "-":
             acks.append(float(answered))
+            receipts.append(outcome)
         elif outcome in {"0", "-"}:
             errors[name] = errors.get(name, 0) + 1
     lost = sum(run[kind] for kind in ("connect", "read", "write", "timeout"))
@@ -209,6 +212,7 @@ def signers_report(process: subprocess.Popen[str], answers: Path) -> dict:
         "errors": errors,
         "statuses": statuses,
         "acks": acks,
+        "receipts": receipts,
     }
 
 
@@ -248,6 +252,7 @@ def mixed_load(
     cpu_after[MACHINE] = machine_cpu_seconds()
     cores = cores_used(cpu_before, cpu_after, time.monotonic() - started)
     acks = signed.pop("acks")
+    signed["receipts"] = len(signed["receipts"])
     signed["freshness_seconds"] = freshness(
         acks, client_report(*counting), baseline, started, started + signed["seconds"]
     )
