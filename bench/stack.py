@@ -442,10 +442,12 @@ def _peak_rss_mb(pid: int) -> float:
 
 
 @contextmanager
-def running_stack(**kwargs: object) -> Iterator[Stack]:
-    stack = Stack()
+def seeded_stack(signatures: int = 0, *, app_workers: int = 1, threads: int = 4) -> Iterator[Stack]:
+    """A started stack, the bench's limits lifted, with an open petition of `signatures`."""
+    stack = Stack(app_workers=app_workers, threads=threads, settings=UNLIMITED)
     try:
-        stack.start(**kwargs)  # type: ignore[arg-type]
+        stack.start()
+        stack.seed(signatures)
         yield stack
     finally:
         stack.close()

@@ -9,7 +9,7 @@ import pytest
 
 from bench.client import realistic_claims
 from bench.load import signers_report, start_signers
-from bench.stack import UNLIMITED, Stack
+from bench.stack import Stack, seeded_stack
 
 pytestmark = pytest.mark.stack
 
@@ -18,13 +18,8 @@ pytestmark = pytest.mark.stack
 def stack() -> Iterator[Stack]:
     if not shutil.which("wrk"):
         pytest.fail("wrk is not installed (apt install wrk)")
-    running = Stack(app_workers=1, threads=4, settings=UNLIMITED)
-    try:
-        running.start()
-        running.seed(0)
+    with seeded_stack() as running:
         yield running
-    finally:
-        running.close()
 
 
 def test_acknowledged_signatures_are_stored_with_realistic_claims(stack: Stack) -> None:

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 import pytest
 
 from bench.client import realistic_claims
-from bench.stack import SLUG, UNLIMITED, Stack
+from bench.stack import SLUG, Stack, seeded_stack
 
 pytestmark = pytest.mark.stack
 
@@ -21,13 +21,8 @@ FORM = f"/c/{SLUG}/sign/"
 
 @pytest.fixture(scope="module")
 def stack() -> Iterator[Stack]:
-    running = Stack(app_workers=1, threads=4, settings=UNLIMITED)
-    try:
-        running.start()
-        running.seed(0)
+    with seeded_stack() as running:
         yield running
-    finally:
-        running.close()
 
 
 def request(
