@@ -334,12 +334,14 @@ async def drive(
     ]
     per_reader = read_rate / readers if readers else 0
     tasks += [reader(port, paths, until, results, per_reader) for _ in range(readers)]
-    timeline = asyncio.create_task(count_timeline(port, slug, until + CATCH_UP_SECONDS))
+    timeline = (
+        asyncio.create_task(count_timeline(port, slug, until + CATCH_UP_SECONDS))
+        if signers
+        else None
+    )
     await asyncio.gather(*tasks)
     elapsed = time.monotonic() - started
-    counts = await timeline if signers else []
-    if not signers:
-        timeline.cancel()
+    counts = await timeline if timeline else []
     summary = {
         kind: {
             "requests": len(values),
