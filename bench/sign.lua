@@ -75,7 +75,8 @@ function init(args)
 end
 
 function request()
-  -- No answer to the last request: wrk counts the lost connection; start over.
+  -- The post once a form came back usable; else, and after an answer lost with its
+  -- connection (which wrk counts), a GET of the form.
   pending, sent_at = post_body and "post" or "get", now()
   if pending == "post" then
     local body = post_body
