@@ -1,3 +1,6 @@
+import os
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
@@ -5,7 +8,7 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from undersigned.core.locks import LockBusy, job_lock
-from undersigned.core.models import JobLock
+from undersigned.core.models import PROCESS_SPACE, JobLock
 
 
 @pytest.mark.django_db
@@ -62,3 +65,40 @@ def test_another_process_lease_is_never_given_back_for_it() -> None:
     with pytest.raises(LockBusy), job_lock("job"):
         pass
     assert JobLock.objects.get(name="job").holder == other
+
+
+def _lease_held_by(pid: int, space: str = PROCESS_SPACE) -> None:
+    JobLock.objects.create(
+        name="job",
+        holder=f"{space}:{pid}:0123456789abcdef",
+        expires_at=timezone.now() + timedelta(minutes=2),
+    )
+
+
+@pytest.mark.django_db
+def test_a_lease_of_a_process_that_died_on_this_machine_is_taken_at_once() -> None:
+    """A job killed mid-run (kill -9) left its lease: the next runner need not wait it out."""
+    if not PROCESS_SPACE:
+        pytest.skip("no /proc here: whether a process lives cannot be told")
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    _lease_held_by(dead.pid)
+    with job_lock("job"):
+        assert JobLock.objects.get(name="job").holder.split(":")[1] == str(os.getpid())
+
+
+@pytest.mark.django_db
+def test_a_lease_of_a_living_process_or_of_another_machine_is_respected() -> None:
+    with subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"]) as living:
+        try:
+            _lease_held_by(living.pid)
+            with pytest.raises(LockBusy), job_lock("job"):
+                pass
+        finally:
+            living.kill()
+    JobLock.objects.all().delete()
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    _lease_held_by(dead.pid, space="elsewhere00")  # that machine's process IDs mean nothing here
+    with pytest.raises(LockBusy), job_lock("job"):
+        pass

@@ -3,7 +3,8 @@
 A lease this process could not give back, because the database was unreachable when
 the block ended (PostgreSQL restarting under a count run), is given back before this
 process next takes a lock: the job resumes as soon as the database does, instead of
-waiting for the lease to run out.
+waiting for the lease to run out. A lease whose holder was killed on this machine is
+taken over at once (`JobLock.acquire`).
 """
 
 import logging

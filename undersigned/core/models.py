@@ -1,10 +1,44 @@
 """Process-wide coordination: named locks that keep periodic jobs from overlapping."""
 
+import hashlib
+import os
 import uuid
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+
+
+def _process_space() -> str:
+    """Names this running kernel and PID namespace: where a process ID means one process
+    (empty where that cannot be told)."""
+    try:
+        boot = Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+        namespace = os.readlink("/proc/self/ns/pid")
+    except OSError:
+        return ""
+    return hashlib.sha256(f"{boot} {namespace}".encode()).hexdigest()[:12]
+
+
+PROCESS_SPACE = _process_space()
+
+
+def _has_exited(holder: str) -> bool:
+    """Whether the lease's holder was a process of this process space that has exited."""
+    space, _, rest = holder.partition(":")
+    pid = rest.partition(":")[0]
+    if not PROCESS_SPACE or space != PROCESS_SPACE or not pid.isdigit():
+        return False
+    if int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, another user's
+        return False
+    return False
 
 
 class JobLock(models.Model):
@@ -19,8 +53,9 @@ class JobLock(models.Model):
 
     @classmethod
     def acquire(cls, name: str, lease: timedelta) -> str | None:
-        """Take the lease if it is free or expired; the holder token, or None when busy."""
-        holder = uuid.uuid4().hex
+        """Take the lease if it is free or expired, or if its holder was a process on this
+        machine that has exited (killed mid-run); the holder token, or None when busy."""
+        holder = f"{PROCESS_SPACE}:{os.getpid()}:{uuid.uuid4().hex[:16]}"
         now = timezone.now()
         taken = cls.objects.filter(name=name, expires_at__lt=now).update(
             holder=holder, expires_at=now + lease
@@ -31,7 +66,13 @@ class JobLock(models.Model):
             with transaction.atomic():
                 cls.objects.create(name=name, holder=holder, expires_at=now + lease)
         except IntegrityError:
-            return None
+            current = cls.objects.filter(name=name).values_list("holder", flat=True).first()
+            if current is None or not _has_exited(current):
+                return None
+            taken = cls.objects.filter(name=name, holder=current).update(
+                holder=holder, expires_at=now + lease
+            )
+            return holder if taken else None
         return holder
 
     @classmethod
