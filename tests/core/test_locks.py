@@ -78,8 +78,7 @@ def _lease_held_by(pid: int, space: str = PROCESS_SPACE) -> None:
 @pytest.mark.django_db
 def test_a_lease_of_a_process_that_died_on_this_machine_is_taken_at_once() -> None:
     """A job killed mid-run (kill -9) left its lease: the next runner need not wait it out."""
-    if not PROCESS_SPACE:
-        pytest.skip("no /proc here: whether a process lives cannot be told")
+    assert PROCESS_SPACE, "Linux's /proc names the boot and the PID namespace"
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
     _lease_held_by(dead.pid)
@@ -100,5 +99,17 @@ def test_a_lease_of_a_living_process_or_of_another_machine_is_respected() -> Non
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
     _lease_held_by(dead.pid, space="elsewhere00")  # that machine's process IDs mean nothing here
+    with pytest.raises(LockBusy), job_lock("job"):
+        pass
+
+
+@pytest.mark.django_db
+def test_where_processes_cannot_be_told_apart_a_lease_is_waited_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    _lease_held_by(dead.pid, space="")
+    monkeypatch.setattr("undersigned.core.models.PROCESS_SPACE", "")
     with pytest.raises(LockBusy), job_lock("job"):
         pass
