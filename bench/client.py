@@ -312,6 +312,19 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
+def by_kind(latencies: dict[str, list[float]], seconds: float) -> dict[str, dict[str, float]]:
+    """Requests, rate and p50/p99 latency of each kind of request."""
+    return {
+        kind: {
+            "requests": len(values),
+            "per_second": len(values) / seconds,
+            "p50_ms": percentile(values, 0.50) * 1000,
+            "p99_ms": percentile(values, 0.99) * 1000,
+        }
+        for kind, values in latencies.items()
+    }
+
+
 async def drive(
     port: int,
     slug: str,
@@ -342,20 +355,11 @@ async def drive(
     await asyncio.gather(*tasks)
     elapsed = time.monotonic() - started
     counts = await timeline if timeline else []
-    summary = {
-        kind: {
-            "requests": len(values),
-            "per_second": len(values) / elapsed,
-            "p50_ms": percentile(values, 0.50) * 1000,
-            "p99_ms": percentile(values, 0.99) * 1000,
-        }
-        for kind, values in results.latencies.items()
-    }
     return {
         "seconds": elapsed,
         "signatures_acknowledged": results.acknowledged,
         "signatures_per_second": results.acknowledged / elapsed,
-        "by_kind": summary,
+        "by_kind": by_kind(results.latencies, elapsed),
         "errors": results.errors,
         "freshness_seconds": freshness(
             [t for t, _ in results.ack_log], counts, baseline, started, until

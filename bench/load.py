@@ -29,7 +29,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from bench.client import freshness, percentile
+from bench.client import by_kind, freshness
 from bench.stack import PG_BIN, PYTHON, ROOT, SLUG, UNLIMITED, Stack
 
 WRK = shutil.which("wrk") or "wrk"
@@ -200,15 +200,7 @@ def signers_report(process: subprocess.Popen[str], answers: Path) -> dict:
         "signers": "wrk, bench/sign.lua",
         "signatures_acknowledged": len(acks),
         "signatures_per_second": len(acks) / seconds,
-        "by_kind": {
-            kind: {
-                "requests": len(values),
-                "per_second": len(values) / seconds,
-                "p50_ms": percentile(values, 0.50) * 1000,
-                "p99_ms": percentile(values, 0.99) * 1000,
-            }
-            for kind, values in latencies.items()
-        },
+        "by_kind": by_kind(latencies, seconds),
         "errors": errors,
         "statuses": statuses,
         "acks": acks,
@@ -238,19 +230,14 @@ def mixed_load(
     """Signers (wrk, bench/sign.lua) and readers (wrk, at a fixed rate) at the same time,
     and the public count read meanwhile; the readers' figures added to the signers'."""
     counting = start_timeline(port, seconds)
-    cpu_before = cpu_seconds_by_program()
-    cpu_before[LOAD_GENERATORS] = load_generators_cpu_seconds()
-    cpu_before[MACHINE] = machine_cpu_seconds()
+    cpu_before = cpu_reading()
     process, answers, started = start_signers(port, seconds, signers)
     reading = start_wrk(
         port, seconds, readers, read_rate, [f"/c/{SLUG}/", f"/c/{SLUG}/counts.json"]
     )
     read = wrk_report(reading)
     signed = signers_report(process, answers)
-    cpu_after = cpu_seconds_by_program()
-    cpu_after[LOAD_GENERATORS] = load_generators_cpu_seconds()
-    cpu_after[MACHINE] = machine_cpu_seconds()
-    cores = cores_used(cpu_before, cpu_after, time.monotonic() - started)
+    cores = cores_used(cpu_before, cpu_reading(), time.monotonic() - started)
     acks = signed.pop("acks")
     signed["receipts"] = len(signed["receipts"])
     signed["freshness_seconds"] = freshness(
@@ -358,6 +345,15 @@ def load_generators_cpu_seconds() -> float:
     which have exited (and left /proc) by the time the mixed load is over."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
+
+
+def cpu_reading() -> dict[str, float]:
+    """CPU time so far of every program, of the finished load generators, of the machine."""
+    return {
+        **cpu_seconds_by_program(),
+        LOAD_GENERATORS: load_generators_cpu_seconds(),
+        MACHINE: machine_cpu_seconds(),
+    }
 
 
 def cores_used(before: dict[str, float], after: dict[str, float], seconds: float) -> dict:
