@@ -87,8 +87,7 @@ MIDDLEWARE = [
     "undersigned.core.middleware.SecurityHeadersMiddleware",
     "undersigned.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "undersigned.core.middleware.NullOriginMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
+    "undersigned.core.middleware.CsrfMiddleware",
     "undersigned.desk.middleware.DeskMiddleware",  # DESK_MIDDLEWARE, under /desk/ only
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "undersigned.core.unavailable.ServiceUnavailableMiddleware",

@@ -7,7 +7,9 @@ from tests.base import SIGN_FORM_OLGA, PersonaTestCase
 from undersigned.signatures.models import Signature
 
 
-class NullOriginTest(PersonaTestCase):
+class CsrfTest(PersonaTestCase):
+    """Browsers post with `Origin: null` and no Referer under the site's no-referrer policy."""
+
     def _token(self, client: Client) -> str:
         html = client.get(reverse("sign", args=[self.campaign.slug])).content.decode()
         match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
@@ -36,6 +38,40 @@ class NullOriginTest(PersonaTestCase):
             reverse("sign", args=[self.campaign.slug]), data, HTTP_ORIGIN="https://evil.example"
         )
         assert response.status_code == 403
+
+    def _post_secure(self, **headers: str) -> int:
+        client = Client(enforce_csrf_checks=True)
+        data = dict(SIGN_FORM_OLGA, csrfmiddlewaretoken=self._token(client))
+        url = reverse("sign", args=[self.campaign.slug])
+        return client.post(url, data, secure=True, headers=headers).status_code
+
+    def test_https_post_with_null_origin_from_the_same_origin_is_accepted(self) -> None:
+        status = self._post_secure(Origin="null", **{"Sec-Fetch-Site": "same-origin"})
+        assert status == 302
+        assert Signature.objects.count() == 1
+
+    def test_https_post_without_origin_or_referer_needs_fetch_metadata(self) -> None:
+        # What a client that sends neither gets: Django's Referer check, which fails.
+        assert self._post_secure(Origin="null") == 403
+        assert not Signature.objects.exists()
+
+    def test_cross_site_fetch_metadata_is_refused_even_with_a_valid_token(self) -> None:
+        for site in ("cross-site", "same-site"):
+            assert self._post_secure(Origin="null", **{"Sec-Fetch-Site": site}) == 403
+            assert self._post_secure(**{"Sec-Fetch-Site": site}) == 403
+        assert not Signature.objects.exists()
+
+    def test_same_origin_fetch_metadata_does_not_replace_the_token(self) -> None:
+        client = Client(enforce_csrf_checks=True)
+        client.get(reverse("sign", args=[self.campaign.slug]))
+        response = client.post(
+            reverse("sign", args=[self.campaign.slug]),
+            SIGN_FORM_OLGA,
+            secure=True,
+            headers={"Origin": "null", "Sec-Fetch-Site": "same-origin"},
+        )
+        assert response.status_code == 403
+        assert not Signature.objects.exists()
 
 
 class LanguageTest(PersonaTestCase):

@@ -1,9 +1,11 @@
 """Response headers for every page, and the language chosen by the reader."""
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.utils import translation
 
 CONTENT_SECURITY_POLICY = (
@@ -12,6 +14,10 @@ CONTENT_SECURITY_POLICY = (
     "object-src 'none'; frame-ancestors 'none'"
 )
 EMBEDDABLE_POLICY = CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'", "frame-ancestors *")
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
+# `same-site` is another origin too: a sibling subdomain may be someone else's.
+CROSS_SITE = ("cross-site", "same-site")
 
 
 class SecurityHeadersMiddleware:
@@ -40,21 +46,38 @@ class SecurityHeadersMiddleware:
         return response
 
 
-class NullOriginMiddleware:
-    """Drop `Origin: null` before the CSRF check.
+class CsrfMiddleware(CsrfViewMiddleware):
+    """Django's CSRF check, with the browser's Fetch Metadata where the referrer is withheld.
 
-    With `Referrer-Policy: no-referrer`, browsers send `Origin: null` on same-site
-    form posts. The CSRF token (from a SameSite cookie) still has to match, so the
-    post stays protected; only the origin comparison, which cannot succeed, is skipped.
+    The site sends `Referrer-Policy: no-referrer`, so browsers post forms with `Origin: null`
+    and no Referer, and Django's origin and (over HTTPS) Referer checks cannot succeed. A
+    browser's `Sec-Fetch-Site` header, which no page can set, says where the post came from
+    instead: `same-origin` stands in for the missing origin and Referer, any other value is
+    refused. The CSRF token from the SameSite cookie still has to match in every case.
     """
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
-        self.get_response = get_response
+    def process_view(
+        self, request: HttpRequest, callback: Any, callback_args: Any, callback_kwargs: Any
+    ) -> HttpResponse | None:
+        exempt = getattr(callback, "csrf_exempt", False) or getattr(
+            request, "_dont_enforce_csrf_checks", False
+        )
+        if request.method not in SAFE_METHODS and not exempt:
+            fetch_site = request.META.get("HTTP_SEC_FETCH_SITE", "")
+            if fetch_site in CROSS_SITE:
+                return self._reject(request, "Cross-site request (Sec-Fetch-Site).")
+            if request.META.get("HTTP_ORIGIN") == "null":
+                if fetch_site not in ("", "same-origin"):
+                    return self._reject(request, "Origin null from another site.")
+                del request.META["HTTP_ORIGIN"]
+        return super().process_view(request, callback, callback_args, callback_kwargs)
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.META.get("HTTP_ORIGIN") == "null":
-            del request.META["HTTP_ORIGIN"]
-        return self.get_response(request)
+    def _check_referer(self, request: HttpRequest) -> None:
+        if "HTTP_REFERER" not in request.META and (
+            request.META.get("HTTP_SEC_FETCH_SITE") == "same-origin"
+        ):
+            return
+        super()._check_referer(request)
 
 
 LANGUAGE_CODES = {code for code, _ in settings.LANGUAGES}
