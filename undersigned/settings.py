@@ -208,6 +208,9 @@ SECURE_HSTS_PRELOAD = SECURE and env_bool("SECURE_HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "no-referrer"
 X_FRAME_OPTIONS = "DENY"
+# Django looks for its own CSRF middleware by name; undersigned.core.middleware.CsrfMiddleware
+# extends it, and undersigned.core.checks checks that it is installed instead.
+SILENCED_SYSTEM_CHECKS = ["security.W003"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 64 * 1024)
 
 LANGUAGE_CODE = "ru"
@@ -255,6 +258,9 @@ RATE_CLIENT_CAPTCHA_AFTER = env_int("RATE_CLIENT_CAPTCHA_AFTER", 3)
 RATE_CLIENT_LIMIT = env_int("RATE_CLIENT_LIMIT", 10)
 # Complete submissions (valid forms) from one client within the window past which more are held.
 RATE_CLIENT_HOLD_AFTER = env_int("RATE_CLIENT_HOLD_AFTER", 5)
+# Onion visitors share one bucket (the Tor daemon is their one address), with these limits.
+RATE_ONION_LIMIT = env_int("RATE_ONION_LIMIT", 300)
+RATE_ONION_HOLD_AFTER = env_int("RATE_ONION_HOLD_AFTER", 100)
 RATE_CAMPAIGN_CAPTCHA_AFTER = env_int("RATE_CAMPAIGN_CAPTCHA_AFTER", 600)
 # Contacts, client hashes and unverified claims are destroyed this long after a campaign closes.
 RETENTION_DAYS_AFTER_CLOSE = env_int("RETENTION_DAYS_AFTER_CLOSE", 30)

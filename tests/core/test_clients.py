@@ -50,19 +50,26 @@ class ClientHashTest(SimpleTestCase):
 
     @override_settings(
         ONION_HOST="abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion",
-        ALLOWED_HOSTS=[
-            "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion",
-            "testserver",
-        ],
+        TRUSTED_PROXY_HEADER="X-Real-IP",
     )
-    def test_onion_visitors_have_no_client_hash(self) -> None:
-        onion = self.factory.get(
-            "/",
-            REMOTE_ADDR="127.0.0.1",
-            HTTP_HOST="abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion",
-        )
-        assert clients.is_onion_request(onion)
-        assert clients.client_hash(onion) == ""
-        clear = self.factory.get("/", REMOTE_ADDR="127.0.0.1")
+    def test_onion_visitors_share_one_client_hash(self) -> None:
+        onion = [
+            self.factory.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_ONION_SERVICE="1")
+            for _ in range(2)
+        ]
+        assert clients.is_onion_request(onion[0])
+        assert clients.client_hash(onion[0]) == clients.client_hash(onion[1])
+        assert len(clients.client_hash(onion[0])) == 64
+        clear = self.factory.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="198.51.100.4")
         assert not clients.is_onion_request(clear)
-        assert len(clients.client_hash(clear)) == 64
+        assert clients.client_hash(clear) != clients.client_hash(onion[0])
+
+    def test_a_proxy_header_without_trusted_proxy_header_is_warned_about_once(self) -> None:
+        clients._warned_about_proxy = False
+        request = self.factory.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="198.51.100.4")
+        with self.assertLogs("undersigned.core.clients", "WARNING") as logs:
+            clients.client_address(request)
+            clients.client_address(request)
+        assert len(logs.records) == 1
+        assert "TRUSTED_PROXY_HEADER" in logs.output[0]
+        assert "198.51.100.4" not in logs.output[0]

@@ -33,6 +33,10 @@ def production_env() -> dict[str, str]:
         SECRET_KEY=secrets.token_urlsafe(60),
         ALLOWED_HOSTS="petition.example.org",
         ONION_HOST=ONION,
+        TRUSTED_PROXY_HEADER="X-Real-IP",
+        SITE_URL="https://petition.example.org",
+        DATABASE_URL="postgres://undersigned@127.0.0.1:5432/undersigned",
+        REDIS_URL="redis://127.0.0.1:6379/0",
         VAR_DIR=tempfile.mkdtemp(prefix="undersigned-deploy-"),
     )
     return env
@@ -51,7 +55,8 @@ def manage(*args: str) -> subprocess.CompletedProcess[str]:
 def test_check_deploy_is_clean_with_production_settings() -> None:
     result = manage("check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "System check identified no issues (0 silenced)." in result.stdout
+    # security.W003 looks for Django's CSRF middleware by name; undersigned.E004 replaces it.
+    assert "System check identified no issues (1 silenced)." in result.stdout
 
 
 def test_production_headers() -> None:
@@ -72,3 +77,33 @@ def test_production_headers() -> None:
     assert headers["plain"] == "301 https://petition.example.org/nope/"
     # The onion host is accepted (404 for this path, not 400 for a disallowed host).
     assert headers["onion"] == "404"
+
+
+def check_deploy_with(**changes: str) -> subprocess.CompletedProcess[str]:
+    env = production_env()
+    env.update(changes)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_check_deploy_fails_behind_a_proxy_that_hides_client_addresses() -> None:
+    result = check_deploy_with(TRUSTED_PROXY_HEADER="")
+    assert result.returncode != 0
+    assert "undersigned.E001" in result.stderr + result.stdout
+
+
+def test_check_deploy_fails_on_settings_a_site_must_not_ship_with() -> None:
+    for changes, problem in [
+        ({"SITE_URL": "http://petition.example.org"}, "undersigned.E002"),
+        ({"ALLOWED_HOSTS": "*"}, "undersigned.E003"),
+        ({"REDIS_URL": ""}, "undersigned.W001"),
+        ({"DATABASE_URL": "sqlite:////tmp/undersigned-check.sqlite3"}, "undersigned.W002"),
+    ]:
+        result = check_deploy_with(**changes)
+        assert result.returncode != 0, changes
+        assert problem in result.stderr + result.stdout, changes

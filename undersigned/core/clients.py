@@ -11,6 +11,7 @@ subscriber holds.
 import hashlib
 import hmac
 import ipaddress
+import logging
 import secrets
 import time
 from datetime import UTC, datetime, timedelta
@@ -19,11 +20,28 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
+logger = logging.getLogger(__name__)
+PROXY_HEADERS = ("X-Real-IP", "X-Forwarded-For", "Forwarded")
+_warned_about_proxy = False
+
+
+def _warn_if_behind_an_unnamed_proxy(request: HttpRequest) -> None:
+    global _warned_about_proxy
+    if not _warned_about_proxy and any(name in request.headers for name in PROXY_HEADERS):
+        _warned_about_proxy = True
+        logger.warning(
+            "Requests carry a proxy's client-address header but TRUSTED_PROXY_HEADER is "
+            "empty: every visitor counts as the proxy's one address. Set "
+            "TRUSTED_PROXY_HEADER (for deploy/nginx: X-Real-IP)."
+        )
+
 
 def client_address(request: HttpRequest) -> str:
     """The client's address: from the trusted proxy's header when configured, else the peer."""
     header = settings.TRUSTED_PROXY_HEADER
-    if header:
+    if not header:
+        _warn_if_behind_an_unnamed_proxy(request)
+    else:
         # A proxy appends the address it saw; the last entry is the one it vouches for.
         value = request.headers.get(header, "").split(",")[-1].strip()
         if value:
@@ -31,14 +49,21 @@ def client_address(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))
 
 
+# Set to 1 by nginx's onion server block, and removed by every other server block, so the
+# flag comes from the listener a request arrived on, never from anything the client sends.
+ONION_HEADER = "X-Onion-Service"
+
+
 def is_onion_request(request: HttpRequest) -> bool:
     """Whether the request came through the site's Tor onion service.
 
     Every onion visitor reaches the site from the local Tor daemon, so their addresses
-    cannot tell them apart.
+    cannot tell them apart. Only a trusted proxy (one that sets TRUSTED_PROXY_HEADER)
+    can say so; the Host header is the client's to choose and proves nothing.
     """
-    onion = settings.ONION_HOST
-    return bool(onion) and request.get_host().split(":")[0] == onion
+    return bool(settings.ONION_HOST and settings.TRUSTED_PROXY_HEADER) and (
+        request.headers.get(ONION_HEADER) == "1"
+    )
 
 
 def _network(address: str) -> str:
@@ -85,8 +110,17 @@ def hash_address(address: str, now: datetime | None = None) -> str:
     return hmac.new(day_key(now), _network(address).encode(), hashlib.sha256).hexdigest()
 
 
+# Buckets for clients whose own address cannot be known: they share one between them.
+ONION_BUCKET = "onion visitors"
+UNKNOWN_BUCKET = "unknown address"
+
+
 def client_hash(request: HttpRequest) -> str:
-    """The keyed hash of the request's client; empty for onion visitors (all one address)."""
+    """The keyed hash of the request's client.
+
+    Onion visitors share one bucket, and so do requests whose address is unknown: every
+    request counts against some limit.
+    """
     if is_onion_request(request):
-        return ""
-    return hash_address(client_address(request))
+        return hash_address(ONION_BUCKET)
+    return hash_address(client_address(request) or UNKNOWN_BUCKET)

@@ -7,8 +7,9 @@
 - A filled honeypot, or more than `RATE_CLIENT_HOLD_AFTER` complete submissions (valid
   forms) from one client in the window: the signature is stored held back for verifiers;
   the sender sees the usual receipt.
-- Onion visitors all arrive from the Tor daemon's address: no per-client limit applies to
-  them; they are always asked for the captcha instead.
+- Onion visitors all arrive from the Tor daemon's address: they share one client bucket,
+  with its own, higher limits (`RATE_ONION_LIMIT`, `RATE_ONION_HOLD_AFTER`), and are
+  always asked for the captcha.
 
 A submission costs one round trip to the shared cache: the form is checked first, so
 that one measurement counts the attempt and, for a valid form, the signature.
@@ -55,11 +56,16 @@ class SigningGuard:
     def _campaign_key(self) -> str:
         return f"sign-campaign:{self.campaign_id}"
 
+    @property
+    def refuse_after(self) -> int:
+        return settings.RATE_ONION_LIMIT if self.onion else settings.RATE_CLIENT_LIMIT
+
+    @property
+    def hold_after(self) -> int:
+        return settings.RATE_ONION_HOLD_AFTER if self.onion else settings.RATE_CLIENT_HOLD_AFTER
+
     def attempt(self, *, valid: bool) -> Attempt:
         """Count one submission, and the signature it brings when the form is `valid`."""
-        if self.onion:
-            ratelimit.hit(self._campaign_key(), self.window)
-            return Attempt(refused=False, captcha=True, flooding=False)
         stored = self._client_key("stored")
         hits = [self._campaign_key(), self._client_key("attempts")]
         rates = ratelimit.measure(
@@ -68,19 +74,19 @@ class SigningGuard:
         client_rate = rates[self._client_key("attempts")].count
         stored_before = rates[stored].count - (1 if valid else 0)
         return Attempt(
-            refused=client_rate > settings.RATE_CLIENT_LIMIT,
+            refused=client_rate > self.refuse_after,
             captcha=(
-                rates[self._campaign_key()].count > settings.RATE_CAMPAIGN_CAPTCHA_AFTER
+                self.onion
+                or rates[self._campaign_key()].count > settings.RATE_CAMPAIGN_CAPTCHA_AFTER
                 or client_rate > settings.RATE_CLIENT_CAPTCHA_AFTER
             ),
             # More signatures from this client than one connection plausibly sends.
-            flooding=stored_before >= settings.RATE_CLIENT_HOLD_AFTER,
+            flooding=stored_before >= self.hold_after,
         )
 
     def not_stored(self) -> None:
         """A valid form was counted as a signature, and then not stored (its captcha failed)."""
-        if not self.onion:
-            ratelimit.undo(self._client_key("stored"), self.window)
+        ratelimit.undo(self._client_key("stored"), self.window)
 
     def captcha_due(self) -> bool:
         """Whether the form shown now must carry a captcha (the next attempt will need one)."""
