@@ -89,3 +89,24 @@ class LanguageTest(PersonaTestCase):
     def test_unknown_language_falls_back(self) -> None:
         response = Client(HTTP_ACCEPT_LANGUAGE="de").get("/?lang=xx")
         assert response["Content-Language"] == "ru"
+
+
+class PrivatePagesTest(PersonaTestCase):
+    def test_receipt_desk_and_confirmation_pages_are_never_stored(self) -> None:
+        response = self.client.post(reverse("sign", args=[self.campaign.slug]), SIGN_FORM_OLGA)
+        receipt = response["Location"]
+        token = receipt.split("/")[2]
+        for url in [
+            receipt,
+            reverse("withdraw", args=[token]),
+            reverse("change_publication", args=[token]),
+            reverse("log_receipt_file", args=[token]),
+            reverse("confirm"),
+            reverse("desk:login"),
+            reverse("updates_unsubscribe", args=["not-a-token"]),
+        ]:
+            assert self.client.get(url)["Cache-Control"] == "no-store", url
+
+    def test_public_pages_keep_their_cache_policy(self) -> None:
+        response = self.client.get(reverse("campaign", args=[self.campaign.slug]))
+        assert "no-store" not in response.get("Cache-Control", "")

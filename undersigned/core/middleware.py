@@ -15,13 +15,17 @@ CONTENT_SECURITY_POLICY = (
 )
 EMBEDDABLE_POLICY = CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'", "frame-ancestors *")
 
+# Pages for one person (a receipt, the desk, a confirmation, the staff API): never stored
+# by a browser, a proxy or the back button's cache.
+PRIVATE_PREFIXES = ("/r/", "/desk/", "/confirm/", "/updates/", "/api/v1/staff/")
+
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
 # `same-site` is another origin too: a sibling subdomain may be someone else's.
 CROSS_SITE = ("cross-site", "same-site")
 
 
 class SecurityHeadersMiddleware:
-    """Strict CSP, no referrer, no powerful browser features.
+    """Strict CSP, no referrer, no powerful browser features; private pages never stored.
 
     Responses marked `embeddable` may be framed by other sites.
     """
@@ -40,6 +44,8 @@ class SecurityHeadersMiddleware:
             "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
         )
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if request.path.startswith(PRIVATE_PREFIXES):
+            response.headers["Cache-Control"] = "no-store"
         if embeddable:
             # The clickjacking middleware sits below this one and has already answered DENY.
             response.headers.pop("X-Frame-Options", None)
