@@ -2,9 +2,13 @@
 REDIS_URL is set (the CI's second pass runs this same file against Redis)."""
 
 from django.core.cache import cache
-from django.test import SimpleTestCase
+from django.test import SimpleTestCase, override_settings
+from django.urls import reverse
 
-from undersigned.core import ratelimit
+from tests.base import PersonaTestCase
+from tests.web.test_sign_abuse import form_for
+from undersigned.core import clients, ratelimit
+from undersigned.signatures.models import Signature
 
 WINDOW = 60
 START = 1_000_000 * WINDOW  # the start of a window
@@ -60,3 +64,52 @@ class RateLimitTest(SimpleTestCase):
         ratelimit.undo("never", WINDOW, now=START + 5)
         assert ratelimit.peek("a", WINDOW, now=START + 6).count == 0
         assert ratelimit.hit("a", WINDOW, now=START + 7).count == 1
+
+
+UNREACHABLE_REDIS = "redis://127.0.0.1:9/0"  # the discard port: nothing listens there
+
+
+@override_settings(
+    REDIS_URL=UNREACHABLE_REDIS,
+    CACHES={
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": UNREACHABLE_REDIS,
+            "OPTIONS": {"socket_connect_timeout": 0.1, "socket_timeout": 0.1},
+        }
+    },
+)
+class RedisAwayTest(PersonaTestCase):
+    """Signing goes on while Redis is away: limits count in this process's memory."""
+
+    def setUp(self) -> None:
+        ratelimit._pool.cache_clear()
+        vars(ratelimit._clients).clear()
+        ratelimit._redis_down_until = 0.0
+        ratelimit._last_warning = 0.0
+        ratelimit.LOCAL.clear()
+        clients._salt_read = ("", "", 0.0)
+
+    def tearDown(self) -> None:
+        ratelimit._pool.cache_clear()
+        vars(ratelimit._clients).clear()
+        ratelimit._redis_down_until = 0.0
+
+    def test_limits_fall_back_to_process_memory_with_a_warning(self) -> None:
+        with self.assertLogs("undersigned.core.ratelimit", "WARNING") as logs:
+            assert ratelimit.hit("away", 60).count == 1
+            assert ratelimit.hit("away", 60).count == 2
+            ratelimit.undo("away", 60)
+            assert ratelimit.peek("away", 60).count == 1
+        assert len(logs.records) == 1
+        assert "memory" in logs.output[0]
+
+    @override_settings(RATE_CLIENT_LIMIT=3, RATE_CLIENT_CAPTCHA_AFTER=100)
+    def test_the_sign_form_stores_signatures_and_still_limits_a_flood(self) -> None:
+        url = reverse("sign", args=[self.campaign.slug])
+        statuses = [
+            self.client.post(url, form_for(n), REMOTE_ADDR="203.0.113.5").status_code
+            for n in range(1, 6)
+        ]
+        assert statuses == [302, 302, 302, 429, 429]
+        assert Signature.objects.count() == 3

@@ -20,6 +20,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from undersigned.core import ratelimit
+
 logger = logging.getLogger(__name__)
 PROXY_HEADERS = ("X-Real-IP", "X-Forwarded-For", "Forwarded")
 _warned_about_proxy = False
@@ -89,12 +91,17 @@ def _day_salt(now: datetime) -> str:
     cached_key, cached_salt, read_at = _salt_read
     if cached_key == key and time.monotonic() - read_at < SALT_REREAD_SECONDS:
         return cached_salt
-    salt = cache.get(key)
-    if salt is None:
-        end_of_day = datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(days=1)
-        keep = (end_of_day - now).total_seconds() + settings.RATE_WINDOW_SECONDS
-        cache.add(key, secrets.token_hex(32), timeout=int(keep) + 1)
+    try:
         salt = cache.get(key)
+        if salt is None:
+            end_of_day = datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(days=1)
+            keep = (end_of_day - now).total_seconds() + settings.RATE_WINDOW_SECONDS
+            cache.add(key, secrets.token_hex(32), timeout=int(keep) + 1)
+            salt = cache.get(key)
+    except ratelimit.REDIS_OUTAGES as outage:
+        # This process's own salt until Redis is back: its limits are its own meanwhile.
+        ratelimit.fallback(outage)
+        salt = cached_salt if cached_key == key else secrets.token_hex(32)
     _salt_read = (key, str(salt), time.monotonic())
     return str(salt)
 

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils import translation
 
@@ -64,26 +64,30 @@ class CsrfMiddleware(CsrfViewMiddleware):
 
     def process_view(
         self, request: HttpRequest, callback: Any, callback_args: Any, callback_kwargs: Any
-    ) -> HttpResponse | None:
+    ) -> HttpResponseForbidden | None:
         exempt = getattr(callback, "csrf_exempt", False) or getattr(
             request, "_dont_enforce_csrf_checks", False
         )
         if request.method not in SAFE_METHODS and not exempt:
             fetch_site = request.META.get("HTTP_SEC_FETCH_SITE", "")
             if fetch_site in CROSS_SITE:
-                return self._reject(request, "Cross-site request (Sec-Fetch-Site).")
+                return self._refuse(request, "Cross-site request (Sec-Fetch-Site).")
             if request.META.get("HTTP_ORIGIN") == "null":
                 if fetch_site not in ("", "same-origin"):
-                    return self._reject(request, "Origin null from another site.")
+                    return self._refuse(request, "Origin null from another site.")
                 del request.META["HTTP_ORIGIN"]
         return super().process_view(request, callback, callback_args, callback_kwargs)
 
-    def _check_referer(self, request: HttpRequest) -> None:
+    def _refuse(self, request: HttpRequest, reason: str) -> HttpResponseForbidden:
+        # Django's own rejection: its log line and CSRF_FAILURE_VIEW. The stubs omit it.
+        return self._reject(request, reason)  # type: ignore[attr-defined,no-any-return]
+
+    def _check_referer(self, request: HttpRequest) -> None:  # type: ignore[misc]  # private in the stubs
         if "HTTP_REFERER" not in request.META and (
             request.META.get("HTTP_SEC_FETCH_SITE") == "same-origin"
         ):
             return
-        super()._check_referer(request)
+        super()._check_referer(request)  # type: ignore[misc]  # private in the stubs
 
 
 LANGUAGE_CODES = {code for code, _ in settings.LANGUAGES}
