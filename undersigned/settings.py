@@ -287,6 +287,8 @@ DESK_LOGIN_ATTEMPTS = env_int("DESK_LOGIN_ATTEMPTS", 5)
 DESK_LOGIN_CLIENT_ATTEMPTS = env_int("DESK_LOGIN_CLIENT_ATTEMPTS", 20)
 DESK_LOGIN_WINDOW_SECONDS = env_int("DESK_LOGIN_WINDOW_SECONDS", 900)
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "undersigned")
+# How long the one-time code that lets a staff account enrol its authenticator stays valid.
+ENROLMENT_CODE_DAYS = env_int("ENROLMENT_CODE_DAYS", 7)
 # Confirmation codes: lifetime, wrong tries per signature, wrong tries per client and window.
 CONFIRMATION_CODE_DAYS = env_int("CONFIRMATION_CODE_DAYS", 7)
 CONFIRMATION_CODE_ATTEMPTS = env_int("CONFIRMATION_CODE_ATTEMPTS", 5)

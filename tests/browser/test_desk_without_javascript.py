@@ -11,6 +11,7 @@ from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django_otp.oath import totp
 
 from tests.base import OLGA, Personas, make_claims
+from undersigned.desk.enrolment import issue_enrolment_code
 from undersigned.signatures.models import Signature
 from undersigned.verification import actions, throttle
 
@@ -32,6 +33,7 @@ class DeskWithoutJavaScriptTest(Personas, StaticLiveServerTestCase):
             actions.undo_match(self.olga, actor=self.organizer)
         for scope in (throttle.login_by_username(), throttle.login_by_client()):
             scope.reset("vera")
+        self.enrolment_code = issue_enrolment_code(self.verifier)
 
     def test_enrol_sign_in_and_decide_with_the_keyboard(self) -> None:
         context = self.browser.new_context(java_script_enabled=False, locale="en-US")
@@ -49,6 +51,9 @@ class DeskWithoutJavaScriptTest(Personas, StaticLiveServerTestCase):
             page.get_by_label("Password").press("Enter")
 
         assert "/desk/enrol/" in page.url
+        page.get_by_label("Enrolment code").fill(self.enrolment_code)
+        with page.expect_navigation():
+            page.get_by_label("Enrolment code").press("Enter")
         assert page.locator("figure.qr svg").is_visible()
         page.screenshot(path=str(self.shots / "desk-enrol.png"), full_page=True)
         secret = page.locator("code.secret").first.inner_text()

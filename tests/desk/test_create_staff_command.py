@@ -1,4 +1,5 @@
 import io
+import re
 from unittest import mock
 
 from django.contrib.auth import get_user_model
@@ -8,6 +9,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.desk.base import DeskTestCase
 from undersigned.access import may_create_campaigns
+from undersigned.desk.enrolment import enrolment_code_matches
+from undersigned.desk.models import EnrolmentCode
 
 
 class CreateStaffCommandTest(DeskTestCase):
@@ -26,6 +29,9 @@ class CreateStaffCommandTest(DeskTestCase):
         )
         assert "Created nina" in out
         nina = get_user_model().objects.get(username="nina")
+        code = re.search(r"Enrolment code: (\S+)", out)
+        assert code and enrolment_code_matches(nina, code.group(1))
+        assert code.group(1) not in str(EnrolmentCode.objects.get(user=nina).__dict__)
         assert nina.check_password("a long and unusual passphrase")
         assert may_create_campaigns(nina)
         assert not TOTPDevice.objects.filter(user=nina).exists()
@@ -40,6 +46,8 @@ class CreateStaffCommandTest(DeskTestCase):
         assert Session.objects.count() == 1
         out = self.run_command("vera", "--reset-second-factor", "--sign-out-everywhere")
         assert "Ended 1 session(s)" in out
+        code = re.search(r"Enrolment code: (\S+)", out)
+        assert code and enrolment_code_matches(self.verifier, code.group(1))
         assert not TOTPDevice.objects.filter(user=self.verifier).exists()
         assert Session.objects.count() == 0
         assert client.get("/desk/")["Location"].startswith("/desk/login/")

@@ -1,10 +1,16 @@
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.desk.base import DeskTestCase, current_token
 from undersigned.audit.models import AuditEvent
+from undersigned.desk.enrolment import issue_enrolment_code
+from undersigned.desk.models import EnrolmentCode
 
 
 class LoginTest(DeskTestCase):
@@ -126,6 +132,17 @@ class LoginThrottleTest(DeskTestCase):
 
 
 class EnrolTest(DeskTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.enrolment_code = issue_enrolment_code(self.verifier)
+
+    def signed_in_with_code(self) -> Client:
+        client = Client()
+        client.post(reverse("desk:login"), {"username": "vera", "password": "verifier-pass"})
+        response = client.post(reverse("desk:enrol"), {"enrolment_code": self.enrolment_code})
+        assert response.status_code == 302
+        return client
+
     def test_first_sign_in_enrols_an_authenticator_before_anything_else(self) -> None:
         client = Client()
         response = client.post(
@@ -135,6 +152,13 @@ class EnrolTest(DeskTestCase):
         assert client.get(reverse("desk:queue", args=[self.campaign.slug]))["Location"].startswith(
             reverse("desk:enrol")
         )
+        # The password alone shows no QR code: the enrolment code comes first.
+        asked = client.get(reverse("desk:enrol") + "?lang=en").content.decode()
+        assert "Enrolment code" in asked and "otpauth://" not in asked
+        assert not TOTPDevice.objects.exists()
+        lowercase = self.enrolment_code.lower().replace("-", " ")
+        response = client.post(reverse("desk:enrol"), {"enrolment_code": lowercase})
+        assert response.status_code == 302
         page = client.get(reverse("desk:enrol") + "?lang=en")
         html = page.content.decode()
         assert page.status_code == 200
@@ -150,10 +174,41 @@ class EnrolTest(DeskTestCase):
         assert AuditEvent.objects.filter(
             action="staff.second_factor_enrolled", actor=self.verifier
         ).exists()
+        # Used up: it cannot enrol another authenticator.
+        assert not EnrolmentCode.objects.filter(user=self.verifier).exists()
 
-    def test_a_wrong_code_does_not_confirm_the_device(self) -> None:
+    def test_the_password_alone_never_shows_the_key(self) -> None:
         client = Client()
         client.post(reverse("desk:login"), {"username": "vera", "password": "verifier-pass"})
+        response = client.post(reverse("desk:enrol"), {"enrolment_code": "AAAA-BBBB-CCCC"})
+        assert response.status_code == 400
+        assert "otpauth://" not in response.content.decode()
+        response = client.post(reverse("desk:enrol"), {"token": "123456"})
+        assert response.status_code == 400
+        assert not TOTPDevice.objects.exists()
+
+    def test_an_expired_enrolment_code_is_refused(self) -> None:
+        EnrolmentCode.objects.filter(user=self.verifier).update(
+            expires_at=timezone.now() - timedelta(minutes=1)
+        )
+        client = Client()
+        client.post(reverse("desk:login"), {"username": "vera", "password": "verifier-pass"})
+        response = client.post(reverse("desk:enrol"), {"enrolment_code": self.enrolment_code})
+        assert response.status_code == 400
+
+    def test_enrolment_code_guesses_are_throttled(self) -> None:
+        client = Client()
+        client.post(reverse("desk:login"), {"username": "vera", "password": "verifier-pass"})
+        statuses = [
+            client.post(reverse("desk:enrol"), {"enrolment_code": "AAAA-BBBB-CCCC"}).status_code
+            for _ in range(settings.DESK_LOGIN_ATTEMPTS + 1)
+        ]
+        assert statuses[-1] == 429
+        response = client.post(reverse("desk:enrol"), {"enrolment_code": self.enrolment_code})
+        assert response.status_code == 429
+
+    def test_a_wrong_code_does_not_confirm_the_device(self) -> None:
+        client = self.signed_in_with_code()
         client.get(reverse("desk:enrol"))
         device = TOTPDevice.objects.get(user=self.verifier)
         wrong = f"{(int(current_token(device)) + 1) % 1_000_000:06d}"

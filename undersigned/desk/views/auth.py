@@ -1,10 +1,12 @@
-"""Staff sign-in: password, then a TOTP code (enrolling a device on first sign-in); sign-out.
+"""Staff sign-in: password, then a TOTP code (enrolling a device on first sign-in, with the
+one-time enrolment code handed over out of band); sign-out.
 
 Failed attempts are counted per username and per client; past the limit the form
 says how long to wait and checks nothing.
 """
 
 import base64
+from typing import Any
 
 import qrcode
 import qrcode.image.svg
@@ -23,7 +25,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from undersigned.audit.actions import record
 from undersigned.desk.auth import next_param, safe_next, second_factor_step, with_next
-from undersigned.desk.forms import LoginForm, TokenForm
+from undersigned.desk.enrolment import enrolment_code_matches, use_enrolment_code
+from undersigned.desk.forms import EnrolmentCodeForm, LoginForm, TokenForm
 from undersigned.verification import throttle
 
 
@@ -107,14 +110,44 @@ def _qr_svg(uri: str) -> SafeString:
     return mark_safe(svg)  # noqa: S308
 
 
+# The session of a signed-in account that has shown its enrolment code holds its id here.
+ENROLMENT_PROVEN = "desk-enrolment-code-shown"
+
+
+def _enrolment_code_step(request: HttpRequest, user: Any) -> HttpResponse:
+    """Before any QR code: the one-time code handed over out of band (create_staff prints it)."""
+    form = EnrolmentCodeForm(request.POST or None)
+    context: dict[str, object] = {"form": form, "next": next_param(request)}
+    if request.method != "POST":
+        return render(request, "desk/enrol_code.html", context)
+    by_user = throttle.login_by_username()
+    ident = _user_ident(user.get_username())
+    wait = by_user.wait_seconds(ident)
+    if wait:
+        context["error"] = _too_many(wait)
+        return render(request, "desk/enrol_code.html", context, status=429)
+    if form.is_valid() and enrolment_code_matches(user, form.cleaned_data["enrolment_code"]):
+        request.session[ENROLMENT_PROVEN] = user.pk
+        return redirect(with_next("desk:enrol", next_param(request)))
+    by_user.fail(ident)
+    context["error"] = _(
+        "This enrolment code is not right, or it has expired. Ask the site's operator for a "
+        "new one."
+    )
+    return render(request, "desk/enrol_code.html", context, status=400)
+
+
 @require_http_methods(["GET", "POST"])
 def enrol(request: HttpRequest) -> HttpResponse:
-    """First sign-in: add an authenticator app by scanning a QR code, then prove it works."""
+    """First sign-in: show the enrolment code, then add an authenticator app by scanning a
+    QR code and prove it works."""
     if not _password_user(request):
         return redirect("desk:login")
     user = request.user
     if user_has_device(user, confirmed=True):
         return redirect(with_next("desk:otp", next_param(request)))
+    if request.session.get(ENROLMENT_PROVEN) != user.pk:
+        return _enrolment_code_step(request, user)
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("id").first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="desk", confirmed=False)
@@ -131,7 +164,9 @@ def enrol(request: HttpRequest) -> HttpResponse:
             with transaction.atomic():
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
+                use_enrolment_code(user)
                 record("staff.second_factor_enrolled", device, actor=user)
+            request.session.pop(ENROLMENT_PROVEN, None)
             by_user.reset(ident)
             otp_login(request, device)
             return redirect(safe_next(request))

@@ -4,6 +4,7 @@ import getpass
 import sys
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.auth.models import Permission
 from django.contrib.auth.password_validation import validate_password
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from undersigned.audit.actions import record
+from undersigned.desk.enrolment import issue_enrolment_code
 from undersigned.desk.middleware import DeskSessionStore
 
 # Desk accounts reach signers' claims: a passphrase, not a PIN.
@@ -33,7 +35,8 @@ def sessions_of(user: Any) -> list[str]:
 
 class Command(BaseCommand):
     help = (
-        "Create a desk account. It enrols its authenticator app on first sign-in. "
+        "Create a desk account and print its one-time enrolment code, with which it adds "
+        "its authenticator app on first sign-in. "
         "Roles on campaigns are granted on the desk by an organizer."
     )
 
@@ -80,9 +83,8 @@ class Command(BaseCommand):
                 user.set_password(password)
                 user.save()
                 record("staff.account_created", user)
-                self.stdout.write(
-                    f"Created {username}. Sign in at /desk/ to enrol an authenticator app."
-                )
+                self.stdout.write(f"Created {username}.")
+                self._enrolment_code(user)
             if options["can_create_campaigns"]:
                 user.user_permissions.add(Permission.objects.get(codename="add_campaign"))
                 record("staff.may_create_campaigns", user)
@@ -92,11 +94,21 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"Removed {removed} authenticator device(s); {username} enrols again."
                 )
+                self._enrolment_code(user)
             if options["sign_out_everywhere"]:
                 keys = sessions_of(user)
                 Session.objects.filter(session_key__in=keys).delete()
                 record("staff.signed_out_everywhere", user)
                 self.stdout.write(f"Ended {len(keys)} session(s) of {username}.")
+
+    def _enrolment_code(self, user: Any) -> None:
+        code = issue_enrolment_code(user)
+        self.stdout.write(
+            f"Enrolment code: {code}\n"
+            "Give it to them by another channel than the site (in person, a call). With their "
+            "password it lets them add an authenticator app at /desk/ once, within "
+            f"{settings.ENROLMENT_CODE_DAYS} days. It is shown only now."
+        )
 
     def _password(self, from_stdin: bool) -> str:
         if from_stdin:

@@ -8,9 +8,11 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from django_otp import user_has_device
 
 from undersigned.campaigns import actions as campaign_actions
 from undersigned.campaigns.models import Campaign, StaffRole
+from undersigned.desk.enrolment import issue_enrolment_code
 from undersigned.officials import demo as demo_registry
 from undersigned.officials.regions import regions_by_code
 from undersigned.signatures import actions, counts
@@ -181,8 +183,12 @@ class Command(BaseCommand):
         counts.refresh_counts()
         self.stdout.write(self.style.SUCCESS("Demo loaded."))
         self.stdout.write(
-            "Staff accounts (password 'demo-password' for each): organizer, verifier, spokesperson"
+            "Staff accounts (password 'demo-password' for each), with the one-time code that "
+            "enrols each one's authenticator app at first sign-in:"
         )
+        for username, user in users.items():
+            if not user_has_device(user, confirmed=True):
+                self.stdout.write(f"  {username}: {issue_enrolment_code(user)}")
 
     def _staff(self) -> dict[str, Any]:
         User = get_user_model()
