@@ -108,6 +108,22 @@ class StaffApiTest(PersonaTestCase):
         rejected = self.decide(self.signature.pk, {"decision": "reject", "reason": "impersonation"})
         assert rejected.json()["state"] == "rejected"
 
+    def test_evidence_links_must_be_web_addresses(self) -> None:
+        for link in ("javascript:alert(1)", "data:text/html,x", "ftp://example.org/x", "nonsense"):
+            response = self.decide(
+                self.signature.pk,
+                {"decision": "verify", "method": "public_statement", "link": link},
+            )
+            assert response.status_code == 409, link
+            assert "http" in response.json()["detail"]
+        assert self.state() == Signature.RECEIVED
+        assert not self.signature.decisions.exists()
+        response = self.decide(
+            self.signature.pk,
+            {"decision": "verify", "method": "public_statement", "link": "https://example.org/s"},
+        )
+        assert response.json()["state"] == "verified"
+
     def test_match_to_a_registry_official(self) -> None:
         assert self.decide(self.signature.pk, {"decision": "match"}).status_code == 400
         assert (

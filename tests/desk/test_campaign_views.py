@@ -151,7 +151,8 @@ class CampaignPagesTest(DeskTestCase):
         ).exists()
 
     def test_add_an_opening_signatory(self) -> None:
-        url = reverse("desk:add_opening", args=["deputies"])
+        draft = self.make_campaign("draft-letter", open_it=False)
+        url = reverse("desk:add_opening", args=["draft-letter"])
         data = {
             "full_name": "Петров Пётр Петрович",
             "office": "депутат",
@@ -170,3 +171,19 @@ class CampaignPagesTest(DeskTestCase):
         assert self.oleg.post(url, data).status_code == 400
         assert self.oleg.post(url, {**data, "full_name": "X"}).status_code == 400
         assert Signature.objects.filter(channel=Signature.ORGANIZER).count() == 1
+        assert draft.signatures.count() == 1
+
+    def test_no_opening_signatory_once_the_campaign_is_open(self) -> None:
+        url = reverse("desk:add_opening", args=["deputies"])
+        data = {
+            "full_name": "Петров Пётр Петрович",
+            "office": "депутат",
+            "body": "Совет МО Литейный округ",
+            "municipality": "МО Литейный округ",
+            "region": "RU-SPE",
+            "publication": "named",
+        }
+        response = self.oleg.post(url + "?lang=en", data)
+        assert response.status_code == 400
+        assert "only while the campaign is a draft" in response.content.decode()
+        assert not Signature.objects.filter(channel=Signature.ORGANIZER).exists()

@@ -64,11 +64,17 @@ class SignActionTest(PersonaTestCase):
         assert counts_for(citizens).received == 0
 
     def test_opening_signatory_is_verified_by_organizer(self) -> None:
-        signature = actions.add_opening_signatory(self.campaign, self.organizer, make_claims(2))
+        draft = self.make_campaign("draft-letter", open_it=False)
+        signature = actions.add_opening_signatory(draft, self.organizer, make_claims(2))
         assert signature.state == Signature.VERIFIED
         assert signature.channel == Signature.ORGANIZER
         event = AuditEvent.objects.get(action="signature.verified", object_id=str(signature.pk))
         assert event.actor == self.organizer
+
+    def test_no_opening_signatory_on_an_open_campaign(self) -> None:
+        with self.assertRaises(ValueError):
+            actions.add_opening_signatory(self.campaign, self.organizer, make_claims(2))
+        assert not Signature.objects.exists()
 
     def test_conditional_signers_revealed_together_at_threshold(self) -> None:
         first = self.sign_verified(

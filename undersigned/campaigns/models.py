@@ -100,6 +100,12 @@ class Campaign(models.Model):
         return self.state in self.PUBLIC_STATES
 
     @property
+    def takes_opening_signatories(self) -> bool:
+        """Organizers vouch for signatories only before publication; after, every signature
+        goes through verification."""
+        return self.state == self.DRAFT
+
+    @property
     def accepts_signatures(self) -> bool:
         if self.state != self.OPEN:
             return False

@@ -10,7 +10,7 @@ from undersigned.campaigns.models import Campaign, StaffRole
 from undersigned.officials.regions import region_choices
 from undersigned.signatures.forms import ClaimField, check_full_name
 from undersigned.signatures.models import Signature
-from undersigned.verification.models import Decision
+from undersigned.verification.models import Decision, web_link
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -71,6 +71,7 @@ class VerifyForm(forms.Form):
         required=False,
         max_length=500,
         assume_scheme="https",
+        validators=[web_link],
     )
     note = NOTE
 

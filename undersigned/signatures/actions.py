@@ -181,6 +181,8 @@ def add_opening_signatory(
     campaign: Campaign, organizer: Any, claims: Claims, *, publication: str = Signature.NAMED
 ) -> Signature:
     """A signatory the organizers collected before publication: verified by them."""
+    if not campaign.takes_opening_signatories:
+        raise ValueError("opening signatories are added only while the campaign is a draft")
     with transaction.atomic():
         signature = Signature(
             campaign=campaign,

@@ -28,6 +28,7 @@ from undersigned.verification.models import (
     Decision,
     confirmations_needed,
     hash_code,
+    is_web_link,
     new_code,
 )
 
@@ -116,6 +117,8 @@ def verify(
         raise DecisionError(_("Choose how you confirmed the signer's identity."))
     if method == Decision.PUBLIC_STATEMENT and not link:
         raise DecisionError(_("Give the link to the public statement."))
+    if link and not is_web_link(link):
+        raise DecisionError(_("The link must be a web address starting with http:// or https://."))
     with transaction.atomic():
         signature = _locked(signature)
         if signature.state not in Signature.CHECKING_STATES:

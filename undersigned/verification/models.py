@@ -10,6 +10,8 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +19,17 @@ from django.utils.translation import gettext_lazy as _
 from undersigned.audit.models import AppendOnlyError
 from undersigned.campaigns.models import Campaign
 from undersigned.signatures.models import Signature
+
+# Evidence links are rendered as links on the desk: only web addresses, never javascript:.
+web_link = URLValidator(schemes=["http", "https"])
+
+
+def is_web_link(value: str) -> bool:
+    try:
+        web_link(value)
+    except ValidationError:
+        return False
+    return True
 
 
 class Decision(models.Model):
@@ -78,6 +91,10 @@ class Decision(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise AppendOnlyError("decisions are never deleted")
+
+    @property
+    def has_web_link(self) -> bool:
+        return bool(self.link) and is_web_link(self.link)
 
     @classmethod
     def confirmers(cls, signature: Signature) -> set[int]:

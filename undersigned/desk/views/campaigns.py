@@ -124,7 +124,7 @@ def _manage_context(campaign: Campaign, language: str) -> dict[str, object]:
         "may_open": campaign.state in (Campaign.DRAFT, Campaign.CLOSED),
         "may_close": campaign.state == Campaign.OPEN,
         "may_archive": campaign.state == Campaign.CLOSED,
-        "may_add_opening": campaign.state in (Campaign.DRAFT, Campaign.OPEN),
+        "may_add_opening": campaign.takes_opening_signatories,
     }
 
 
@@ -277,9 +277,15 @@ def edit_text(request: HttpRequest, slug: str, language: str) -> HttpResponse:
 def add_opening_signatory(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = access_campaign_as(request.user, slug, *ORGANIZER)
     form = OpeningSignatoryForm(request.POST, language=get_language())
-    if campaign.state not in (Campaign.DRAFT, Campaign.OPEN):
+    if not campaign.takes_opening_signatories:
         return _render_manage(
-            request, campaign, 400, error=_("This campaign takes no more signatories.")
+            request,
+            campaign,
+            400,
+            error=_(
+                "Opening signatories are added only while the campaign is a draft. Once it is "
+                "open, every signature goes through verification."
+            ),
         )
     if not form.is_valid():
         return _render_manage(request, campaign, 400, opening_form=form)
