@@ -17,6 +17,8 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,20 +65,100 @@ def _as_postgres(args: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
 
 
+def self_signed_certificate(directory: Path, names: list[str]) -> tuple[Path, Path]:
+    """A certificate for `names` and its key, made here: what certbot would have put in place."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])])
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=2))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(n) for n in names]), False)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = directory / "fullchain.pem", directory / "privkey.pem"
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path
+
+
+@dataclass
+class NginxPorts:
+    """Where the harness's nginx listens: `plain` is the public server over HTTP (what the
+    benchmark reads through), `tls` the same server over HTTPS, `onion` the onion service's
+    listener, `redirect` the plain-HTTP server that sends visitors to HTTPS."""
+
+    plain: int
+    tls: int = field(default_factory=lambda: free_port())
+    onion: int = field(default_factory=lambda: free_port())
+    redirect: int = field(default_factory=lambda: free_port())
+
+
+PUBLIC_NAME = "petition.example.org"
+ONION_NAME = "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvw.onion"
+
+
 def nginx_config(
-    prefix: Path, listen_port: int, app_ports: list[int], static_root: Path, cache_dir: Path
+    prefix: Path,
+    listen_port: int | NginxPorts,
+    app_ports: list[int],
+    static_root: Path,
+    cache_dir: Path,
+    *,
+    public_name: str = PUBLIC_NAME,
+    onion_name: str = ONION_NAME,
 ) -> str:
-    """A complete nginx.conf around deploy/nginx/undersigned.conf, with local ports and paths."""
+    """A complete nginx.conf around deploy/nginx/undersigned.conf as shipped, with local
+    ports and paths, and a self-signed certificate in place of certbot's."""
+    ports = listen_port if isinstance(listen_port, NginxPorts) else NginxPorts(listen_port)
     site = (ROOT / "deploy" / "nginx" / "undersigned.conf").read_text()
     servers = "\n".join(
         f"    server 127.0.0.1:{port} max_fails=1 fail_timeout=2s;" for port in app_ports
     )
-    site = site.replace("    server 127.0.0.1:8000 max_fails=1 fail_timeout=2s;", servers)
-    site = site.replace("listen 80;", f"listen 127.0.0.1:{listen_port};").replace(
-        "listen [::]:80;", ""
-    )
-    site = site.replace("/srv/undersigned/staticfiles/", f"{static_root}/")
-    site = site.replace("/var/cache/nginx/undersigned", str(cache_dir))
+    cert, key = self_signed_certificate(prefix, [public_name, "localhost"])
+    local = f"{public_name} 127.0.0.1 localhost"
+    for shipped, here in [
+        ("    server 127.0.0.1:8000 max_fails=1 fail_timeout=2s;", servers),
+        ("    listen [::]:80 default_server;\n", ""),
+        ("    listen [::]:443 ssl default_server;\n", ""),
+        ("    listen [::]:443 ssl http2;\n", ""),
+        ("    listen [::]:80;\n", ""),
+        ("listen 80 default_server;", f"listen 127.0.0.1:{ports.redirect} default_server;"),
+        ("listen 443 ssl default_server;", f"listen 127.0.0.1:{ports.tls} ssl default_server;"),
+        (
+            "    listen 443 ssl http2;",
+            f"    listen 127.0.0.1:{ports.plain};\n    listen 127.0.0.1:{ports.tls} ssl http2;",
+        ),
+        ("listen 80;", f"listen 127.0.0.1:{ports.redirect};"),
+        ("listen 127.0.0.1:8080;", f"listen 127.0.0.1:{ports.onion};"),
+        ("    8080 1;", f"    {ports.onion} 1;"),
+        (f"server_name {PUBLIC_NAME} {ONION_NAME};", f"server_name {local} {onion_name};"),
+        (f"server_name {PUBLIC_NAME};", f"server_name {local};"),
+        (f"/etc/letsencrypt/live/{PUBLIC_NAME}/fullchain.pem", str(cert)),
+        (f"/etc/letsencrypt/live/{PUBLIC_NAME}/privkey.pem", str(key)),
+        ("/srv/undersigned/staticfiles/", f"{static_root}/"),
+        ("/var/cache/nginx/undersigned", str(cache_dir)),
+        ("root /var/www/html;", f"root {prefix};"),
+    ]:
+        if shipped not in site:
+            raise ValueError(f"deploy/nginx/undersigned.conf no longer has {shipped!r}")
+        site = site.replace(shipped, here)
     user = "user root root;\n" if os.geteuid() == 0 else ""
     return f"""{user}worker_processes 1;
 pid {prefix}/nginx.pid;
@@ -119,6 +201,7 @@ class Stack:
         self.processes: dict[str, subprocess.Popen[bytes]] = {}
         self.app_ports: list[int] = []
         self.nginx_port: int | None = None
+        self.nginx_ports: NginxPorts | None = None
         self.database = "undersigned"
 
     # Environment for every app process
@@ -241,18 +324,79 @@ class Stack:
             capture_output=True,
         )
 
+    def start_replica(self) -> str:
+        """A streaming replica of the stack's PostgreSQL (`pg_basebackup -R`), as docs/deploy.md
+        sets one up; its URL, for DATABASE_REPLICA_URL."""
+        self.replica_port = free_port()
+        self.replica_data = self.workdir / "pgreplica"
+        if not self.replica_data.exists():
+            self.replica_data.mkdir(mode=0o700)
+            if os.geteuid() == 0:
+                shutil.chown(self.replica_data, "postgres", "postgres")
+            subprocess.run(
+                _as_postgres(
+                    [
+                        str(PG_BIN / "pg_basebackup"),
+                        "-h",
+                        "127.0.0.1",
+                        "-p",
+                        str(self.pg_port),
+                        "-U",
+                        "postgres",
+                        "-D",
+                        str(self.replica_data),
+                        "-R",
+                        "-X",
+                        "stream",
+                    ]
+                ),
+                check=True,
+                capture_output=True,
+            )
+            with (self.replica_data / "postgresql.conf").open("a") as conf:
+                conf.write(
+                    f"port = {self.replica_port}\n"
+                    f"unix_socket_directories = '{self.replica_data}'\nhot_standby = on\n"
+                )
+        subprocess.run(
+            _as_postgres(
+                [
+                    str(PG_BIN / "pg_ctl"),
+                    "-D",
+                    str(self.replica_data),
+                    "-w",
+                    "-l",
+                    str(self.replica_data / "server.log"),
+                    "start",
+                ]
+            ),
+            check=True,
+            capture_output=True,
+        )
+        wait_until(lambda: port_open(self.replica_port), what="the replica")
+        return f"postgres://postgres@127.0.0.1:{self.replica_port}/{self.database}"
+
+    def stop_replica(self) -> None:
+        subprocess.run(
+            _as_postgres(
+                [str(PG_BIN / "pg_ctl"), "-D", str(self.replica_data), "-w", "-m", "fast", "stop"]
+            ),
+            check=False,
+            capture_output=True,
+        )
+
     def restart_postgres(self) -> None:
         self.stop_postgres()
         self.start_postgres()
 
-    def psql(self, sql: str, database: str | None = None) -> str:
+    def psql(self, sql: str, database: str | None = None, port: int | None = None) -> str:
         result = subprocess.run(
             [
                 str(PG_BIN / "psql"),
                 "-h",
                 "127.0.0.1",
                 "-p",
-                str(self.pg_port),
+                str(port or self.pg_port),
                 "-U",
                 "postgres",
                 "-d",
@@ -354,15 +498,17 @@ class Stack:
     def start_nginx(self) -> int:
         prefix = self.workdir / "nginx"
         prefix.mkdir(exist_ok=True)
-        self.nginx_port = free_port()
+        self.nginx_ports = NginxPorts(free_port())
+        self.nginx_port = self.nginx_ports.plain
         conf = prefix / "nginx.conf"
         conf.write_text(
             nginx_config(
-                prefix, self.nginx_port, self.app_ports, self.workdir / "static", prefix / "cache"
+                prefix, self.nginx_ports, self.app_ports, self.workdir / "static", prefix / "cache"
             )
         )
         self._spawn("nginx", ["nginx", "-p", str(prefix), "-c", str(conf), "-g", "daemon off;"])
-        wait_until(lambda: port_open(self.nginx_port or 0), what="nginx")
+        for port in (self.nginx_ports.plain, self.nginx_ports.tls, self.nginx_ports.onion):
+            wait_until(lambda port=port: port_open(port), what="nginx")
         return self.nginx_port
 
     def start(self, *, app_servers: int = 1, nginx: bool = True) -> None:
@@ -418,6 +564,8 @@ class Stack:
     def close(self) -> None:
         for name in list(self.processes):
             self.stop(name)
+        if getattr(self, "replica_data", None):
+            self.stop_replica()
         if self.pg_data.exists():
             self.stop_postgres("immediate")
         shutil.rmtree(self.workdir, ignore_errors=True)

@@ -3,17 +3,41 @@
 Only code run inside `public_reads()` (the cached public pages and the count JSON)
 reads from the "replica" alias: a signer's own receipt and every write stay on the
 primary, so replication lag never hides a signature from the person who made it.
+If the replica cannot be reached, `render_public` reads from the primary instead and
+leaves the replica alone for `REPLICA_RETRY_SECONDS`: pages go on being served.
 """
 
-from collections.abc import Iterator
+import logging
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError, connections
 
 REPLICA = "replica"
+REPLICA_RETRY_SECONDS = 10.0
 _public_reads: ContextVar[bool] = ContextVar("public_reads", default=False)
+_replica_down_until = 0.0
+log = logging.getLogger(__name__)
+Result = TypeVar("Result")
+
+
+def render_public(render: Callable[[], Result]) -> Result:
+    """`render()` with its reads on the replica, or on the primary while the replica is away."""
+    global _replica_down_until
+    if REPLICA not in settings.DATABASES or time.monotonic() < _replica_down_until:
+        return render()
+    try:
+        with public_reads():
+            return render()
+    except (OperationalError, InterfaceError) as error:
+        _replica_down_until = time.monotonic() + REPLICA_RETRY_SECONDS
+        log.warning("read replica unavailable (%s): reading from the primary", type(error).__name__)
+        connections[REPLICA].close()
+    return render()
 
 
 @contextmanager

@@ -28,7 +28,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
 from undersigned.campaigns.models import Campaign
-from undersigned.core.dbrouter import public_reads
+from undersigned.core.dbrouter import render_public
 
 log = logging.getLogger(__name__)
 
@@ -140,8 +140,7 @@ def cached_public_page(view: Callable[..., HttpResponseBase]) -> Callable[..., H
                 fresh = entry["versions"] == versions and time.time() < entry["fresh_until"]
                 if fresh or not _claim_refresh(page_key):
                     return _from_entry(request, entry)
-        with public_reads():
-            response = view(request, *args, **kwargs)
+        response = render_public(lambda: view(request, *args, **kwargs))
         if found is None or not isinstance(response, HttpResponse):
             return response
         if not _cacheable(request, response):
