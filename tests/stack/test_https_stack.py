@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 from django_otp.oath import totp
 
-from bench.stack import ONION_NAME, PUBLIC_NAME, Stack, wait_until
+from bench.stack import ONION_NAME, PUBLIC_NAME, ROOT, Stack, wait_until
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser]
 
@@ -33,18 +33,29 @@ SLUG = "deputies-appeal"
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots" / "https"
 
 
+def shipped_settings() -> dict[str, str]:
+    """deploy/undersigned.env, the file the operator copies to /etc/undersigned/env, less
+    what is this machine's own: addresses, paths and secrets (the stack supplies them)."""
+    local = ("DATABASE_", "REDIS_URL", "SECRET_KEY", "LEDGER_SIGNING_KEY", "STATIC_", "VAR_")
+    shipped = {}
+    for line in (ROOT / "deploy" / "undersigned.env").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, value = line.split("=", 1)
+            if not name.startswith(local):
+                shipped[name] = value
+    assert shipped["SECURE"] == "1" and shipped["TRUSTED_PROXY_HEADER"] == "X-Real-IP"
+    assert shipped["ALLOWED_HOSTS"] == PUBLIC_NAME and shipped["ONION_HOST"] == ONION_NAME
+    return shipped
+
+
 @pytest.fixture(scope="module")
 def stack() -> Iterator[Stack]:
     running = Stack(
         app_workers=1,
         threads=4,
         settings={
-            "SECURE": "1",
-            "ALLOWED_HOSTS": PUBLIC_NAME,
-            "ONION_HOST": ONION_NAME,
-            "SITE_URL": f"https://{PUBLIC_NAME}",
+            **shipped_settings(),
             "COUNT_INTERVAL_SECONDS": "1",
-            "PAGE_CACHE_SECONDS": "1",
             "LOG_LEVEL": "INFO",
         },
     )
