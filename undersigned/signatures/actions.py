@@ -14,6 +14,7 @@ from undersigned.audit.actions import event as audit_event
 from undersigned.audit.actions import record
 from undersigned.audit.models import AuditEvent
 from undersigned.campaigns.models import Campaign
+from undersigned.campaigns.page_cache import invalidate_campaign
 from undersigned.ledger.actions import count_change_event, log_count_change, log_reveals
 from undersigned.signatures.canonical import claims_key
 from undersigned.signatures.models import CountChange, CountSnapshot, Signature, hash_token
@@ -324,7 +325,8 @@ def reject_signatures_in_bulk(
 
 
 def withdraw_signature(signature: Signature) -> Signature:
-    """The signer takes their signature back. Public lists drop it at once."""
+    """The signer takes their signature back, from whichever channel. Public lists drop it
+    at once: the campaign's cached pages are made again."""
     with transaction.atomic():
         signature = Signature.objects.select_for_update().get(pk=signature.pk)
         if signature.state == Signature.WITHDRAWN:
@@ -338,6 +340,7 @@ def withdraw_signature(signature: Signature) -> Signature:
             actor_kind=AuditEvent.ACTOR_SIGNER,
             campaign=signature.campaign,
         )
+    invalidate_campaign(signature.campaign)
     return signature
 
 

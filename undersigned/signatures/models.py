@@ -70,9 +70,11 @@ class Signature(models.Model):
     TELEGRAM = "telegram"
     IMPORT = "import"
     ORGANIZER = "organizer"
+    API = "api"
     CHANNELS = [
         (WEB, "web"),
         (TELEGRAM, "Telegram"),
+        (API, "API"),
         (IMPORT, _("import")),
         (ORGANIZER, _("organizer")),
     ]

@@ -24,8 +24,8 @@ def publish_update(
     campaign: Campaign, *, author: Any, texts: list[dict[str, str]], note: str = ""
 ) -> Update:
     """An update with its texts (the first is the original), sent to subscribers once committed."""
+    from undersigned.campaigns.page_cache import invalidate_campaign
     from undersigned.updates.tasks import send_update_task
-    from undersigned.web.cache import invalidate_campaign
 
     if not texts:
         raise ValueError("an update needs at least one text")

@@ -1,6 +1,5 @@
 """Changes in the vault: verifier keys, contacts encrypted on arrival, exported bundles."""
 
-from contextlib import suppress
 from datetime import UTC, datetime
 from typing import Any
 
@@ -10,7 +9,6 @@ from django.utils import timezone
 from undersigned.audit.actions import record
 from undersigned.audit.models import AuditEvent
 from undersigned.campaigns.models import Campaign
-from undersigned.signatures.actions import Claims, sign
 from undersigned.signatures.models import Signature
 from undersigned.vault import bundle
 from undersigned.vault.crypto import contact_plaintext, encrypt_to
@@ -100,20 +98,3 @@ def export_contacts(campaign: Campaign, *, actor: Any = None, now: datetime | No
         note=f"{len(entries)} contacts to {len(keys)} verifier keys",
     )
     return encrypted
-
-
-def sign_with_contact(
-    campaign: Campaign, claims: Claims, contact: tuple[str, str] | None, **sign_options: Any
-) -> tuple[Signature, str]:
-    """Sign, and in the same transaction attach the encrypted contact if one was left.
-
-    If the campaign lost its last verifier key in between, the contact is dropped: it is
-    never kept in clear.
-    """
-    if contact is None:
-        return sign(campaign, claims, **sign_options)
-    with transaction.atomic():
-        signature, token = sign(campaign, claims, **sign_options)
-        with suppress(NoVerifierKeys):
-            attach_contact(signature, *contact)
-    return signature, token
