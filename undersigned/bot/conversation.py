@@ -23,11 +23,11 @@ from undersigned.access import access_public_campaign
 from undersigned.bot import actions as bot_actions
 from undersigned.bot.keys import chat_key
 from undersigned.campaigns.models import Campaign
+from undersigned.core.canonical import fold
 from undersigned.officials.regions import all_regions, find_region_code, regions_by_code
 from undersigned.signatures import actions as signature_actions
 from undersigned.signatures import signing
 from undersigned.signatures.abuse import Sender
-from undersigned.signatures.canonical import fold
 from undersigned.signatures.forms import SignForm
 from undersigned.signatures.models import Signature
 from undersigned.updates import actions as update_actions

@@ -10,9 +10,9 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from undersigned.campaigns.models import Campaign
+from undersigned.core.canonical import strip_controls
 from undersigned.officials.regions import region_choices, regions_by_code
 from undersigned.signatures.actions import Claims
-from undersigned.signatures.canonical import strip_controls
 from undersigned.signatures.models import Signature
 from undersigned.signatures.signing import Submission
 from undersigned.vault.actions import campaign_accepts_contacts

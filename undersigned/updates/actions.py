@@ -110,7 +110,7 @@ def purge_subscriptions(campaign: Campaign) -> int:
 
 def purge_finished_campaigns() -> int:
     """Subscriber addresses of archived campaigns, and of those past retention, deleted."""
-    from undersigned.vault.retention import campaigns_due
+    from undersigned.signatures.retention import campaigns_due
 
     finished = {c.pk for c in campaigns_due()} | set(
         Campaign.objects.filter(state=Campaign.ARCHIVED).values_list("pk", flat=True)
