@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 from django_otp.oath import totp
 
-from bench.stack import ONION_NAME, PUBLIC_NAME, ROOT, Stack, wait_until
+from local_stack import ONION_NAME, PUBLIC_NAME, ROOT, Stack, wait_until
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser]
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.auth.models import Permission
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -17,7 +18,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from undersigned.audit.actions import record
 from undersigned.desk.enrolment import issue_enrolment_code
-from undersigned.desk.middleware import DeskSessionStore
 
 # Desk accounts reach signers' claims: a passphrase, not a PIN.
 MIN_PASSWORD_LENGTH = 12
@@ -25,7 +25,7 @@ MIN_PASSWORD_LENGTH = 12
 
 def sessions_of(user: Any) -> list[str]:
     """Keys of the database sessions signed in as `user` (the desk's sessions)."""
-    store = DeskSessionStore()
+    store = SessionStore()
     keys = []
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if str(store.decode(session.session_data).get(SESSION_KEY)) == str(user.pk):

@@ -13,11 +13,14 @@ from django_otp import user_has_device
 from undersigned.campaigns import actions as campaign_actions
 from undersigned.campaigns.models import Campaign, StaffRole
 from undersigned.desk.enrolment import issue_enrolment_code
+from undersigned.jobs.counts import run_count_job
 from undersigned.officials import demo as demo_registry
+from undersigned.officials.matching import AUTO
 from undersigned.officials.regions import regions_by_code
 from undersigned.signatures import actions, counts
 from undersigned.signatures.actions import Claims
 from undersigned.signatures.models import Signature
+from undersigned.signatures.registry_match import match_received_signature
 
 # Invented people: common name parts combined at random; any likeness to a real person is chance.
 SURNAMES = [
@@ -180,7 +183,7 @@ class Command(BaseCommand):
         self._deputies_petition(rng, users)
         self._district_letter(rng, users)
         self._citizen_petition(rng, users)
-        counts.refresh_counts()
+        run_count_job()
         self.stdout.write(self.style.SUCCESS("Demo loaded."))
         self.stdout.write(
             "Staff accounts (password 'demo-password' for each), with the one-time code that "
@@ -266,7 +269,8 @@ class Command(BaseCommand):
         demo_registry.load_registry(
             registry, COUNCILS, lambda council: council_claims(colleagues, council, used)
         )
-        matched = demo_registry.match_waiting(received)["auto"]
+        # Matched now, as the task worker would.
+        matched = sum(match_received_signature(pk) == AUTO for pk in received)
         self.stdout.write(
             f"deputies-appeal: 19 opening signatories verified, 84 received, "
             f"{matched} matched to the registry"
