@@ -1,15 +1,17 @@
 """A signer's claims folded once into the keys every candidate is compared with."""
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from undersigned.officials.folding import word_key, words
-from undersigned.officials.matching.vocabulary import (
-    LATIN_DIGRAPH_INITIALS,
-    NOT_NAME_WORDS,
-    place_stems,
-)
-from undersigned.officials.names import case_forms, diminutive_keys, patronymic_root
+from undersigned.officials.folding import place_stem, word_key
+from undersigned.officials.matching.vocabulary import LATIN_DIGRAPH_INITIALS, place_stems
+from undersigned.officials.matching.written import read_name_field
+from undersigned.officials.names import case_forms, diminutive_keys, morph, patronymic_root
+
+
+_CYRILLIC_WORD = re.compile(r"^[а-яё]+$")
+_NAME_TAGS = frozenset({"Name", "Surn", "Patr"})
 
 
 class NameForm(NamedTuple):
@@ -73,16 +75,37 @@ class ClaimKeys:
     expanded: bool = False
 
     @classmethod
-    def from_claims(cls, claims: Any) -> "ClaimKeys":
+    def from_claims(
+        cls,
+        claims: Any,
+        vocabulary: frozenset[str] = frozenset(),
+        place_vocabulary: frozenset[str] = frozenset(),
+    ) -> "ClaimKeys":
         from undersigned.officials.regions import find_region_code
 
-        name_words = [
-            NameWord.parse(word)
-            for word in words(claims.full_name, join_hyphens=True)
-            if word not in NOT_NAME_WORDS
-        ]
-        region_code = claims.region_code or find_region_code(claims.region)
-        return cls(name_words[:4], place_stems(claims.body, claims.municipality), region_code)
+        def known(word: str) -> bool:
+            """A name the registry or the dictionary knows (for keyboard-layout slips)."""
+            folded = word.casefold()
+            if word_key(folded) in vocabulary:
+                return True
+            if not _CYRILLIC_WORD.match(folded):
+                return False
+            return any(
+                parse.is_known and _NAME_TAGS & parse.tag.grammemes
+                for parse in morph().parse(folded)[:4]  # type: ignore[attr-defined]
+            )
+
+        written = read_name_field(
+            claims.full_name,
+            known=known,
+            is_name=lambda word: word_key(word) in vocabulary,
+            is_place=lambda word: place_stem(word_key(word)) in place_vocabulary,
+            find_region=find_region_code,
+        )
+        name_words = [NameWord.parse(word) for word in written.name]
+        region_code = claims.region_code or find_region_code(claims.region) or written.region
+        places = place_stems(claims.body, claims.municipality, " ".join(written.places))
+        return cls(name_words[:4], places, region_code)
 
     def expand(self, vocabulary: frozenset[str] = frozenset()) -> bool:
         """Add case forms to the words the registry does not know as written.

@@ -100,6 +100,7 @@ class RegistryIndex:
         self.regions = {code: Block(members) for code, members in by_region.items()}
         self.size = len(everyone)
         self.vocabulary = frozenset(part for official in everyone for part in official.parts)
+        self.place_vocabulary = frozenset(self.everyone.by_place)
 
     @classmethod
     def from_rows(cls, rows: Iterable[Sequence[Any]]) -> "RegistryIndex":
@@ -117,7 +118,7 @@ class RegistryIndex:
 
         Cheap look-ups first; each further step runs only while no clear match is found.
         """
-        claim = ClaimKeys.from_claims(claims)
+        claim = ClaimKeys.from_claims(claims, self.vocabulary, self.place_vocabulary)
         block = self.regions.get(claim.region_code) if claim.region_code else self.everyone
         scored: dict[int, Scored] = {}
         ranked: list[Scored] = []
