@@ -70,11 +70,15 @@ class Signature(models.Model):
     TELEGRAM = "telegram"
     IMPORT = "import"
     ORGANIZER = "organizer"
+    EMAIL = "email"
+    PAPER = "paper"
     CHANNELS = [
         (WEB, "web"),
         (TELEGRAM, "Telegram"),
         (IMPORT, _("import")),
         (ORGANIZER, _("organizer")),
+        (EMAIL, _("e-mail")),
+        (PAPER, _("paper")),
     ]
 
     NAMED = "named"

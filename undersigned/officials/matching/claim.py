@@ -9,7 +9,6 @@ from undersigned.officials.matching.vocabulary import LATIN_DIGRAPH_INITIALS, pl
 from undersigned.officials.matching.written import read_name_field
 from undersigned.officials.names import case_forms, diminutive_keys, morph, patronymic_root
 
-
 _CYRILLIC_WORD = re.compile(r"^[а-яё]+$")
 _NAME_TAGS = frozenset({"Name", "Surn", "Patr"})
 
