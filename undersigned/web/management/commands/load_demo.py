@@ -19,8 +19,8 @@ from undersigned.officials.regions import regions_by_code
 from undersigned.signatures import actions, counts
 from undersigned.signatures.actions import Claims
 from undersigned.signatures.imports import import_received_signatures
-from undersigned.signatures.received import mark_duplicates, read_received
 from undersigned.signatures.models import Signature
+from undersigned.signatures.received import mark_duplicates, read_received
 
 # Invented people: common name parts combined at random; any likeness to a real person is chance.
 SURNAMES = [
