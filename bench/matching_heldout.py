@@ -168,7 +168,7 @@ def held_out_claims(
     """`count` claims on the registry `seats` (bench.matching.Seat): (id, Claims), expected."""
     from undersigned.signatures.actions import Claims
 
-    rng = random.Random(seed * 7919 + 13)
+    rng = random.Random(seed)
     writer = Writer(rng)
     registered = {seat.person.full_name for seat in seats}
     by_council: dict[str, list[Any]] = {}

@@ -6,7 +6,7 @@ from typing import Any, NamedTuple
 
 from undersigned.officials.folding import place_stem, word_key
 from undersigned.officials.matching.vocabulary import LATIN_DIGRAPH_INITIALS, place_stems
-from undersigned.officials.matching.written import read_name_field
+from undersigned.officials.matching.written import layout_letters, read_name_field
 from undersigned.officials.names import case_forms, diminutive_keys, morph, patronymic_root
 
 _CYRILLIC_WORD = re.compile(r"^[а-яё]+$")
@@ -34,6 +34,9 @@ class NameWord:
     key: str
     initial: bool
     forms: list[NameForm]
+    # The first letters (of keys) an initial may stand for: as typed, and as the same key
+    # in the other keyboard layout ("Y." typed for "Н.").
+    letters: frozenset[str] = frozenset()
     diminutive_of: dict[str, str] = field(default_factory=dict)
     expanded: bool = False
 
@@ -41,7 +44,10 @@ class NameWord:
     def parse(cls, word: str) -> "NameWord":
         key = word_key(word)
         initial = len(word) == 1 or word in LATIN_DIGRAPH_INITIALS
-        name_word = cls(word, key, initial, [name_form(key, False)])
+        letters = frozenset({key[:1]})
+        if initial and len(word) == 1 and word.isascii():
+            letters |= {word_key(other)[:1] for other in layout_letters(word)}
+        name_word = cls(word, key, initial, [name_form(key, False)], letters)
         name_word.find_diminutives()
         return name_word
 

@@ -91,12 +91,12 @@ def _part_similarities(
     """How well one written word stands for each part of the official's name, and how."""
     surname, first, patronymic = official.parts
     if word.initial:
-        letter = word.key[:1]
+        letters = word.letters
         found = PartMatch(INITIAL_SIMILARITY, "initial", word.text)
         return (
             PartMatch(0.0, "initial", word.text),
-            found if first[:1] == letter else _NOT_FOUND,
-            found if patronymic and patronymic[:1] == letter else _NOT_FOUND,
+            found if first[:1] in letters else _NOT_FOUND,
+            found if patronymic and patronymic[:1] in letters else _NOT_FOUND,
         )
     best_surname = best_first = best_patronymic = 0.0
     how_surname = how_first = how_patronymic = "plain"

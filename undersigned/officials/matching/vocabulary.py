@@ -6,7 +6,9 @@ from functools import lru_cache
 from undersigned.officials.folding import place_stem, word_key, words
 
 # Two-letter Latin initials (Yu. Zh.).
-LATIN_DIGRAPH_INITIALS = frozenset({"yu", "ya", "zh", "ch", "sh", "ye", "yo", "kh", "ts"})
+LATIN_DIGRAPH_INITIALS = frozenset(
+    {"yu", "ya", "zh", "ch", "sh", "ye", "yo", "kh", "ts", "ia", "iu", "ja", "ju"}
+)
 
 # Words that come with a name in messages but are no part of it: offices, courtesies.
 NOT_NAME_WORDS = frozenset(
@@ -85,7 +87,10 @@ def place_stems(*texts: str) -> tuple[str, ...]:
         for word in words(abbreviations(text or ""), join_hyphens=False):
             if len(word) < 2 and not word.isdigit():
                 continue
-            stem = place_stem(word_key(word))
+            key = word_key(word)
+            if key.endswith("raion") and len(key) > 8:  # "Булатскийрайон": two words run on
+                key = key[:-5]
+            stem = place_stem(key)
             if stem not in GENERIC_STEMS:
                 stems[stem] = None
     return tuple(stems)

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from undersigned.officials.folding import words
+from undersigned.officials.folding import word_key, words
 from undersigned.officials.matching.vocabulary import (
     COUNCIL_MARKERS,
     GENERIC_PLACE_WORDS,
@@ -18,6 +18,7 @@ from undersigned.officials.matching.vocabulary import (
     NOT_NAME_WORDS,
     abbreviations,
 )
+from undersigned.officials.names import diminutive_keys
 
 _SEGMENTS = re.compile(r"[,;()\n]+|\s[-–—]+\s")
 # "МП" in "Иванова МП": two capitals standing alone are initials.
@@ -89,6 +90,26 @@ def keyboard_layout(text: str, known: Callable[[str], bool]) -> str:
     return " ".join(tokens)
 
 
+def layout_letters(letter: str) -> tuple[str, ...]:
+    """The Cyrillic letter a Latin one stands for when typed in the wrong layout."""
+    other = letter.translate(_LAYOUT)
+    return (other.casefold(),) if other != letter and other.isalpha() else ()
+
+
+def _undotted_initials(word: str) -> list[str] | None:
+    """ "ayu", "eya", "se": initials written together without dots, or None."""
+    chunks: list[str] = []
+    rest = word
+    while rest:
+        if rest[:2] in LATIN_DIGRAPH_INITIALS:
+            chunks.append(rest[:2])
+            rest = rest[2:]
+        else:
+            chunks.append(rest[:1])
+            rest = rest[1:]
+    return chunks if len(chunks) in (2, 3) else None
+
+
 def _walk(
     segment: str, is_name: Callable[[str], bool], is_place: Callable[[str], bool]
 ) -> tuple[list[str], list[str]]:
@@ -109,13 +130,16 @@ def _walk(
         if after_marker and not is_name(word):
             places.append(word)
         elif (
-            len(word) == 2
+            2 <= len(word) <= 4
             and len(found) > 1
             and word.isalpha()
             and not is_name(word)
             and word not in LATIN_DIGRAPH_INITIALS
+            and word_key(word) not in diminutive_keys()
+            and any(len(other) > 4 for other in found)
+            and (chunks := _undotted_initials(word))
         ):
-            name.extend(word)  # "av" in "tsvetkov av": initials written without dots
+            name.extend(chunks)  # "av", "ayu" in "volkov ayu": initials written without dots
         else:
             name.append(word)
         after_marker = False
