@@ -122,19 +122,19 @@ class Names:
         def surnames(gender: str) -> tuple[list[str], list[float]]:
             return load(
                 f"select text, count from '{data}/surnames.parquet' where gender = '{gender}' "
-                "and count >= 2 and length(text) >= 3 order by count desc"
+                "and count >= 2 and length(text) >= 3 order by count desc, text"
             )
 
         def firsts(gender: str) -> tuple[list[str], list[float]]:
             return load(
                 f"select text, count from '{data}/names.parquet' where gender = '{gender}' "
-                "and count >= 200 order by count desc"
+                "and count >= 200 order by count desc, text"
             )
 
         def patronymics(gender: str) -> tuple[list[str], list[float]]:
             return load(
                 f"select text, count from '{data}/midnames.parquet' where gender = '{gender}' "
-                "and count >= 200 order by count desc"
+                "and count >= 200 order by count desc, text"
             )
 
         self.rng = rng

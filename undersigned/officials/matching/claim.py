@@ -122,3 +122,8 @@ class ClaimKeys:
             return False
         self.expanded = True
         return any([word.add_case_forms() for word in self.words if word.key not in vocabulary])
+
+    def expand_all(self) -> bool:
+        """Add case forms to every word: "Аллы" is some official's "Али", and also "Алла"."""
+        self.expanded = True
+        return any([word.add_case_forms() for word in self.words])

@@ -136,6 +136,9 @@ class RegistryIndex:
             if not settled and claim.expand(self.vocabulary):
                 scored.clear()  # scored before the case forms were known
                 settled = add(block.by_name(claim)) or add(block.by_council(claim))
+            if not settled and claim.expand_all():
+                scored.clear()
+                settled = add(block.by_name(claim)) or add(block.by_council(claim))
             if not settled:
                 add(block.fuzzy(claim))
         council_found = any(s.place for s in ranked)

@@ -114,12 +114,20 @@ def _walk(
     segment: str, is_name: Callable[[str], bool], is_place: Callable[[str], bool]
 ) -> tuple[list[str], list[str]]:
     """(name words, council words) of one part of a name field."""
-    found = [word for word in words(segment, join_hyphens=True) if word not in NOT_NAME_WORDS]
+    found = [
+        word
+        for word in words(segment, join_hyphens=True)
+        if word not in NOT_NAME_WORDS or is_name(word)
+    ]
     name: list[str] = []
     places: list[str] = []
     after_marker = False
     for word in found:
-        if len(word) > 1 and (word in COUNCIL_MARKERS or word in GENERIC_PLACE_WORDS):
+        if (
+            len(word) > 1
+            and (word in COUNCIL_MARKERS or word in GENERIC_PLACE_WORDS)
+            and not is_name(word)  # "Депутатов" is a surname too
+        ):
             # "Прохорск с/с": a marker after the council's name does not take the next word.
             if name and is_place(name[-1]) and not is_name(name[-1]):
                 places.append(name.pop())
