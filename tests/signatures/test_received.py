@@ -1,9 +1,11 @@
 """Reading received claims: free-form lines, CSV, XLSX; what is unreadable and why."""
 
 import io
+from collections.abc import Iterator
 
 import openpyxl
 import pytest
+from django.utils import translation
 
 from undersigned.signatures.models import Signature
 from undersigned.signatures.received import (
@@ -12,6 +14,12 @@ from undersigned.signatures.received import (
     read_received,
     split_free_form,
 )
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    with translation.override("en"):
+        yield
 
 
 @pytest.mark.parametrize(
