@@ -54,6 +54,8 @@ KINDS = {
     "surname and initials": {"full_name": "Иванова М.П.", "municipality": "МО Семёновский"},
     "initials and surname": {"full_name": "М. П. Иванова", "municipality": "МО Семёновский"},
     "surname and initials without dots": {"full_name": "Иванова МП", "municipality": "МО Семёновский"},
+    "a diminutive in another case": {"full_name": "Ивановой Маши", "municipality": "МО Семёновский"},
+    "initials run together, in Latin": {"full_name": "zaytseva oyu", "region": "RU-IRK"},
     "typo: swapped letters": {"full_name": "Ивавнoа Мария Петровна", "municipality": "МО Семёновский"},
     "typo: dropped letter": {"full_name": "Ахматднов Ильдар Васильевич", "region": "RU-UD"},
     "typo: a Latin letter inside a Cyrillic word": {"full_name": "Сoколова Анна Викторовна", "region": "RU-KGD"},

@@ -107,7 +107,12 @@ def _undotted_initials(word: str) -> list[str] | None:
         else:
             chunks.append(rest[:1])
             rest = rest[1:]
-    return chunks if len(chunks) in (2, 3) else None
+    if len(word) == 2:
+        return chunks
+    # Longer ones only in Latin, with a two-letter initial: "ayu" (А.Ю.), "yeg" (Е.Г.).
+    if word.isascii() and len(chunks) == 2 and any(len(chunk) == 2 for chunk in chunks):
+        return chunks
+    return None
 
 
 def _walk(
