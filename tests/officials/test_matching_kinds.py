@@ -66,7 +66,7 @@ BY_SURNAME = {
     "Иванов": "spb-1", "Ivanov": "spb-1", "Bdfyjdf": "spb-1", "Ивавнoа": "spb-1",
     "Кильц": "spb-3", "KILTS": "spb-3", "Петров": "tve-1", "Petrov": "tve-1", "Соколов": "kgd-1",
     "Sokolov": "kgd-1", "Сoколов": "kgd-1", "Горшков": "mo-1", "Ахматд": "ud-1", "Лебедев": "tyu-1",
-    "Зайцев": "irk-1",
+    "Зайцев": "irk-1", "zaytsev": "irk-1",
 }  # fmt: skip
 
 
