@@ -106,3 +106,25 @@ class ImportSignaturesCommandTest(PersonaTestCase):
             call_command("import_signatures", "nope", str(self.path), "--channel", "telegram")
         with pytest.raises(CommandError):
             self.run_command("--channel", "carrier-pigeon")
+
+
+class ImportedSignaturesAreMatchedTest(PersonaTestCase):
+    def test_an_imported_claim_is_matched_to_the_registry_like_any_other(self) -> None:
+        path = Path(tempfile.mkdtemp()) / "received.txt"
+        path.write_text(
+            "деп. СЕМЁНОВА ОЛЬГА ПЕТРОВНА — с.п. Семёновский, Sankt-Peterburg\n", encoding="utf-8"
+        )
+        with self.captureOnCommitCallbacks(execute=True):
+            call_command(
+                "import_signatures",
+                self.campaign.slug,
+                str(path),
+                "--channel",
+                "telegram",
+                "--confirm",
+                stdout=io.StringIO(),
+            )
+        signature = Signature.objects.get()
+        assert signature.state == Signature.MATCHED
+        assert signature.official == self.official
+        assert signature.publication == Signature.ANONYMOUS
