@@ -29,7 +29,15 @@ class ImportSignaturesCommandTest(PersonaTestCase):
 
     def run_command(self, *args: str) -> str:
         out = io.StringIO()
-        call_command("import_signatures", self.campaign.slug, str(self.path), *args, stdout=out)
+        call_command(
+            "import_signatures",
+            self.campaign.slug,
+            str(self.path),
+            "--as",
+            "oleg",
+            *args,
+            stdout=out,
+        )
         return out.getvalue()
 
     def test_without_confirm_it_only_shows_how_each_line_was_read(self) -> None:
@@ -103,9 +111,28 @@ class ImportSignaturesCommandTest(PersonaTestCase):
 
     def test_unknown_campaign_and_channel(self) -> None:
         with pytest.raises(CommandError, match="no campaign"):
-            call_command("import_signatures", "nope", str(self.path), "--channel", "telegram")
+            call_command(
+                "import_signatures", "nope", str(self.path), "--channel", "telegram", "--as", "oleg"
+            )
         with pytest.raises(CommandError):
             self.run_command("--channel", "carrier-pigeon")
+
+    def test_only_the_campaign_staff_may_import(self) -> None:
+        for username in ("otto", "svetlana", "nobody"):
+            out = io.StringIO()
+            with pytest.raises(CommandError, match="organizer or verifier"):
+                call_command(
+                    "import_signatures",
+                    self.campaign.slug,
+                    str(self.path),
+                    "--channel",
+                    "paper",
+                    "--confirm",
+                    "--as",
+                    username,
+                    stdout=out,
+                )
+        assert not Signature.objects.exists()
 
 
 class ImportedSignaturesAreMatchedTest(PersonaTestCase):
@@ -122,6 +149,8 @@ class ImportedSignaturesAreMatchedTest(PersonaTestCase):
                 "--channel",
                 "telegram",
                 "--confirm",
+                "--as",
+                "vera",
                 stdout=io.StringIO(),
             )
         signature = Signature.objects.get()

@@ -14,11 +14,14 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from undersigned.campaigns.models import Campaign
+from undersigned.core.canonical import strip_controls
 from undersigned.officials.importer import ImportFileError, decode
 from undersigned.signatures.actions import Claims
+from undersigned.signatures.forms import check_full_name
 from undersigned.signatures.models import Signature
 
 LONGEST_FILE = 2 * 1024 * 1024
@@ -148,7 +151,7 @@ def split_free_form(line: str) -> tuple[Claims, str]:
 
 
 def _clean(value: object) -> str:
-    return " ".join(str(value if value is not None else "").split())
+    return " ".join(strip_controls(str(value if value is not None else "")).split())
 
 
 def _row_from_columns(line: int, values: dict[str, str]) -> ReceivedRow:
@@ -177,6 +180,11 @@ def _check(row: ReceivedRow, publication: str, contact: str) -> None:
     if claims is None or not _LETTERS.search(claims.full_name):
         row.problem = str(_("no name"))
         return
+    try:
+        check_full_name(claims.full_name)  # as the signing form asks: a first name and surname
+    except ValidationError:
+        row.problem = str(_("a first name and surname are needed"))
+        return
     choice = _PUBLICATION.get(publication.strip().casefold())
     if choice is None:
         row.problem = str(_("publication choice not understood"))
@@ -191,7 +199,7 @@ def _check(row: ReceivedRow, publication: str, contact: str) -> None:
 def read_free_form(text: str) -> ReadFile:
     read = ReadFile()
     for number, raw in enumerate(text.splitlines(), start=1):
-        line = " ".join(raw.split())
+        line = " ".join(strip_controls(raw).split())
         if not line:
             continue
         row = ReceivedRow(line=number, text=line[:LONGEST_LINE])

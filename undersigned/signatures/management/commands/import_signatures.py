@@ -4,10 +4,11 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.urls import reverse
 
-from undersigned.campaigns.models import Campaign
+from undersigned.campaigns.models import Campaign, StaffRole
 from undersigned.signatures.imports import (
     IMPORT_CHANNELS,
     CannotImport,
@@ -20,6 +21,8 @@ from undersigned.signatures.received import (
     mark_duplicates,
     read_received,
 )
+
+IMPORTERS = (StaffRole.ORGANIZER, StaffRole.VERIFIER)
 
 
 def describe(read: ReadFile) -> list[str]:
@@ -57,6 +60,12 @@ class Command(BaseCommand):
         parser.add_argument("slug")
         parser.add_argument("file", type=Path)
         parser.add_argument("--channel", required=True, choices=IMPORT_CHANNELS)
+        parser.add_argument(
+            "--as",
+            dest="actor",
+            required=True,
+            help="username of an organizer or verifier of the campaign, for the audit trail",
+        )
         parser.add_argument("--confirm", action="store_true", help="import (else preview only)")
         parser.add_argument(
             "--receipts",
@@ -68,6 +77,14 @@ class Command(BaseCommand):
         campaign = Campaign.objects.filter(slug=options["slug"]).first()
         if campaign is None:
             raise CommandError(f"no campaign {options['slug']!r}")
+        actor = get_user_model().objects.filter(username=options["actor"], is_active=True).first()
+        if (
+            actor is None
+            or not StaffRole.objects.filter(
+                user=actor, campaign=campaign, role__in=IMPORTERS
+            ).exists()
+        ):
+            raise CommandError("--as must name an organizer or verifier of this campaign")
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"no such file: {path}")
@@ -90,7 +107,7 @@ class Command(BaseCommand):
             return
         try:
             imported = import_received_signatures(
-                campaign, read, channel=options["channel"], actor=None
+                campaign, read, channel=options["channel"], actor=actor
             )
         except CannotImport as error:
             raise CommandError(f"nothing imported: {error}") from error

@@ -53,7 +53,7 @@ class DemoReceivedFilesTest(TestCase):
     def test_the_shipped_files_are_what_the_demo_generates(self) -> None:
         import random
 
-        from undersigned.web.management.commands import load_demo
+        from undersigned.jobs.management.commands import load_demo
 
         rng = random.Random(2022)
         used: set[str] = set()
