@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from tests.base import PersonaTestCase
 from tests.vault.keys import age_decrypt, make_identity

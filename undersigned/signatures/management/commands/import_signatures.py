@@ -5,7 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 from django.urls import reverse
 
 from undersigned.campaigns.models import Campaign, StaffRole
@@ -73,6 +73,7 @@ class Command(BaseCommand):
             help="write the signers' receipt links to this new file (else to standard output)",
         )
 
+    @no_translations  # the command speaks English throughout
     def handle(self, *args: Any, **options: Any) -> None:
         campaign = Campaign.objects.filter(slug=options["slug"]).first()
         if campaign is None:
