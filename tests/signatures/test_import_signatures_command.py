@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import translation
 
 from tests.base import PersonaTestCase
 from tests.vault.keys import age_decrypt, make_identity
