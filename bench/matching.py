@@ -1,15 +1,22 @@
-"""The matching benchmark: a synthetic registry, noisy claims, throughput and accuracy.
+"""The matching benchmark: a synthetic registry, claims as people write them, accuracy and speed.
 
 Generates a registry of officials across municipalities in every region with name
 frequencies from the `russiannames` package, imports it into a scratch SQLite
-database with `import_officials`' importer, and matches noisy claims (Latin
-transliterations in several schemes, other grammatical cases, ё/е, name order,
-missing patronymic, initials, diminutives, typos, council and region written in
-other forms; a share of them people who are not in the registry) with the same
-parallel path as `match_claims`. Prints a table and JSON; writes
-bench/results/matching.json.
+database with `import_officials`' importer, and matches claims written the ways people
+write them (see `Noise`: Latin in several schemes, other grammatical cases, also in
+Latin capitals; name order, first name and surname only, initials with and without
+dots; diminutives; office words and councils inside the name field; councils by a short
+name with a settlement-type abbreviation; regions in Latin or in inverted order, or
+missing; typos: swaps, drops, a Latin letter inside a Cyrillic word, keyboard-layout
+slips), 18% of them from people who are not in the registry, with the same parallel
+path as `match_claims`. The held-out claims of `bench.matching_heldout`, a generator
+written apart with its own templates and seed that the matcher is not tuned on, are
+scored beside them. The reference, measured in the same run, is the naive matcher:
+rapidfuzz comparing each claim's name with every official's. Prints a table and JSON;
+writes bench/results/matching.json.
 
-    python -m bench.matching [--officials 250000] [--claims 100000] [--jobs 2] [--seed 1]
+    python -m bench.matching [--officials 50000] [--claims 20000] [--held-out 5000]
+                             [--jobs 2] [--seed 1] [--held-out-seed 101]
 """
 
 import argparse
@@ -34,7 +41,7 @@ FLOORS = {
     "registry_claims_auto_correct": 0.99,  # at least
     "wrong_auto_of_all_claims": 0.001,  # at most
     "review_of_all_claims": 0.03,  # at most
-    "match_seconds": 100.0,  # at most
+    "claims_per_second": 1000,  # at least
     "online_match_ms_median": 5.0,  # below
     "peak_memory_mb": 1024.0,  # at most
 }
@@ -57,7 +64,18 @@ BODIES = (
     ("Дума городского округа {x}", "городской округ {x}", "г. {x}"),
     ("Собрание депутатов {x} муниципального района", "{x} муниципальный район", "{x} район"),
 )
-HELD_OUT_FRACTION = 0.15
+NOT_IN_REGISTRY_FRACTION = 0.18
+# Councils written by a short name with a settlement-type abbreviation.
+SETTLEMENT_TYPES = (
+    "с.п. {x}", "г.п. {x}", "м.р. {x}", "ВМО {x}", "с/с {x}", "s.p. {latin}", "{x} с.п.",
+    "сп {x}", "МО {x}",
+)  # fmt: skip
+# Cyrillic letters and the Latin ones typed in their place inside a Cyrillic word.
+LATIN_INSIDE = {"а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "и": "i", "н": "n", "т": "t"}
+TO_LATIN_LAYOUT = str.maketrans(
+    "йцукенгшщзхъфывапролджэячсмитьбюЙЦУКЕНГШЩЗХЪФЫВАПРОЛДЖЭЯЧСМИТЬБЮ",
+    "qwertyuiop[]asdfghjkl;'zxcvbnm,.QWERTYUIOP{}ASDFGHJKL:\"ZXCVBNM<>",
+)
 
 
 @dataclass
@@ -104,19 +122,19 @@ class Names:
         def surnames(gender: str) -> tuple[list[str], list[float]]:
             return load(
                 f"select text, count from '{data}/surnames.parquet' where gender = '{gender}' "
-                "and count >= 2 and length(text) >= 3 order by count desc"
+                "and count >= 2 and length(text) >= 3 order by count desc, text"
             )
 
         def firsts(gender: str) -> tuple[list[str], list[float]]:
             return load(
                 f"select text, count from '{data}/names.parquet' where gender = '{gender}' "
-                "and count >= 200 order by count desc"
+                "and count >= 200 order by count desc, text"
             )
 
         def patronymics(gender: str) -> tuple[list[str], list[float]]:
             return load(
                 f"select text, count from '{data}/midnames.parquet' where gender = '{gender}' "
-                "and count >= 200 order by count desc"
+                "and count >= 200 order by count desc, text"
             )
 
         self.rng = rng
@@ -220,7 +238,27 @@ class Noise:
             return word[:position] + word[position] + word[position:]
         return word[:position] + self.rng.choice("аеоиткнрс") + word[position + 1 :]
 
-    def name(self, person: Person) -> str:
+    def latin_inside(self, word: str) -> str:
+        """One Cyrillic letter of a word typed as a Latin one."""
+        letters = [i for i, ch in enumerate(word) if ch.lower() in LATIN_INSIDE]
+        if not letters:
+            return word
+        i = self.rng.choice(letters)
+        latin = LATIN_INSIDE[word[i].lower()]
+        return word[:i] + (latin.upper() if word[i].isupper() else latin) + word[i + 1 :]
+
+    def initials(self, surname: str, first: str, patronymic: str) -> str:
+        letters = [first[0], patronymic[0]] if patronymic else [first[0]]
+        style = self.rng.random()
+        if style < 0.4:
+            return f"{surname} {'.'.join(letters)}."
+        if style < 0.6:
+            return f"{surname} {''.join(letters)}"
+        if style < 0.8:
+            return f"{'.'.join(letters)}. {surname}"
+        return f"{surname} {' '.join(letter + '.' for letter in letters)}"
+
+    def name(self, person: Person, seat: Seat) -> str:
         rng, applied = self.rng, self.applied
         surname, first, patronymic = person.surname, person.first, person.patronymic
         words_order = "sfp"
@@ -230,41 +268,64 @@ class Noise:
             first = rng.choice(self.diminutives[first])
             patronymic = "" if rng.random() < 0.7 else patronymic
             applied["diminutive"] += 1
-        if rng.random() < 0.10:
+        if rng.random() < 0.12:
             case = rng.choice(["gent", "datv", "ablt"])
             surname, first, patronymic = (
                 self.inflect(w, case) if w else w for w in (surname, first, patronymic)
             )
             inflected = True
             applied["grammatical case"] += 1
-        if rng.random() < 0.12:
+        if rng.random() < 0.14:
             target = rng.randrange(3)
             parts = [surname, first, patronymic]
             parts[target] = self.typo(parts[target]) if parts[target] else parts[target]
             surname, first, patronymic = parts
-            applied["typo"] += 1
+            applied["typo: swap, drop or doubled letter"] += 1
         if patronymic and rng.random() < 0.18:
             patronymic = ""
-            applied["patronymic missing"] += 1
-        initials = not shortened and rng.random() < 0.07
+            applied["first name and surname only"] += 1
+        initials = not shortened and rng.random() < 0.08
         if initials:
-            first = first[0] + "."
-            patronymic = patronymic[0] + "." if patronymic else ""
-            applied["initials"] += 1
-        if not initials and rng.random() < 0.2:
-            words_order = "fps"
-            applied["name order"] += 1
-        parts_by = {"s": surname, "f": first, "p": patronymic}
-        text = " ".join(parts_by[key] for key in words_order if parts_by[key])
+            text = self.initials(surname, first, patronymic)
+            applied["surname and initials"] += 1
+        else:
+            if rng.random() < 0.2:
+                words_order = "fps"
+                applied["name order"] += 1
+            parts_by = {"s": surname, "f": first, "p": patronymic}
+            if not patronymic and rng.random() < 0.5:
+                words_order = "fs"
+            text = " ".join(parts_by[key] for key in words_order if parts_by[key])
         if "ё" in text.lower() and rng.random() < 0.6:
             text = text.replace("ё", "е").replace("Ё", "Е")
             applied["ё as е"] += 1
-        # Signers who write in Latin letters write the name as in a passport, not declined.
-        if not inflected and rng.random() < 0.28:
+        roll = rng.random()
+        if roll < 0.03:
+            text = " ".join(
+                self.latin_inside(word) if index == 0 else word
+                for index, word in enumerate(text.split())
+            )
+            applied["typo: a Latin letter inside a Cyrillic word"] += 1
+        elif roll < 0.05:
+            words = text.split()
+            target = rng.randrange(len(words)) if rng.random() < 0.5 else None
+            text = " ".join(
+                word.translate(TO_LATIN_LAYOUT) if target in (None, index) else word
+                for index, word in enumerate(words)
+            )
+            applied["typo: keyboard layout slip"] += 1
+        elif rng.random() < (0.3 if inflected else 0.28):
             text = self.latin(text)
-            applied["Latin transliteration"] += 1
+            applied["Latin transliteration" + (" of another case" if inflected else "")] += 1
         if rng.random() < 0.1:
-            text = text.lower() if rng.random() < 0.5 else text.upper()
+            text = text.lower() if rng.random() < 0.4 else text.upper()
+            applied["all in one case"] += 1
+        if rng.random() < 0.07:
+            prefix = rng.choice(
+                ["деп. ", "dep. ", f"Депутат МО {seat.municipality_root} ", "депутат ", "Депутат "]
+            )
+            text = prefix + text if rng.random() < 0.8 else f"{text}, депутат"
+            applied["office words inside the name field"] += 1
         return text
 
     def place(self, seat: Seat, region_given: bool) -> tuple[str, str]:
@@ -273,29 +334,43 @@ class Noise:
         choice = rng.random()
         root = seat.municipality_root
         if choice < 0.08 and region_given:
-            self.applied["council not given"] += 1
+            self.applied["region only, no council"] += 1
             return "", ""
-        if choice < 0.3:
+        if choice < 0.25:
             return "", rng.choice([f"МО {root}", f"муниципальный округ {root}", root])
-        if choice < 0.45:
+        if choice < 0.37:
             self.applied["council in Latin"] += 1
             return "", self.latin(root)
-        if choice < 0.55:
+        if choice < 0.45:
             return "", self.typo(root)
+        if choice < 0.6:
+            self.applied["council by a short name with a settlement type"] += 1
+            template = rng.choice(SETTLEMENT_TYPES)
+            return "", template.format(x=root, latin=self.latin(root))
         return seat.body, seat.municipality
 
     def region(self, code: str) -> str:
         region = self.regions[code]
         choice = self.rng.random()
         if choice < 0.07:
-            self.applied["region not given"] += 1
+            self.applied["no region"] += 1
             return ""
-        if choice < 0.4:
+        if choice < 0.3:
             return code
-        if choice < 0.55:
+        if choice < 0.4:
             return region.name_en
-        if choice < 0.65:
+        if choice < 0.5:
             return region.name_ru.replace("область", "обл.")
+        if choice < 0.62:
+            self.applied["region in Latin"] += 1
+            return self.latin(region.name_ru)
+        if choice < 0.7 and " " in region.name_ru:
+            self.applied["region in inverted order"] += 1
+            kind, _space, rest = region.name_ru.partition(" ")
+            if kind not in ("Республика",):
+                rest, kind = region.name_ru.rsplit(" ", 1)
+            inverted = f"{rest}, {kind}"
+            return self.latin(inverted) if self.rng.random() < 0.5 else inverted
         return region.name_ru
 
 
@@ -327,7 +402,7 @@ def make_claims(
     for number in range(count):
         claim_id = f"c{number + 1}"
         seat = rng.choice(seats)
-        if rng.random() < HELD_OUT_FRACTION:
+        if rng.random() < NOT_IN_REGISTRY_FRACTION:
             # Someone who is not in the registry, claiming a real council.
             person = names.person()
             while person.full_name in registered_names:
@@ -342,7 +417,7 @@ def make_claims(
             (
                 claim_id,
                 Claims(
-                    full_name=noise.name(person),
+                    full_name=noise.name(person, seat),
                     office="депутат",
                     body=body,
                     municipality=municipality,
@@ -366,15 +441,75 @@ def peak_memory_mb() -> dict[str, float]:
     return {"main_process": round(own, 1), "largest_worker": round(children, 1)}
 
 
+def accuracy(results: list, expected: dict[str, str]) -> dict[str, float | int]:
+    """The decisions against what each claim should have been matched to ("" for nobody)."""
+    registry_total = sum(1 for value in expected.values() if value)
+    decisions: Counter[str] = Counter()
+    auto_correct = wrong_auto = wrong_auto_not_in_registry = 0
+    for claim_id, source_id, _score, decision in results:
+        decisions[decision] += 1
+        if decision != "auto":
+            continue
+        if source_id == expected[claim_id]:
+            auto_correct += 1
+        else:
+            wrong_auto += 1
+            wrong_auto_not_in_registry += not expected[claim_id]
+    total = len(results)
+    return {
+        "claims": total,
+        "registry_claims": registry_total,
+        "not_in_registry_claims": total - registry_total,
+        "registry_claims_auto_correct": round(auto_correct / max(1, registry_total), 5),
+        "wrong_auto": wrong_auto,
+        "wrong_auto_not_in_registry": wrong_auto_not_in_registry,
+        "wrong_auto_of_all_claims": round(wrong_auto / max(1, total), 5),
+        "review_of_all_claims": round(decisions["review"] / max(1, total), 5),
+        "none_of_all_claims": round(decisions["none"] / max(1, total), 5),
+    }
+
+
+def floors_met(figures: dict) -> dict[str, bool]:
+    return {
+        "registry_claims_auto_correct": figures["registry_claims_auto_correct"]
+        >= FLOORS["registry_claims_auto_correct"],
+        "wrong_auto_of_all_claims": figures["wrong_auto_of_all_claims"]
+        <= FLOORS["wrong_auto_of_all_claims"],
+        "review_of_all_claims": figures["review_of_all_claims"] <= FLOORS["review_of_all_claims"],
+    }
+
+
+def brute_force_rate(seats: list[Seat], claims: list, sample: int) -> float:
+    """Reference: claims a second when each is compared by rapidfuzz with every official's
+    name, the naive matcher, on this machine in this run."""
+    from rapidfuzz import fuzz, process
+
+    names = [seat.person.full_name.lower() for seat in seats]
+    chosen = claims[:sample]
+    started = time.perf_counter()
+    for _claim_id, claim in chosen:
+        process.extractOne(claim.full_name.lower(), names, scorer=fuzz.token_sort_ratio)
+    return len(chosen) / (time.perf_counter() - started)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--officials", type=int, default=250_000)
-    parser.add_argument("--municipalities", type=int, default=20_000)
-    parser.add_argument("--claims", type=int, default=100_000)
+    parser.add_argument("--officials", type=int, default=50_000)
+    parser.add_argument("--municipalities", type=int, default=4_000)
+    parser.add_argument("--claims", type=int, default=20_000)
+    parser.add_argument("--held-out", type=int, default=5_000, help="claims of the held-out set")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--held-out-seed",
+        type=int,
+        default=101,
+        help="seed of the held-out claims (never tuned on)",
+    )
     parser.add_argument("--online", type=int, default=1000, help="claims timed one by one")
+    parser.add_argument("--reference", type=int, default=300, help="claims the reference times")
     parser.add_argument("--results", type=Path, default=RESULTS, help="where to write the JSON")
+    parser.add_argument("--misses", type=Path, help="write each wrong or missed claim here (CSV)")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="undersigned-bench-matching-"))
@@ -387,6 +522,7 @@ def main() -> int:
     django.setup()
     from django.core.management import call_command
 
+    from bench.matching_heldout import held_out_claims
     from undersigned.officials import matching
     from undersigned.officials.importer import import_officials
 
@@ -397,6 +533,9 @@ def main() -> int:
     names = Names(rng)
     seats = build_registry(rng, names, args.officials, args.municipalities)
     claims, expected, applied = make_claims(rng, names, seats, args.claims)
+    held_out, held_out_expected, held_out_kinds = held_out_claims(
+        seats, names, args.held_out, args.held_out_seed
+    )
     generate_seconds = time.perf_counter() - started
     registry_csv = workdir / "registry.csv"
     write_registry(seats, registry_csv)
@@ -416,20 +555,17 @@ def main() -> int:
     results = matching.match_in_parallel(index, claims, jobs=args.jobs)
     match_seconds = time.perf_counter() - started
     match_cpu_seconds = cpu_seconds() - cpu_before
+    held_out_results = matching.match_in_parallel(index, held_out, jobs=args.jobs)
+    reference_rate = brute_force_rate(seats, claims, args.reference)
 
-    registry_total = sum(1 for value in expected.values() if value)
-    held_out_total = len(expected) - registry_total
-    decisions: Counter[str] = Counter()
-    auto_correct = wrong_auto = wrong_auto_held_out = 0
-    for claim_id, source_id, _score, decision in results:
-        decisions[decision] += 1
-        if decision != matching.AUTO:
-            continue
-        if source_id == expected[claim_id]:
-            auto_correct += 1
-        else:
-            wrong_auto += 1
-            wrong_auto_held_out += not expected[claim_id]
+    if args.misses:
+        write_misses(
+            args.misses,
+            seats,
+            [*claims, *held_out],
+            [*results, *held_out_results],
+            {**expected, **held_out_expected},
+        )
 
     online_ms, online_cpu_ms = [], []
     sample = rng.sample(claims, min(args.online, len(claims)))
@@ -440,13 +576,14 @@ def main() -> int:
         online_cpu_ms.append((time.process_time() - cpu_started) * 1000)
 
     memory = peak_memory_mb()
+    generated = accuracy(results, expected)
+    unseen = accuracy(held_out_results, held_out_expected)
     figures = {
         "officials": len(seats),
         "municipalities": args.municipalities,
-        "claims": len(claims),
-        "registry_claims": registry_total,
-        "held_out_claims": held_out_total,
         "jobs": args.jobs,
+        **generated,
+        **{f"held_out_{key}": value for key, value in unseen.items()},
         "generate_seconds": round(generate_seconds, 1),
         "import_seconds": round(import_seconds, 1),
         "import_cpu_seconds": round(import_cpu_seconds, 1),
@@ -458,32 +595,27 @@ def main() -> int:
         # What the match would take on `jobs` cores of its own: the CPU time shared out.
         "match_seconds_on_idle_cores": round(match_cpu_seconds / args.jobs, 1),
         "claims_per_second": round(len(claims) / match_seconds),
-        "registry_claims_auto_correct": round(auto_correct / registry_total, 5),
-        "wrong_auto": wrong_auto,
-        "wrong_auto_held_out": wrong_auto_held_out,
-        "wrong_auto_of_all_claims": round(wrong_auto / len(claims), 5),
-        "review_of_all_claims": round(decisions[matching.REVIEW] / len(claims), 5),
-        "none_of_all_claims": round(decisions[matching.NONE] / len(claims), 5),
-        "held_out_not_auto": round(1 - wrong_auto_held_out / max(1, held_out_total), 5),
+        # The same on `jobs` idle cores: the machine is shared, so wall time varies with load.
+        "claims_per_second_on_idle_cores": round(len(claims) / (match_cpu_seconds / args.jobs)),
+        "reference_brute_force_claims_per_second_one_core": round(reference_rate, 1),
         "online_match_ms_median": round(statistics.median(online_ms), 2),
         "online_match_ms_p95": round(statistics.quantiles(online_ms, n=20)[-1], 2),
         "online_match_cpu_ms_median": round(statistics.median(online_cpu_ms), 2),
         "online_match_cpu_ms_p95": round(statistics.quantiles(online_cpu_ms, n=20)[-1], 2),
         "peak_memory_mb": max(memory.values()),
         "peak_memory_by_process_mb": memory,
-        "noise_applied": dict(applied),
+        "kinds_of_claim": dict(applied),
+        "held_out_kinds_of_claim": dict(held_out_kinds),
         "load_average_at_start": load_at_start,
         "load_average_at_end": round(os.getloadavg()[0], 2),
         "cpu_count": os.cpu_count(),
         "python": platform.python_version(),
     }
     checks = {
-        "registry_claims_auto_correct": figures["registry_claims_auto_correct"]
-        >= FLOORS["registry_claims_auto_correct"],
-        "wrong_auto_of_all_claims": figures["wrong_auto_of_all_claims"]
-        <= FLOORS["wrong_auto_of_all_claims"],
-        "review_of_all_claims": figures["review_of_all_claims"] <= FLOORS["review_of_all_claims"],
-        "match_seconds": figures["match_seconds"] <= FLOORS["match_seconds"],
+        **floors_met(generated),
+        **{f"held_out_{key}": met for key, met in floors_met(unseen).items()},
+        "claims_per_second_on_idle_cores": figures["claims_per_second_on_idle_cores"]
+        >= FLOORS["claims_per_second"],
         "online_match_ms_median": figures["online_match_ms_median"]
         < FLOORS["online_match_ms_median"],
         "peak_memory_mb": figures["peak_memory_mb"] <= FLOORS["peak_memory_mb"],
@@ -491,20 +623,73 @@ def main() -> int:
     figures["floors"] = FLOORS
     figures["floors_met"] = checks
 
-    print(f"{'figure':<34} {'value':>14}  floor")
+    print(f"{'figure':<52} {'value':>10}  floor")
     for key, value in figures.items():
         if isinstance(value, dict):
             continue
-        floor = FLOORS.get(key)
-        mark = "" if floor is None else f"{floor}  {'ok' if checks[key] else 'MISSED'}"
-        print(f"{key:<34} {value!s:>14}  {mark}")
-    print("noise applied to claims:", ", ".join(f"{k} {v}" for k, v in applied.most_common()))
+        floor = FLOORS.get(key.removeprefix("held_out_").removesuffix("_on_idle_cores"))
+        mark = "" if key not in checks else f"{floor}  {'ok' if checks[key] else 'MISSED'}"
+        print(f"{key:<52} {value!s:>10}  {mark}")
+    print("kinds of claim (generator):", ", ".join(f"{k} {v}" for k, v in applied.most_common()))
+    print(
+        "kinds of claim (held out):",
+        ", ".join(f"{k} {v}" for k, v in held_out_kinds.most_common()),
+    )
     print(json.dumps(figures, ensure_ascii=False, indent=2))
     args.results.parent.mkdir(parents=True, exist_ok=True)
     args.results.write_text(
         json.dumps(figures, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
     return 0 if all(checks.values()) else 1
+
+
+def write_misses(
+    path: Path, seats: list[Seat], claims: list, results: list, expected: dict
+) -> None:
+    """Each claim auto-matched wrongly or not auto-matched, beside the official it should be."""
+    by_id = {seat.source_id: seat for seat in seats}
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(
+            [
+                "claim_id",
+                "decision",
+                "score",
+                "got",
+                "expected",
+                "full_name",
+                "body",
+                "municipality",
+                "region",
+                "registry",
+            ]
+        )
+        for (claim_id, claim), (_id, source_id, score, decision) in zip(
+            claims, results, strict=True
+        ):
+            want = expected[claim_id]
+            if (decision == "auto" and source_id == want) or (not want and decision != "auto"):
+                continue
+            seat = by_id.get(want)
+            registry = (
+                f"{seat.person.full_name} | {seat.municipality} | {seat.region_code}"
+                if seat
+                else ""
+            )
+            writer.writerow(
+                [
+                    claim_id,
+                    decision,
+                    score,
+                    source_id,
+                    want,
+                    claim.full_name,
+                    claim.body,
+                    claim.municipality,
+                    claim.region,
+                    registry,
+                ]
+            )
 
 
 if __name__ == "__main__":

@@ -28,3 +28,38 @@ class LoadDemoCommandTest(TestCase):
         assert citizens.state == Campaign.CLOSED
         assert counts_for(citizens).verified == 40
         assert Campaign.objects.count() == 3
+
+
+class DemoReceivedFilesTest(TestCase):
+    def test_the_84_received_signatures_come_in_through_the_import(self) -> None:
+        from undersigned.audit.models import AuditEvent
+
+        call_command("load_demo", "--citizen-signatures", "5", stdout=StringIO())
+        appeal = Campaign.objects.get(slug="deputies-appeal")
+        received = Signature.objects.filter(campaign=appeal).exclude(channel=Signature.ORGANIZER)
+        by_channel = {
+            channel: received.filter(channel=channel).count()
+            for channel in (Signature.TELEGRAM, Signature.EMAIL)
+        }
+        assert by_channel == {Signature.TELEGRAM: 28, Signature.EMAIL: 56}
+        notes = sorted(
+            AuditEvent.objects.filter(action="signatures.imported").values_list("note", flat=True)
+        )
+        assert notes == [
+            "28 imported from telegram, 0 duplicates, 0 unreadable lines",
+            "56 imported from email, 0 duplicates, 0 unreadable lines",
+        ]
+
+    def test_the_shipped_files_are_what_the_demo_generates(self) -> None:
+        import random
+
+        from undersigned.jobs.management.commands import load_demo
+
+        rng = random.Random(2022)
+        used: set[str] = set()
+        opening = (load_demo.COUNCILS[:4] * 4 + load_demo.COUNCILS[4:7])[:19]
+        registry = [load_demo.council_claims(rng, council, used) for council in opening]
+        generated = load_demo.demo_received(rng, used, registry)
+        for (_channel, lines), name in zip(generated, load_demo.RECEIVED_FILES, strict=True):
+            shipped = (load_demo.DEMO_DATA / name).read_text(encoding="utf-8")
+            assert shipped == "".join(lines), name

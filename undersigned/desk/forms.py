@@ -284,3 +284,42 @@ class OpeningSignatoryForm(ChoicesMixin, forms.Form):
     def __init__(self, *args: Any, language: str, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self._choice_field("region").choices = [("", _("— region —")), *region_choices(language)]
+
+
+class ImportSignaturesForm(forms.Form):
+    """Signatures received elsewhere: a file, or lines pasted one claim a line."""
+
+    channel = forms.ChoiceField(
+        label=_("Where they were received"),
+        choices=[
+            (Signature.TELEGRAM, _("Telegram messages")),
+            (Signature.EMAIL, _("e-mails")),
+            (Signature.PAPER, _("on paper")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    file = forms.FileField(
+        label=_("CSV or XLSX file"),
+        required=False,
+        help_text=_(
+            "The first row names the columns: full_name, and any of office, body, municipality, "
+            "region, publication (named or anonymous), contact."
+        ),
+    )
+    text = forms.CharField(
+        label=_("Or paste the claims, one a line"),
+        required=False,
+        max_length=60_000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("For example: Иванова Мария Петровна, депутат МО Семёновский, Санкт-Петербург"),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("file") and not (data.get("text") or "").strip():
+            raise forms.ValidationError(_("Choose a file or paste the claims."))
+        return data
+
+
+class ConfirmImportForm(forms.Form):
+    payload = forms.CharField(widget=forms.HiddenInput)

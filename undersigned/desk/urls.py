@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from undersigned.desk import contacts
-from undersigned.desk.views import auth, campaigns, decisions, invalidate, queue
+from undersigned.desk.views import auth, campaigns, decisions, imports, invalidate, queue
 
 app_name = "desk"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("c/<slug:slug>/", campaigns.overview, name="campaign"),
     path("c/<slug:slug>/queue/", queue.queue, name="queue"),
     path("c/<slug:slug>/invalidate/", invalidate.invalidate, name="invalidate"),
+    path("c/<slug:slug>/import/", imports.import_signatures, name="import"),
     path("c/<slug:slug>/contacts.age", contacts.download, name="contacts"),
     path("c/<slug:slug>/manage/", campaigns.manage, name="manage"),
     path("c/<slug:slug>/state/", campaigns.transition, name="transition"),

@@ -39,7 +39,7 @@ _LATIN_RULES = (
 _LATIN_PATTERN = re.compile("|".join(re.escape(spelling) for spelling, _ in _LATIN_RULES))
 _LATIN_REPLACEMENT = dict(_LATIN_RULES)
 _DOUBLED = re.compile(r"(.)\1+")
-_APOSTROPHES = re.compile(r"['’ʹʼ`´\"ʺ]")
+_APOSTROPHES = re.compile(r"['’ʹʼ`´\"ʺ·]")
 _WORD_HYPHEN = re.compile(r"(?<=\w)[-‐‑](?=\w)")
 _NOT_WORD = re.compile(r"[^\w]+")
 _SHORT_I = "\ue000"

@@ -80,8 +80,9 @@ _RUSSIAN_WORD = re.compile(r"^[а-яё]+$")
 
 def latin_to_cyrillic(word: str) -> str:
     cyrillic = _TO_CYRILLIC_PATTERN.sub(lambda m: _TO_CYRILLIC_MAP[m.group(0)], word)
-    # A final "y" after a vowel is й ("Sergey"), and "ы" before a vowel is usually "ь" + vowel.
-    if cyrillic.endswith("ы") and len(cyrillic) > 1 and cyrillic[-2] in _VOWELS:
+    # A final "y" after a vowel is й ("Sergey"), and so is a final "i" after "o" or "e"
+    # ("Petrovoi", "Sergei").
+    if cyrillic.endswith(("ы", "и")) and len(cyrillic) > 2 and cyrillic[-2] in _VOWELS:
         cyrillic = cyrillic[:-1] + "й"
     return cyrillic
 

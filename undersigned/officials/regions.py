@@ -13,6 +13,8 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
+from rapidfuzz import fuzz, process
+
 from undersigned.officials.folding import place_stem, text_keys
 
 
@@ -71,7 +73,8 @@ _GENERIC_STEMS = frozenset(
         "г", "гор", "город", "обл", "область", "край", "республика", "респ", "автономный",
         "автономная", "округ", "ао", "федерального", "значения", "субъект", "рф", "city", "of",
         "the", "oblast", "oblast'", "krai", "kray", "region", "republic", "respublika",
-        "autonomous", "okrug", "avtonomnyy", "avtonomnaya", "territory",
+        "autonomous", "okrug", "avtonomnyy", "avtonomnaya", "territory", "народная", "narodnaya",
+        "narodnaia",
     )
     for key in text_keys(word)
 )  # fmt: skip
@@ -182,8 +185,24 @@ def find_region_code(text: str) -> str:
     index = _names_index()
     inner = _PARENTHESES.findall(text)
     outer = _PARENTHESES.sub(" ", text)
-    for variant in (text, outer, _DASH_TAIL.sub("", outer), *inner):
+    variants = (text, outer, _DASH_TAIL.sub("", outer), *inner)
+    for variant in variants:
         for key in region_keys(variant):
             if key in index:
                 return index[key]
+    # Spellings no scheme in the table gives ("Voronejskaia", "Xabarovskii"): the nearest
+    # distinctive name, if it is near enough to be that region and no other.
+    _full, distinctive = region_keys(outer)
+    if len(distinctive) >= 5:
+        found = process.extract(
+            distinctive, _distinctive_keys(), scorer=fuzz.ratio, score_cutoff=82, limit=2
+        )
+        codes = [index[key] for key, _score, _position in found]
+        if codes and (len(codes) == 1 or codes[0] == codes[1] or found[0][1] > found[1][1]):
+            return codes[0]
     return ""
+
+
+@cache
+def _distinctive_keys() -> list[str]:
+    return [key for key in _names_index() if len(key) >= 5]

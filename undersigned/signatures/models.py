@@ -71,12 +71,16 @@ class Signature(models.Model):
     IMPORT = "import"
     ORGANIZER = "organizer"
     API = "api"
+    EMAIL = "email"
+    PAPER = "paper"
     CHANNELS = [
         (WEB, "web"),
         (TELEGRAM, "Telegram"),
         (API, "API"),
         (IMPORT, _("import")),
         (ORGANIZER, _("organizer")),
+        (EMAIL, _("e-mail")),
+        (PAPER, _("paper")),
     ]
 
     NAMED = "named"

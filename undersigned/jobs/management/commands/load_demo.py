@@ -1,7 +1,10 @@
 """Build the demo scenario with invented people. Running it again changes nothing."""
 
+import csv
+import io
 import random
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -19,7 +22,9 @@ from undersigned.officials.matching import AUTO
 from undersigned.officials.regions import regions_by_code
 from undersigned.signatures import actions, counts
 from undersigned.signatures.actions import Claims
+from undersigned.signatures.imports import import_received_signatures
 from undersigned.signatures.models import Signature
+from undersigned.signatures.received import mark_duplicates, read_received
 from undersigned.signatures.registry_match import match_received_signature
 
 # Invented people: common name parts combined at random; any likeness to a real person is chance.
@@ -148,6 +153,56 @@ def invented_person(rng: random.Random) -> str:
     return f"{surname} {name} {patronymic}"
 
 
+DEMO_DATA = Path(__file__).resolve().parents[2] / "data"
+# The received claims, as the organizers collected them: Telegram messages pasted into a
+# text file, one a line, and a spreadsheet of the e-mails.
+RECEIVED_FILES = ("demo-received-telegram.txt", "demo-received-email.csv")
+RECEIVED = 84
+
+
+def demo_received(
+    rng: random.Random, used: set[str], registry: list[Claims]
+) -> list[tuple[str, list[str]]]:
+    """The lines of the demo's received-claims files, and the registered signers among them.
+
+    The shipped files hold exactly these lines (a test checks it); registered signers are
+    added to `registry` as the registry lists them.
+    """
+    publications = [Signature.NAMED] * 5 + [Signature.ANONYMOUS] * 3 + [Signature.CONDITIONAL] * 2
+    telegram: list[str] = []
+    email = io.StringIO()
+    writer = csv.writer(email, lineterminator="\n")
+    writer.writerow(["full_name", "office", "body", "municipality", "region", "publication"])
+    for index in range(RECEIVED):
+        council = COUNCILS[index % len(COUNCILS)]
+        publication = rng.choice(publications)
+        claims = council_claims(rng, council, used)
+        if publication == Signature.CONDITIONAL:
+            rng.choice([50, 100])
+        if demo_registry.registered(index):  # the others are provocateurs
+            registry.append(claims)
+        written = demo_registry.as_signed(claims, index)
+        if index % 3 == 0:
+            telegram.append(
+                f"{written.full_name}, депутат {written.municipality}, {written.region}"
+            )
+        else:
+            writer.writerow(
+                [
+                    written.full_name,
+                    written.office,
+                    written.body,
+                    written.municipality,
+                    written.region,
+                    "named" if publication == Signature.NAMED else "anonymous",
+                ]
+            )
+    return [
+        (Signature.TELEGRAM, [line + "\n" for line in telegram]),
+        (Signature.EMAIL, email.getvalue().splitlines(keepends=True)),
+    ]
+
+
 def council_claims(rng: random.Random, council: tuple[str, str, str], used: set[str]) -> Claims:
     municipality, body, code = council
     while True:
@@ -245,34 +300,26 @@ class Command(BaseCommand):
                 registry.append(claims)
                 actions.add_opening_signatory(campaign, organizer, claims)
             campaign = campaign_actions.open_campaign(campaign, actor=organizer)
-            publications = (
-                [Signature.NAMED] * 5 + [Signature.ANONYMOUS] * 3 + [Signature.CONDITIONAL] * 2
-            )
-            received = []
-            for index in range(84):
-                council = COUNCILS[index % len(COUNCILS)]
-                publication = rng.choice(publications)
-                claims = council_claims(rng, council, used)
-                if demo_registry.registered(index):  # the others are provocateurs
-                    registry.append(claims)
-                signature, _token = actions.sign(
-                    campaign,
-                    demo_registry.as_signed(claims, index),
-                    publication=publication,
-                    reveal_threshold=rng.choice([50, 100])
-                    if publication == Signature.CONDITIONAL
-                    else None,
-                    channel=Signature.TELEGRAM if index % 3 == 0 else Signature.WEB,
+            received = demo_received(rng, used, registry)
+            # The 84 claims that arrived as Telegram messages and e-mails, imported by the
+            # organizer from the files they were collected in, as the desk would.
+            imported = []
+            for (channel, _lines), name in zip(received, RECEIVED_FILES, strict=True):
+                path = DEMO_DATA / name
+                read = mark_duplicates(read_received(path.read_bytes(), path.name), campaign)
+                imported += import_received_signatures(
+                    campaign, read, channel=channel, actor=organizer
                 )
-                received.append(signature.pk)
+            ids = [item.signature_id for item in imported]
         colleagues = random.Random(19)  # noqa: S311 - reproducible invented data, not secrets
         demo_registry.load_registry(
             registry, COUNCILS, lambda council: council_claims(colleagues, council, used)
         )
         # Matched now, as the task worker would.
-        matched = sum(match_received_signature(pk) == AUTO for pk in received)
+        matched = sum(match_received_signature(pk) == AUTO for pk in ids)
         self.stdout.write(
-            f"deputies-appeal: 19 opening signatories verified, 84 received, "
+            f"deputies-appeal: 19 opening signatories verified, {len(ids)} received "
+            "(imported from Telegram messages and e-mails), "
             f"{matched} matched to the registry"
         )
 

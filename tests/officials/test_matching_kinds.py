@@ -1,0 +1,105 @@
+"""Each kind of claim people write, matched to the right official and no other."""
+
+import pytest
+
+from undersigned.officials.matching import AUTO, NONE, RegistryIndex
+from undersigned.officials.matching.decision import decide_scores
+from undersigned.signatures.actions import Claims
+
+REGISTRY = [
+    (1, "spb-1", "Иванова Мария Петровна", "Муниципальный совет МО Семёновский", "МО Семёновский", "RU-SPE"),
+    (2, "spb-2", "Иванова Марина Сергеевна", "Муниципальный совет МО Смольнинское", "МО Смольнинское", "RU-SPE"),
+    (3, "spb-3", "Кильцова Инна Анатольевна", "Муниципальный совет МО Семёновский", "МО Семёновский", "RU-SPE"),
+    (4, "tve-1", "Петров Пётр Ильич", "Совет депутатов сельского поселения Ивановское", "сельское поселение Ивановское", "RU-TVE"),
+    (5, "tve-2", "Петров Павел Ильич", "Совет депутатов сельского поселения Кузьминское", "сельское поселение Кузьминское", "RU-TVE"),
+    (6, "kgd-1", "Соколова Анна Викторовна", "Городской совет депутатов Калининграда", "городской округ Калининград", "RU-KGD"),
+    (7, "mo-1", "Горшков Иван Маркович", "Совет депутатов Рузаевского муниципального района", "Рузаевский муниципальный район", "RU-MO"),
+    (8, "ud-1", "Ахматдинов Ильдар Васильевич", "Совет депутатов муниципального округа Завьяловский район", "Завьяловский район", "RU-UD"),
+    (9, "tyu-1", "Лебедев Олег Николаевич", "Дума Ишимского городского округа", "городской округ Ишим", "RU-TYU"),
+    (10, "irk-1", "Зайцева Ольга Юрьевна", "Дума города Иркутска", "Иркутск", "RU-IRK"),
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def index() -> RegistryIndex:
+    return RegistryIndex.from_rows(REGISTRY)
+
+
+def best(index: RegistryIndex, **claims: str) -> tuple[str, str]:
+    decision, scored = index.best(Claims(**claims))
+    return decision, scored.official.source_id if scored else ""
+
+
+KINDS = {
+    "office words inside the name: деп.": {"full_name": "деп. Иванова Мария Петровна", "municipality": "МО Семёновский"},
+    "office words inside the name: dep.": {"full_name": "dep. Ivanova Mariya Petrovna", "region": "Saint Petersburg"},
+    "office and council inside the name": {"full_name": "Депутат МО Семёновский Иванова Мария Петровна"},
+    "office after the name": {"full_name": "Соколова Анна Викторовна, депутат", "region": "Калининградская область"},
+    "region in Latin, one scheme": {"full_name": "Sokolova Anna Viktorovna", "region": "Kaliningradskaya oblast'"},
+    "region in Latin, another scheme": {"full_name": "Лебедев Олег Николаевич", "region": "Tjumenskaja oblast"},
+    "region in inverted order": {"full_name": "Горшков Иван Маркович", "region": "Mordovija, Respublika"},
+    "region in Latin, republic after": {"full_name": "Ахматдинов Ильдар Васильевич", "region": "Udmurtskaja Respublika"},
+    "no region at all": {"full_name": "Кильцова Инна Анатольевна", "municipality": "МО Семёновский"},
+    "a region and nothing else": {"full_name": "Зайцева Ольга Юрьевна", "region": "Иркутская обл."},
+    "council: с.п.": {"full_name": "Петров Пётр Ильич", "municipality": "с.п. Ивановское"},
+    "council: г.п.": {"full_name": "Петров Пётр Ильич", "municipality": "г.п. Ивановское", "region": "RU-TVE"},
+    "council: м.р.": {"full_name": "Горшков Иван Маркович", "municipality": "Рузаевский м.р."},
+    "council: ВМО": {"full_name": "Иванова Мария Петровна", "municipality": "ВМО Семёновский"},
+    "council: с/с": {"full_name": "Петров Пётр Ильич", "municipality": "Ивановский с/с"},
+    "council: s.p.": {"full_name": "Petrov Pyotr Ilyich", "municipality": "s.p. Ivanovskoe"},
+    "name in the genitive": {"full_name": "Ивановой Марии Петровны", "municipality": "МО Семёновский"},
+    "name in the instrumental, Latin capitals": {"full_name": "KILTSOVOI INNOI ANATOLEVNOI", "region": "Sankt-Peterburg"},
+    "first name and surname": {"full_name": "Анна Соколова", "region": "RU-KGD"},
+    "surname and first name": {"full_name": "Соколова Анна", "municipality": "Калининград"},
+    "surname and initials": {"full_name": "Иванова М.П.", "municipality": "МО Семёновский"},
+    "initials and surname": {"full_name": "М. П. Иванова", "municipality": "МО Семёновский"},
+    "surname and initials without dots": {"full_name": "Иванова МП", "municipality": "МО Семёновский"},
+    "a diminutive in another case": {"full_name": "Ивановой Маши", "municipality": "МО Семёновский"},
+    "initials run together, in Latin": {"full_name": "zaytseva oyu", "region": "RU-IRK"},
+    "typo: swapped letters": {"full_name": "Ивавнoа Мария Петровна", "municipality": "МО Семёновский"},
+    "typo: dropped letter": {"full_name": "Ахматднов Ильдар Васильевич", "region": "RU-UD"},
+    "typo: a Latin letter inside a Cyrillic word": {"full_name": "Сoколова Анна Викторовна", "region": "RU-KGD"},
+    "typo: keyboard layout": {"full_name": "Bdfyjdf Vfhbz Gtnhjdyf", "municipality": "МО Семёновский"},
+    "typo: one word in the keyboard layout": {"full_name": "Лебедев Jktu Николаевич", "region": "RU-TYU"},
+}  # fmt: skip
+BY_SURNAME = {
+    "Иванов": "spb-1", "Ivanov": "spb-1", "Bdfyjdf": "spb-1", "Ивавнoа": "spb-1",
+    "Кильц": "spb-3", "KILTS": "spb-3", "Петров": "tve-1", "Petrov": "tve-1", "Соколов": "kgd-1",
+    "Sokolov": "kgd-1", "Сoколов": "kgd-1", "Горшков": "mo-1", "Ахматд": "ud-1", "Лебедев": "tyu-1",
+    "Зайцев": "irk-1", "zaytsev": "irk-1",
+}  # fmt: skip
+
+
+def expected(claims: dict[str, str]) -> str:
+    """The official a claim names, by the first word of its name that names a surname."""
+    for word in claims["full_name"].split():
+        for prefix, source_id in BY_SURNAME.items():
+            if word.startswith(prefix):
+                return source_id
+    return ""
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_each_kind_of_claim_is_matched_to_the_right_official(
+    index: RegistryIndex, kind: str
+) -> None:
+    assert best(index, **KINDS[kind]) == (AUTO, expected(KINDS[kind]))
+
+
+def test_a_namesake_on_another_council_is_not_auto_matched(index: RegistryIndex) -> None:
+    # Петров Павел Ильич sits on Кузьминское; a Петров П. И. of Ивановское is the other one.
+    assert best(index, full_name="Петров П.И.", municipality="с.п. Ивановское") == (AUTO, "tve-1")
+    decision, _ = best(index, full_name="Петров П.И.", region="RU-TVE")
+    assert decision != AUTO
+
+
+def test_someone_not_in_the_registry_is_not_matched(index: RegistryIndex) -> None:
+    decision, _ = best(index, full_name="деп. Сидоров Иван Ильич", municipality="с.п. Ивановское")
+    assert decision != AUTO
+    assert best(index, full_name="Депутат МО", region="RU-SPE")[0] == NONE
+
+
+def test_the_thresholds_decide() -> None:
+    assert decide_scores([0.95, 0.5]) == AUTO
+    assert decide_scores([0.95, 0.93]) != AUTO
+    assert decide_scores([0.2]) == NONE

@@ -1,0 +1,103 @@
+"""Reading received claims: free-form lines, CSV, XLSX; what is unreadable and why."""
+
+import io
+from collections.abc import Iterator
+
+import openpyxl
+import pytest
+from django.utils import translation
+
+from undersigned.signatures.models import Signature
+from undersigned.signatures.received import (
+    UnreadableFile,
+    contact_of,
+    read_received,
+    split_free_form,
+)
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    with translation.override("en"):
+        yield
+
+
+@pytest.mark.parametrize(
+    ("line", "name", "office", "council", "region_code"),
+    [
+        (
+            "Иванова Мария Петровна, депутат МО Семёновский, Санкт-Петербург",
+            "Иванова Мария Петровна", "депутат", "МО Семёновский", "RU-SPE",
+        ),
+        (
+            "деп. Петров Пётр; с.п. Ивановское; Тверская обл.",
+            "Петров Пётр", "деп", "с.п. Ивановское", "RU-TVE",
+        ),
+        ("Petrov Petr — Irkutskaya oblast'", "Petrov Petr", "", "", "RU-IRK"),
+        ("Сидоров И.И.\tМО Гагаринский\tМосква", "Сидоров И.И.", "", "МО Гагаринский", "RU-MOW"),
+        ("Сидоров Иван", "Сидоров Иван", "", "", ""),
+    ],
+)  # fmt: skip
+def test_free_form_lines_split_into_name_office_council_region(
+    line: str, name: str, office: str, council: str, region_code: str
+) -> None:
+    claims, contact = split_free_form(line)
+    assert (claims.full_name, claims.office, claims.municipality, claims.region_code) == (
+        name,
+        office,
+        council,
+        region_code,
+    )
+    assert contact == ""
+
+
+def test_a_contact_in_a_line_is_taken_apart() -> None:
+    claims, contact = split_free_form("Иванова Мария, МО Семёновский, +7 911 000-00-01")
+    assert contact == "+7 911 000-00-01" and claims.municipality == "МО Семёновский"
+    assert contact_of("@ivanova_m") == ("telegram", "@ivanova_m")
+    assert contact_of("https://t.me/ivanova_m") == ("telegram", "@ivanova_m")
+    assert contact_of("m@example.org") == ("email", "m@example.org")
+    assert contact_of("call me") is None
+
+
+def test_free_form_text_numbers_lines_and_marks_unreadable_ones() -> None:
+    read = read_received(("Иванова Мария\n\n12345\n" + "Я" * 700 + "\n").encode(), "")
+    assert [row.line for row in read.rows] == [1, 3, 4]
+    assert [row.problem for row in read.rows] == ["", "no name", "line too long"]
+
+
+def test_csv_header_in_russian_and_windows_1251() -> None:
+    text = "ФИО;Регион;Публикация\nИванова Мария;Санкт-Петербург;открыто\nПетров Пётр;RU-MOW;\n"
+    read = read_received(text.encode("cp1251"), "claims.csv")
+    assert [row.claims.full_name for row in read.rows] == ["Иванова Мария", "Петров Пётр"]
+    assert [row.publication for row in read.rows] == [Signature.NAMED, Signature.ANONYMOUS]
+    assert read.rows[0].claims.region_code == "RU-SPE"
+
+
+def test_xlsx_rows_keep_their_sheet_line_numbers() -> None:
+    book = openpyxl.Workbook()
+    for row in (
+        ["full_name", "region"],
+        ["Иванова Мария", "RU-SPE"],
+        [None, None],
+        ["Ю", "RU-MOW"],
+    ):
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    read = read_received(buffer.getvalue(), "claims.xlsx")
+    assert [(row.line, row.problem) for row in read.rows] == [(2, ""), (4, "no name")]
+
+
+@pytest.mark.parametrize(
+    ("data", "name"),
+    [
+        (b"", "claims.txt"),
+        (b"PK\x03\x04garbage", "claims.xlsx"),
+        (b"col_a,col_b\n1,2\n", "claims.csv"),
+        ("Иванова\n".encode() * 5001, "claims.txt"),
+    ],
+)
+def test_files_that_cannot_be_read_as_a_whole(data: bytes, name: str) -> None:
+    with pytest.raises(UnreadableFile):
+        read_received(data, name)

@@ -1,0 +1,129 @@
+"""A signer's claims folded once into the keys every candidate is compared with."""
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from undersigned.officials.folding import place_stem, word_key
+from undersigned.officials.matching.vocabulary import LATIN_DIGRAPH_INITIALS, place_stems
+from undersigned.officials.matching.written import layout_letters, read_name_field
+from undersigned.officials.names import case_forms, diminutive_keys, morph, patronymic_root
+
+_CYRILLIC_WORD = re.compile(r"^[а-яё]+$")
+_NAME_TAGS = frozenset({"Name", "Surn", "Patr"})
+
+
+class NameForm(NamedTuple):
+    """One form a written word may stand for."""
+
+    key: str
+    by_case: bool  # found through a case form, not as written
+    root: str  # the patronymic's root, when the form is one
+    gender: str  # the gender the patronymic ending marks, or ""
+
+
+def name_form(key: str, by_case: bool) -> NameForm:
+    return NameForm(key, by_case, *patronymic_root(key))
+
+
+@dataclass
+class NameWord:
+    """One word of a name the signer wrote, with the forms it may stand for."""
+
+    text: str
+    key: str
+    initial: bool
+    forms: list[NameForm]
+    # The first letters (of keys) an initial may stand for: as typed, and as the same key
+    # in the other keyboard layout ("Y." typed for "Н.").
+    letters: frozenset[str] = frozenset()
+    diminutive_of: dict[str, str] = field(default_factory=dict)
+    expanded: bool = False
+
+    @classmethod
+    def parse(cls, word: str) -> "NameWord":
+        key = word_key(word)
+        initial = len(word) == 1 or word in LATIN_DIGRAPH_INITIALS
+        letters = frozenset({key[:1]})
+        if initial and len(word) == 1 and word.isascii():
+            letters |= {word_key(other)[:1] for other in layout_letters(word)}
+        name_word = cls(word, key, initial, [name_form(key, False)], letters)
+        name_word.find_diminutives()
+        return name_word
+
+    def add_case_forms(self) -> bool:
+        """Add the nominative forms of a word in another case; True if there were any."""
+        if self.initial or self.expanded:
+            return False
+        self.expanded = True
+        extra = case_forms(self.text)
+        if not extra:
+            return False
+        self.forms.extend(name_form(form, True) for form in extra)
+        self.find_diminutives()
+        return True
+
+    def find_diminutives(self) -> None:
+        table = diminutive_keys()
+        for form in self.forms:
+            for full_key, full_name in table.get(form.key, ()):
+                self.diminutive_of.setdefault(full_key, full_name)
+
+
+@dataclass
+class ClaimKeys:
+    """The signer's claims, folded once for all candidates."""
+
+    words: list[NameWord]
+    places: tuple[str, ...]
+    region_code: str
+    expanded: bool = False
+
+    @classmethod
+    def from_claims(
+        cls,
+        claims: Any,
+        vocabulary: frozenset[str] = frozenset(),
+        place_vocabulary: frozenset[str] = frozenset(),
+    ) -> "ClaimKeys":
+        from undersigned.officials.regions import find_region_code
+
+        def known(word: str) -> bool:
+            """A name the registry or the dictionary knows (for keyboard-layout slips)."""
+            folded = word.casefold()
+            if word_key(folded) in vocabulary:
+                return True
+            if not _CYRILLIC_WORD.match(folded):
+                return False
+            return any(
+                parse.is_known and _NAME_TAGS & parse.tag.grammemes
+                for parse in morph().parse(folded)[:4]  # type: ignore[attr-defined]
+            )
+
+        written = read_name_field(
+            claims.full_name,
+            known=known,
+            is_name=lambda word: word_key(word) in vocabulary,
+            is_place=lambda word: place_stem(word_key(word)) in place_vocabulary,
+            find_region=find_region_code,
+        )
+        name_words = [NameWord.parse(word) for word in written.name]
+        region_code = claims.region_code or find_region_code(claims.region) or written.region
+        places = place_stems(claims.body, claims.municipality, " ".join(written.places))
+        return cls(name_words[:4], places, region_code)
+
+    def expand(self, vocabulary: frozenset[str] = frozenset()) -> bool:
+        """Add case forms to the words the registry does not know as written.
+
+        True if any word gained one. A word that is some official's name part as
+        written is taken to be in the nominative, which spares the dictionary.
+        """
+        if self.expanded:
+            return False
+        self.expanded = True
+        return any([word.add_case_forms() for word in self.words if word.key not in vocabulary])
+
+    def expand_all(self) -> bool:
+        """Add case forms to every word: "Аллы" is some official's "Али", and also "Алла"."""
+        self.expanded = True
+        return any([word.add_case_forms() for word in self.words])

@@ -1,0 +1,27 @@
+"""The matcher's tuned constants: what each part of a claim is worth, and what costs."""
+
+# Roles of the words of a name, as indices into `NameParts`.
+SURNAME, FIRST, PATRONYMIC = 0, 1, 2
+ROLES = (SURNAME, FIRST, PATRONYMIC)
+WEIGHTS = (0.45, 0.30, 0.25)
+# What a part the signer left out is worth: a missing patronymic costs little.
+MISSING = (0.0, 0.3, 0.85)
+INITIAL_SIMILARITY = 0.9
+DIMINUTIVE_SIMILARITY = 0.96
+# Below this a part written by both sides is taken to disagree, not to hold a typo.
+AGREEMENT = 0.7
+DISAGREEMENT_FACTOR = 0.75
+# The surname carries most of a name's identity: another surname is another person.
+SURNAME_DISAGREEMENT_FACTOR = 0.5
+EXTRA_WORD_FACTOR = 0.9
+UNUSUAL_ORDER_COST = 0.01
+NAME_WEIGHT, PLACE_WEIGHT, REGION_WEIGHT = 0.78, 0.17, 0.05
+UNKNOWN_PLACE, UNKNOWN_REGION = 0.7, 0.6
+PLACE_DISAGREEMENT_FACTOR, REGION_DISAGREEMENT_FACTOR = 0.9, 0.85
+# Council words less alike than this count as different councils.
+PLACE_FLOOR = 0.5
+PLACE_TYPO = 0.8
+PLACE_AGREEMENT = 85.0
+FUZZY_SURNAME_CUTOFF = 80.0
+# Name part orders people write in: Фамилия Имя Отчество, or Имя Отчество Фамилия.
+USUAL_ORDERS = ((SURNAME, FIRST, PATRONYMIC), (FIRST, PATRONYMIC, SURNAME))

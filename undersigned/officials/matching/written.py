@@ -1,0 +1,193 @@
+"""A name field read the way people fill it in messages and spreadsheets.
+
+People write more than a name there: "деп. МО Семёновский Иванова М.П.",
+"Депутат с.п. Ивановское Петров Иван, Тверская обл.", a name typed with the keyboard
+left in the Latin layout ("Bdfyjdf Vfhbz"). This splits such a field into the words of
+the name, the words of a council and a region, for `ClaimKeys`.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from undersigned.officials.folding import word_key, words
+from undersigned.officials.matching.vocabulary import (
+    COUNCIL_MARKERS,
+    GENERIC_PLACE_WORDS,
+    LATIN_DIGRAPH_INITIALS,
+    NOT_NAME_WORDS,
+    abbreviations,
+)
+from undersigned.officials.names import diminutive_keys
+
+_SEGMENTS = re.compile(r"[,;()\n]+|\s[-–—]+\s")
+# "МП" in "Иванова МП": two capitals standing alone are initials.
+_PAIRED_INITIALS = re.compile(r"(?<![^\W\d_])([А-ЯЁA-Z])([А-ЯЁA-Z])(?![^\W\d_])")
+_NOT_INITIALS = frozenset({"МО", "MO", "ГО", "GO"})
+
+_LATIN_KEYS = "qwertyuiop[]asdfghjkl;'zxcvbnm,.`QWERTYUIOP{}ASDFGHJKL:\"ZXCVBNM<>~"
+_RUSSIAN_KEYS = "йцукенгшщзхъфывапролджэячсмитьбюёЙЦУКЕНГШЩЗХЪФЫВАПРОЛДЖЭЯЧСМИТЬБЮЁ"
+_LAYOUT = str.maketrans(_LATIN_KEYS, _RUSSIAN_KEYS)
+_LAYOUT_TOKEN = re.compile(r"^[A-Za-z\[\];',.`{}:\"<>~]+$")
+
+
+@dataclass
+class NameField:
+    name: list[str] = field(default_factory=list)
+    places: list[str] = field(default_factory=list)
+    region: str = ""
+
+
+def _initials(match: re.Match[str]) -> str:
+    pair = match.group(0)
+    return pair if pair in _NOT_INITIALS else f"{match.group(1)} {match.group(2)}"
+
+
+_DOTTED_INITIALS = re.compile(r"^([A-Za-z]\.)+$")
+
+
+def _layout(token: str) -> str:
+    if _DOTTED_INITIALS.match(token):  # "B.D." -> "И.В.", the dots kept
+        return "".join(ch.translate(_LAYOUT) if ch != "." else ch for ch in token)
+    return token.translate(_LAYOUT)
+
+
+_LATIN_VOWELS = frozenset("aeiouyAEIOUY")
+
+
+def _unspeakable(token: str) -> bool:
+    """Too few vowels to be a transliteration: Russian typed in the Latin layout ("Bdfnjdf")."""
+    letters = [ch for ch in token if ch.isalpha()]
+    if len(letters) < 5:
+        return False
+    return sum(ch in _LATIN_VOWELS for ch in letters) / len(letters) < 0.2
+
+
+def keyboard_layout(text: str, known: Callable[[str], bool]) -> str:
+    """Words typed with the Latin layout on where the Russian one was meant, in Cyrillic.
+
+    A word is turned when its Russian reading is a word `known` knows and the Latin one
+    is not, so "Ivanova" stays and "Bdfyjdf" becomes "Иванова"; once one word of the
+    text is turned, the other words that read as Russian are turned with it.
+    """
+    if not any("a" <= ch <= "z" or "A" <= ch <= "Z" for ch in text):
+        return text
+    tokens = text.split()
+    slipped = [bool(_LAYOUT_TOKEN.match(token)) and len(token) >= 2 for token in tokens]
+    turned = []
+    for index, token in enumerate(tokens):
+        if not slipped[index] or len(token) < 3:
+            continue
+        russian = _layout(token.rstrip(",;"))
+        latin = token.rstrip(",;.")
+        if russian.isalpha() and not known(latin) and (known(russian) or _unspeakable(latin)):
+            turned.append(index)
+    if not turned:
+        return text
+    for index, token in enumerate(tokens):
+        if slipped[index] and not known(token.rstrip(",;.")):
+            tokens[index] = _layout(token)
+    return " ".join(tokens)
+
+
+def layout_letters(letter: str) -> tuple[str, ...]:
+    """The Cyrillic letter a Latin one stands for when typed in the wrong layout."""
+    other = letter.translate(_LAYOUT)
+    return (other.casefold(),) if other != letter and other.isalpha() else ()
+
+
+def _undotted_initials(word: str) -> list[str] | None:
+    """ "ayu", "eya", "se": initials written together without dots, or None."""
+    chunks: list[str] = []
+    rest = word
+    while rest:
+        if rest[:2] in LATIN_DIGRAPH_INITIALS:
+            chunks.append(rest[:2])
+            rest = rest[2:]
+        else:
+            chunks.append(rest[:1])
+            rest = rest[1:]
+    if len(word) == 2:
+        return chunks
+    # Longer ones only in Latin, with a two-letter initial: "ayu" (А.Ю.), "yeg" (Е.Г.).
+    if word.isascii() and len(chunks) == 2 and any(len(chunk) == 2 for chunk in chunks):
+        return chunks
+    return None
+
+
+def _walk(
+    segment: str, is_name: Callable[[str], bool], is_place: Callable[[str], bool]
+) -> tuple[list[str], list[str]]:
+    """(name words, council words) of one part of a name field."""
+    found = [
+        word
+        for word in words(segment, join_hyphens=True)
+        if word not in NOT_NAME_WORDS or is_name(word)
+    ]
+    name: list[str] = []
+    places: list[str] = []
+    after_marker = False
+    for word in found:
+        if (
+            len(word) > 1
+            and (word in COUNCIL_MARKERS or word in GENERIC_PLACE_WORDS)
+            and not is_name(word)  # "Депутатов" is a surname too
+        ):
+            # "Прохорск с/с": a marker after the council's name does not take the next word.
+            if name and is_place(name[-1]) and not is_name(name[-1]):
+                places.append(name.pop())
+                after_marker = False
+            else:
+                after_marker = True
+            continue
+        if after_marker and not is_name(word):
+            places.append(word)
+        elif (
+            2 <= len(word) <= 4
+            and len(found) > 1
+            and word.isalpha()
+            and not is_name(word)
+            and word not in LATIN_DIGRAPH_INITIALS
+            and word_key(word) not in diminutive_keys()
+            and any(len(other) > 4 for other in found)
+            and (chunks := _undotted_initials(word))
+        ):
+            name.extend(chunks)  # "av", "ayu" in "volkov ayu": initials written without dots
+        else:
+            name.append(word)
+        after_marker = False
+    # More words than a name has: those the registry knows as councils, not names, are one.
+    excess = len(name) - 3
+    for word in list(name):
+        if excess <= 0:
+            break
+        if is_place(word) and not is_name(word):
+            name.remove(word)
+            places.append(word)
+            excess -= 1
+    return name, places
+
+
+def read_name_field(
+    text: str,
+    *,
+    known: Callable[[str], bool],
+    is_name: Callable[[str], bool],
+    is_place: Callable[[str], bool],
+    find_region: Callable[[str], str],
+) -> NameField:
+    text = abbreviations(keyboard_layout(text or "", known), in_name=True)
+    text = _PAIRED_INITIALS.sub(_initials, text)
+    result = NameField()
+    for segment in _SEGMENTS.split(text):
+        name, places = _walk(segment, is_name, is_place)
+        result.places.extend(places)
+        if not name:
+            continue
+        if not result.name:
+            result.name = name
+        elif not result.region and (code := find_region(segment)):
+            result.region = code
+        else:
+            result.places.extend(name)
+    return result

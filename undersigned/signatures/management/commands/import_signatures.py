@@ -1,0 +1,128 @@
+"""Import signatures received elsewhere (Telegram, e-mail, paper) into a campaign's queue."""
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
+from django.urls import reverse
+
+from undersigned.campaigns.models import Campaign, StaffRole
+from undersigned.signatures.imports import (
+    IMPORT_CHANNELS,
+    CannotImport,
+    check_campaign,
+    import_received_signatures,
+)
+from undersigned.signatures.received import (
+    ReadFile,
+    UnreadableFile,
+    mark_duplicates,
+    read_received,
+)
+
+IMPORTERS = (StaffRole.ORGANIZER, StaffRole.VERIFIER)
+
+
+def describe(read: ReadFile) -> list[str]:
+    """How each line was read, one line each, for the preview."""
+    lines = []
+    for row in read.rows:
+        if row.problem:
+            lines.append(f"line {row.line}: unreadable ({row.problem}): {row.text}")
+            continue
+        claims = row.claims
+        if claims is None:
+            continue
+        fields = (
+            f"name: {claims.full_name} | office: {claims.office or '-'} | "
+            f"council: {claims.body or claims.municipality or '-'} | "
+            f"region: {claims.region_code or claims.region or '-'} | {row.publication}"
+            + (f" | contact ({row.contact[0]}, to be encrypted)" if row.contact else "")
+        )
+        if row.duplicate_of == 0:
+            lines.append(f"line {row.line}: duplicate of a signature already in the campaign")
+        elif row.duplicate_of is not None:
+            lines.append(f"line {row.line}: duplicate of line {row.duplicate_of}")
+        else:
+            lines.append(f"line {row.line}: {fields}")
+    return lines
+
+
+class Command(BaseCommand):
+    help = (
+        "Import signatures received elsewhere from a CSV or XLSX file, or a text file with one "
+        "claim a line. Shows how each line was read; imports only with --confirm."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("slug")
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--channel", required=True, choices=IMPORT_CHANNELS)
+        parser.add_argument(
+            "--as",
+            dest="actor",
+            required=True,
+            help="username of an organizer or verifier of the campaign, for the audit trail",
+        )
+        parser.add_argument("--confirm", action="store_true", help="import (else preview only)")
+        parser.add_argument(
+            "--receipts",
+            type=Path,
+            help="write the signers' receipt links to this new file (else to standard output)",
+        )
+
+    @no_translations  # the command speaks English throughout
+    def handle(self, *args: Any, **options: Any) -> None:
+        campaign = Campaign.objects.filter(slug=options["slug"]).first()
+        if campaign is None:
+            raise CommandError(f"no campaign {options['slug']!r}")
+        actor = get_user_model().objects.filter(username=options["actor"], is_active=True).first()
+        if (
+            actor is None
+            or not StaffRole.objects.filter(
+                user=actor, campaign=campaign, role__in=IMPORTERS
+            ).exists()
+        ):
+            raise CommandError("--as must name an organizer or verifier of this campaign")
+        path: Path = options["file"]
+        if not path.is_file():
+            raise CommandError(f"no such file: {path}")
+        receipts: Path | None = options["receipts"]
+        if receipts is not None and receipts.exists():
+            raise CommandError(f"{receipts} exists: receipt links are written once, to a new file")
+        try:
+            check_campaign(campaign)
+            read = mark_duplicates(read_received(path.read_bytes(), path.name), campaign)
+        except (UnreadableFile, CannotImport) as error:
+            raise CommandError(f"nothing imported: {error}") from error
+        for line in describe(read):
+            self.stdout.write(line)
+        summary = (
+            f"{len(read.importable)} to import, {len(read.duplicates)} duplicates, "
+            f"{len(read.unreadable)} unreadable"
+        )
+        if not options["confirm"]:
+            self.stdout.write(f"{summary}. Nothing imported: run again with --confirm.")
+            return
+        try:
+            imported = import_received_signatures(
+                campaign, read, channel=options["channel"], actor=actor
+            )
+        except CannotImport as error:
+            raise CommandError(f"nothing imported: {error}") from error
+        links = [
+            f"line {item.line}: {settings.SITE_URL}{reverse('receipt', args=[item.token])}"
+            for item in imported
+        ]
+        if receipts is not None:
+            with receipts.open("x", encoding="utf-8") as handle:
+                handle.write("\n".join(links) + "\n")
+        else:
+            self.stdout.write(
+                "Receipt links (shown once, not stored; send each back to its signer):"
+            )
+            for link in links:
+                self.stdout.write(link)
+        self.stdout.write(self.style.SUCCESS(f"{len(imported)} signatures imported ({summary})."))

@@ -1,0 +1,305 @@
+"""Signatures received elsewhere (Telegram messages, e-mails, paper), read from a file.
+
+A CSV or XLSX file with a header, or text pasted one claim per line in free form
+("Иванова Мария Петровна, депутат МО Семёновский, Санкт-Петербург"). Each line is
+read into claims, a publication choice and perhaps a contact; lines that cannot be
+read, and lines that repeat a claim already read or already in the campaign, are
+marked with their line numbers for the preview. Nothing here writes anything.
+"""
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from undersigned.campaigns.models import Campaign
+from undersigned.core.canonical import strip_controls
+from undersigned.officials.importer import ImportFileError, decode
+from undersigned.signatures.actions import Claims
+from undersigned.signatures.forms import check_full_name
+from undersigned.signatures.models import Signature
+
+LONGEST_FILE = 2 * 1024 * 1024
+LONGEST_LINE = 600
+MOST_ROWS = 5000
+LONGEST_FIELD = 200
+
+# Header names, Russian or English, and the field each stands for.
+COLUMNS = {
+    "full_name": ("full_name", "name", "фио", "имя", "подписант", "signer"),
+    "office": ("office", "position", "должность"),
+    "body": ("body", "council", "совет", "орган"),
+    "municipality": ("municipality", "мо", "муниципалитет", "муниципальное образование"),
+    "region": ("region", "регион", "субъект"),
+    "publication": ("publication", "публикация", "публикация имени"),
+    "contact": ("contact", "контакт", "связь"),
+}
+_HEADER = {alias: name for name, aliases in COLUMNS.items() for alias in aliases}
+
+PUBLICATIONS = {
+    Signature.NAMED: ("named", "name", "open", "openly", "с именем", "открыто", "именно", "да"),
+    Signature.ANONYMOUS: (
+        "anonymous", "counted", "counted but not named", "анонимно", "без имени", "нет", "",
+    ),
+}  # fmt: skip
+_PUBLICATION = {word: choice for choice, words in PUBLICATIONS.items() for word in words}
+
+OFFICE_WORDS = re.compile(
+    r"^\s*(депутат\w*|деп\.?|член\s+совета|председател\w*|глава|deputy|dep\.?|councillor)\b\.?",
+    re.IGNORECASE,
+)
+_SEPARATORS = re.compile(r"\s*(?:[,;\t]|\s[-–—]+\s)\s*")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.\w+$")
+_TELEGRAM = re.compile(r"^(?:@|https?://t\.me/|t\.me/)(\w{4,32})$")
+_PHONE = re.compile(r"^\+?[\d\s()-]{7,20}$")
+_LETTERS = re.compile(r"[^\W\d_]{2,}")
+
+
+class UnreadableFile(ValueError):
+    """The file as a whole cannot be read: nothing of it is imported."""
+
+
+@dataclass
+class ReceivedRow:
+    line: int
+    text: str
+    claims: Claims | None = None
+    publication: str = Signature.ANONYMOUS
+    contact: tuple[str, str] | None = None
+    problem: str = ""
+    # The line this one repeats; 0 when it repeats a signature already in the campaign.
+    duplicate_of: int | None = None
+
+    @property
+    def importable(self) -> bool:
+        return self.claims is not None and not self.problem and self.duplicate_of is None
+
+
+@dataclass
+class ReadFile:
+    rows: list[ReceivedRow] = field(default_factory=list)
+
+    @property
+    def importable(self) -> list[ReceivedRow]:
+        return [row for row in self.rows if row.importable]
+
+    @property
+    def duplicates(self) -> list[ReceivedRow]:
+        return [row for row in self.rows if row.duplicate_of is not None]
+
+    @property
+    def unreadable(self) -> list[ReceivedRow]:
+        return [row for row in self.rows if row.problem]
+
+
+def contact_of(value: str) -> tuple[str, str] | None:
+    """(kind, value) of a contact written as an e-mail address, a Telegram name or a phone."""
+    from undersigned.vault.models import ContactCiphertext
+
+    value = value.strip()
+    if _EMAIL.match(value):
+        return ContactCiphertext.EMAIL, value
+    if telegram := _TELEGRAM.match(value):
+        return ContactCiphertext.TELEGRAM, "@" + telegram.group(1)
+    if _PHONE.match(value) and sum(ch.isdigit() for ch in value) >= 7:
+        return ContactCiphertext.PHONE, value
+    return None
+
+
+def split_free_form(line: str) -> tuple[Claims, str]:
+    """Claims from one free-form line, and a contact written in it ("" if none).
+
+    The first part is the name; a part naming a region is the region; a part that
+    starts with an office ("депутат МО Семёновский") gives the office and the council;
+    any other part is the council.
+    """
+    from undersigned.officials.regions import find_region_code
+
+    parts = [part.strip() for part in _SEPARATORS.split(line) if part.strip()]
+    name, office, council, region, region_code, contact = "", "", [], "", "", ""
+    for index, part in enumerate(parts):
+        if index > 0 and not contact and contact_of(part):
+            contact = part
+            continue
+        found_office = OFFICE_WORDS.match(part)
+        if found_office:
+            office = office or found_office.group(0).strip(" .").casefold()
+            part = part[found_office.end() :].strip()
+            if not part:
+                continue
+        if not name:
+            name = part
+        elif not found_office and not region and (code := find_region_code(part)):
+            region, region_code = part, code
+        else:
+            council.append(part)
+    return (
+        Claims(
+            full_name=name[:LONGEST_FIELD],
+            office=office[:LONGEST_FIELD],
+            municipality=", ".join(council)[:LONGEST_FIELD],
+            region=region[:LONGEST_FIELD],
+            region_code=region_code,
+        ),
+        contact,
+    )
+
+
+def _clean(value: object) -> str:
+    return " ".join(strip_controls(str(value if value is not None else "")).split())
+
+
+def _row_from_columns(line: int, values: dict[str, str]) -> ReceivedRow:
+    from undersigned.officials.regions import find_region_code
+
+    text = " · ".join(value for value in values.values() if value)[:LONGEST_LINE]
+    row = ReceivedRow(line=line, text=text)
+    if any(len(value) > LONGEST_FIELD for value in values.values()):
+        row.problem = str(_("a field is too long"))
+        return row
+    region = values.get("region", "")
+    row.claims = Claims(
+        full_name=values.get("full_name", ""),
+        office=values.get("office", ""),
+        body=values.get("body", ""),
+        municipality=values.get("municipality", ""),
+        region=region,
+        region_code=find_region_code(region),
+    )
+    _check(row, values.get("publication", ""), values.get("contact", ""))
+    return row
+
+
+def _check(row: ReceivedRow, publication: str, contact: str) -> None:
+    claims = row.claims
+    if claims is None or not _LETTERS.search(claims.full_name):
+        row.problem = str(_("no name"))
+        return
+    try:
+        check_full_name(claims.full_name)  # as the signing form asks: a first name and surname
+    except ValidationError:
+        row.problem = str(_("a first name and surname are needed"))
+        return
+    choice = _PUBLICATION.get(publication.strip().casefold())
+    if choice is None:
+        row.problem = str(_("publication choice not understood"))
+        return
+    row.publication = choice
+    if contact:
+        row.contact = contact_of(contact)
+        if row.contact is None:
+            row.problem = str(_("contact not understood"))
+
+
+def read_free_form(text: str) -> ReadFile:
+    read = ReadFile()
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = " ".join(strip_controls(raw).split())
+        if not line:
+            continue
+        row = ReceivedRow(line=number, text=line[:LONGEST_LINE])
+        read.rows.append(row)
+        if len(line) > LONGEST_LINE:
+            row.problem = str(_("line too long"))
+            continue
+        row.claims, contact = split_free_form(line)
+        _check(row, "", contact)
+    return read
+
+
+def _read_table(rows: Iterable[list[object]]) -> ReadFile:
+    iterator = iter(rows)
+    header = next(iterator, None)
+    if header is None:
+        raise UnreadableFile(_("The file is empty."))
+    names = [_HEADER.get(_clean(cell).casefold()) for cell in header]
+    if "full_name" not in names:
+        raise UnreadableFile(_("The first row must name the columns; one must be full_name."))
+    read = ReadFile()
+    for number, cells in enumerate(iterator, start=2):
+        values = {
+            name: _clean(cell) for name, cell in zip(names, cells, strict=False) if name is not None
+        }
+        if not any(values.values()):
+            continue
+        read.rows.append(_row_from_columns(number, values))
+    return read
+
+
+def read_csv(text: str) -> ReadFile:
+    try:
+        dialect: object = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return _read_table(list(csv.reader(io.StringIO(text, newline=""), dialect)))  # type: ignore[arg-type]
+
+
+def read_xlsx(data: bytes) -> ReadFile:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise UnreadableFile(_("The spreadsheet cannot be read.")) from error
+    sheet = book.worksheets[0]
+    return _read_table([list(row) for row in sheet.iter_rows(values_only=True)])
+
+
+def looks_like_table(text: str) -> bool:
+    first = text.lstrip("\ufeff").split("\n", 1)[0]
+    cells = re.split(r"[,;\t]", first)
+    return any(_HEADER.get(_clean(cell).strip('"').casefold()) == "full_name" for cell in cells)
+
+
+def read_received(data: bytes, file_name: str = "") -> ReadFile:
+    """A file's rows: XLSX, CSV with a header, or free-form text one claim a line."""
+    if len(data) > LONGEST_FILE:
+        raise UnreadableFile(_("The file is too large."))
+    if data[:4] == b"PK\x03\x04" or file_name.lower().endswith(".xlsx"):
+        read = read_xlsx(data)
+    else:
+        try:
+            text = decode(data)
+        except ImportFileError as error:
+            raise UnreadableFile(_("The file is not text in a known encoding.")) from error
+        if looks_like_table(text):
+            read = read_csv(text)
+        elif file_name.lower().endswith((".csv", ".tsv")):
+            raise UnreadableFile(_("The first row must name the columns; one must be full_name."))
+        else:
+            read = read_free_form(text)
+    if len(read.rows) > MOST_ROWS:
+        raise UnreadableFile(_("More than %(n)d lines: split the file.") % {"n": MOST_ROWS})
+    if not read.rows:
+        raise UnreadableFile(_("No claims in the file."))
+    return read
+
+
+def mark_duplicates(read: ReadFile, campaign: Campaign) -> ReadFile:
+    """Mark lines repeating an earlier line, or a signature standing in the campaign."""
+    first_line: dict[str, int] = {}
+    for row in read.rows:
+        if row.claims is None or row.problem:
+            continue
+        key = row.claims.key()
+        if key in first_line:
+            row.duplicate_of = first_line[key]
+        else:
+            first_line[key] = row.line
+    standing = set(
+        Signature.objects.filter(
+            campaign=campaign,
+            claims_key__in=list(first_line),
+            merged_into__isnull=True,
+            state__in=Signature.ACTIVE_STATES,
+        ).values_list("claims_key", flat=True)
+    )
+    for row in read.rows:
+        if row.importable and row.claims is not None and row.claims.key() in standing:
+            row.duplicate_of = 0
+    return read
