@@ -297,7 +297,10 @@ def _campaign_text(campaign: Campaign, language: str) -> list[Reply]:
     replies = [Reply(part) for part in parts[:MAX_TEXT_MESSAGES]]
     if len(parts) > MAX_TEXT_MESSAGES:
         replies.append(
-            Reply(_("The text goes on on the campaign's page: %(url)s") % {"url": _url(campaign)})
+            Reply(
+                _("The rest of the text is on the campaign's page: %(url)s")
+                % {"url": _url(campaign)}
+            )
         )
     return replies
 
@@ -471,9 +474,8 @@ def on_text(
                 return Outcome(
                     [_with_back(Reply(f"{unknown} {choose}", suggestions), step)], state, data
                 )
-            return _again(
-                step, campaign, language, data, f"{unknown} {_('Please write it again.')}"
-            )
+            write_again = _("Please write it again.")
+            return _again(step, campaign, language, data, f"{unknown} {write_again}")
         # A step answered with buttons.
         return _again(step, campaign, language, data, _press_a_button())
 
@@ -852,7 +854,7 @@ def withdraw_menu(chat_id: int, language: str) -> Outcome:
             [(_short(_title(signature.campaign, language)), f"wd:{receipt.pk}")]
             for receipt, signature in standing
         ]
-        buttons.append([(_("None"), "wdno:0")])
+        buttons.append([(_("Keep them all"), "wdno:0")])
         return Outcome([Reply(_("Which signature do you want to withdraw?"), buttons)])
 
 
