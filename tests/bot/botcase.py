@@ -62,6 +62,7 @@ class BotTestCase(PersonaTestCase):
     def setUp(self) -> None:
         super().setUp()
         self.transcript: list[str] = []
+        self.telegram.chats.clear()
 
     def converse(self, *updates: dict[str, Any]) -> list[str]:
         """Send updates to the bot as Telegram would; the texts of the messages it sent back."""

@@ -204,15 +204,14 @@ class FakeTelegram:
 
     def _delete(self, params: dict[str, Any]) -> web.Response:
         chat = self.chats.get(int(params["chat_id"]), {})
-        ids = params.get("message_ids") or [params.get("message_id")]
-        deletable = [
-            int(i)
-            for i in ids
-            if int(i) in chat and time.time() - chat[int(i)][0] < DELETABLE_SECONDS
-        ]
-        if "message_id" in params and not deletable:
+        ids = [int(i) for i in params.get("message_ids") or [params.get("message_id")]]
+        present = [i for i in ids if i in chat]
+        # Messages already gone are skipped; one too old to delete fails the whole call.
+        if "message_id" in params and not present:
+            return self._error(400, "Bad Request: message to delete not found")
+        if any(time.time() - chat[i][0] >= DELETABLE_SECONDS for i in present):
             return self._error(400, "Bad Request: message can't be deleted")
-        for message_id in deletable:
+        for message_id in present:
             del chat[message_id]
         return self._ok(True)
 

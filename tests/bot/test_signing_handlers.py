@@ -272,7 +272,6 @@ class ContactThroughTheBotTest(BotTestCase):
         self.reach_contact_step()
         replies = self.say("/cancel")
         assert replies == [
-            "Your signature is already recorded: /cancel does not undo it. "
-            "/withdraw takes it back."
+            "Your signature is already recorded: /cancel does not undo it. /withdraw takes it back."
         ]
         assert Signature.objects.get().state == Signature.RECEIVED

@@ -943,15 +943,14 @@ def forget_question(language: str) -> Outcome:
         )
 
 
-def forgotten(language: str, deleted: int, kept: int) -> Outcome:
+def forgotten(language: str, kept: int) -> Outcome:
     with translation.override(language):
         lines = [_("Done: the bot keeps nothing about this chat any more.")]
         if kept:
-            lines.append(
-                _("Some older messages could not be deleted by the bot: delete the chat itself.")
-            )
-        else:
-            lines.append(_("Delete the chat itself too, to remove what is left."))
+            lines.append(_("Some messages could not be deleted."))
+        lines.append(
+            _("Now delete the chat itself: only you can remove what is older than 48 hours.")
+        )
         return Outcome([Reply("\n".join(lines))])
 
 

@@ -141,7 +141,7 @@ async def _forget(bot: Bot, chat_id: int, language: str, state: FSMContext) -> N
                     await bot.delete_message(chat_id, message_id)
                 except TelegramBadRequest:
                     kept += 1
-    outcome = conversation.forgotten(language, len(ids) - kept, kept)
+    outcome = conversation.forgotten(language, kept)
     # The last word is not noted: the chat is forgotten.
     for reply in outcome.replies:
         await bot.send_message(chat_id, reply.text)
