@@ -248,12 +248,13 @@ class SignerConversationTest(BotTestCase):
         replies = self.converse(voice_update(CHAT))
         assert replies[0] == "I cannot listen to voice messages. Please type your answer."
         replies = self.converse(photo_update(CHAT, caption=OLGA.full_name))
-        assert replies[0] == "I deleted that message of yours from this chat."
-        assert replies[1].startswith("Please do not send photos or files here")
+        assert replies[0].startswith("Please do not send photos or files here")
+        assert replies[0].endswith("\nI have deleted your message from this chat.")
+        assert replies[1].startswith("Full name")
         assert not any(OLGA.full_name in text for text in self.telegram.in_chat(CHAT))
         replies = self.converse(contact_update(CHAT, "+79123456789"))
-        assert replies[0] == "I deleted that message of yours from this chat."
-        assert replies[1].startswith("Please do not share your contact card here")
+        assert replies[0].startswith("Please do not share your contact card here")
+        assert replies[0].endswith("\nI have deleted your message from this chat.")
         assert not any("[contact]" in text for text in self.telegram.in_chat(CHAT))
         # None of it was taken as an answer.
         assert BotConversation.objects.get().state == "sign:full_name"
@@ -262,7 +263,7 @@ class SignerConversationTest(BotTestCase):
         update = photo_update(CHAT, caption="my passport")
         update["message"]["date"] -= 49 * 3600  # as Telegram would refuse: too old to delete
         replies = self.converse(update)
-        assert replies[0] == "Please delete that message of yours: I could not."
+        assert replies[0].endswith("\nI could not delete your message: please delete it yourself.")
 
     def test_typing_at_a_button_step_says_press_a_button(self) -> None:
         self.say(f"/start {self.campaign.slug}")
@@ -386,6 +387,7 @@ class SignerConversationTest(BotTestCase):
         self.converse(sticker_update(CHAT, language))
         self.say(OLGA.body, language=language)
         self.say("/skip", language=language)
+        self.say("МО Семёновскй", language=language)
         self.say("Иркут", language=language)
         self.press("region:RU-IRK", language=language)
         self.say("не показывать" if language == "ru" else "don't show", language=language)
@@ -470,5 +472,5 @@ class StatusTest(BotTestCase):
         date = f"{Signature.objects.first().created_at:%-d %B %Y}"  # type: ignore[union-attr]
         assert status == (
             "Your signatures from this chat:\n"
-            f"• Second letter, signed {date}, counted, name not shown: Received, being checked"
+            f"• Second letter: Received, being checked\n   signed {date}, counted, name not shown"
         )

@@ -23,7 +23,7 @@ from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from undersigned.access import access_public_campaign
 from undersigned.bot import actions as bot_actions
@@ -174,7 +174,12 @@ def _shown_as(signature: Signature) -> str:
     if signature.publication == Signature.NAMED:
         return _("name shown")
     if signature.publication == Signature.CONDITIONAL:
-        return _("name shown once %(n)d have signed") % {"n": signature.reveal_threshold or 0}
+        n = signature.reveal_threshold or 0
+        return ngettext(
+            "name shown after %(n)d verified signature",
+            "name shown after %(n)d verified signatures",
+            n,
+        ) % {"n": n}
     return _("counted, name not shown")
 
 
@@ -223,11 +228,10 @@ def _prompt(step: str, campaign: Campaign, language: str, data: dict[str, Any]) 
     if step == "publication":
         return _with_back(Reply(_publication_text(campaign), _publication_buttons(campaign)), step)
     if step == "threshold":
-        thresholds = [str(n) for n in campaign.thresholds]
         return _with_back(
             Reply(
-                str(form.fields["reveal_threshold"].label),
-                [[(n, f"thr:{n}") for n in thresholds]],
+                _("After how many verified signatures may your name be shown?"),
+                [[(str(n), f"thr:{n}") for n in campaign.thresholds]],
             ),
             step,
         )
@@ -235,8 +239,8 @@ def _prompt(step: str, campaign: Campaign, language: str, data: dict[str, Any]) 
         return _with_back(
             Reply(
                 _(
-                    "Shall the spokesperson's updates on this campaign come here? Their "
-                    "notifications do not show the campaign's name; /stop ends them."
+                    "Would you like the spokesperson's updates on this campaign here? Their "
+                    "notifications will not show the campaign's name; /stop ends them."
                 ),
                 [[(_("Yes"), "upd:yes"), (_("No"), "upd:no")]],
             ),
@@ -316,7 +320,7 @@ def _before_signing(campaign: Campaign) -> Reply:
             "• Telegram sees this chat: your answers, your account and your phone number. "
             "The campaign's page has a form that keeps Telegram out: %(url)s\n"
             "• Anyone holding your unlocked phone can read this chat. When you have finished, "
-            "/forget deletes our messages, then delete the chat itself.\n"
+            "send /forget to delete our messages, then delete the chat itself.\n"
             "\n"
             "To sign, answer a few questions. Nothing is sent until you press Sign; "
             "/cancel stops at any time."
@@ -358,7 +362,8 @@ def _visibility_buttons(receipt: BotReceipt, signature: Signature) -> Buttons:
     floor = (signature.reveal_threshold or 0) + 1
     for n in signature.campaign.thresholds:
         if signature.publication == Signature.NAMED or n >= floor:
-            label = _("Name me once %(n)d sign") % {"n": n}
+            label = ngettext("Name me after %(n)d signature", "Name me after %(n)d signatures", n)
+            label %= {"n": n}
             rows.append([(label, f"vis:{receipt.pk}:{Signature.CONDITIONAL}:{n}")])
     return rows
 
@@ -722,8 +727,8 @@ def _after_signing_text(
                 Reply(
                     _(
                         "Contact attached to your signature, encrypted for the verifiers. "
-                        "It cannot be changed here: if it is wrong, /withdraw the signature and "
-                        "sign again."
+                        "It cannot be changed here: if it is wrong, take the signature back "
+                        "with /withdraw and sign again."
                     )
                     + "\n"
                     + _finished()
@@ -740,8 +745,8 @@ def _after_signing_text(
             Reply(
                 _(
                     "Your signature and its contact are already recorded; this message was not "
-                    "added to them. If the contact was wrong, /withdraw the signature and sign "
-                    "again."
+                    "added to them. If the contact was wrong, take the signature back with "
+                    "/withdraw and sign again."
                 )
             )
         ],
@@ -769,8 +774,8 @@ def on_other(
     with translation.override(language):
         if kind in {"photo", "document"}:
             said = _(
-                "Please do not send photos or files here, least of all of an identity "
-                "document: signing needs none, and Telegram keeps what is sent."
+                "Please do not send photos or files here, and above all no pictures of "
+                "documents: signing needs none, and Telegram keeps whatever is sent."
             )
         elif kind == "contact":
             said = _(
@@ -800,8 +805,8 @@ def deletion_note(language: str, deleted: bool) -> Reply:
     """Said after trying to delete a message the person sent."""
     with translation.override(language):
         if deleted:
-            return Reply(_("I deleted that message of yours from this chat."))
-        return Reply(_("Please delete that message of yours: I could not."))
+            return Reply(_("I have deleted your message from this chat."))
+        return Reply(_("I could not delete your message: please delete it yourself."))
 
 
 # The receipt page's words for each state.
@@ -834,7 +839,7 @@ def status(chat_id: int, language: str) -> Outcome:
         lines = [_("Your signatures from this chat:")]
         for _receipt, signature in found:
             lines.append(
-                _("• %(title)s, signed %(date)s, %(shown)s: %(state)s")
+                _("• %(title)s: %(state)s\n   signed %(date)s, %(shown)s")
                 % {
                     "title": _title(signature.campaign, language),
                     "date": _date(signature),

@@ -67,12 +67,15 @@ async def _deliver(bot: Bot, chat_id: int, outcome: Outcome, state: FSMContext |
             await state.set_state(outcome.state)
 
 
-async def _delete_received(bot: Bot, message: Message, language: str) -> None:
+async def _delete_received(bot: Bot, message: Message, language: str, outcome: Outcome) -> None:
+    """Delete the message just received; the first reply says whether it went."""
     try:
         deleted = await bot.delete_message(message.chat.id, message.message_id)
     except (TelegramBadRequest, TelegramForbiddenError):
         deleted = False
-    await _send(bot, message.chat.id, [conversation.deletion_note(language, bool(deleted))])
+    note = conversation.deletion_note(language, bool(deleted)).text
+    first, *rest = outcome.replies or [Reply("")]
+    outcome.replies = [Reply(f"{first.text}\n{note}".strip(), first.buttons), *rest]
 
 
 def _language(message: Message | CallbackQuery) -> str:
@@ -156,9 +159,9 @@ async def on_text(message: Message, state: FSMContext, bot: Bot) -> None:
         data,
         message.text or "",
     )
-    await _deliver(bot, message.chat.id, outcome, state)
     if outcome.delete_received:
-        await _delete_received(bot, message, data.get("lang", _language(message)))
+        await _delete_received(bot, message, data.get("lang", _language(message)), outcome)
+    await _deliver(bot, message.chat.id, outcome, state)
 
 
 def _kind(message: Message) -> str:
@@ -178,9 +181,8 @@ async def on_other(message: Message, state: FSMContext, bot: Bot) -> None:
     outcome = await sync_to_async(conversation.on_other)(
         message.chat.id, _language(message), await state.get_state(), data, _kind(message)
     )
-    language = data.get("lang", _language(message))
-    if outcome.delete_received:  # first, so the warning is the last word
-        await _delete_received(bot, message, language)
+    if outcome.delete_received:
+        await _delete_received(bot, message, data.get("lang", _language(message)), outcome)
     await _deliver(bot, message.chat.id, outcome, state)
 
 
