@@ -11,6 +11,7 @@ from pathlib import Path
 from tests.base import PersonaTestCase, make_claims
 from tests.vault.keys import make_identity
 from undersigned.vault import actions
+from undersigned.verification.contacts import export_contacts
 
 DECRYPT = Path(__file__).resolve().parents[2] / "undersigned" / "vault" / "decrypt.py"
 
@@ -49,7 +50,7 @@ class DecryptTest(PersonaTestCase):
         actions.attach_contact(first, "email", "deputy1@example.org")
         actions.attach_contact(second, "phone", "+79110000002")
         bundle = self.tmp / "bundle.age"
-        bundle.write_bytes(actions.export_contacts(self.campaign))
+        bundle.write_bytes(export_contacts(self.campaign))
         result = self.run_tool(self.vera, bundle)
         assert result.returncode == 0, result.stderr
         rows = list(csv.DictReader(io.StringIO(result.stdout)))
@@ -68,7 +69,7 @@ class DecryptTest(PersonaTestCase):
         late, _ = self.sign(make_claims(2))
         actions.attach_contact(late, "phone", "+79110000002")
         bundle = self.tmp / "bundle.age"
-        bundle.write_bytes(actions.export_contacts(self.campaign))
+        bundle.write_bytes(export_contacts(self.campaign))
         result = self.run_tool(self.newcomer, bundle)
         assert result.returncode == 0, result.stderr
         rows = {r["signature"]: r["contact"] for r in csv.DictReader(io.StringIO(result.stdout))}
@@ -79,7 +80,7 @@ class DecryptTest(PersonaTestCase):
         signature, _ = self.sign(make_claims(1))
         actions.attach_contact(signature, "phone", "+79110000001")
         bundle = self.tmp / "bundle.age"
-        bundle.write_bytes(actions.export_contacts(self.campaign))
+        bundle.write_bytes(export_contacts(self.campaign))
         result = self.run_tool(stranger, bundle)
         assert result.returncode == 1
         assert "not encrypted to this identity" in result.stderr

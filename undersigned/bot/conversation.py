@@ -27,19 +27,20 @@ from django.utils.translation import gettext_noop, ngettext
 
 from undersigned.access import access_public_campaign
 from undersigned.bot import actions as bot_actions
-from undersigned.bot.client import split_text
 from undersigned.bot.keys import chat_key
 from undersigned.bot.models import BotReceipt
 from undersigned.campaigns.models import Campaign, TransitionError
-from undersigned.core import ratelimit
+from undersigned.core.canonical import fold
+from undersigned.core.telegram import split_text
 from undersigned.officials.regions import all_regions, find_region_code, regions_by_code
 from undersigned.signatures import actions as signature_actions
-from undersigned.signatures.canonical import fold
+from undersigned.signatures import signing
+from undersigned.signatures.abuse import Sender
 from undersigned.signatures.forms import SignForm
 from undersigned.signatures.models import Signature
 from undersigned.updates import actions as update_actions
 from undersigned.updates.models import Subscription
-from undersigned.vault.actions import NoVerifierKeys, attach_contact, sign_with_contact
+from undersigned.vault.actions import NoVerifierKeys, attach_contact
 from undersigned.vault.forms import clean_contact
 from undersigned.vault.models import ContactCiphertext
 
@@ -544,19 +545,13 @@ def on_choice(
         return Outcome([_help()])
 
 
-def _submit(
-    campaign: Campaign, form: SignForm, language: str, *, held: bool
-) -> tuple[Signature, str]:
-    """The bot's one call of the signing action."""
-    return sign_with_contact(
+def _submit(campaign: Campaign, form: SignForm, language: str, chat_id: int) -> signing.Submitted:
+    """The bot's one call of the signing action: the web form's abuse rules, per chat."""
+    return signing.submit_signature(
         campaign,
-        form.claims(),
-        None,
-        publication=form.cleaned_data["publication"],
-        reveal_threshold=form.cleaned_data.get("reveal_threshold"),
+        form.submission(language),
         channel=Signature.TELEGRAM,
-        language=language,
-        held=held,
+        sender=Sender(f"chat:{chat_key(chat_id)}", kept=False),
     )
 
 
@@ -592,10 +587,8 @@ def _sign(chat_id: int, language: str, campaign: Campaign, data: dict[str, Any])
     ]
     if standing:
         return _already_signed(campaign, language, standing)
-    # The web form's limits, per chat instead of per address: held back, then refused.
-    rate = ratelimit.hit(f"bot-sign:{chat_key(chat_id)}", settings.RATE_WINDOW_SECONDS)
-    if rate.count > settings.RATE_CLIENT_LIMIT:
-        minutes = max(1, rate.window_seconds // 60)
+    submitted = _submit(campaign, form, language, chat_id)
+    if submitted.outcome == signing.Outcome.REFUSED:
         return Outcome(
             [
                 Reply(
@@ -603,21 +596,16 @@ def _sign(chat_id: int, language: str, campaign: Campaign, data: dict[str, Any])
                         "So many signatures came from this chat just now that no more are taken "
                         "for a while. Nothing was stored. Please try again in %(n)d minutes."
                     )
-                    % {"n": minutes}
+                    % {"n": submitted.retry_minutes}
                 )
             ]
         )
-    try:
-        # Held back silently for verifiers, as the web form does with a flooding client.
-        _signature, token = _submit(
-            campaign, form, language, held=rate.count > settings.RATE_CLIENT_HOLD_AFTER
-        )
-    except signature_actions.SigningClosed:
+    if submitted.outcome != signing.Outcome.SIGNED:
         return _closed()
-    receipt = bot_actions.keep_receipt(chat_id, token)
+    receipt = bot_actions.keep_receipt(chat_id, submitted.token)
     if data.get("updates"):
         update_actions.subscribe_telegram(campaign, chat_id, language)
-    receipt_url = settings.SITE_URL + reverse("receipt", args=[token])
+    receipt_url = settings.SITE_URL + reverse("receipt", args=[submitted.token])
     thanks = [_("Signed. Thank you.")]
     if campaign.requires_verification:
         thanks.append(_("Your signature will be counted once a verifier has checked it."))

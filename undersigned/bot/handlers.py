@@ -22,9 +22,9 @@ from asgiref.sync import sync_to_async
 
 from undersigned.bot import actions as bot_actions
 from undersigned.bot import conversation
-from undersigned.bot.client import MESSAGE_LIMIT, split_text
 from undersigned.bot.conversation import Outcome, Reply
 from undersigned.bot.storage import DatabaseStorage
+from undersigned.core.telegram import MESSAGE_LIMIT, split_text
 
 DELETE_BATCH = 100  # deleteMessages takes at most this many ids
 

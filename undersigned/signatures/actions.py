@@ -2,7 +2,6 @@
 its effect on the public tallies."""
 
 import secrets
-from dataclasses import dataclass
 from datetime import UTC
 from functools import partial
 from typing import Any
@@ -14,27 +13,12 @@ from undersigned.audit.actions import event as audit_event
 from undersigned.audit.actions import record
 from undersigned.audit.models import AuditEvent
 from undersigned.campaigns.models import Campaign
-from undersigned.ledger.actions import count_change_event, log_count_change, log_reveals
-from undersigned.signatures.canonical import claims_key
+from undersigned.campaigns.page_cache import invalidate_campaign
+from undersigned.officials.claims import Claims
+from undersigned.signatures import registry_match
+from undersigned.signatures.journal import count_change_event, log_count_change, log_reveals
 from undersigned.signatures.models import CountChange, CountSnapshot, Signature, hash_token
 from undersigned.signatures.store import insert_new_signature
-
-
-@dataclass(frozen=True)
-class Claims:
-    """Who the signer says they are."""
-
-    full_name: str
-    office: str = ""
-    body: str = ""
-    municipality: str = ""
-    region: str = ""
-    region_code: str = ""
-
-    def key(self) -> str:
-        return claims_key(
-            self.full_name, self.body, self.municipality, self.region_code or self.region
-        )
 
 
 class SigningClosed(Exception):
@@ -166,15 +150,8 @@ def sign(
                 "signature.merged", signature, actor_kind=AuditEvent.ACTOR_SIGNER, campaign=campaign
             )
         return signature, token
-    _after_commit_hooks(signature)
+    transaction.on_commit(partial(registry_match.enqueue_matching, signature))
     return signature, token
-
-
-def _after_commit_hooks(signature: Signature) -> None:
-    from undersigned.signatures import tasks
-
-    for hook in tasks.ON_RECEIVED:
-        transaction.on_commit(partial(hook, signature))
 
 
 def add_opening_signatory(
@@ -324,7 +301,8 @@ def reject_signatures_in_bulk(
 
 
 def withdraw_signature(signature: Signature) -> Signature:
-    """The signer takes their signature back. Public lists drop it at once."""
+    """The signer takes their signature back, from whichever channel. Public lists drop it
+    at once: the campaign's cached pages are made again."""
     with transaction.atomic():
         signature = Signature.objects.select_for_update().get(pk=signature.pk)
         if signature.state == Signature.WITHDRAWN:
@@ -338,6 +316,7 @@ def withdraw_signature(signature: Signature) -> Signature:
             actor_kind=AuditEvent.ACTOR_SIGNER,
             campaign=signature.campaign,
         )
+    invalidate_campaign(signature.campaign)
     return signature
 
 
@@ -378,12 +357,4 @@ def reveal_conditional_signers(campaign: Campaign, verified_count: int) -> int:
                 campaign=campaign,
                 note=f"{revealed} signers at {verified_count} verified",
             )
-            _after_reveal_hooks([row[0] for row in signers])
     return revealed
-
-
-def _after_reveal_hooks(signature_ids: list[int]) -> None:
-    from undersigned.signatures import tasks
-
-    for hook in tasks.ON_REVEALED:
-        transaction.on_commit(partial(hook, signature_ids))

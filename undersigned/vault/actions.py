@@ -1,18 +1,12 @@
 """Changes in the vault: verifier keys, contacts encrypted on arrival, exported bundles."""
 
-from contextlib import suppress
-from datetime import UTC, datetime
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from undersigned.audit.actions import record
 from undersigned.audit.models import AuditEvent
 from undersigned.campaigns.models import Campaign
-from undersigned.signatures.actions import Claims, sign
-from undersigned.signatures.models import Signature
-from undersigned.vault import bundle
 from undersigned.vault.crypto import contact_plaintext, encrypt_to
 from undersigned.vault.models import ContactCiphertext, VerifierKey, parse_public_key
 
@@ -52,7 +46,7 @@ def campaign_accepts_contacts(campaign: Campaign) -> bool:
     return VerifierKey.active_for(campaign).exists()
 
 
-def attach_contact(signature: Signature, kind: str, value: str) -> ContactCiphertext:
+def attach_contact(signature: Any, kind: str, value: str) -> ContactCiphertext:
     """Encrypt a contact to every active verifier key of the campaign; keep only the ciphertext."""
     if kind not in dict(ContactCiphertext.KINDS):
         raise ValueError(f"unknown contact kind {kind!r}")
@@ -72,48 +66,3 @@ def attach_contact(signature: Signature, kind: str, value: str) -> ContactCipher
             note=f"to {len(keys)} verifier keys",
         )
     return contact
-
-
-def export_contacts(campaign: Campaign, *, actor: Any = None, now: datetime | None = None) -> bytes:
-    """An age file, encrypted to the campaign's verifier keys, of its signatures' claims and
-    their still-encrypted contacts. Withdrawn signatures are left out."""
-    keys = list(VerifierKey.active_for(campaign).values_list("public_key", flat=True))
-    if not keys:
-        raise NoVerifierKeys(campaign.slug)
-    contacts = (
-        ContactCiphertext.objects.filter(signature__campaign=campaign)
-        .exclude(signature__state=Signature.WITHDRAWN)
-        .select_related("signature")
-        .order_by("signature_id")
-    )
-    entries = [
-        bundle.entry_for(contact.signature, bytes(contact.ciphertext)) for contact in contacts
-    ]
-    exported_at = (now or timezone.now()).astimezone(UTC)
-    text = bundle.render(campaign.slug, exported_at, entries)
-    encrypted = encrypt_to(keys, text.encode())
-    record(
-        "vault.contacts_exported",
-        campaign,
-        actor=actor,
-        campaign=campaign,
-        note=f"{len(entries)} contacts to {len(keys)} verifier keys",
-    )
-    return encrypted
-
-
-def sign_with_contact(
-    campaign: Campaign, claims: Claims, contact: tuple[str, str] | None, **sign_options: Any
-) -> tuple[Signature, str]:
-    """Sign, and in the same transaction attach the encrypted contact if one was left.
-
-    If the campaign lost its last verifier key in between, the contact is dropped: it is
-    never kept in clear.
-    """
-    if contact is None:
-        return sign(campaign, claims, **sign_options)
-    with transaction.atomic():
-        signature, token = sign(campaign, claims, **sign_options)
-        with suppress(NoVerifierKeys):
-            attach_contact(signature, *contact)
-    return signature, token

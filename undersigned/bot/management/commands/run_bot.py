@@ -6,9 +6,9 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from undersigned.bot.client import bot_configured, build_bot
 from undersigned.bot.handlers import build_dispatcher
 from undersigned.bot.profile import register_profile
+from undersigned.core.telegram import bot_configured, build_bot
 
 
 class Command(BaseCommand):

@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.urls import reverse
 
-from undersigned.bot.client import bot_configured, build_bot
 from undersigned.bot.profile import register_profile
+from undersigned.core.telegram import bot_configured, build_bot
 
 
 async def _set(url: str | None, secret: str) -> bool:
