@@ -5,6 +5,7 @@ conversations are written to artifacts/bot/ as transcripts, to be read as she wo
 import re
 from typing import Any
 
+import pyrage
 from django.test import override_settings
 
 from tests.base import OLGA
@@ -20,6 +21,7 @@ from undersigned.campaigns import actions as campaign_actions
 from undersigned.signatures.models import Signature
 from undersigned.updates.actions import publish_update
 from undersigned.updates.models import Subscription
+from undersigned.vault.actions import add_verifier_key
 
 OTHER_CHAT = CHAT + 7
 CYRILLIC = re.compile("[а-яё]", re.IGNORECASE)
@@ -377,6 +379,8 @@ class SignerConversationTest(BotTestCase):
 
     # The whole conversation, in both languages, as she reads it.
     def converse_fully(self, language: str) -> list[dict[str, Any]]:
+        identity = pyrage.x25519.Identity.generate()
+        add_verifier_key(str(identity.to_public()), "Vera's laptop", campaign=self.campaign)
         since = len(self.telegram.calls)
         self.say(f"/start {self.campaign.slug}", language=language)
         self.say(OLGA.full_name, language=language)
@@ -399,6 +403,9 @@ class SignerConversationTest(BotTestCase):
         self.say(OLGA.municipality, language=language)
         self.converse(photo_update(CHAT, caption="паспорт", language=language))
         self.press("sign:yes", language=language)
+        self.press("ck:phone", language=language)
+        self.say("+7 912 345-67-89", language=language)
+        self.say("+7 912 345-67-80", language=language)  # a correction, a second later
         self.say("/status", language=language)
         self.say(f"/start {self.campaign.slug}", language=language)
         self.say("/withdraw", language=language)
@@ -423,6 +430,7 @@ class SignerConversationTest(BotTestCase):
         self.write_transcript("ru-signing")
         self.assert_reads_well(sent)
         signature = Signature.objects.get()
+        assert hasattr(signature, "contact")
         assert (signature.language, signature.region_code, signature.reveal_threshold) == (
             "ru",
             "RU-IRK",

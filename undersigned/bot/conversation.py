@@ -158,7 +158,7 @@ def _publication_text(campaign: Campaign) -> str:
         _(
             "Count me, don't name me: you are counted, and your name is published nowhere. "
             "The campaign's verifiers and organizers still see it, to check that you are an "
-            "official, and so would anyone who seized the server."
+            "official; so could whoever seized the server."
         ),
     ]
     if campaign.thresholds:
@@ -319,7 +319,7 @@ def _before_signing(campaign: Campaign) -> Reply:
         _(
             "Before you sign:\n"
             "• Telegram sees this chat: your answers, your account and your phone number. "
-            "The campaign's page has a form that keeps Telegram out: %(url)s\n"
+            "You can also sign on the campaign's page, without Telegram: %(url)s\n"
             "• Anyone holding your unlocked phone can read this chat. When you have finished, "
             "send /forget to delete our messages, then delete the chat itself.\n"
             "\n"
@@ -642,7 +642,7 @@ def _contact_kind_prompt() -> Reply:
             "you type here."
         ),
         [
-            [(_(label), f"ck:{kind}") for kind, label in CONTACT_KINDS.items()],
+            *[[(_(label), f"ck:{kind}")] for kind, label in CONTACT_KINDS.items()],
             [(_("No contact"), "ck:none")],
         ],
     )
