@@ -718,9 +718,8 @@ def _after_signing_text(
                         "It cannot be changed here: if it is wrong, take the signature back "
                         "with /withdraw and sign again."
                     )
-                    + "\n"
-                    + _finished()
-                )
+                ),
+                Reply(_finished()),
             ],
             "signed:done",
             {key: value for key, value in data.items() if key != "contact_kind"},
