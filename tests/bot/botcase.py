@@ -1,6 +1,11 @@
-"""A test case that runs the real bot (aiogram, long polling) against the fake Bot API server."""
+"""A test case that runs the real bot (aiogram, long polling) against the fake Bot API server.
+
+Each conversation is also kept as a transcript, as the signer would read it on her
+phone; `write_transcript` puts it under artifacts/bot/ (ignored by git) to be read.
+"""
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 from aiogram import Dispatcher
@@ -13,6 +18,7 @@ from undersigned.bot.handlers import build_dispatcher
 from undersigned.core.telegram import build_bot
 
 CHAT = 5550001
+TRANSCRIPTS = Path(__file__).resolve().parents[2] / "artifacts" / "bot"
 
 
 class BotTestCase(PersonaTestCase):
@@ -53,18 +59,55 @@ class BotTestCase(PersonaTestCase):
         await polling
         assert drained, "the bot did not take every scripted update"
 
+    def setUp(self) -> None:
+        super().setUp()
+        self.transcript: list[str] = []
+        self.telegram.chats.clear()
+
     def converse(self, *updates: dict[str, Any]) -> list[str]:
         """Send updates to the bot as Telegram would; the texts of the messages it sent back."""
         since = len(self.telegram.calls)
+        for update in updates:
+            self.transcript.append(_as_read(update))
         self.telegram.push(*updates)
         async_to_sync(self._poll_until_drained)()
+        for method, params in self.telegram.calls[since:]:
+            if method == "sendMessage":
+                self.transcript.append(_bot_said(params))
+            elif method in {"deleteMessage", "deleteMessages"}:
+                ids = params.get("message_ids") or [params.get("message_id")]
+                self.transcript.append(f"[the bot deletes {len(ids)} message(s)]")
         return [message["text"] for message in self.telegram.sent_messages(since)]
 
     def say(self, text: str, chat: int = CHAT, language: str = "en") -> list[str]:
         return self.converse(text_update(chat, text, language))
 
     def press(self, data: str, chat: int = CHAT, language: str = "en") -> list[str]:
+        """Press the button of the latest message of the chat offering it (or a forged one)."""
+        for message in reversed(self.telegram.sent_messages()):
+            if int(message["chat_id"]) == chat and data in _button_data(message):
+                update = button_update(
+                    chat,
+                    data,
+                    language,
+                    message_id=self.telegram_message_id(message),
+                    text=message["text"],
+                )
+                update["callback_query"]["message"]["reply_markup"] = message["reply_markup"]
+                return self.converse(update)
         return self.converse(button_update(chat, data, language))
+
+    def telegram_message_id(self, sent: dict[str, Any]) -> int:
+        """The id the fake server gave a message the bot sent."""
+        chat = self.telegram.chats.get(int(sent["chat_id"]), {})
+        ids = [i for i, (_date, text) in chat.items() if text.startswith(sent["text"])]
+        return ids[-1] if ids else 1
+
+    def write_transcript(self, name: str) -> Path:
+        TRANSCRIPTS.mkdir(parents=True, exist_ok=True)
+        path = TRANSCRIPTS / f"{name}.txt"
+        path.write_text("\n\n".join(self.transcript) + "\n", encoding="utf-8")
+        return path
 
     def buttons(self, since: int = 0) -> list[str]:
         """Callback data of every button the bot offered in its last message."""
@@ -73,3 +116,36 @@ class BotTestCase(PersonaTestCase):
         if not markup:
             return []
         return [button["callback_data"] for row in markup["inline_keyboard"] for button in row]
+
+
+def _button_data(message: dict[str, Any]) -> list[str]:
+    markup = message.get("reply_markup") or {}
+    return [button["callback_data"] for row in markup.get("inline_keyboard", []) for button in row]
+
+
+def _as_read(update: dict[str, Any]) -> str:
+    """What the signer did, as a line of the transcript."""
+    if "callback_query" in update:
+        query = update["callback_query"]
+        markup = query["message"].get("reply_markup") or {}
+        labels = {
+            button["callback_data"]: button["text"]
+            for row in markup.get("inline_keyboard", [])
+            for button in row
+        }
+        return f">> [presses: {labels.get(query['data'], query['data'])}]"
+    message = update["message"]
+    for kind in ("sticker", "photo", "voice", "contact", "document"):
+        if kind in message:
+            caption = message.get("caption") or ""
+            return f">> [sends a {kind}]" + (f" {caption}" if caption else "")
+    return f">> {message.get('text', '')}"
+
+
+def _bot_said(message: dict[str, Any]) -> str:
+    markup = message.get("reply_markup") or {}
+    rows = [
+        " ".join(f"[{button['text']}]" for button in row)
+        for row in markup.get("inline_keyboard", [])
+    ]
+    return "\n".join([message["text"], *rows])

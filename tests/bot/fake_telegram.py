@@ -1,7 +1,9 @@
 """A small HTTP server speaking the part of the Telegram Bot API the bot uses, for tests.
 
 It serves scripted updates through getUpdates, records every method the bot calls,
-and can be told to fail sendMessage for a chat (429, 403, 500).
+and can be told to fail sendMessage for a chat (429, 403, 500). As Telegram does, it
+refuses a message longer than 4,096 characters, and lets the bot delete messages of a
+private chat only within 48 hours.
 """
 
 import asyncio
@@ -15,6 +17,15 @@ from aiohttp import web
 BOT_ID = 424242
 TOKEN = f"{BOT_ID}:TEST-token-for-the-fake-api"
 BOT_USERNAME = "undersigned_test_bot"
+MESSAGE_LIMIT = 4096
+DELETABLE_SECONDS = 48 * 3600
+_next_incoming_id = 1_000_000
+
+
+def _incoming_id() -> int:
+    global _next_incoming_id
+    _next_incoming_id += 1
+    return _next_incoming_id
 
 
 class FakeTelegram:
@@ -25,6 +36,9 @@ class FakeTelegram:
         self.drained = threading.Event()
         self._next_update_id = 1
         self._next_message_id = 1
+        # Messages still in each chat, both sides: chat id -> message id -> (date, text).
+        self.chats: dict[int, dict[int, tuple[int, str]]] = {}
+        self.profile: dict[str, Any] = {}  # commands and descriptions, per language
         self._lock = threading.Lock()
         self._loop = asyncio.new_event_loop()
         self._runner: web.AppRunner | None = None
@@ -65,11 +79,39 @@ class FakeTelegram:
         with self._lock:
             for update in updates:
                 self.updates.append({"update_id": self._next_update_id, **update})
+                message = update.get("message")
+                if message:
+                    # One numbering for both sides of a chat, as in Telegram's private chats.
+                    message["message_id"] = self._next_message_id
+                    self._next_message_id += 1
+                    what = message.get("text") or message.get("caption") or ""
+                    kind = next(
+                        (k for k in ("sticker", "photo", "voice", "contact") if k in message), ""
+                    )
+                    self.receive(
+                        message["chat"]["id"],
+                        message["message_id"],
+                        message["date"],
+                        f"[{kind}] {what}".strip() if kind else what,
+                    )
                 self._next_update_id += 1
             self.drained.clear()
 
     def sent_messages(self, since: int = 0) -> list[dict[str, Any]]:
         return [params for method, params in self.calls[since:] if method == "sendMessage"]
+
+    def in_chat(self, chat_id: int) -> list[str]:
+        """The texts still in a chat, both sides, oldest first."""
+        return [text for _id, (_date, text) in sorted(self.chats.get(chat_id, {}).items())]
+
+    def receive(self, chat_id: int, message_id: int, date: int, text: str) -> None:
+        self.chats.setdefault(chat_id, {})[message_id] = (date, text)
+
+    def age(self, chat_id: int, seconds: int) -> None:
+        """Make every message of a chat `seconds` older."""
+        chat = self.chats.get(chat_id, {})
+        for message_id, (date, text) in list(chat.items()):
+            chat[message_id] = (date - seconds, text)
 
     # The API
     async def _handle(self, request: web.Request) -> web.Response:
@@ -93,6 +135,13 @@ class FakeTelegram:
             )
         if method == "sendMessage":
             return self._send_message(params)
+        if method in {"deleteMessage", "deleteMessages"}:
+            return self._delete(params)
+        if method in {"editMessageText", "editMessageReplyMarkup"}:
+            return self._edit(method, params)
+        if method in {"setMyCommands", "setMyDescription", "setMyShortDescription"}:
+            self.profile[f"{method}:{params.get('language_code', '')}"] = params
+            return self._ok(True)
         if method in {"answerCallbackQuery", "setWebhook", "deleteWebhook"}:
             return self._ok(True)
         return web.json_response(
@@ -137,15 +186,57 @@ class FakeTelegram:
             if status == 429:
                 body["parameters"] = {"retry_after": 1}
             return web.json_response(body, status=status)
+        text = params.get("text", "")
+        if not text.strip() or len(text) > MESSAGE_LIMIT:
+            return self._error(400, "Bad Request: message is too long")
         message_id = self._next_message_id
         self._next_message_id += 1
+        now = int(time.time())
+        self.receive(chat_id, message_id, now, text)
         return self._ok(
             {
                 "message_id": message_id,
-                "date": int(time.time()),
+                "date": now,
                 "chat": {"id": chat_id, "type": "private"},
-                "text": params.get("text", ""),
+                "text": text,
             }
+        )
+
+    def _delete(self, params: dict[str, Any]) -> web.Response:
+        chat = self.chats.get(int(params["chat_id"]), {})
+        ids = [int(i) for i in params.get("message_ids") or [params.get("message_id")]]
+        present = [i for i in ids if i in chat]
+        # Messages already gone are skipped; one too old to delete fails the whole call.
+        if "message_id" in params and not present:
+            return self._error(400, "Bad Request: message to delete not found")
+        if any(time.time() - chat[i][0] >= DELETABLE_SECONDS for i in present):
+            return self._error(400, "Bad Request: message can't be deleted")
+        for message_id in present:
+            del chat[message_id]
+        return self._ok(True)
+
+    def _edit(self, method: str, params: dict[str, Any]) -> web.Response:
+        chat = self.chats.get(int(params["chat_id"]), {})
+        message_id = int(params["message_id"])
+        if message_id not in chat:
+            return self._error(400, "Bad Request: message to edit not found")
+        date, text = chat[message_id]
+        if method == "editMessageText":
+            text = params["text"]
+            chat[message_id] = (date, text)
+        return self._ok(
+            {
+                "message_id": message_id,
+                "date": date,
+                "chat": {"id": int(params["chat_id"]), "type": "private"},
+                "text": text,
+            }
+        )
+
+    @staticmethod
+    def _error(status: int, description: str) -> web.Response:
+        return web.json_response(
+            {"ok": False, "error_code": status, "description": description}, status=status
         )
 
     @staticmethod
@@ -157,24 +248,61 @@ def user(chat_id: int, language: str = "en") -> dict[str, Any]:
     return {"id": chat_id, "is_bot": False, "first_name": "Test", "language_code": language}
 
 
-def text_update(chat_id: int, text: str, language: str = "en") -> dict[str, Any]:
+def message_update(chat_id: int, language: str = "en", **content: Any) -> dict[str, Any]:
+    """A message from the user of a private chat: text, a sticker, a photo, a contact..."""
     return {
         "message": {
-            "message_id": 1,
+            "message_id": _incoming_id(),
             "date": int(time.time()),
             "chat": {"id": chat_id, "type": "private"},
             "from": user(chat_id, language),
-            "text": text,
-            **(
-                {"entities": [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]}
-                if text.startswith("/")
-                else {}
-            ),
+            **content,
         }
     }
 
 
-def button_update(chat_id: int, data: str, language: str = "en") -> dict[str, Any]:
+def text_update(chat_id: int, text: str, language: str = "en") -> dict[str, Any]:
+    entities = (
+        {"entities": [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]}
+        if text.startswith("/")
+        else {}
+    )
+    return message_update(chat_id, language, text=text, **entities)
+
+
+def sticker_update(chat_id: int, language: str = "en") -> dict[str, Any]:
+    sticker = {
+        "file_id": "sticker1",
+        "file_unique_id": "s1",
+        "type": "regular",
+        "width": 512,
+        "height": 512,
+        "is_animated": False,
+        "is_video": False,
+        "emoji": "👍",
+    }
+    return message_update(chat_id, language, sticker=sticker)
+
+
+def photo_update(chat_id: int, caption: str = "", language: str = "en") -> dict[str, Any]:
+    photo = [{"file_id": "photo1", "file_unique_id": "p1", "width": 800, "height": 600}]
+    return message_update(chat_id, language, photo=photo, caption=caption)
+
+
+def voice_update(chat_id: int, language: str = "en") -> dict[str, Any]:
+    voice = {"file_id": "voice1", "file_unique_id": "v1", "duration": 4}
+    return message_update(chat_id, language, voice=voice)
+
+
+def contact_update(chat_id: int, phone: str, language: str = "en") -> dict[str, Any]:
+    contact = {"phone_number": phone, "first_name": "Olga", "user_id": chat_id}
+    return message_update(chat_id, language, contact=contact)
+
+
+def button_update(
+    chat_id: int, data: str, language: str = "en", message_id: int = 1, text: str = ""
+) -> dict[str, Any]:
+    """A press on a button of the bot's message `message_id`."""
     return {
         "callback_query": {
             "id": f"cb{chat_id}{data}",
@@ -182,10 +310,10 @@ def button_update(chat_id: int, data: str, language: str = "en") -> dict[str, An
             "chat_instance": "fake",
             "data": data,
             "message": {
-                "message_id": 1,
+                "message_id": message_id,
                 "date": int(time.time()),
                 "chat": {"id": chat_id, "type": "private"},
-                "text": "",
+                "text": text,
             },
         }
     }

@@ -34,14 +34,14 @@ class ChatLimitsTest(PersonaTestCase):
         return [reply.text for reply in outcome.replies]
 
     def test_a_flooding_chat_is_held_back_then_refused(self) -> None:
-        assert "Thank you for signing" in self.confirm(OLGA)[0]
-        assert "Thank you for signing" in self.confirm(make_claims(1))[0]  # same words when held
+        assert "Signed. Thank you." in self.confirm(OLGA)[0]
+        assert "Signed. Thank you." in self.confirm(make_claims(1))[0]  # same words when held
         refused = self.confirm(make_claims(2))
         assert refused[0].startswith("So many signatures came from this chat just now")
         held = dict(Signature.objects.values_list("full_name", "held"))
         assert held == {OLGA.full_name: False, make_claims(1).full_name: True}
         assert BotReceipt.objects.count() == 2
-        assert "Thank you for signing" in self.confirm(make_claims(3), CHAT + 1)[0]  # another chat
+        assert "Signed. Thank you." in self.confirm(make_claims(3), CHAT + 1)[0]  # another chat
 
     def test_a_forged_button_cannot_skip_a_step(self) -> None:
         data = answers(OLGA, self.campaign.slug)

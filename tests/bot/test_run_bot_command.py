@@ -1,18 +1,34 @@
-"""`manage.py run_bot`: long polling against the fake API server until interrupted."""
+"""`manage.py run_bot`: long polling against the fake API server until interrupted.
+
+A TransactionTestCase: the bot writes from a thread of its own, as in production."""
 
 import os
+import shutil
 import signal
+import tempfile
 import threading
 from io import StringIO
+from pathlib import Path
+from typing import Any
 
+from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.test import override_settings
+from django.test import TransactionTestCase, override_settings
 
-from tests.base import PersonaTestCase
 from tests.bot.fake_telegram import BOT_USERNAME, TOKEN, FakeTelegram, text_update
 
 
-class RunBotCommandTest(PersonaTestCase):
+class RunBotCommandTest(TransactionTestCase):
+    def setUp(self) -> None:
+        # A copy of the catalogues without their compiled .mo files.
+        folder = tempfile.TemporaryDirectory()
+        self.addCleanup(folder.cleanup)
+        self.locale = Path(folder.name)
+        for po in Path(settings.LOCALE_PATHS[0]).glob("*/LC_MESSAGES/*.po"):
+            target = self.locale / po.relative_to(settings.LOCALE_PATHS[0])
+            target.parent.mkdir(parents=True)
+            shutil.copy(po, target)
+
     def test_polls_answers_and_stops_on_interrupt(self) -> None:
         telegram = FakeTelegram().start()
         self.addCleanup(telegram.stop)
@@ -26,13 +42,32 @@ class RunBotCommandTest(PersonaTestCase):
 
         watcher = threading.Thread(target=interrupt_once_answered, daemon=True)
         out = StringIO()
-        with override_settings(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_URL=telegram.url):
+        with override_settings(
+            TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_URL=telegram.url, LOCALE_PATHS=[self.locale]
+        ):
             watcher.start()
             call_command("run_bot", stdout=out)
         watcher.join(5)
         assert f"Polling as @{BOT_USERNAME}" in out.getvalue()
         methods = [method for method, _ in telegram.calls]
         assert methods[:2] == ["deleteWebhook", "getMe"]
+        # The menu and descriptions, in Russian (the default) and English.
+        assert set(telegram.profile) == {
+            f"{method}:{language}"
+            for method in ("setMyCommands", "setMyDescription", "setMyShortDescription")
+            for language in ("", "en")
+        }
+        russian = _commands(telegram.profile["setMyCommands:"])
+        english = _commands(telegram.profile["setMyCommands:en"])
+        assert (
+            set(russian)
+            == set(english)
+            == {"status", "withdraw", "stop", "forget", "cancel", "help"}
+        )
+        assert english["forget"] == "Delete our messages; forget this chat"
+        assert russian["forget"] == "Удалить наши сообщения и забыть этот чат"
+        # The catalogues were compiled by run_bot itself, here into a copy of the locale.
+        assert (self.locale / "ru" / "LC_MESSAGES" / "django.mo").exists()
         [answer] = telegram.sent_messages()
         assert int(answer["chat_id"]) == 4242
         assert "/status" in answer["text"]
@@ -40,3 +75,7 @@ class RunBotCommandTest(PersonaTestCase):
     def test_needs_a_token(self) -> None:
         with override_settings(TELEGRAM_BOT_TOKEN=""), self.assertRaises(CommandError):
             call_command("run_bot")
+
+
+def _commands(params: dict[str, Any]) -> dict[str, str]:
+    return {command["command"]: command["description"] for command in params["commands"]}

@@ -45,6 +45,22 @@ class SetWebhookCommandTest(PersonaTestCase):
         assert params["url"] == f"https://petition.example/telegram/webhook/{SECRET}/"
         assert params["secret_token"] == SECRET
         assert params["allowed_updates"] == ["message", "callback_query"]
+        # With the command menu and descriptions, in Russian (the default) and English.
+        menus = {
+            language: {c["command"]: c["description"] for c in params["commands"]}
+            for language, params in (
+                ("ru", self.telegram.profile["setMyCommands:"]),
+                ("en", self.telegram.profile["setMyCommands:en"]),
+            )
+        }
+        assert menus["ru"]["withdraw"] == "Отозвать подпись"
+        assert menus["en"]["withdraw"] == "Take a signature back"
+        assert self.telegram.profile["setMyShortDescription:en"]["short_description"] == (
+            "Signs open letters and petitions. /help: who sees what."
+        )
+        assert (
+            "Telegram видит этот чат" in (self.telegram.profile["setMyDescription:"]["description"])
+        )
 
     def test_deletes_the_webhook(self) -> None:
         since = len(self.telegram.calls)

@@ -31,10 +31,10 @@ class SigningThroughTheBotTest(BotTestCase):
         self.answer_claims()
         since = len(self.telegram.calls)
         self.press("pub:named")
-        assert self.buttons(since) == ["upd:yes", "upd:no"]
+        assert self.buttons(since) == ["upd:yes", "upd:no", "nav:back"]
         since = len(self.telegram.calls)
         self.press(updates)
-        assert self.buttons(since) == ["sign:yes", "sign:no"]
+        assert self.buttons(since) == ["sign:yes", "nav:edit", "sign:no"]
         return self.press("sign:yes")
 
     def test_a_signature_made_in_the_bot_reaches_the_desk_queue(self) -> None:
@@ -45,7 +45,7 @@ class SigningThroughTheBotTest(BotTestCase):
         assert signature.full_name == OLGA.full_name
         assert signature.region_code == "RU-SPE"
         assert signature.language == "en"
-        assert "Thank you for signing" in replies[0]
+        assert "Signed. Thank you." in replies[0]
         assert "https://petition.example/r/" in replies[0]
         queue = Signature.objects.filter(
             campaign=self.campaign, state__in=Signature.CHECKING_STATES, held=False
@@ -64,7 +64,7 @@ class SigningThroughTheBotTest(BotTestCase):
         replies = self.say(f"/start {self.campaign.slug}", language="ru")
         assert "Обращение депутатов" in replies[0]
         assert "Мы требуем." in replies[0]
-        assert replies[1].startswith("Чтобы подписать, ответьте на несколько вопросов.")
+        assert replies[1].startswith("Прежде чем подписать:")
         replies = self.say(f"/start {self.campaign.slug}", language="de")
         assert "Обращение депутатов" in replies[0]
 
@@ -105,7 +105,7 @@ class SigningThroughTheBotTest(BotTestCase):
         self.answer_claims()
         since = len(self.telegram.calls)
         self.press("pub:conditional")
-        assert self.buttons(since) == ["thr:2", "thr:3"]
+        assert self.buttons(since) == ["thr:2", "thr:3", "nav:back"]
         self.press("thr:3")
         self.press("upd:no")
         self.press("sign:yes")
@@ -142,25 +142,29 @@ class SigningThroughTheBotTest(BotTestCase):
     def test_status_and_withdraw(self) -> None:
         self.sign_as_olga()
         replies = self.say("/status")
-        assert replies == ["Your signatures:\n• Deputies' appeal: Received, being checked"]
+        date = f"{Signature.objects.get().created_at:%-d %B %Y}"
+        assert replies == [
+            "Your signatures from this chat:\n"
+            f"• Deputies' appeal: Received, being checked\n   signed {date}, name shown"
+        ]
         since = len(self.telegram.calls)
         self.say("/withdraw")
-        [choice] = self.buttons(since)
+        [choice, none] = self.buttons(since)
+        assert none == "wdno:0"
         replies = self.press(choice)
-        assert "Withdraw your signature from «Deputies' appeal»?" in replies[0]
+        assert f"Withdraw your signature from “Deputies' appeal”, signed {date}?" in replies[0]
         assert Signature.objects.get().state == Signature.RECEIVED
         replies = self.press(choice.replace("wd:", "wdyes:"))
-        assert replies == ["Your signature was withdrawn from «Deputies' appeal»."]
+        assert replies == ["Your signature was withdrawn from “Deputies' appeal”."]
         assert Signature.objects.get().state == Signature.WITHDRAWN
-        assert self.say("/status") == [
-            "Your signatures:\n• Deputies' appeal: Withdrawn: not shown or counted anywhere"
-        ]
+        # A withdrawn signature is no longer listed for whoever holds the phone.
+        assert self.say("/status") == ["No signature of yours from this chat stands."]
 
     def test_another_chat_sees_and_withdraws_nothing(self) -> None:
         self.sign_as_olga()
         receipt = BotReceipt.objects.get()
         stranger = CHAT + 1
-        assert self.say("/status", stranger) == ["You have not signed anything through this bot."]
+        assert self.say("/status", stranger) == ["No signature of yours from this chat stands."]
         replies = self.press(f"wdyes:{receipt.pk}", stranger)
         assert replies == ["You have no signature to withdraw here."]
         assert Signature.objects.get().state == Signature.RECEIVED
@@ -172,7 +176,8 @@ class SigningThroughTheBotTest(BotTestCase):
         assert self.say("/cancel") == ["Cancelled; nothing was sent."]
         assert not BotConversation.objects.exists()
         replies = self.say("Some text")
-        assert "/status" in replies[0]  # the help, since no conversation is under way
+        assert replies[0] == "No signing is under way: this message was not stored."
+        assert "/status" in replies[1]  # the help
         assert not Signature.objects.exists()
 
     def test_a_closed_campaign_refuses_like_the_web(self) -> None:
@@ -190,7 +195,7 @@ class SigningThroughTheBotTest(BotTestCase):
         self.make_campaign("secret-draft", open_it=False)
         for slug in ("secret-draft", "no-such-campaign"):
             replies = self.say(f"/start {slug}")
-            assert replies[0] == "Welcome."
+            assert replies[0].startswith("Campaign not found.")
             assert "secret" not in " ".join(replies)
 
 
@@ -203,9 +208,9 @@ class DuplicateThroughTheBotTest(BotTestCase):
         self.press("pub:named")
         self.press("upd:no")
         replies = self.press("sign:yes")
-        assert "Thank you for signing" in replies[0]
+        assert "Signed. Thank you." in replies[0]
         assert Signature.objects.filter(merged_into__isnull=True).count() == 1
-        assert self.say("/status")[0].endswith("Received, being checked")
+        assert "Received, being checked" in self.say("/status")[0]
 
 
 class ContactThroughTheBotTest(BotTestCase):
@@ -222,26 +227,51 @@ class ContactThroughTheBotTest(BotTestCase):
         self.press("pub:named")
         self.press("upd:no")
         since = len(self.telegram.calls)
-        self.press("sign:yes")
-        assert self.buttons(since) == ["ck:none", "ck:phone", "ck:email", "ck:telegram"]
+        replies = self.press("sign:yes")
+        # [Sign] signs: the contact, optional, comes after and is attached to the signature.
+        assert replies[0].startswith("Signed. Thank you.")
+        assert Signature.objects.get().state == Signature.RECEIVED
+        assert "Telegram, though, sees what you type here." in replies[1]
+        assert self.buttons(since) == ["ck:phone", "ck:email", "ck:telegram", "ck:none"]
         self.press("ck:phone")
 
-    def test_the_contact_is_encrypted_and_never_kept_in_clear(self) -> None:
+    def test_the_contact_is_encrypted_confirmed_and_deleted_from_the_chat(self) -> None:
         self.reach_contact_step()
         replies = self.say("call me maybe")
         web_error = "Enter a phone number with its country code, e.g. +7 912 345-67-89."
         assert replies[0] == web_error
-        assert not Signature.objects.exists()
+        assert not hasattr(Signature.objects.get(), "contact")
         replies = self.say("+7 912 345-67-89")
-        assert "Thank you for signing" in replies[0]
+        assert replies[0].startswith("Contact attached to your signature, encrypted")
+        assert replies[0].endswith("\nI have deleted your message from this chat.")
+        assert "+7 912 345-67-89" not in self.telegram.in_chat(CHAT)
         signature = Signature.objects.get()
         ciphertext = bytes(signature.contact.ciphertext)
         assert b"912" not in ciphertext
         assert b"+79123456789" in pyrage.decrypt(ciphertext, [self.identity])
-        assert not BotConversation.objects.exists()
+        for conversation in BotConversation.objects.all():
+            assert "912" not in str(conversation.data)
+        # A correction a second later is answered, not taken for something else, and deleted.
+        replies = self.say("+7 912 345-67-80")
+        assert replies[0].startswith("Your signature and its contact are already recorded")
+        assert replies[0].endswith("\nI have deleted your message from this chat.")
+        assert "+7 912 345-67-80" not in self.telegram.in_chat(CHAT)
+        assert b"+79123456789" in pyrage.decrypt(
+            bytes(Signature.objects.get().contact.ciphertext), [self.identity]
+        )
+        self.write_transcript("en-contact")
 
     def test_the_contact_may_be_left_out(self) -> None:
         self.reach_contact_step()
         replies = self.say("/skip")
-        assert "Thank you for signing" in replies[0]
+        assert replies[0].startswith("No contact, then. Your signature stands.")
         assert not hasattr(Signature.objects.get(), "contact")
+        assert not BotConversation.objects.exists()
+
+    def test_cancel_after_signing_does_not_claim_nothing_was_sent(self) -> None:
+        self.reach_contact_step()
+        replies = self.say("/cancel")
+        assert replies == [
+            "Your signature is already recorded: /cancel does not undo it. /withdraw takes it back."
+        ]
+        assert Signature.objects.get().state == Signature.RECEIVED

@@ -1,4 +1,5 @@
-"""Changes the bot makes: sealed receipts of signatures made in a chat, staff chats linked."""
+"""Changes the bot makes: sealed receipts of signatures made in a chat, the chat's recent
+message ids (for `/forget`), staff chats linked."""
 
 import secrets
 from typing import Any
@@ -9,8 +10,10 @@ from django.utils import timezone
 
 from undersigned.audit.actions import record
 from undersigned.bot.keys import chat_key, seal, unseal
-from undersigned.bot.models import BotReceipt, StaffChat, StaffLinkCode
+from undersigned.bot.models import BotMessage, BotReceipt, StaffChat, StaffLinkCode
+from undersigned.campaigns.models import Campaign
 from undersigned.signatures.models import Signature, hash_token
+from undersigned.updates.actions import unsubscribe_telegram_chat
 
 
 def keep_receipt(chat_id: int, receipt_token: str) -> BotReceipt:
@@ -43,6 +46,49 @@ def signature_of_chat(chat_id: int, receipt_id: int) -> Signature | None:
         if receipt.pk == receipt_id:
             return signature
     return None
+
+
+def standing_signatures_of_chat(
+    chat_id: int, campaign: Campaign
+) -> list[tuple[BotReceipt, Signature]]:
+    """This chat's signatures of the campaign that still stand (not withdrawn or rejected)."""
+    return [
+        (receipt, signature)
+        for receipt, signature in signatures_of_chat(chat_id)
+        if signature.campaign_id == campaign.pk and signature.state in Signature.ACTIVE_STATES
+    ]
+
+
+def remember_messages(chat_id: int, message_ids: list[int]) -> None:
+    """Note messages of the chat (either side) that `/forget` may delete in the next 48 hours."""
+    key = chat_key(chat_id)
+    BotMessage.objects.bulk_create(
+        [BotMessage(chat_key=key, message_id=message_id) for message_id in message_ids]
+    )
+
+
+def forget_chat(chat_id: int) -> list[int]:
+    """Drop what the bot keeps of a chat: its receipts, its subscriptions to updates, its
+    message ids. Returns the ids of the messages still young enough to be deleted."""
+    key = chat_key(chat_id)
+    since = timezone.now() - BotMessage.DELETABLE_FOR
+    with transaction.atomic():
+        messages = BotMessage.objects.filter(chat_key=key)
+        deletable = list(
+            messages.filter(sent_at__gt=since).values_list("message_id", flat=True).distinct()
+        )
+        messages.delete()
+        BotReceipt.objects.filter(chat_key=key).delete()
+        unsubscribe_telegram_chat(chat_id)
+    return sorted(deletable)
+
+
+def forget_old_messages() -> int:
+    """Message ids past the 48 hours in which Telegram lets a bot delete them."""
+    removed, _ = BotMessage.objects.filter(
+        sent_at__lte=timezone.now() - BotMessage.DELETABLE_FOR
+    ).delete()
+    return removed
 
 
 def create_link_code(user: Any) -> str:

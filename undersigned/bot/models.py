@@ -38,6 +38,26 @@ class BotReceipt(models.Model):
         return f"bot receipt {self.pk}"
 
 
+class BotMessage(models.Model):
+    """A message of a private chat, either side, that the bot may still delete (`/forget`).
+
+    Telegram lets a bot delete messages of a private chat for 48 hours; rows older than
+    that are of no use and are deleted by the same periodic job as abandoned conversations.
+    """
+
+    DELETABLE_FOR = timedelta(hours=48)
+
+    chat_key = models.CharField(max_length=64, db_index=True)
+    message_id = models.BigIntegerField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"bot message {self.pk}"
+
+
 class StaffChat(models.Model):
     """A staff account's Telegram chat, for notifications. Staff accept being reachable there."""
 

@@ -110,8 +110,11 @@ def notify_threshold_reached(campaign: Campaign, threshold: int) -> None:
 
 
 def forget_stale_conversations() -> int:
-    """Conversations abandoned halfway hold a signer's answers: deleted after a day."""
+    """Conversations abandoned halfway hold a signer's answers: deleted after a day. Message
+    ids the bot could delete go once Telegram no longer lets it (48 hours)."""
+    from undersigned.bot.actions import forget_old_messages
+
     removed, _ = BotConversation.objects.filter(
         updated_at__lt=timezone.now() - CONVERSATION_LIFETIME
     ).delete()
-    return removed
+    return removed + forget_old_messages()

@@ -52,6 +52,25 @@ def shorten(text: str) -> str:
     return text if len(text) <= MESSAGE_LIMIT else text[: MESSAGE_LIMIT - 1] + "…"
 
 
+def split_text(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """The text in parts Telegram takes, cut between paragraphs, else lines, else words."""
+    parts: list[str] = []
+    rest = text.strip()
+    while len(rest) > limit:
+        window = rest[:limit]
+        for separator in ("\n\n", "\n", " "):
+            cut = window.rfind(separator)
+            if cut >= limit // 2:  # never a part of a few words
+                break
+        else:
+            cut = limit
+        parts.append(rest[:cut].rstrip())
+        rest = rest[cut:].strip()
+    if rest:
+        parts.append(rest)
+    return parts
+
+
 # Messages sent from synchronous code (tasks) go through one event loop per process, in a
 # thread of its own, with one Bot (and HTTP session) per token and API server: no session
 # is opened and closed per message.

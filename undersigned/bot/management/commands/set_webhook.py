@@ -1,12 +1,16 @@
-"""`manage.py set_webhook`: point Telegram at this site's webhook (production), or remove it."""
+"""`manage.py set_webhook`: point Telegram at this site's webhook (production), or remove it.
+
+Setting it also registers the command menu and descriptions (undersigned.bot.profile)."""
 
 from typing import Any
 
 from asgiref.sync import async_to_sync
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.urls import reverse
 
+from undersigned.bot.profile import register_profile
 from undersigned.core.telegram import bot_configured, build_bot
 
 
@@ -15,9 +19,11 @@ async def _set(url: str | None, secret: str) -> bool:
     try:
         if url is None:
             return await bot.delete_webhook()
-        return await bot.set_webhook(
+        done = await bot.set_webhook(
             url, secret_token=secret, allowed_updates=["message", "callback_query"]
         )
+        await register_profile(bot)
+        return done
     finally:
         await bot.session.close()
 
@@ -40,6 +46,7 @@ class Command(BaseCommand):
             raise CommandError("TELEGRAM_WEBHOOK_SECRET must be 16+ letters, digits, _ or -.")
         if not settings.SITE_URL.startswith("https://"):
             raise CommandError("Telegram calls webhooks over HTTPS only: set SITE_URL to https://…")
+        call_command("compile_translations", verbosity=0)  # the menu is in both languages
         url = settings.SITE_URL + reverse("telegram_webhook", args=[secret])
         async_to_sync(_set)(url, secret)
         self.stdout.write("Webhook set.")
