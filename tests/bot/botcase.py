@@ -27,20 +27,18 @@ class BotTestCase(PersonaTestCase):
     @classmethod
     def setUpClass(cls) -> None:
         cls.telegram = FakeTelegram().start()
-        cls._bot_settings = override_settings(
+        cls.addClassCleanup(cls.telegram.stop)
+        bot_settings = override_settings(
             TELEGRAM_BOT_TOKEN=TOKEN,
             TELEGRAM_BOT_USERNAME=BOT_USERNAME,
             TELEGRAM_API_URL=cls.telegram.url,
             SITE_URL="https://petition.example",
         )
-        cls._bot_settings.enable()
+        bot_settings.enable()
+        # A cleanup, not tearDownClass: it runs after those of a subclass's own
+        # override_settings, so these settings never outlive the class.
+        cls.addClassCleanup(bot_settings.disable)
         super().setUpClass()
-
-    @classmethod
-    def tearDownClass(cls) -> None:
-        super().tearDownClass()
-        cls._bot_settings.disable()
-        cls.telegram.stop()
 
     async def _poll_until_drained(self) -> None:
         # A dispatcher per round: its stop signal belongs to one event loop. The conversation

@@ -56,7 +56,7 @@ class SameRulesOnEveryChannelTest(PersonaTestCase):
         text = outcome.replies[0].text
         if text.startswith("So many signatures came from this chat"):
             return "refused"
-        assert "Thank you for signing" in text, text
+        assert "Signed. Thank you." in text, text
         return "stored"
 
     def via_api(self, n: int) -> str:
