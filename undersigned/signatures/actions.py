@@ -99,8 +99,10 @@ def sign(
 ) -> tuple[Signature, str]:
     """Record a signature and return it with its secret receipt token.
 
-    A second submission of claims already standing is stored as merged into the
-    first: its sender gets an ordinary receipt and nothing is counted twice.
+    Every submission is stored on its own and answered the same way, whatever was
+    submitted before with the same claims: the sender learns nothing about anyone else.
+    Duplicates are rejected when verifying (the desk shows pending ones with the same
+    claims side by side; a sealed earlier one is found with the verifiers' offline tool).
     """
     if not campaign.accepts_signatures:
         raise SigningClosed(campaign.slug)
@@ -127,6 +129,8 @@ def sign(
     verify_now = not campaign.requires_verification and not held
     if verify_now:
         signature.verify()
+        if signature.is_hidden:
+            _seal_unsaved(signature)
     change = _change(signature, NOT_COUNTED, signature.count_snapshot())
     audit_events = [
         audit_event(
@@ -139,35 +143,28 @@ def sign(
                 "signature.verified", signature, campaign=campaign, note="verification not required"
             )
         )
-    try:
-        insert_new_signature(
-            signature,
-            change,
-            count_change_event(signature, None, signature.state),
-            audit_events,
-        )
-    except IntegrityError:
-        with transaction.atomic():
-            original = Signature.objects.filter(
-                campaign=campaign,
-                claims_key=signature.claims_key,
-                merged_into__isnull=True,
-                state__in=Signature.ACTIVE_STATES,
-            ).first()
-            if original is None:  # the standing one was withdrawn in between: sign anew
-                raise
-            signature.pk = None
-            signature.state = Signature.RECEIVED
-            signature.state_changed_at = signature.created_at
-            signature.verified_at = None
-            signature.merged_into = original
-            signature.save()
-            record(
-                "signature.merged", signature, actor_kind=AuditEvent.ACTOR_SIGNER, campaign=campaign
-            )
-        return signature, token
+    insert_new_signature(
+        signature,
+        change,
+        count_change_event(signature, None, signature.state),
+        audit_events,
+    )
     _after_commit_hooks(signature)
     return signature, token
+
+
+def _seal_unsaved(signature: Signature) -> None:
+    from undersigned.vault.sealing import seal_unsaved, should_seal
+
+    if should_seal(signature):
+        seal_unsaved(signature)
+
+
+def _seal_if_hidden(signature: Signature) -> None:
+    """A hidden signer just decided keeps nothing that names them (undersigned.vault.sealing)."""
+    from undersigned.vault.sealing import seal_if_hidden
+
+    seal_if_hidden(signature)
 
 
 def _after_commit_hooks(signature: Signature) -> None:
@@ -180,8 +177,19 @@ def _after_commit_hooks(signature: Signature) -> None:
 def add_opening_signatory(
     campaign: Campaign, organizer: Any, claims: Claims, *, publication: str = Signature.NAMED
 ) -> Signature:
-    """A signatory the organizers collected before publication: verified by them."""
+    """A signatory the organizers collected before publication: verified by them.
+
+    Staff enter these, so a repeat is refused outright (IntegrityError): only a signer's
+    own submission must never tell what was submitted before.
+    """
     with transaction.atomic():
+        if Signature.objects.filter(
+            campaign=campaign,
+            claims_key=claims.key(),
+            merged_into__isnull=True,
+            state__in=Signature.ACTIVE_STATES,
+        ).exists():
+            raise IntegrityError("this signatory is on the campaign already")
         signature = Signature(
             campaign=campaign,
             full_name=claims.full_name,
@@ -214,6 +222,7 @@ def add_opening_signatory(
             campaign=campaign,
             note="opening signatory",
         )
+        _seal_if_hidden(signature)
     return signature
 
 
@@ -338,6 +347,7 @@ def withdraw_signature(signature: Signature) -> Signature:
             actor_kind=AuditEvent.ACTOR_SIGNER,
             campaign=signature.campaign,
         )
+        _seal_if_hidden(signature)
     return signature
 
 
@@ -353,18 +363,21 @@ def change_publication(signature: Signature, publication: str, threshold: int | 
             campaign=signature.campaign,
             note=publication,
         )
+        _seal_if_hidden(signature)
     return signature
 
 
 def reveal_conditional_signers(campaign: Campaign, verified_count: int) -> int:
     """Reveal, together, every waiting signer whose threshold the verified count has reached."""
     with transaction.atomic():
+        # Sealed signers are named only from a reveal file a verifier uploads.
         waiting = Signature.objects.filter(
             campaign=campaign,
             state=Signature.VERIFIED,
             publication=Signature.CONDITIONAL,
             revealed_at__isnull=True,
             reveal_threshold__lte=verified_count,
+            sealed__isnull=True,
         )
         signers = list(waiting.values_list("id", "handle", "region_code"))
         revealed = Signature.objects.filter(id__in=[row[0] for row in signers]).update(

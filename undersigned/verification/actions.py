@@ -22,6 +22,7 @@ from undersigned.campaigns.models import Campaign
 from undersigned.officials.models import Official
 from undersigned.signatures import actions as signature_actions
 from undersigned.signatures.models import Signature
+from undersigned.vault.sealing import seal_if_hidden
 from undersigned.verification.bulk import InvalidationCriteria
 from undersigned.verification.models import (
     ConfirmationCode,
@@ -126,7 +127,9 @@ def verify(
             raise DecisionError(
                 _("You have confirmed this signature already; another verifier must confirm it.")
             )
-        return _confirm(signature, actor, method, note, link)
+        verified = _confirm(signature, actor, method, note, link)
+        seal_if_hidden(_locked(signature))
+        return verified
 
 
 def reject(signature: Signature, *, actor: Any, reason: str, note: str = "") -> Signature:
@@ -139,6 +142,8 @@ def reject(signature: Signature, *, actor: Any, reason: str, note: str = "") -> 
             raise DecisionError(_("This signature can no longer be rejected."))
         signature = signature_actions.reject_signature(signature, reason, actor=actor, note=note)
         _decide(signature, Decision.REJECT, actor, reason=reason, note=note)
+        signature = _locked(signature)
+        seal_if_hidden(signature)
     return signature
 
 
@@ -150,6 +155,8 @@ def reopen(signature: Signature, *, actor: Any, note: str = "") -> Signature:
             raise DecisionError(_("Only a rejected signature can be reopened."))
         signature = signature_actions.reopen_signature(signature, actor=actor, note=note)
         _decide(signature, Decision.REOPEN, actor, note=note)
+        signature = _locked(signature)
+        seal_if_hidden(signature)
     return signature
 
 
@@ -228,6 +235,8 @@ def redeem_code(typed: str, *, signature: Signature | None = None) -> CodeResult
             _decide(target, Decision.VERIFY, code.issued_by, method=Decision.CODE)
             return CodeResult(CodeOutcome.CONFIRMED, target)
         verified = _confirm(target, code.issued_by, Decision.CODE, "", "")
+        target = _locked(target)
+        seal_if_hidden(target)
         return CodeResult(CodeOutcome.VERIFIED if verified else CodeOutcome.CONFIRMED, target)
 
 
@@ -276,6 +285,9 @@ def invalidate(
                 )
                 for s in batch
             )
+            for signature in batch:
+                if signature.is_hidden or signature.is_sealed:
+                    seal_if_hidden(_locked(signature))
         total += len(batch)
     record(
         "campaign.signatures_invalidated",

@@ -45,6 +45,16 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
     page = Paginator(
         rows.select_related("official").order_by("created_at", "id"), PER_PAGE
     ).get_page(request.GET.get("page"))
+    shown_keys = [s.claims_key for s in page.object_list if not s.is_sealed]
+    repeated = set(
+        Signature.objects.filter(campaign=campaign, claims_key__in=shown_keys)
+        .values("claims_key")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .values_list("claims_key", flat=True)
+    )
+    for row in page.object_list:
+        row.has_same_claims = row.claims_key in repeated  # type: ignore[attr-defined]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -75,6 +85,18 @@ def next_in_queue(signature: Signature) -> Signature | None:
     )
 
 
+def same_claims(signature: Signature) -> list[Signature]:
+    """Other signatures of the campaign with the same claims, still in clear: a duplicate is
+    rejected when verifying (sealed earlier ones are found with the offline tool)."""
+    if signature.is_sealed:
+        return []
+    return list(
+        Signature.objects.filter(campaign_id=signature.campaign_id, claims_key=signature.claims_key)
+        .exclude(pk=signature.pk)
+        .order_by("id")[:20]
+    )
+
+
 def render_signature(
     request: HttpRequest, signature: Signature, status: int = 200, **forms: Any
 ) -> HttpResponse:
@@ -100,6 +122,7 @@ def render_signature(
             signature=signature, used_at__isnull=True, revoked_at__isnull=True
         ).last(),
         "next_signature": next_in_queue(signature),
+        "same_claims": same_claims(signature),
         "match_form": forms.get("match_form") or MatchForm(),
         "verify_form": forms.get("verify_form") or VerifyForm(),
         "reject_form": forms.get("reject_form") or RejectForm(),
