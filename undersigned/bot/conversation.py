@@ -375,7 +375,7 @@ def _sign(
         return _closed()
     bot_actions.keep_receipt(chat_id, token)
     if data.get("updates"):
-        update_actions.subscribe_telegram(campaign, chat_id, language)
+        update_actions.request_telegram_subscription(campaign, chat_id, language)
     receipt_url = settings.SITE_URL + reverse("receipt", args=[token])
     thanks = _(
         "Thank you for signing. Your private receipt: %(url)s\n"

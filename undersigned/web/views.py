@@ -15,7 +15,7 @@ from undersigned.sharing.tracking import counts_share_signatures, counts_share_v
 from undersigned.signatures import actions, public
 from undersigned.signatures.forms import PublicationForm, SignForm
 from undersigned.signatures.models import Signature
-from undersigned.updates.actions import subscribe_email
+from undersigned.updates.actions import request_email_subscription
 from undersigned.vault.actions import sign_with_contact
 from undersigned.web import errors
 from undersigned.web.abuse import SigningGuard, too_many_signatures
@@ -141,7 +141,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
                 request, "web/sign_closed.html", {"campaign": campaign, "text": text}, status=410
             )
         if form.cleaned_data.get("updates_email") and not form.honeypot_filled():
-            subscribe_email(campaign, form.cleaned_data["updates_email"], language)
+            request_email_subscription(campaign, form.cleaned_data["updates_email"], language)
         return redirect(reverse("receipt", args=[token]) + "?new=1", permanent=False)
     return render(
         request, "web/sign.html", {"campaign": campaign, "text": text, "form": form}, status=400
