@@ -53,6 +53,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy undersigned
+	$(VENV)/bin/lint-imports --no-cache
 
 # Extract new strings into the .po files (needs GNU gettext's xgettext).
 messages: $(STAMP)

@@ -19,25 +19,9 @@ import platform
 import random
 import secrets
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def setup_django() -> None:
-    scratch = tempfile.mkdtemp(prefix="undersigned-bench-ledger-")
-    os.environ["VAR_DIR"] = scratch
-    os.environ["DATABASE_URL"] = (
-        os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{scratch}/bench.sqlite3"
-    )
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "undersigned.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+from bench.scratch import ROOT, setup_django
 
 
 def main() -> None:
@@ -46,7 +30,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=10_000)
     parser.add_argument("--proofs", type=int, default=2000)
     args = parser.parse_args()
-    setup_django()
+    setup_django("ledger")
 
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
@@ -54,8 +38,9 @@ def main() -> None:
 
     from undersigned.campaigns import actions as campaign_actions
     from undersigned.ledger import actions, merkle, note
-    from undersigned.ledger.models import Checkpoint, PendingLogEvent
+    from undersigned.ledger.models import Checkpoint
     from undersigned.ledger.public import verifier_key
+    from undersigned.signatures.models import PendingLogEvent
 
     call_command("migrate", verbosity=0)
     organizer = get_user_model().objects.create_user("bench-organizer")

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.client import by_kind, freshness
-from bench.stack import PG_BIN, PYTHON, ROOT, SLUG, UNLIMITED, Stack
+from local_stack import PG_BIN, PYTHON, ROOT, SLUG, UNLIMITED, Stack
 
 WRK = shutil.which("wrk") or "wrk"
 

@@ -16,28 +16,24 @@ import sys
 from pathlib import Path
 
 from bench.load import client_report, run_client, start_client
-from bench.stack import GRANIAN, PYTHON, ROOT, SLUG, UNLIMITED, Stack, free_port, wait_until
+from local_stack import (
+    PYTHON,
+    ROOT,
+    SLUG,
+    UNLIMITED,
+    Stack,
+    free_port,
+    granian_command,
+    wait_until,
+)
 
 RESULTS = ROOT / "bench" / "results" / "servers.json"
 
 
 def servers(port: int) -> dict[str, list[str]]:
-    granian = [
-        GRANIAN,
-        "--interface",
-        "wsgi",
-        "undersigned.wsgi:application",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        "2",
-        "--no-access-log",
-    ]
     choices = {
-        "granian 2 workers x 1 thread": [*granian, "--blocking-threads", "1"],
-        "granian 2 workers x 8 threads": [*granian, "--blocking-threads", "8"],
+        "granian 2 workers x 1 thread": granian_command(port, workers=2, threads=1),
+        "granian 2 workers x 8 threads": granian_command(port, workers=2, threads=8),
     }
     gunicorn = Path(PYTHON).parent / "gunicorn"
     if gunicorn.exists():

@@ -1,6 +1,6 @@
 """The CPU one signature costs the app itself: the form and the post, in one process.
 
-Starts its own PostgreSQL and Redis (bench/stack.py), seeds a petition, then calls the
+Starts its own PostgreSQL and Redis (local_stack.py), seeds a petition, then calls the
 WSGI application directly, with no HTTP server, no proxy and no other load, the way
 bench/client.py's signers ask: GET the form, take the CSRF cookie and token, POST
 realistic claims. Prints CPU milliseconds per signature (both requests) and per form
@@ -20,7 +20,7 @@ import sys
 import time
 from urllib.parse import urlencode
 
-from bench.stack import PYTHON, ROOT, SLUG, UNLIMITED, Stack
+from local_stack import PYTHON, ROOT, SLUG, UNLIMITED, Stack
 
 RESULTS = ROOT / "bench" / "results" / "signing.json"
 TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')

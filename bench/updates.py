@@ -15,29 +15,9 @@ import argparse
 import json
 import os
 import platform
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def setup_django() -> None:
-    scratch = tempfile.mkdtemp(prefix="undersigned-bench-updates-")
-    os.environ["VAR_DIR"] = scratch
-    os.environ["DATABASE_URL"] = (
-        os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{scratch}/bench.sqlite3"
-    )
-    os.environ["TASKS_BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "undersigned.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+from bench.scratch import ROOT, setup_django
 
 
 def run(subscribers: int) -> dict[str, object]:
@@ -89,7 +69,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--subscribers", type=int, default=500)
     args = parser.parse_args()
-    setup_django()
+    setup_django(
+        "updates", migrate=True, TASKS_BACKEND="django_tasks.backends.immediate.ImmediateBackend"
+    )
     figures = run(args.subscribers)
     figures["database"] = os.environ["DATABASE_URL"].split(":", 1)[0]
     figures["python"] = platform.python_version()

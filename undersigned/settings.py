@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "undersigned.vault",
     "undersigned.updates",
     "undersigned.bot",
+    "undersigned.jobs",  # work that spans the apps: the count job and what follows, the demo
     "captcha",
 ]
 
@@ -97,7 +98,6 @@ MIDDLEWARE = [
 # public site never has a signed-in user, so public requests skip these altogether.
 DESK_MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "undersigned.desk.middleware.DeskSessionMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -192,9 +192,14 @@ TASKS = {
     }
 }
 
-SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+# Sessions exist at the desk only (DESK_MIDDLEWARE): staff sessions in the database, on a
+# cookie of their own limited to /desk/, that a public page never sees.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_NAME = env("DESK_SESSION_COOKIE_NAME", "undersigned_desk")
+SESSION_COOKIE_PATH = "/desk/"
+SESSION_COOKIE_AGE = env_int("DESK_SESSION_SECONDS", 8 * 3600)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE = env_bool("SECURE", False)  # served over HTTPS: secure cookies, HSTS, redirect
@@ -266,9 +271,7 @@ CAPTCHA_TIMEOUT = 15  # minutes
 CAPTCHA_2X_IMAGE = False
 
 # Verification desk (undersigned.desk, undersigned.verification).
-# Staff sessions live in the database under their own cookie, limited to /desk/.
-DESK_SESSION_COOKIE_NAME = env("DESK_SESSION_COOKIE_NAME", "undersigned_desk")
-DESK_SESSION_SECONDS = env_int("DESK_SESSION_SECONDS", 8 * 3600)
+# Staff sessions: SESSION_* above.
 # Failed sign-ins allowed per username and per client address within the window.
 DESK_LOGIN_ATTEMPTS = env_int("DESK_LOGIN_ATTEMPTS", 5)
 DESK_LOGIN_CLIENT_ATTEMPTS = env_int("DESK_LOGIN_CLIENT_ATTEMPTS", 20)

@@ -9,7 +9,7 @@ import pytest
 
 from bench.client import realistic_claims
 from bench.load import signers_report, start_signers
-from bench.stack import Stack, seeded_stack
+from local_stack import Stack, seeded_stack
 
 pytestmark = pytest.mark.stack
 

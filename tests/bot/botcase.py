@@ -9,8 +9,8 @@ from django.test import override_settings
 
 from tests.base import PersonaTestCase
 from tests.bot.fake_telegram import BOT_USERNAME, TOKEN, FakeTelegram, button_update, text_update
-from undersigned.bot.client import build_bot
 from undersigned.bot.handlers import build_dispatcher
+from undersigned.core.telegram import build_bot
 
 CHAT = 5550001
 

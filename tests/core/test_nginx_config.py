@@ -3,7 +3,7 @@
 import subprocess
 from pathlib import Path
 
-from bench.stack import nginx_config
+from local_stack import nginx_config
 
 
 def test_nginx_accepts_the_config(tmp_path: Path) -> None:

@@ -16,7 +16,8 @@ class DeskSessionMiddlewareTest(DeskTestCase):
         assert Session.objects.filter(session_key=cookie.value).exists()
         assert "sessionid" not in client.cookies
 
-    @override_settings(SECURE=True, SECURE_SSL_REDIRECT=False)
+    # As SECURE=1 sets them (settings.py; tests/security/test_deploy_check.py checks it).
+    @override_settings(SECURE=True, SESSION_COOKIE_SECURE=True, SECURE_SSL_REDIRECT=False)
     def test_secure_cookie_over_https(self) -> None:
         from django_otp.plugins.otp_totp.models import TOTPDevice
 

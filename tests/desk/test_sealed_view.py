@@ -15,6 +15,7 @@ from undersigned.signatures.models import Signature
 from undersigned.vault import actions
 from undersigned.vault.decrypt import read_identities, reveal_list, sealed_entries
 from undersigned.verification import actions as decide
+from undersigned.verification import sealed as sealed_bundle
 
 
 class SealedViewTest(DeskTestCase):
@@ -56,7 +57,7 @@ class SealedViewTest(DeskTestCase):
         overview = vera.get(reverse("desk:campaign", args=[self.campaign.slug]) + "?lang=en")
         assert "1 conditional signer waits to be named" in overview.content.decode()
         identities = read_identities(self.identity)
-        text = age_decrypt(self.identity, actions.export_sealed(self.campaign)).decode()
+        text = age_decrypt(self.identity, sealed_bundle.export_sealed(self.campaign)).decode()
         reveal = reveal_list(sealed_entries(text, identities), self.campaign.slug)
         upload = SimpleUploadedFile("reveal.json", json.dumps(reveal).encode())
         response = vera.post(self.page + "?lang=en", {"reveal_file": upload})

@@ -4,10 +4,11 @@ import json
 
 from tests.base import PersonaTestCase, make_claims
 from undersigned.ledger import actions, merkle, note
-from undersigned.ledger.models import Checkpoint, LogEntry, LogNode, PendingLogEvent
+from undersigned.ledger.models import Checkpoint, LogEntry, LogNode
 from undersigned.ledger.public import verifier_key
 from undersigned.signatures import actions as signature_actions
-from undersigned.signatures.models import Signature
+from undersigned.signatures import journal
+from undersigned.signatures.models import PendingLogEvent, Signature
 
 
 class AppendActionTest(PersonaTestCase):
@@ -125,7 +126,7 @@ class AppendActionTest(PersonaTestCase):
         self.sign_verified(make_claims(1))
         fold_changes()
         second = self.sign_verified(make_claims(2))  # its count change is not folded yet
-        actions.log_reveals(self.campaign, [(second.handle, second.region_code)])
+        journal.log_reveals(self.campaign, [(second.handle, second.region_code)])
         assert actions.append_pending() == {self.campaign.pk: 1}
         self.refresh_counts()
         assert [event for event, _ in self.events()] == ["verified", "verified", "revealed"]

@@ -29,7 +29,8 @@ from tests.security.public_pages import public_pages
 from tests.vault.keys import make_identity
 from undersigned.signatures import actions
 from undersigned.signatures.models import Signature
-from undersigned.vault.actions import add_verifier_key, export_contacts
+from undersigned.vault.actions import add_verifier_key
+from undersigned.verification.contacts import export_contacts
 
 SIGNERS = [
     # name, publication, contact kind, contact, address

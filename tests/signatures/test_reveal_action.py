@@ -1,21 +1,13 @@
-"""Conditional signers are named together when the threshold is reached, and each is
-handed to the ON_REVEALED hooks so their own channel can tell them."""
+"""Conditional signers are named together when the threshold is reached, in one step, and
+only once."""
 
 from tests.base import PersonaTestCase, make_claims
 from undersigned.audit.models import AuditEvent
-from undersigned.signatures import tasks
 from undersigned.signatures.models import Signature
 
 
 class RevealActionTest(PersonaTestCase):
-    def setUp(self) -> None:
-        self.told: list[list[int]] = []
-        tasks.ON_REVEALED.append(self.told.append)
-
-    def tearDown(self) -> None:
-        tasks.ON_REVEALED.remove(self.told.append)
-
-    def test_waiting_signers_are_revealed_together_and_handed_to_the_hooks(self) -> None:
+    def test_waiting_signers_are_revealed_together(self) -> None:
         waiting = [
             self.sign_verified(
                 make_claims(n), publication=Signature.CONDITIONAL, reveal_threshold=3
@@ -27,21 +19,21 @@ class RevealActionTest(PersonaTestCase):
         )
         with self.captureOnCommitCallbacks(execute=True):
             self.refresh_counts()
-        assert self.told == [[s.pk for s in waiting]]
         revealed = Signature.objects.filter(revealed_at__isnull=False)
         assert sorted(revealed.values_list("pk", flat=True)) == [s.pk for s in waiting]
         assert len(set(revealed.values_list("revealed_at", flat=True))) == 1  # one step, together
         later.refresh_from_db()
         assert later.revealed_at is None
         assert AuditEvent.objects.filter(action="campaign.signers_revealed").count() == 1
-        # Nothing new to reveal: the hooks are not called again.
+        # Nothing new to reveal: no second reveal.
         with self.captureOnCommitCallbacks(execute=True):
             self.sign_verified(make_claims(4))
             self.refresh_counts()
-        assert len(self.told) == 1
+        assert AuditEvent.objects.filter(action="campaign.signers_revealed").count() == 1
+        assert Signature.objects.filter(revealed_at__isnull=False).count() == 2
 
-    def test_no_hook_call_below_the_threshold(self) -> None:
+    def test_no_reveal_below_the_threshold(self) -> None:
         self.sign_verified(make_claims(1), publication=Signature.CONDITIONAL, reveal_threshold=3)
         with self.captureOnCommitCallbacks(execute=True):
             self.refresh_counts()
-        assert self.told == []
+        assert not Signature.objects.filter(revealed_at__isnull=False).exists()

@@ -7,10 +7,9 @@ from django.utils.translation import gettext_lazy
 from tests.base import OLGA, PersonaTestCase
 from undersigned.audit.actions import event
 from undersigned.audit.models import AuditEvent
-from undersigned.ledger.actions import count_change_event
-from undersigned.ledger.models import PendingLogEvent
 from undersigned.signatures.actions import NOT_COUNTED, count_change
-from undersigned.signatures.models import CountChange, Signature
+from undersigned.signatures.journal import count_change_event
+from undersigned.signatures.models import CountChange, PendingLogEvent, Signature
 from undersigned.signatures.store import _fields, _values, insert_new_signature
 
 

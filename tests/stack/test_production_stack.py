@@ -1,5 +1,5 @@
 """The production stack under load and faults: its own PostgreSQL and Redis, two granian
-app servers, the task worker and the periodic jobs (bench/stack.py).
+app servers, the task worker and the periodic jobs (local_stack.py).
 
 After each fault (an app worker killed with SIGKILL, PostgreSQL restarted, Redis
 stopped): every signature acknowledged to its sender is in the database, the tallies
@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 import pytest
 
 from bench.client import Connection, Results, reader, realistic_claims, signer
-from bench.stack import PG_BIN, SLUG, UNLIMITED, Stack, wait_until
+from local_stack import PG_BIN, SLUG, UNLIMITED, Stack, wait_until
 
 pytestmark = pytest.mark.stack
 

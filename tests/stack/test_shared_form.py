@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 import pytest
 
 from bench.client import realistic_claims
-from bench.stack import SLUG, Stack, seeded_stack
+from local_stack import SLUG, Stack, seeded_stack
 
 pytestmark = pytest.mark.stack
 

@@ -12,6 +12,8 @@ from pathlib import Path
 from tests.base import OLGA, PersonaTestCase, make_claims
 from tests.vault.keys import make_identity
 from undersigned.vault import actions
+from undersigned.verification import sealed as sealed_bundle
+from undersigned.verification.contacts import export_contacts
 
 DECRYPT = Path(__file__).resolve().parents[2] / "undersigned" / "vault" / "decrypt.py"
 
@@ -54,7 +56,7 @@ class DecryptTest(ToolCase):
         actions.attach_contact(first, "email", "deputy1@example.org")
         actions.attach_contact(second, "phone", "+79110000002")
         bundle = self.tmp / "bundle.age"
-        bundle.write_bytes(actions.export_contacts(self.campaign))
+        bundle.write_bytes(export_contacts(self.campaign))
         result = self.run_tool(self.vera, bundle)
         assert result.returncode == 0, result.stderr
         rows = list(csv.DictReader(io.StringIO(result.stdout)))
@@ -73,7 +75,7 @@ class DecryptTest(ToolCase):
         late, _ = self.sign(make_claims(2))
         actions.attach_contact(late, "phone", "+79110000002")
         bundle = self.tmp / "bundle.age"
-        bundle.write_bytes(actions.export_contacts(self.campaign))
+        bundle.write_bytes(export_contacts(self.campaign))
         result = self.run_tool(self.newcomer, bundle)
         assert result.returncode == 0, result.stderr
         rows = {r["signature"]: r["contact"] for r in csv.DictReader(io.StringIO(result.stdout))}
@@ -84,7 +86,7 @@ class DecryptTest(ToolCase):
         signature, _ = self.sign(make_claims(1))
         actions.attach_contact(signature, "phone", "+79110000001")
         bundle = self.tmp / "bundle.age"
-        bundle.write_bytes(actions.export_contacts(self.campaign))
+        bundle.write_bytes(export_contacts(self.campaign))
         result = self.run_tool(stranger, bundle)
         assert result.returncode == 1
         assert "not encrypted to this identity" in result.stderr
@@ -103,7 +105,7 @@ class SealedBundleTest(ToolCase):
         waiting, _ = self.sign(make_claims(2), publication="conditional", reveal_threshold=2)
         decide.verify(waiting, actor=self.verifier, method="known")
         bundle = self.tmp / "sealed.age"
-        bundle.write_bytes(actions.export_sealed(self.campaign))
+        bundle.write_bytes(sealed_bundle.export_sealed(self.campaign))
         return bundle, signature.handle
 
     def test_sealed_csv_and_already_signed(self) -> None:
@@ -128,7 +130,7 @@ class SealedBundleTest(ToolCase):
         assert json.loads(reveal.read_text())["reveals"] == []
         self.sign_verified(make_claims(3))
         self.refresh_counts()
-        bundle.write_bytes(actions.export_sealed(self.campaign))
+        bundle.write_bytes(sealed_bundle.export_sealed(self.campaign))
         assert self.run_tool(self.vera, bundle, "--reveal", str(reveal)).returncode == 0
         entries = json.loads(reveal.read_text())["reveals"]
         assert [e["full_name"] for e in entries] == [make_claims(2).full_name]

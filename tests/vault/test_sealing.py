@@ -22,6 +22,7 @@ from undersigned.vault.decrypt import (
     sealed_entries,
 )
 from undersigned.verification import actions as decide
+from undersigned.verification import sealed as sealed_bundle
 from undersigned.verification.models import Decision
 
 
@@ -51,7 +52,7 @@ class SealingTest(PersonaTestCase):
         return signature
 
     def bundle(self) -> list[tuple[dict[str, str], dict[str, Any]]]:
-        data = actions.export_sealed(self.campaign)
+        data = sealed_bundle.export_sealed(self.campaign)
         text = pyrage.decrypt(data, read_identities(self.identity)).decode()
         return sealed_entries(text, read_identities(self.identity))
 
@@ -176,14 +177,14 @@ class ConditionalRevealTest(PersonaTestCase):
 
     def reveal_file(self) -> dict[str, Any]:
         identities = read_identities(self.identity)
-        text = pyrage.decrypt(actions.export_sealed(self.campaign), identities).decode()
+        text = pyrage.decrypt(sealed_bundle.export_sealed(self.campaign), identities).decode()
         return reveal_list(sealed_entries(text, identities), self.campaign.slug)
 
     def conditional(self, n: int, threshold: int) -> Signature:
         signature = self.sign_verified(
             make_claims(n), publication=Signature.CONDITIONAL, reveal_threshold=threshold
         )
-        from undersigned.vault.sealing import seal_if_hidden
+        from undersigned.signatures.sealing import seal_if_hidden
 
         seal_if_hidden(signature)
         self.refresh_counts()
@@ -193,33 +194,35 @@ class ConditionalRevealTest(PersonaTestCase):
     def test_only_entries_that_open_their_commitment_are_published(self) -> None:
         waiting = self.conditional(1, 3)
         assert waiting.is_sealed and len(waiting.commitment) == 64
-        assert actions.reveals_due(self.campaign) == 0
+        assert sealed_bundle.reveals_due(self.campaign) == 0
         assert self.reveal_file()["reveals"] == []  # below its threshold: nothing to name
         self.sign_verified(make_claims(2))
         self.sign_verified(make_claims(3))
         self.refresh_counts()
-        assert actions.reveals_due(self.campaign) == 1
+        assert sealed_bundle.reveals_due(self.campaign) == 1
         waiting.refresh_from_db()
         assert waiting.revealed_at is None and waiting.full_name == ""  # the count job can't
         reveal = self.reveal_file()
         assert reveal["format"] == REVEAL_FORMAT and len(reveal["reveals"]) == 1
         forged = dict(reveal["reveals"][0], full_name="Провокаторов Подставной")
-        outcome = actions.publish_reveals(self.campaign, [forged], actor=self.verifier)
+        outcome = sealed_bundle.publish_reveals(self.campaign, [forged], actor=self.verifier)
         assert (outcome.published, outcome.refused) == (0, 1)
-        outcome = actions.publish_reveals(self.campaign, reveal["reveals"], actor=self.verifier)
+        outcome = sealed_bundle.publish_reveals(
+            self.campaign, reveal["reveals"], actor=self.verifier
+        )
         assert (outcome.published, outcome.refused) == (1, 0)
         waiting.refresh_from_db()
         assert waiting.full_name == make_claims(1).full_name and waiting.revealed_at
         assert waiting.shows_name
         # Once named, a second upload changes nothing.
-        again = actions.publish_reveals(self.campaign, reveal["reveals"], actor=self.verifier)
+        again = sealed_bundle.publish_reveals(self.campaign, reveal["reveals"], actor=self.verifier)
         assert again.published == 0
 
     def test_a_reveal_file_of_another_campaign_is_refused(self) -> None:
         body = json.dumps({"format": REVEAL_FORMAT, "campaign": "other", "reveals": []})
         try:
-            actions.parse_reveal_file(body.encode(), self.campaign)
-        except actions.BadRevealFile:
+            sealed_bundle.parse_reveal_file(body.encode(), self.campaign)
+        except sealed_bundle.BadRevealFile:
             pass
         else:
             raise AssertionError("accepted")

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.base import PersonaTestCase, make_claims
-from undersigned.web.cache import invalidate_campaign
+from undersigned.campaigns.page_cache import invalidate_campaign
 
 # A port nothing listens on: every cache call fails fast, as with a stopped Redis.
 DEAD_REDIS = {
@@ -91,7 +91,7 @@ class PageCacheTest(PersonaTestCase):
         self.sign(make_claims(1))
         self.refresh_counts()
         # Another process has claimed the refresh of this page: the stale copy is served.
-        from undersigned.web import cache as page_cache
+        from undersigned.campaigns import page_cache
 
         request = self.client.get(counts_url).wsgi_request
         page_key = page_cache._page_key(request, self.campaign.slug)
@@ -137,7 +137,7 @@ class PageCacheTest(PersonaTestCase):
 
     @override_settings(CACHES=DEAD_REDIS)
     def test_cache_down_pages_served_uncached(self) -> None:
-        with self.assertLogs("undersigned.web.cache", "WARNING") as logs:
+        with self.assertLogs("undersigned.campaigns.page_cache", "WARNING") as logs:
             response = self.client.get(self.url)
             counts = self.client.get(reverse("campaign_counts", args=[self.campaign.slug]))
         assert response.status_code == 200

@@ -33,12 +33,18 @@ from undersigned.api.schemas import (
     QueuePage,
     RegionOut,
     SignatoryPage,
+    SignatureIn,
+    SignedOut,
     UpdateOut,
 )
-from undersigned.campaigns.models import Campaign, StaffRole, TransitionError
-from undersigned.officials.models import Official
+from undersigned.campaigns.models import Campaign, StaffRole
 from undersigned.signatures import public
+from undersigned.signatures.abuse import Sender
+from undersigned.signatures.forms import SignForm
 from undersigned.signatures.models import Signature
+from undersigned.signatures.signing import Outcome, submit_signature
+from undersigned.verification.actions import DecisionError, NoSuchOfficial, decide
+from undersigned.verification.queue import queue_of
 
 MAX_PER_PAGE = 500
 MAX_PAGE = 1_000_000  # the staff queue's page numbers
@@ -246,6 +252,51 @@ def campaign_checkpoint(request: HttpRequest, slug: str) -> Any:
     }
 
 
+@api.post(
+    "/campaigns/{slug}/signatures",
+    response={201: SignedOut, 400: Error, 404: Error, 410: Error, 429: Error},
+    tags=["public"],
+)
+@decorate_view(private)
+def sign_campaign(request: HttpRequest, slug: str, signature: SignatureIn) -> Any:
+    """Sign a campaign: the web form's fields, checks and abuse rules (per client address).
+
+    When the rate on the campaign or from this address calls for a captcha, which the API
+    cannot show, the signature is stored held back for verifiers.
+    """
+    campaign = access_public_campaign(slug)
+    language = get_language()
+    form = SignForm(
+        {**signature.dict(), "reveal_threshold": signature.reveal_threshold or ""},
+        campaign=campaign,
+        language=language,
+    )
+    submitted = submit_signature(
+        campaign,
+        form.submission(language) if form.is_valid() else None,
+        channel=Signature.API,
+        sender=Sender.of_request(request),
+    )
+    if submitted.outcome == Outcome.SIGNED:
+        return Status(201, {"receipt_url": reverse("receipt", args=[submitted.token])})
+    if submitted.outcome == Outcome.CLOSED:
+        return Status(410, {"detail": "this campaign takes no signatures now"})
+    if submitted.outcome == Outcome.REFUSED:
+        minutes = submitted.retry_minutes
+        response = api.create_response(
+            request,
+            {"detail": f"too many signatures from this address; try again in {minutes} minutes"},
+            status=429,
+        )
+        response["Retry-After"] = str(minutes * 60)
+        return response
+    errors = [
+        {"field": field, "messages": [str(m) for m in messages]}
+        for field, messages in form.errors.items()
+    ]
+    return Status(400, {"detail": errors})
+
+
 # Staff
 
 
@@ -272,10 +323,7 @@ def staff_queue(
 ) -> dict[str, Any]:
     """Signatures being checked, oldest first, for the campaign's verifiers and organizers."""
     campaign = access_campaign_as(staff_user(request), slug, *QUEUE_ROLES)
-    queue = Signature.objects.filter(
-        campaign=campaign, state__in=Signature.CHECKING_STATES, merged_into__isnull=True
-    ).order_by("created_at", "id")
-    current = _page_of(queue, page, per_page)
+    current = _page_of(queue_of(campaign), page, per_page)
     return {
         "page": current.number,
         "per_page": current.paginator.per_page,
@@ -294,48 +342,22 @@ def staff_queue(
 @decorate_view(private)
 def staff_decision(request: HttpRequest, signature_id: int, decision: DecisionIn) -> Any:
     """A verifier's decision, with the desk's rules (registry match first, four eyes, reasons)."""
-    from undersigned.verification import actions as desk
-
     if not 1 <= signature_id <= 2**62:
         raise Http404("no such signature")
-    signature = access_signature_as(staff_user(request), signature_id, StaffRole.VERIFIER)
-    if signature.merged_into_id is not None:
-        return Status(
-            409, {"detail": "this submission repeats another signature; decide on that one"}
-        )
     user = staff_user(request)
+    signature = access_signature_as(user, signature_id, StaffRole.VERIFIER)
+    fields = decision.dict(exclude={"decision"})
     try:
-        if decision.decision == "match":
-            official = Official.objects.filter(pk=decision.official_id or 0).first()
-            if official is None:
-                return Status(400, {"detail": "give the official_id of a registry official"})
-            signature = desk.confirm_match(signature, official, actor=user, note=decision.note)
-        elif decision.decision == "unmatch":
-            signature = desk.undo_match(signature, actor=user, note=decision.note)
-        elif decision.decision == "verify":
-            desk.verify(
-                signature,
-                actor=user,
-                method=decision.method,
-                note=decision.note,
-                link=decision.link,
-            )
-        elif decision.decision == "reject":
-            signature = desk.reject(
-                signature, actor=user, reason=decision.reason, note=decision.note
-            )
-        else:
-            signature = desk.reopen(signature, actor=user, note=decision.note)
-    except desk.DecisionError as refused:
+        decided = decide(signature, decision.decision, actor=user, **fields)
+    except NoSuchOfficial:
+        return Status(400, {"detail": "give the official_id of a registry official"})
+    except DecisionError as refused:
         return Status(409, {"detail": str(refused.message)})
-    except TransitionError:
-        return Status(409, {"detail": "the signature's state does not allow this decision"})
-    signature.refresh_from_db(fields=["state"])
     return Status(
         200,
         {
-            "id": signature.pk,
-            "state": signature.state,
-            "verified": signature.state == Signature.VERIFIED,
+            "id": decided.signature.pk,
+            "state": decided.signature.state,
+            "verified": decided.verified,
         },
     )

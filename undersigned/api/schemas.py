@@ -135,6 +135,24 @@ class QueuePage(Schema):
     items: list[QueueItem]
 
 
+class SignatureIn(Schema):
+    """The signing form's fields: checked by the same form, with the same rules."""
+
+    full_name: str = Field(max_length=1000)
+    office: str = Field("", max_length=1000)
+    body: str = Field("", max_length=1000)
+    municipality: str = Field("", max_length=1000)
+    region: str = Field(max_length=16, description="ISO 3166-2:RU code, e.g. RU-SPE")
+    publication: Literal["named", "anonymous", "conditional"] = "named"
+    reveal_threshold: int | None = Field(None, ge=1, le=10**9)
+    contact_kind: str = Field("", max_length=16, description="phone, email or telegram")
+    contact: str = Field("", max_length=1000, description="encrypted on arrival to verifiers")
+
+
+class SignedOut(Schema):
+    receipt_url: str = Field(description="the signer's private receipt: keep it secret")
+
+
 class DecisionIn(Schema):
     decision: Literal["match", "unmatch", "verify", "reject", "reopen"]
     official_id: int | None = Field(None, ge=1, le=2**62)

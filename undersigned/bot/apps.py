@@ -8,7 +8,5 @@ class BotConfig(AppConfig):
     def ready(self) -> None:
         from undersigned.bot import notify
         from undersigned.core import periodic
-        from undersigned.signatures.tasks import ON_COUNTS_CHANGED
 
-        ON_COUNTS_CHANGED.append(notify.notify_signatures_waiting)
         periodic.register("bot.forget_conversations", 3600, notify.forget_stale_conversations)

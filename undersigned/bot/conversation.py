@@ -23,14 +23,14 @@ from undersigned.access import access_public_campaign
 from undersigned.bot import actions as bot_actions
 from undersigned.bot.keys import chat_key
 from undersigned.campaigns.models import Campaign
-from undersigned.core import ratelimit
+from undersigned.core.canonical import fold
 from undersigned.officials.regions import all_regions, find_region_code, regions_by_code
 from undersigned.signatures import actions as signature_actions
-from undersigned.signatures.canonical import fold
+from undersigned.signatures import signing
+from undersigned.signatures.abuse import Sender
 from undersigned.signatures.forms import SignForm
 from undersigned.signatures.models import Signature
 from undersigned.updates import actions as update_actions
-from undersigned.vault.actions import sign_with_contact
 from undersigned.vault.forms import clean_contact
 
 CLAIM_STEPS = ("full_name", "office", "body", "municipality")
@@ -344,10 +344,14 @@ def _sign(
             "sign:full_name",
             {"slug": campaign.slug, "lang": language},
         )
-    # The web form's limits, per chat instead of per address: held back, then refused.
-    rate = ratelimit.hit(f"bot-sign:{chat_key(chat_id)}", settings.RATE_WINDOW_SECONDS)
-    if rate.count > settings.RATE_CLIENT_LIMIT:
-        minutes = max(1, rate.window_seconds // 60)
+    # The web form's abuse rules, per chat instead of per address.
+    submitted = signing.submit_signature(
+        campaign,
+        form.submission(language),
+        channel=Signature.TELEGRAM,
+        sender=Sender(f"chat:{chat_key(chat_id)}", kept=False),
+    )
+    if submitted.outcome == signing.Outcome.REFUSED:
         return Outcome(
             [
                 Reply(
@@ -355,24 +359,13 @@ def _sign(
                         "So many signatures came from this chat just now that no more are taken "
                         "for a while. Nothing was stored. Please try again in %(n)d minutes."
                     )
-                    % {"n": minutes}
+                    % {"n": submitted.retry_minutes}
                 )
             ]
         )
-    try:
-        _signature, token = sign_with_contact(
-            campaign,
-            form.claims(),
-            form.contact_to_encrypt(),
-            publication=form.cleaned_data["publication"],
-            reveal_threshold=form.cleaned_data.get("reveal_threshold"),
-            channel=Signature.TELEGRAM,
-            language=language,
-            # Held back silently for verifiers, as the web form does with a flooding client.
-            held=rate.count > settings.RATE_CLIENT_HOLD_AFTER,
-        )
-    except signature_actions.SigningClosed:
+    if submitted.outcome != signing.Outcome.SIGNED:
         return _closed()
+    token = submitted.token
     bot_actions.keep_receipt(chat_id, token)
     if data.get("updates"):
         update_actions.request_telegram_subscription(campaign, chat_id, language)

@@ -14,9 +14,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from undersigned.bot.config import bot_configured
 from undersigned.bot.models import BotConversation, StaffChat, StaffNotice
 from undersigned.campaigns.models import Campaign, StaffRole
+from undersigned.core.telegram_config import bot_configured
 from undersigned.signatures.models import Signature, Tally
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ def staff_chats(campaign: Campaign, roles: tuple[str, ...]) -> list[StaffChat]:
 
 def _send_to_staff(campaign_id: int, roles: tuple[str, ...], message_id: str, n: int) -> int:
     # aiogram is heavy: imported only by the processes that send.
-    from undersigned.bot.client import TelegramSendError, send_text
+    from undersigned.core.telegram import TelegramSendError, send_text
 
     campaign = Campaign.objects.prefetch_related("texts").get(pk=campaign_id)
     sent = 0
@@ -91,7 +91,7 @@ def due_waiting_notice(campaign_id: int) -> int | None:
 
 
 def notify_signatures_waiting(changed: set[int]) -> None:
-    """The count job's hook: tell staff with a linked chat how many signatures wait."""
+    """Tell staff with a linked chat how many signatures wait (after the count job)."""
     if not changed or not bot_configured():
         return
     linked = StaffChat.objects.filter(

@@ -15,7 +15,7 @@ from django.utils.crypto import constant_time_compare
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from undersigned.bot.config import bot_configured
+from undersigned.core.telegram_config import bot_configured
 
 if TYPE_CHECKING:
     from aiogram import Dispatcher
@@ -32,7 +32,7 @@ def dispatcher() -> "Dispatcher":
 
 
 async def _feed(update: dict[str, object]) -> None:
-    from undersigned.bot.client import build_bot
+    from undersigned.core.telegram import build_bot
 
     bot = build_bot()
     try:

@@ -10,7 +10,8 @@ from django.views.decorators.http import require_GET
 from undersigned.access import access_campaign_as
 from undersigned.campaigns.models import StaffRole
 from undersigned.desk.auth import staff_required
-from undersigned.vault.actions import NoVerifierKeys, export_contacts
+from undersigned.vault.actions import NoVerifierKeys
+from undersigned.verification.contacts import export_contacts
 
 
 @require_GET

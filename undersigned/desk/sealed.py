@@ -2,7 +2,7 @@
 by its handle (to reverse a decision on a sealed one), and the reveal file's upload.
 
 The server hands out ciphertext only and publishes only names that open their
-commitments (undersigned.vault.sealing).
+commitments (undersigned.signatures.sealing).
 """
 
 from django import forms
@@ -16,9 +16,9 @@ from undersigned.access import access_campaign_as
 from undersigned.campaigns.models import Campaign, StaffRole
 from undersigned.desk.auth import staff_required
 from undersigned.signatures.models import Signature
-from undersigned.vault.actions import (
+from undersigned.vault.actions import NoVerifierKeys
+from undersigned.verification.sealed import (
     BadRevealFile,
-    NoVerifierKeys,
     export_sealed,
     parse_reveal_file,
     publish_reveals,

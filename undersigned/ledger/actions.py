@@ -1,4 +1,4 @@
-"""Changes to the public log: journaling count-changing events, appending them in
+"""Changes to the public log: appending the journaled events (signatures.journal) in
 batches, signing checkpoints, and witnesses. Each runs in a transaction and records
 itself in the audit trail; no entry or checkpoint is ever rewritten or deleted."""
 
@@ -23,13 +23,11 @@ from undersigned.ledger.models import (
     Checkpoint,
     Cosignature,
     LogEntry,
-    LogEvent,
     LogNode,
-    PendingLogEvent,
     WitnessKey,
 )
 from undersigned.signatures.counts import COUNT_JOB
-from undersigned.signatures.models import CountChange, Signature
+from undersigned.signatures.models import CountChange, PendingLogEvent
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -37,45 +35,6 @@ T = TypeVar("T")
 
 class LedgerError(ValueError):
     """A request the log refuses (a bad cosignature, an unknown witness...)."""
-
-
-def count_change_event(
-    signature: Signature, from_state: str | None, to_state: str | None
-) -> PendingLogEvent | None:
-    """The public-count event of a transition, unsaved, if it has one."""
-    if to_state == Signature.VERIFIED and from_state != Signature.VERIFIED:
-        event = LogEvent.VERIFIED
-    elif from_state == Signature.VERIFIED and to_state != Signature.VERIFIED:
-        event = LogEvent.WITHDRAWN if to_state == Signature.WITHDRAWN else LogEvent.INVALIDATED
-    else:
-        return None
-    return PendingLogEvent(
-        campaign_id=signature.campaign_id,
-        event=event,
-        handle=signature.handle,
-        region_code=signature.region_code,
-    )
-
-
-def log_count_change(
-    signature: Signature, from_state: str | None, to_state: str | None, count_change_id: int
-) -> None:
-    """Journal the public-count event of a transition, if it has one. Called with the
-    CountChange it belongs to, inside the transition's transaction."""
-    pending = count_change_event(signature, from_state, to_state)
-    if pending is not None:
-        pending.count_change_id = count_change_id
-        pending.save()
-
-
-def log_reveals(campaign: Campaign, signers: Iterable[tuple[str, str]]) -> None:
-    """Journal conditional signers revealed together: (handle, region code) pairs."""
-    PendingLogEvent.objects.bulk_create(
-        PendingLogEvent(
-            campaign=campaign, event=LogEvent.REVEALED, handle=handle, region_code=region_code
-        )
-        for handle, region_code in signers
-    )
 
 
 def batch_time(now: datetime) -> str:
@@ -276,10 +235,6 @@ def _append_batch(batch_size: int) -> dict[int, int]:
         for start in range(0, len(ids), 5000):
             PendingLogEvent.objects.filter(id__in=ids[start : start + 5000]).delete()
     return sizes
-
-
-def append_after_counts(changed: set[int]) -> None:
-    append_pending()
 
 
 def add_witness(campaign: Campaign, verifier_key: str, *, actor: Any) -> WitnessKey:

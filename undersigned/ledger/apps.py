@@ -10,8 +10,6 @@ class LedgerConfig(AppConfig):
 
         from undersigned.core import periodic
         from undersigned.ledger import actions
-        from undersigned.signatures import tasks
 
+        # Also run by the count job right after it moves the tallies (undersigned.jobs).
         periodic.register("ledger", settings.LEDGER_INTERVAL_SECONDS, actions.append_pending)
-        # Right after the count job folds a batch, so the log and the counts move together.
-        tasks.ON_COUNTS_CHANGED.append(actions.append_after_counts)

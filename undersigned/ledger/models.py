@@ -1,5 +1,6 @@
-"""The public log of each campaign: entries, the tree's stored nodes, signed checkpoints,
-witnesses, and the journal of events waiting to be appended.
+"""The public log of each campaign: entries, the tree's stored nodes, signed checkpoints
+and witnesses. The journal of events waiting to be appended is written with the
+signatures' transitions (signatures.models.PendingLogEvent).
 
 Entries and checkpoints are only ever inserted: nothing here updates or deletes them.
 """
@@ -10,37 +11,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from undersigned.campaigns.models import Campaign
-
-
-class LogEvent:
-    """The kinds of entry, and how each moves a signature's standing in the count."""
-
-    VERIFIED = "verified"
-    WITHDRAWN = "withdrawn"
-    INVALIDATED = "invalidated"
-    REVEALED = "revealed"
-    ALL = (VERIFIED, WITHDRAWN, INVALIDATED, REVEALED)
-
-
-class PendingLogEvent(models.Model):
-    """An event written with the transition that caused it, waiting for the next batch.
-
-    `count_change_id` ties it to the CountChange row written in the same transaction:
-    events are appended in order up to the first whose change the count job has not
-    folded yet, so the log and the published counts describe the same signatures.
-    """
-
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE)
-    event = models.CharField(max_length=16)
-    handle = models.CharField(max_length=32)
-    region_code = models.CharField(max_length=16, blank=True)
-    count_change_id = models.BigIntegerField(null=True, blank=True, db_index=True)
-
-    class Meta:
-        ordering = ["id"]
-
-    def __str__(self) -> str:
-        return f"{self.event} pending"
 
 
 class LogEntry(models.Model):

@@ -8,11 +8,8 @@ class OfficialsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from undersigned.officials import matching, models, tasks
-        from undersigned.signatures.tasks import ON_RECEIVED
+        from undersigned.officials import matching, models
 
-        if tasks.enqueue_matching not in ON_RECEIVED:
-            ON_RECEIVED.append(tasks.enqueue_matching)
         # The in-memory index is rebuilt after any change to an official in this process.
         post_save.connect(matching.registry_changed, sender=models.Official)
         post_delete.connect(matching.registry_changed, sender=models.Official)

@@ -9,14 +9,13 @@ registry at all: provocateurs.
 
 import csv
 import tempfile
-from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from undersigned.officials.claims import Claims
 from undersigned.officials.importer import import_officials
 from undersigned.officials.models import ImportRun
 from undersigned.officials.names import DIMINUTIVES, morph
-from undersigned.signatures.actions import Claims
 
 SOURCE = "demo-registry"
 # How each of the received signers writes their claims, in turn; None: a provocateur,
@@ -105,10 +104,3 @@ def load_registry(
                     ]
                 )
         return import_officials(path, SOURCE).run
-
-
-def match_waiting(signature_ids: Iterable[int]) -> Counter[str]:
-    """Match the demo's received signatures now, as the task worker would."""
-    from undersigned.officials.tasks import match_received_signature
-
-    return Counter(match_received_signature(pk) for pk in signature_ids)

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from undersigned.signatures.canonical import (
+from undersigned.core.canonical import (
     CYRILLIC_TO_LATIN,
     LATIN_TO_CYRILLIC,
     strip_controls,

@@ -17,9 +17,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from undersigned.audit.actions import record
+from undersigned.core.canonical import strip_controls
 from undersigned.officials.models import ImportRun, Official
 from undersigned.officials.regions import find_region_code
-from undersigned.signatures.canonical import strip_controls
 
 COLUMNS = (
     "source_id",

@@ -8,9 +8,9 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from undersigned.access import access_public_campaign
+from undersigned.campaigns.page_cache import cached_public_page
 from undersigned.sharing.cards import card_path
 from undersigned.signatures import public
-from undersigned.web.cache import cached_public_page
 
 LANGUAGE_CODES = {code for code, _ in settings.LANGUAGES}
 CARD_CACHE_SECONDS = 300

@@ -2,7 +2,6 @@
 its effect on the public tallies."""
 
 import secrets
-from dataclasses import dataclass
 from datetime import UTC
 from functools import partial
 from typing import Any
@@ -14,27 +13,12 @@ from undersigned.audit.actions import event as audit_event
 from undersigned.audit.actions import record
 from undersigned.audit.models import AuditEvent
 from undersigned.campaigns.models import Campaign
-from undersigned.ledger.actions import count_change_event, log_count_change, log_reveals
-from undersigned.signatures.canonical import claims_key
+from undersigned.campaigns.page_cache import invalidate_campaign
+from undersigned.officials.claims import Claims
+from undersigned.signatures import registry_match, sealing
+from undersigned.signatures.journal import count_change_event, log_count_change, log_reveals
 from undersigned.signatures.models import CountChange, CountSnapshot, Signature, hash_token
 from undersigned.signatures.store import insert_new_signature
-
-
-@dataclass(frozen=True)
-class Claims:
-    """Who the signer says they are."""
-
-    full_name: str
-    office: str = ""
-    body: str = ""
-    municipality: str = ""
-    region: str = ""
-    region_code: str = ""
-
-    def key(self) -> str:
-        return claims_key(
-            self.full_name, self.body, self.municipality, self.region_code or self.region
-        )
 
 
 class SigningClosed(Exception):
@@ -125,12 +109,13 @@ def sign(
         client_hash=client_hash,
     )
     # Where verification is not required the signature is stored verified at once: one
-    # row written, its arrival and its verification recorded together.
+    # row written, its arrival and its verification recorded together. A hidden signer
+    # is then sealed before anything is written: their claims never reach the disk.
     verify_now = not campaign.requires_verification and not held
     if verify_now:
         signature.verify()
-        if signature.is_hidden:
-            _seal_unsaved(signature)
+        if sealing.should_seal(signature):
+            sealing.seal_unsaved(signature)
     change = _change(signature, NOT_COUNTED, signature.count_snapshot())
     audit_events = [
         audit_event(
@@ -149,29 +134,8 @@ def sign(
         count_change_event(signature, None, signature.state),
         audit_events,
     )
-    _after_commit_hooks(signature)
+    transaction.on_commit(partial(registry_match.enqueue_matching, signature))
     return signature, token
-
-
-def _seal_unsaved(signature: Signature) -> None:
-    from undersigned.vault.sealing import seal_unsaved, should_seal
-
-    if should_seal(signature):
-        seal_unsaved(signature)
-
-
-def _seal_if_hidden(signature: Signature) -> None:
-    """A hidden signer just decided keeps nothing that names them (undersigned.vault.sealing)."""
-    from undersigned.vault.sealing import seal_if_hidden
-
-    seal_if_hidden(signature)
-
-
-def _after_commit_hooks(signature: Signature) -> None:
-    from undersigned.signatures import tasks
-
-    for hook in tasks.ON_RECEIVED:
-        transaction.on_commit(partial(hook, signature))
 
 
 def add_opening_signatory(
@@ -222,7 +186,7 @@ def add_opening_signatory(
             campaign=campaign,
             note="opening signatory",
         )
-        _seal_if_hidden(signature)
+        sealing.seal_if_hidden(signature)
     return signature
 
 
@@ -333,7 +297,8 @@ def reject_signatures_in_bulk(
 
 
 def withdraw_signature(signature: Signature) -> Signature:
-    """The signer takes their signature back. Public lists drop it at once."""
+    """The signer takes their signature back, from whichever channel. Public lists drop it
+    at once: the campaign's cached pages are made again."""
     with transaction.atomic():
         signature = Signature.objects.select_for_update().get(pk=signature.pk)
         if signature.state == Signature.WITHDRAWN:
@@ -347,7 +312,8 @@ def withdraw_signature(signature: Signature) -> Signature:
             actor_kind=AuditEvent.ACTOR_SIGNER,
             campaign=signature.campaign,
         )
-        _seal_if_hidden(signature)
+        sealing.seal_if_hidden(signature)
+    invalidate_campaign(signature.campaign)
     return signature
 
 
@@ -363,20 +329,20 @@ def change_publication(signature: Signature, publication: str, threshold: int | 
             campaign=signature.campaign,
             note=publication,
         )
-        _seal_if_hidden(signature)
+        sealing.seal_if_hidden(signature)
     return signature
 
 
 def reveal_conditional_signers(campaign: Campaign, verified_count: int) -> int:
     """Reveal, together, every waiting signer whose threshold the verified count has reached."""
     with transaction.atomic():
-        # Sealed signers are named only from a reveal file a verifier uploads.
         waiting = Signature.objects.filter(
             campaign=campaign,
             state=Signature.VERIFIED,
             publication=Signature.CONDITIONAL,
             revealed_at__isnull=True,
             reveal_threshold__lte=verified_count,
+            # Sealed signers are named only from a reveal file a verifier uploads.
             sealed__isnull=True,
         )
         signers = list(waiting.values_list("id", "handle", "region_code"))
@@ -391,12 +357,4 @@ def reveal_conditional_signers(campaign: Campaign, verified_count: int) -> int:
                 campaign=campaign,
                 note=f"{revealed} signers at {verified_count} verified",
             )
-            _after_reveal_hooks([row[0] for row in signers])
     return revealed
-
-
-def _after_reveal_hooks(signature_ids: list[int]) -> None:
-    from undersigned.signatures import tasks
-
-    for hook in tasks.ON_REVEALED:
-        transaction.on_commit(partial(hook, signature_ids))

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.conf import settings
 
 
 class SignaturesConfig(AppConfig):
@@ -8,7 +7,9 @@ class SignaturesConfig(AppConfig):
 
     def ready(self) -> None:
         from undersigned.core import periodic
-        from undersigned.signatures import counts
+        from undersigned.signatures import counts, retention
 
-        periodic.register("counts", settings.COUNT_INTERVAL_SECONDS, counts.refresh_counts)
+        # The count job is registered by undersigned.jobs, with what follows it.
         periodic.register("reconcile", 3600, counts.reconcile_all)
+        periodic.register("forget-client-hashes", 60, retention.forget_client_hashes)
+        periodic.register("retention", 3600, retention.apply_retention)

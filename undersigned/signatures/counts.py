@@ -83,9 +83,12 @@ def fold_changes(batch_size: int | None = None) -> set[int]:
 
 
 def refresh_counts() -> set[int]:
-    """Run the count job once; the campaigns whose tallies moved. Skips if a run is under way."""
+    """Fold the pending changes into the tallies and name the conditional signers whose
+    threshold was reached; the campaigns whose tallies moved. Skips if a run is under way.
+
+    The count job (undersigned.jobs.counts) runs this, then what follows.
+    """
     from undersigned.signatures.actions import reveal_conditional_signers
-    from undersigned.signatures.tasks import ON_COUNTS_CHANGED
 
     started = timezone.now()
     changed: set[int] = set()
@@ -100,8 +103,6 @@ def refresh_counts() -> set[int]:
             JobRun.finished(COUNT_JOB, started)
     except LockBusy:
         return set()
-    for hook in ON_COUNTS_CHANGED:
-        hook(changed)
     return changed
 
 

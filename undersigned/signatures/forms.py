@@ -10,10 +10,11 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from undersigned.campaigns.models import Campaign
+from undersigned.core.canonical import strip_controls
 from undersigned.officials.regions import region_choices, regions_by_code
 from undersigned.signatures.actions import Claims
-from undersigned.signatures.canonical import strip_controls
 from undersigned.signatures.models import Signature
+from undersigned.signatures.signing import Submission
 from undersigned.vault.actions import campaign_accepts_contacts
 from undersigned.vault.forms import CONTACT_MAX_LENGTH, clean_contact, contact_kind_choices
 
@@ -222,6 +223,18 @@ class SignForm(forms.Form):
 
     def honeypot_filled(self) -> bool:
         return bool(self.cleaned_data.get("leave_empty"))
+
+    def submission(self, language: str) -> Submission:
+        """What a valid form submits, for `signing.submit_signature`."""
+        data = self.cleaned_data
+        return Submission(
+            claims=self.claims(),
+            publication=data["publication"],
+            reveal_threshold=data.get("reveal_threshold"),
+            contact=self.contact_to_encrypt(),
+            language=language,
+            honeypot=self.honeypot_filled(),
+        )
 
     def claims(self) -> Claims:
         data = self.cleaned_data

@@ -78,9 +78,11 @@ class Signature(models.Model):
     TELEGRAM = "telegram"
     IMPORT = "import"
     ORGANIZER = "organizer"
+    API = "api"
     CHANNELS = [
         (WEB, "web"),
         (TELEGRAM, "Telegram"),
+        (API, "API"),
         (IMPORT, _("import")),
         (ORGANIZER, _("organizer")),
     ]
@@ -119,7 +121,7 @@ class Signature(models.Model):
 
     receipt_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
     # A signer who is not public, once decided: their claims, official and evidence as an
-    # age file to the campaign's verifier keys (undersigned.vault.sealing); the clear
+    # age file to the campaign's verifier keys (undersigned.signatures.sealing); the clear
     # fields above are emptied. A conditional signer's `commitment` is SHA-256 of a salt
     # that lives only inside that file and the claims a reveal would publish.
     sealed = models.BinaryField(null=True, blank=True, editable=False)
@@ -306,6 +308,39 @@ class CountChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id}: {self.from_state or '-'} -> {self.to_state or '-'}"
+
+
+class LogEvent:
+    """The kinds of entry, and how each moves a signature's standing in the count."""
+
+    VERIFIED = "verified"
+    WITHDRAWN = "withdrawn"
+    INVALIDATED = "invalidated"
+    REVEALED = "revealed"
+    ALL = (VERIFIED, WITHDRAWN, INVALIDATED, REVEALED)
+
+
+class PendingLogEvent(models.Model):
+    """An event of the public log (undersigned.ledger) written with the transition that
+    caused it, waiting for the next batch.
+
+    `count_change_id` ties it to the CountChange row written in the same transaction:
+    events are appended in order up to the first whose change the count job has not
+    folded yet, so the log and the published counts describe the same signatures.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE)
+    event = models.CharField(max_length=16)
+    handle = models.CharField(max_length=32)
+    region_code = models.CharField(max_length=16, blank=True)
+    count_change_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        db_table = "ledger_pendinglogevent"  # where the public log's app created it
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.event} pending"
 
 
 class Tally(models.Model):

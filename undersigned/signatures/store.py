@@ -17,8 +17,7 @@ from django.db import DatabaseError, connections, models, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from undersigned.audit.models import AuditEvent
-from undersigned.ledger.models import PendingLogEvent
-from undersigned.signatures.models import CountChange, Signature
+from undersigned.signatures.models import CountChange, PendingLogEvent, Signature
 
 
 def insert_new_signature(

@@ -26,8 +26,8 @@ def publish_update(
     campaign: Campaign, *, author: Any, texts: list[dict[str, str]], note: str = ""
 ) -> Update:
     """An update with its texts (the first is the original), sent to subscribers once committed."""
+    from undersigned.campaigns.page_cache import invalidate_campaign
     from undersigned.updates.tasks import send_update_task
-    from undersigned.web.cache import invalidate_campaign
 
     if not texts:
         raise ValueError("an update needs at least one text")
@@ -118,7 +118,7 @@ def purge_subscriptions(campaign: Campaign) -> int:
 
 def purge_finished_campaigns() -> int:
     """Subscriber addresses of archived campaigns, and of those past retention, deleted."""
-    from undersigned.vault.retention import campaigns_due
+    from undersigned.signatures.retention import campaigns_due
 
     finished = {c.pk for c in campaigns_due()} | set(
         Campaign.objects.filter(state=Campaign.ARCHIVED).values_list("pk", flat=True)

@@ -8,8 +8,7 @@ class UpdatesConfig(AppConfig):
 
     def ready(self) -> None:
         from undersigned.core import periodic
-        from undersigned.signatures.tasks import ON_COUNTS_CHANGED
-        from undersigned.updates import actions, notices, tasks
+        from undersigned.updates import actions, tasks
 
         periodic.register("updates.retry_deliveries", 60, tasks.retry_due_deliveries)
         periodic.register("updates.purge_subscriptions", 3600, actions.purge_finished_campaigns)
@@ -20,4 +19,3 @@ class UpdatesConfig(AppConfig):
             settings.UPDATES_REQUEST_SECONDS,
             actions.handle_subscription_requests,
         )
-        ON_COUNTS_CHANGED.append(notices.announce_reached_thresholds)

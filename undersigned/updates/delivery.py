@@ -114,7 +114,7 @@ def _send(message: EmailMessage) -> None:
 
 
 def send_telegram(update: Update, subscription: Subscription) -> None:
-    from undersigned.bot.client import TelegramSendError, send_text
+    from undersigned.core.telegram import TelegramSendError, send_text
 
     _, body = message_text(update, subscription)
     if subscription.telegram_chat_id is None:

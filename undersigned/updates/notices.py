@@ -1,8 +1,9 @@
 """Announcements the system makes by itself when a campaign reaches a reveal threshold.
 
-Staff hear of it through the bot; when signers were named at that threshold, an
-update says so on the campaign page, in the feed and to every subscriber (no
-subscription is linked to a signature, so the notice cannot go to those signers alone).
+Staff hear of it through the bot (undersigned.jobs.counts tells them); when signers were
+named at that threshold, an update says so on the campaign page, in the feed and to every
+subscriber (no subscription is linked to a signature, so the notice cannot go to those
+signers alone).
 """
 
 from django.conf import settings
@@ -39,8 +40,6 @@ def threshold_texts(campaign: Campaign, threshold: int) -> list[dict[str, str]]:
 
 def announce_threshold(campaign: Campaign, threshold: int) -> bool:
     """Announce one reached threshold, once; False when it was announced before."""
-    from undersigned.bot.notify import notify_threshold_reached
-
     try:
         with transaction.atomic():
             ThresholdNotice.objects.create(campaign=campaign, threshold=threshold)
@@ -59,12 +58,13 @@ def announce_threshold(campaign: Campaign, threshold: int) -> bool:
                 )
     except IntegrityError:
         return False
-    notify_threshold_reached(campaign, threshold)
     return True
 
 
-def announce_reached_thresholds(changed: set[int]) -> None:
-    """The count job's hook: announce every threshold newly reached by a campaign that moved."""
+def announce_reached_thresholds(changed: set[int]) -> list[tuple[Campaign, int]]:
+    """Announce every threshold newly reached by a campaign whose tallies moved; those
+    announced now, as (campaign, threshold)."""
+    announced_now = []
     for campaign in Campaign.objects.filter(id__in=changed):
         if not campaign.thresholds:
             continue
@@ -81,5 +81,6 @@ def announce_reached_thresholds(changed: set[int]) -> None:
             ThresholdNotice.objects.filter(campaign=campaign).values_list("threshold", flat=True)
         )
         for threshold in reached:
-            if threshold not in announced:
-                announce_threshold(campaign, threshold)
+            if threshold not in announced and announce_threshold(campaign, threshold):
+                announced_now.append((campaign, threshold))
+    return announced_now

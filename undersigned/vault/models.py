@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from undersigned.campaigns.models import Campaign, TransitionError
-from undersigned.signatures.models import Signature
 
 
 def parse_public_key(text: str) -> str:
@@ -80,7 +79,9 @@ class ContactCiphertext(models.Model):
     TELEGRAM = "telegram"
     KINDS = [(PHONE, _("Phone")), (EMAIL, _("E-mail")), (TELEGRAM, _("Telegram"))]
 
-    signature = models.OneToOneField(Signature, related_name="contact", on_delete=models.CASCADE)
+    signature = models.OneToOneField(
+        "signatures.Signature", related_name="contact", on_delete=models.CASCADE
+    )
     ciphertext = models.BinaryField()
     # How many verifier keys it was encrypted to (who they were is in the audit trail).
     recipient_count = models.PositiveSmallIntegerField()

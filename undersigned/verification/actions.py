@@ -18,11 +18,11 @@ from django.utils.translation import gettext_lazy as _
 
 from undersigned.audit.actions import record
 from undersigned.audit.models import AuditEvent
-from undersigned.campaigns.models import Campaign
+from undersigned.campaigns.models import Campaign, TransitionError
 from undersigned.officials.models import Official
 from undersigned.signatures import actions as signature_actions
 from undersigned.signatures.models import Signature
-from undersigned.vault.sealing import seal_if_hidden
+from undersigned.signatures.sealing import seal_if_hidden
 from undersigned.verification.bulk import InvalidationCriteria
 from undersigned.verification.models import (
     ConfirmationCode,
@@ -158,6 +158,61 @@ def reopen(signature: Signature, *, actor: Any, note: str = "") -> Signature:
         signature = _locked(signature)
         seal_if_hidden(signature)
     return signature
+
+
+MATCH, UNMATCH, VERIFY, REJECT, REOPEN = "match", "unmatch", "verify", "reject", "reopen"
+DECISIONS = (MATCH, UNMATCH, VERIFY, REJECT, REOPEN)
+
+
+class NoSuchOfficial(DecisionError):
+    """A match to an official the registry does not hold."""
+
+
+@dataclass(frozen=True)
+class Decided:
+    signature: Signature  # as the decision left it
+    verified: bool  # whether it counts as verified now
+
+
+def decide(
+    signature: Signature,
+    kind: str,
+    *,
+    actor: Any,
+    official_id: int | None = None,
+    score: float | None = None,
+    method: str = "",
+    link: str = "",
+    reason: str = "",
+    note: str = "",
+) -> Decided:
+    """One verifier's decision on one signature, from the desk or the API alike.
+
+    The rules of each kind are in its own function below; a refused decision raises
+    DecisionError with the reason for the verifier, and changes nothing.
+    """
+    if signature.merged_into_id is not None:
+        raise DecisionError(_("This submission repeats another signature: decide on that one."))
+    try:
+        if kind == MATCH:
+            official = Official.objects.filter(pk=official_id or 0).first()
+            if official is None:
+                raise NoSuchOfficial(_("There is no such official in the registry."))
+            signature = confirm_match(signature, official, actor=actor, score=score, note=note)
+        elif kind == UNMATCH:
+            signature = undo_match(signature, actor=actor, note=note)
+        elif kind == VERIFY:
+            verify(signature, actor=actor, method=method, note=note, link=link)
+        elif kind == REJECT:
+            signature = reject(signature, actor=actor, reason=reason, note=note)
+        elif kind == REOPEN:
+            signature = reopen(signature, actor=actor, note=note)
+        else:
+            raise DecisionError(_("There is no such decision."))
+    except TransitionError:
+        raise DecisionError(_("The signature's state does not allow this decision.")) from None
+    signature.refresh_from_db(fields=["state"])
+    return Decided(signature, signature.state == Signature.VERIFIED)
 
 
 # Confirmation codes

@@ -4,8 +4,8 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
 from undersigned.access import access_public_campaign
+from undersigned.campaigns.page_cache import cached_public_page
 from undersigned.signatures import public
-from undersigned.web.cache import cached_public_page
 
 
 @require_GET

@@ -30,9 +30,9 @@ from django.utils.safestring import mark_safe
 
 from undersigned.access import access_public_campaign
 from undersigned.campaigns.models import Campaign
+from undersigned.campaigns.page_cache import shared_cache_control
 from undersigned.signatures.forms import SignForm
 from undersigned.vault.actions import campaign_accepts_contacts
-from undersigned.web.cache import shared_cache_control
 
 MAX_CAMPAIGNS = 1024
 MAX_PAGES = 256

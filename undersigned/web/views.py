@@ -10,16 +10,17 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from undersigned.access import access_public_campaign, access_signature_by_receipt
 from undersigned.campaigns.models import Campaign
+from undersigned.campaigns.page_cache import cached_public_page, invalidate_campaign
 from undersigned.ledger.public import receipt_entries
 from undersigned.sharing.tracking import counts_share_signatures, counts_share_visits
 from undersigned.signatures import actions, public
+from undersigned.signatures.abuse import Sender, SigningGuard
 from undersigned.signatures.forms import PublicationForm, SignForm
 from undersigned.signatures.models import Signature
+from undersigned.signatures.signing import Outcome, submit_signature
 from undersigned.updates.actions import request_email_subscription
-from undersigned.vault.actions import sign_with_contact
 from undersigned.web import errors
-from undersigned.web.abuse import SigningGuard, too_many_signatures
-from undersigned.web.cache import cached_public_page, invalidate_campaign
+from undersigned.web.abuse import too_many_signatures
 from undersigned.web.signing import csrf_token_for, signing_campaign
 
 
@@ -91,7 +92,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         return render(
             request, "web/sign_closed.html", {"campaign": campaign, "text": text}, status=410
         )
-    guard = SigningGuard.for_request(request, campaign)
+    sender = Sender.of_request(request)
 
     def sign_form(data: Any = None, *, challenge: bool = False) -> SignForm:
         return SignForm(
@@ -103,7 +104,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         )
 
     if request.method == "GET":
-        challenge = guard.captcha_due()
+        challenge = SigningGuard.for_sender(sender, campaign).captcha_due()
         if not challenge and not request.GET:
             return recent.blank_page(request, language)
         context = {
@@ -114,35 +115,29 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         }
         return render(request, "web/sign.html", context)
     form = sign_form(request.POST)
-    attempt = guard.attempt(valid=form.is_valid())
-    if attempt.refused:
-        return too_many_signatures(request, campaign, text, guard)
-    if attempt.captcha:  # checked again, with the captcha this submission had to solve
-        counted = form.is_valid()
+
+    def solved_captcha() -> bool:  # checked again, with the captcha this submission must carry
+        nonlocal form
         form = sign_form(request.POST, challenge=True)
-        if counted and not form.is_valid():
-            guard.not_stored()
-    if form.is_valid():
-        try:
-            _, token = sign_with_contact(
-                campaign,
-                form.claims(),
-                form.contact_to_encrypt(),
-                publication=form.cleaned_data["publication"],
-                reveal_threshold=form.cleaned_data.get("reveal_threshold"),
-                channel=Signature.WEB,
-                language=language,
-                # Held back silently: the sender sees the usual receipt.
-                held=form.honeypot_filled() or attempt.flooding,
-                client_hash=guard.client,
-            )
-        except actions.SigningClosed:
-            return render(
-                request, "web/sign_closed.html", {"campaign": campaign, "text": text}, status=410
-            )
+        return form.is_valid()
+
+    submitted = submit_signature(
+        campaign,
+        form.submission(language) if form.is_valid() else None,
+        channel=Signature.WEB,
+        sender=sender,
+        captcha=solved_captcha,
+    )
+    if submitted.outcome == Outcome.REFUSED:
+        return too_many_signatures(request, campaign, text, submitted.retry_minutes)
+    if submitted.outcome == Outcome.CLOSED:
+        return render(
+            request, "web/sign_closed.html", {"campaign": campaign, "text": text}, status=410
+        )
+    if submitted.outcome == Outcome.SIGNED:
         if form.cleaned_data.get("updates_email") and not form.honeypot_filled():
             request_email_subscription(campaign, form.cleaned_data["updates_email"], language)
-        return redirect(reverse("receipt", args=[token]) + "?new=1", permanent=False)
+        return redirect(reverse("receipt", args=[submitted.token]) + "?new=1", permanent=False)
     return render(
         request, "web/sign.html", {"campaign": campaign, "text": text, "form": form}, status=400
     )
@@ -184,7 +179,6 @@ def withdraw(request: HttpRequest, token: str) -> HttpResponse:
     signature = access_signature_by_receipt(token)
     if request.method == "POST" and request.POST.get("confirm") == "yes":
         actions.withdraw_signature(signature)
-        invalidate_campaign(signature.campaign)  # the name leaves the cached lists at once
         return redirect("receipt", token)
     context = _receipt_context(signature)
     context["token"] = token

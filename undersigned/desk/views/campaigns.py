@@ -33,7 +33,7 @@ from undersigned.officials.regions import regions_by_code
 from undersigned.signatures import actions as signature_actions
 from undersigned.signatures import public
 from undersigned.signatures.actions import Claims
-from undersigned.vault.actions import reveals_due
+from undersigned.verification.sealed import reveals_due
 
 ORGANIZER = (StaffRole.ORGANIZER,)
 

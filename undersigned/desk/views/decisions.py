@@ -1,7 +1,8 @@
 """Verifiers' decisions on one signature: match, undo a match, confirm, reject, reopen, codes.
 
-Each parses its form, hands over to verification.actions, and redirects back to the
-signature; a refused decision re-renders the page with the reason and changes nothing.
+Each parses its form, hands over to `verification.actions.decide` (as the staff API
+does), and redirects back to the signature; a refused decision re-renders the page with
+the reason and changes nothing.
 """
 
 from collections.abc import Callable
@@ -19,8 +20,6 @@ from undersigned.desk.auth import staff_required
 from undersigned.desk.candidates import candidates_for
 from undersigned.desk.forms import MatchForm, NoteForm, RejectForm, VerifyForm
 from undersigned.desk.views.queue import render_signature
-from undersigned.officials.models import Official
-from undersigned.signatures.models import Signature
 from undersigned.verification import actions
 from undersigned.verification.actions import DecisionError
 
@@ -32,86 +31,95 @@ def _decide(
     signature_id: int,
     form_class: type[forms.Form],
     form_name: str,
-    apply: Callable[[Signature, dict], str],
+    kind: str,
+    message: Callable[[actions.Decided], str],
 ) -> HttpResponse:
     signature = access_signature_as(request.user, signature_id, *DECIDERS)
     form = form_class(request.POST)
     if not form.is_valid():
         return render_signature(request, signature, 400, **{form_name: form})
+    fields = dict(form.cleaned_data)
+    if "official" in fields:
+        fields["official_id"] = fields.pop("official")
+        fields["score"] = next(
+            (
+                c.score
+                for c in candidates_for(signature) or []
+                if c.official.pk == fields["official_id"]
+            ),
+            None,
+        )
     try:
-        message = apply(signature, form.cleaned_data)
+        decided = actions.decide(signature, kind, actor=request.user, **fields)
     except DecisionError as refused:
         return render_signature(
             request, signature, 400, **{form_name: form, "error": str(refused.message)}
         )
-    messages.success(request, message)
+    messages.success(request, message(decided))
     return redirect("desk:signature", signature.pk)
 
 
 @require_POST
 @staff_required
 def match(request: HttpRequest, signature_id: int) -> HttpResponse:
-    def apply(signature: Signature, data: dict) -> str:
-        official = Official.objects.filter(pk=data["official"]).first()
-        if official is None:
-            raise DecisionError(_("There is no such official in the registry."))
-        score = next(
-            (c.score for c in candidates_for(signature) or [] if c.official.pk == official.pk), None
-        )
-        actions.confirm_match(
-            signature, official, actor=request.user, score=score, note=data["note"]
-        )
-        return _("Matched to the registry official.")
-
-    return _decide(request, signature_id, MatchForm, "match_form", apply)
+    return _decide(
+        request,
+        signature_id,
+        MatchForm,
+        "match_form",
+        actions.MATCH,
+        lambda decided: _("Matched to the registry official."),
+    )
 
 
 @require_POST
 @staff_required
 def unmatch(request: HttpRequest, signature_id: int) -> HttpResponse:
-    def apply(signature: Signature, data: dict) -> str:
-        actions.undo_match(signature, actor=request.user, note=data["note"])
-        return _("The registry match is undone; the signature is back in the queue.")
-
-    return _decide(request, signature_id, NoteForm, "note_form", apply)
+    return _decide(
+        request,
+        signature_id,
+        NoteForm,
+        "note_form",
+        actions.UNMATCH,
+        lambda decided: _("The registry match is undone; the signature is back in the queue."),
+    )
 
 
 @require_POST
 @staff_required
 def verify(request: HttpRequest, signature_id: int) -> HttpResponse:
-    def apply(signature: Signature, data: dict) -> str:
-        verified = actions.verify(
-            signature,
-            actor=request.user,
-            method=data["method"],
-            note=data["note"],
-            link=data["link"],
-        )
-        if verified:
+    def message(decided: actions.Decided) -> str:
+        if decided.verified:
             return _("Verified: the signature now counts.")
         return _("Your confirmation is recorded. A second verifier must confirm before it counts.")
 
-    return _decide(request, signature_id, VerifyForm, "verify_form", apply)
+    return _decide(request, signature_id, VerifyForm, "verify_form", actions.VERIFY, message)
 
 
 @require_POST
 @staff_required
 def reject(request: HttpRequest, signature_id: int) -> HttpResponse:
-    def apply(signature: Signature, data: dict) -> str:
-        actions.reject(signature, actor=request.user, reason=data["reason"], note=data["note"])
-        return _("Rejected. The decision is recorded with its reason.")
-
-    return _decide(request, signature_id, RejectForm, "reject_form", apply)
+    return _decide(
+        request,
+        signature_id,
+        RejectForm,
+        "reject_form",
+        actions.REJECT,
+        lambda decided: _("Rejected. The decision is recorded with its reason."),
+    )
 
 
 @require_POST
 @staff_required
 def reopen(request: HttpRequest, signature_id: int) -> HttpResponse:
-    def apply(signature: Signature, data: dict) -> str:
-        actions.reopen(signature, actor=request.user, note=data["note"])
-        return _("Reopened: the signature is back in the queue.")
-
-    return _decide(request, signature_id, NoteForm, "note_form", apply)
+    return _decide(
+        request,
+        signature_id,
+        NoteForm,
+        "note_form",
+        actions.REOPEN,
+        lambda decided: _("Reopened: the signature is back in the queue."),
+    )
 
 
 @require_POST

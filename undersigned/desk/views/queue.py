@@ -17,6 +17,13 @@ from undersigned.desk.candidates import candidates_for
 from undersigned.desk.forms import MatchForm, NoteForm, QueueFilterForm, RejectForm, VerifyForm
 from undersigned.signatures.models import Signature
 from undersigned.verification.models import ConfirmationCode, Decision, confirmations_needed
+from undersigned.verification.queue import (
+    ALL_STATES,
+    mark_repeats,
+    next_in_queue,
+    queue_of,
+    same_claims,
+)
 
 QUEUE_ROLES = (StaffRole.ORGANIZER, StaffRole.VERIFIER)
 PER_PAGE = 50
@@ -27,34 +34,21 @@ PER_PAGE = 50
 def queue(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = access_campaign_as(request.user, slug, *QUEUE_ROLES)
     form = QueueFilterForm(request.GET or None, language=get_language())
-    rows = Signature.objects.filter(campaign=campaign, merged_into__isnull=True)
     state = region = held = ""
     if form.is_valid():
         state, region, held = (form.cleaned_data[k] for k in ("state", "region", "held"))
-    if region:
-        rows = rows.filter(region_code=region)
-    if held:
-        rows = rows.filter(held=held == "yes")
-    by_state = dict(rows.values_list("state").annotate(n=Count("id")).values_list("state", "n"))
-    if state == "all":
-        pass
-    elif state:
-        rows = rows.filter(state=state)
-    else:
-        rows = rows.filter(state__in=Signature.CHECKING_STATES)
-    page = Paginator(
-        rows.select_related("official").order_by("created_at", "id"), PER_PAGE
-    ).get_page(request.GET.get("page"))
-    shown_keys = [s.claims_key for s in page.object_list if not s.is_sealed]
-    repeated = set(
-        Signature.objects.filter(campaign=campaign, claims_key__in=shown_keys)
-        .values("claims_key")
+    held_only = {"yes": True, "no": False}.get(held)
+    in_any_state = queue_of(campaign, state=ALL_STATES, region=region, held=held_only)
+    by_state = dict(
+        in_any_state.order_by()
+        .values_list("state")
         .annotate(n=Count("id"))
-        .filter(n__gt=1)
-        .values_list("claims_key", flat=True)
+        .values_list("state", "n")
     )
-    for row in page.object_list:
-        row.has_same_claims = row.claims_key in repeated  # type: ignore[attr-defined]
+    rows = queue_of(campaign, state=state, region=region, held=held_only)
+    page = Paginator(rows.select_related("official"), PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    mark_repeats(campaign, page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -68,32 +62,6 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
             "by_state": [(code, label, by_state.get(code, 0)) for code, label in Signature.STATES],
             "roles": staff_roles(request.user, campaign),
         },
-    )
-
-
-def next_in_queue(signature: Signature) -> Signature | None:
-    return (
-        Signature.objects.filter(
-            campaign_id=signature.campaign_id,
-            merged_into__isnull=True,
-            state__in=Signature.CHECKING_STATES,
-        )
-        .exclude(pk=signature.pk)
-        .filter(created_at__gte=signature.created_at)
-        .order_by("created_at", "id")
-        .first()
-    )
-
-
-def same_claims(signature: Signature) -> list[Signature]:
-    """Other signatures of the campaign with the same claims, still in clear: a duplicate is
-    rejected when verifying (sealed earlier ones are found with the offline tool)."""
-    if signature.is_sealed:
-        return []
-    return list(
-        Signature.objects.filter(campaign_id=signature.campaign_id, claims_key=signature.claims_key)
-        .exclude(pk=signature.pk)
-        .order_by("id")[:20]
     )
 
 

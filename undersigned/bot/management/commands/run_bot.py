@@ -5,8 +5,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from undersigned.bot.client import bot_configured, build_bot
 from undersigned.bot.handlers import build_dispatcher
+from undersigned.core.telegram import bot_configured, build_bot
 
 
 class Command(BaseCommand):

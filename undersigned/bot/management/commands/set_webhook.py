@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.urls import reverse
 
-from undersigned.bot.client import bot_configured, build_bot
+from undersigned.core.telegram import bot_configured, build_bot
 
 
 async def _set(url: str | None, secret: str) -> bool:

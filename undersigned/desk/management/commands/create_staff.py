@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.auth.models import Permission
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -15,7 +16,6 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from undersigned.audit.actions import record
-from undersigned.desk.middleware import DeskSessionStore
 
 # Desk accounts reach signers' claims: a passphrase, not a PIN.
 MIN_PASSWORD_LENGTH = 12
@@ -23,7 +23,7 @@ MIN_PASSWORD_LENGTH = 12
 
 def sessions_of(user: Any) -> list[str]:
     """Keys of the database sessions signed in as `user` (the desk's sessions)."""
-    store = DeskSessionStore()
+    store = SessionStore()
     keys = []
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if str(store.decode(session.session_data).get(SESSION_KEY)) == str(user.pk):

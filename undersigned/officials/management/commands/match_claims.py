@@ -10,9 +10,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from undersigned.officials.claims import Claims
 from undersigned.officials.importer import decode
 from undersigned.officials.matching import load_index, match_in_parallel
-from undersigned.signatures.actions import Claims
 
 INPUT_COLUMNS = ("claim_id", "full_name", "body", "municipality", "region")
 OUTPUT_COLUMNS = ("claim_id", "official_source_id", "score", "decision")

@@ -11,11 +11,14 @@ from django.utils import timezone
 
 from undersigned.campaigns import actions as campaign_actions
 from undersigned.campaigns.models import Campaign, StaffRole
+from undersigned.jobs.counts import run_count_job
 from undersigned.officials import demo as demo_registry
+from undersigned.officials.matching import AUTO
 from undersigned.officials.regions import regions_by_code
 from undersigned.signatures import actions, counts
 from undersigned.signatures.actions import Claims
 from undersigned.signatures.models import Signature
+from undersigned.signatures.registry_match import match_received_signature
 
 # Invented people: common name parts combined at random; any likeness to a real person is chance.
 SURNAMES = [
@@ -178,7 +181,7 @@ class Command(BaseCommand):
         self._deputies_petition(rng, users)
         self._district_letter(rng, users)
         self._citizen_petition(rng, users)
-        counts.refresh_counts()
+        run_count_job()
         self.stdout.write(self.style.SUCCESS("Demo loaded."))
         self.stdout.write(
             "Staff accounts (password 'demo-password' for each): organizer, verifier, spokesperson"
@@ -260,7 +263,8 @@ class Command(BaseCommand):
         demo_registry.load_registry(
             registry, COUNCILS, lambda council: council_claims(colleagues, council, used)
         )
-        matched = demo_registry.match_waiting(received)["auto"]
+        # Matched now, as the task worker would.
+        matched = sum(match_received_signature(pk) == AUTO for pk in received)
         self.stdout.write(
             f"deputies-appeal: 19 opening signatories verified, 84 received, "
             f"{matched} matched to the registry"

@@ -1,4 +1,4 @@
-"""Seal the hidden signers decided before sealing existed (undersigned.vault.sealing).
+"""Seal the hidden signers decided before sealing existed (undersigned.signatures.sealing).
 
 Each counted-but-not-named signer, and each conditional signer below their threshold,
 whose signature is verified, rejected or withdrawn, gets the same ciphertext and
@@ -15,7 +15,7 @@ from django.db.models import Q
 from undersigned.signatures.models import SEALED_PREFIX, day_of
 from undersigned.vault.crypto import encrypt_to
 from undersigned.vault.decrypt import REVEAL_FIELDS, commitment
-from undersigned.vault.sealing import SIGNER_EVENTS, sealed_plaintext
+from undersigned.signatures.sealing import SIGNER_EVENTS, sealed_plaintext
 
 CHECKING = ("received", "matched")
 
@@ -158,7 +158,7 @@ def seal_decided(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("vault", "0001_verifier_keys_and_contacts"),
-        ("signatures", "0003_sealed_signers"),
+        ("signatures", "0005_sealed_signers"),
         ("verification", "0001_initial"),
         ("audit", "0001_initial"),
     ]

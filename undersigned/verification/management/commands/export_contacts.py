@@ -12,7 +12,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from undersigned.campaigns.models import Campaign
-from undersigned.vault import actions
+from undersigned.vault.actions import NoVerifierKeys
+from undersigned.verification.contacts import export_contacts
 
 
 class Command(BaseCommand):
@@ -27,8 +28,8 @@ class Command(BaseCommand):
         if campaign is None:
             raise CommandError(f"no campaign {options['campaign']!r}")
         try:
-            data = actions.export_contacts(campaign)
-        except actions.NoVerifierKeys as error:
+            data = export_contacts(campaign)
+        except NoVerifierKeys as error:
             raise CommandError(
                 "this campaign has no verifier key; add one with `manage.py verifier_key add`"
             ) from error

@@ -23,8 +23,8 @@ from undersigned.audit.models import AuditEvent
 from undersigned.campaigns.models import Campaign
 from undersigned.core.locks import LockBusy, job_lock
 from undersigned.signatures.models import SEALED_PREFIX, Signature
+from undersigned.signatures.sealing import decisions_model, seal_decided
 from undersigned.vault.models import ContactCiphertext
-from undersigned.vault.sealing import seal_decided
 
 RETENTION_JOB = "retention"
 DESTROYED_PREFIX = "destroyed-"
@@ -110,8 +110,7 @@ def _destroy(campaign: Campaign, dry_run: bool) -> RetentionReport:
 
 def _scrub_traces(signature_ids: list[int]) -> None:
     """What names a signer outside their row: decision notes, links and officials, audit notes."""
-    from undersigned.verification.models import Decision
-
+    Decision = decisions_model()
     for start in range(0, len(signature_ids), 500):
         ids = signature_ids[start : start + 500]
         Decision.objects.filter(signature_id__in=ids).update(official=None, note="", link="")

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from undersigned.vault import retention
+from undersigned.signatures import retention
 
 
 class Command(BaseCommand):

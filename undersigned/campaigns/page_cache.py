@@ -175,7 +175,7 @@ def invalidate_campaign(campaign: Campaign) -> None:
     invalidate({campaign.slug})
 
 
-def on_counts_changed(campaign_ids: set[int]) -> None:
-    """Hooked to the count job: pages showing counts that moved are made again."""
+def counts_moved(campaign_ids: set[int]) -> None:
+    """Pages showing counts that moved are made again (the count job's first step)."""
     if campaign_ids:
         invalidate(set(Campaign.objects.filter(id__in=campaign_ids).values_list("slug", flat=True)))

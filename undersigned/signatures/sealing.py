@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
+from django.apps import apps
 from django.db import transaction
 from django.db.models import Q
 
@@ -27,7 +28,7 @@ from undersigned.audit.models import AuditEvent
 from undersigned.signatures.models import CountChange, Signature, Tally, day_of
 from undersigned.vault.crypto import encrypt_to
 from undersigned.vault.decrypt import REVEAL_FIELDS, SEALED_FORMAT, commitment
-from undersigned.vault.models import VerifierKey
+from undersigned.vault.models import ContactCiphertext, VerifierKey
 
 # Sealed plaintexts are padded to a multiple of this many bytes: lengths tell little.
 SEALED_BLOCK = 1024
@@ -112,6 +113,12 @@ def evidence_records(decisions: Iterable[Any]) -> list[dict[str, Any]]:
     ]
 
 
+def decisions_model() -> Any:
+    """The verifiers' decisions. Verification sits above signatures, so its model is looked
+    up by name, as a foreign key to it would be: a sealed signer's evidence is in those rows."""
+    return apps.get_model("verification", "Decision")
+
+
 def reveal_commitment(signature: Signature, salt: str) -> str:
     claims = {name: getattr(signature, name) for name in REVEAL_FIELDS}
     return commitment(salt, claims)
@@ -181,13 +188,14 @@ def seal_unsaved(signature: Signature) -> None:
     Used as it is for a signature decided as it arrives (a campaign without verification),
     which is then never written in clear at all.
     """
-    from undersigned.verification.models import Decision
-
     campaign = signature.campaign
     keys = list(VerifierKey.active_for(campaign).values_list("public_key", flat=True))
     salt = secrets.token_hex(32) if signature.publication == Signature.CONDITIONAL else ""
     decisions = (
-        Decision.objects.filter(signature=signature).select_related("verifier").order_by("id")
+        decisions_model()
+        .objects.filter(signature=signature)
+        .select_related("verifier")
+        .order_by("id")
         if signature.pk is not None
         else []
     )
@@ -237,10 +245,7 @@ def _move_region(signature: Signature, old_region: str, counted: Any) -> None:
 def scrub(signature: Signature) -> None:
     """The traces a decided hidden signer leaves outside the signature row: decision notes,
     links and matched official, audit notes, and the exact times of the signer's own acts."""
-    from undersigned.vault.models import ContactCiphertext
-    from undersigned.verification.models import Decision
-
-    Decision.objects.filter(signature=signature).exclude(
+    decisions_model().objects.filter(signature=signature).exclude(
         Q(official__isnull=True) & Q(note="") & Q(link="")
     ).update(official=None, note="", link="")
     events = AuditEvent.objects.filter(

@@ -1,4 +1,5 @@
-"""The bot's connection to the Telegram Bot API (or any server speaking it), from settings.
+"""The connection to the Telegram Bot API (or any server speaking it), from settings: the bot
+and the updates sent to subscribers use it.
 
 Link previews are off for every message: a preview would make Telegram's servers
 fetch the links the bot sends, receipt links included.
@@ -22,7 +23,7 @@ from aiogram.exceptions import (
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from undersigned.bot.config import bot_configured
+from undersigned.core.telegram_config import bot_configured
 
 # A Telegram message holds at most this many characters.
 MESSAGE_LIMIT = 4096

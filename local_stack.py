@@ -1,4 +1,5 @@
-"""The production stack on this machine, for the benchmark and the fault tests.
+"""The production stack on this machine, for the stack tests (tests/stack, tests/bench) and
+the benchmarks (bench/).
 
 Starts its own PostgreSQL (initdb into a temporary directory, its own port), its own
 redis-server, granian app servers, the task worker, the periodic jobs and nginx (the
@@ -19,7 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 GRANIAN = str(ROOT / ".venv" / "bin" / "granian")
 PG_BIN = next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"))), Path("/usr/bin"))
@@ -32,6 +33,25 @@ UNLIMITED = {
     "RATE_CLIENT_HOLD_AFTER": "1000000000",
     "RATE_CAMPAIGN_CAPTCHA_AFTER": "1000000000",
 }
+
+
+def granian_command(port: int, *, workers: int, threads: int) -> list[str]:
+    """granian serving the app on 127.0.0.1:`port`, as `make serve` runs it."""
+    return [
+        GRANIAN,
+        "--interface",
+        "wsgi",
+        "undersigned.wsgi:application",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--blocking-threads",
+        str(threads),
+        "--no-access-log",
+    ]
 
 
 def free_port() -> int:
@@ -316,22 +336,10 @@ class Stack:
         self._spawn(
             name,
             [
-                GRANIAN,
-                "--interface",
-                "wsgi",
-                "undersigned.wsgi:application",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--workers",
-                str(self.app_workers),
-                "--blocking-threads",
-                str(self.threads),
+                *granian_command(port, workers=self.app_workers, threads=self.threads),
                 "--respawn-failed-workers",
                 "--respawn-interval",
                 "0.5",
-                "--no-access-log",
                 "--backlog",
                 "2048",
             ],

@@ -10,8 +10,9 @@ from undersigned.audit.models import AuditEvent
 from undersigned.campaigns.actions import close_campaign
 from undersigned.campaigns.models import Campaign
 from undersigned.signatures import actions as signature_actions
+from undersigned.signatures import retention
 from undersigned.signatures.models import Signature
-from undersigned.vault import actions, retention
+from undersigned.vault import actions
 from undersigned.vault.models import ContactCiphertext
 
 

@@ -1,4 +1,4 @@
-from undersigned.signatures.canonical import claims_key, fold, fold_name, strip_controls
+from undersigned.core.canonical import claims_key, fold, fold_name, strip_controls
 
 
 def test_fold_case_yo_and_spaces() -> None:

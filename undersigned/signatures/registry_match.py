@@ -1,8 +1,12 @@
-"""Background matching of incoming signatures against the registry."""
+"""Background matching of incoming signatures against the registry of officials.
+
+`sign` queues it for each signature of a campaign for officials, once committed.
+"""
 
 from django_tasks import task
 
 from undersigned.campaigns.models import Campaign, TransitionError
+from undersigned.officials.claims import Claims
 from undersigned.officials.matching import AUTO, NONE, decide, find_candidates
 from undersigned.signatures.models import Signature
 
@@ -27,7 +31,7 @@ def match_received_signature(signature_id: int) -> str:
     stands behind another signature of the campaign: a person looks at both) or
     "skipped" (the signature no longer waits for matching).
     """
-    from undersigned.signatures.actions import Claims, match_signature
+    from undersigned.signatures.actions import match_signature
 
     if not needs_matching(signature_id):
         return SKIPPED
@@ -69,7 +73,7 @@ def match_signature_task(signature_id: int) -> str:
 
 
 def enqueue_matching(signature: Signature) -> None:
-    """ON_RECEIVED hook: queue matching for signatures of campaigns for officials.
+    """Queue matching for a signature of a campaign for officials, just committed.
 
     Decided on the signature as committed; the task checks again when it runs."""
     if (

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('campaigns', '0001_initial'),
         ('officials', '0002_import_runs'),
-        ('signatures', '0002_client_hash'),
+        ('signatures', '0004_pendinglogevent'),
     ]
 
     operations = [

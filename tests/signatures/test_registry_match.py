@@ -2,9 +2,9 @@ from tests.base import OLGA, PersonaTestCase
 from undersigned.audit.models import AuditEvent
 from undersigned.campaigns.models import Campaign
 from undersigned.officials.models import Official
-from undersigned.officials.tasks import match_received_signature, match_signature_task
 from undersigned.signatures.actions import Claims
 from undersigned.signatures.models import Signature
+from undersigned.signatures.registry_match import match_received_signature, match_signature_task
 
 
 def latin_olga() -> Claims:

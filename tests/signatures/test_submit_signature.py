@@ -1,0 +1,134 @@
+"""One signing path for every channel: the web form, the Telegram bot and the API submit the
+same claims through `submit_signature`, under the same abuse rules, to the same result."""
+
+import json
+from typing import Any
+
+from django.core.cache import cache
+from django.test import override_settings
+from django.urls import reverse
+
+from tests.base import PersonaTestCase, make_claims
+from undersigned.bot import actions as bot_actions
+from undersigned.bot import conversation
+from undersigned.signatures import actions
+from undersigned.signatures.models import Signature
+
+CHAT = 4242
+# One accepted, one held back, then refused; a captcha only when the test asks for it.
+LIMITS = {
+    "RATE_WINDOW_SECONDS": 600,
+    "RATE_CLIENT_HOLD_AFTER": 1,
+    "RATE_CLIENT_LIMIT": 2,
+    "RATE_CLIENT_CAPTCHA_AFTER": 100,
+    "RATE_CAMPAIGN_CAPTCHA_AFTER": 1000,
+}
+
+
+def fields(n: int) -> dict[str, Any]:
+    claims = make_claims(n, "RU-IRK")
+    return {
+        "full_name": claims.full_name,
+        "office": claims.office,
+        "body": claims.body,
+        "municipality": claims.municipality,
+        "region": claims.region_code,
+        "publication": Signature.CONDITIONAL,
+        "reveal_threshold": 2,
+    }
+
+
+@override_settings(**LIMITS)
+class SameRulesOnEveryChannelTest(PersonaTestCase):
+    def setUp(self) -> None:
+        cache.clear()
+
+    # Each channel's way to submit the claims numbered n; "stored" or "refused".
+    def via_web(self, n: int) -> str:
+        url = reverse("sign", args=[self.campaign.slug]) + "?lang=en"
+        response = self.client.post(url, fields(n), REMOTE_ADDR="203.0.113.7")
+        assert response.status_code in (302, 429), response.status_code
+        return "stored" if response.status_code == 302 else "refused"
+
+    def via_bot(self, n: int) -> str:
+        data = {**fields(n), "slug": self.campaign.slug, "lang": "en", "updates": False}
+        outcome = conversation.on_choice(CHAT, "en", "sign:confirm", data, "sign:yes")
+        text = outcome.replies[0].text
+        if text.startswith("So many signatures came from this chat"):
+            return "refused"
+        assert "Thank you for signing" in text, text
+        return "stored"
+
+    def via_api(self, n: int) -> str:
+        response = self.client.post(
+            f"/api/v1/campaigns/{self.campaign.slug}/signatures",
+            json.dumps(fields(n)),
+            content_type="application/json",
+            REMOTE_ADDR="198.51.100.7",
+        )
+        assert response.status_code in (201, 429), response.content
+        return "stored" if response.status_code == 201 else "refused"
+
+    def standing(self, channel: str) -> list[tuple[object, ...]]:
+        return list(
+            Signature.objects.filter(channel=channel)
+            .order_by("id")
+            .values_list(
+                "full_name",
+                "office",
+                "body",
+                "municipality",
+                "region",
+                "region_code",
+                "publication",
+                "reveal_threshold",
+                "state",
+                "held",
+                "language",
+            )
+        )
+
+    def test_the_same_claims_meet_the_same_limits_and_end_in_the_same_state(self) -> None:
+        outcomes = {}
+        for channel, submit in (
+            (Signature.WEB, self.via_web),
+            (Signature.TELEGRAM, self.via_bot),
+            (Signature.API, self.via_api),
+        ):
+            outcomes[channel] = [submit(n) for n in (1, 2, 3)]
+            cache.clear()  # the campaign's own rate starts again for the next channel
+        assert outcomes == {
+            channel: ["stored", "stored", "refused"]
+            for channel in (Signature.WEB, Signature.TELEGRAM, Signature.API)
+        }
+        web = self.standing(Signature.WEB)
+        assert len(web) == 2
+        assert [row[-2] for row in web] == [False, True]  # the second held back
+        assert self.standing(Signature.TELEGRAM) == web
+        assert self.standing(Signature.API) == web
+        # The same claims from three channels are one signer: the repeats are merged.
+        assert Signature.objects.filter(merged_into__isnull=True).count() == 2
+
+    @override_settings(RATE_CLIENT_CAPTCHA_AFTER=0)
+    def test_a_captcha_due_is_asked_on_the_web_and_held_back_where_none_can_be_shown(self) -> None:
+        url = reverse("sign", args=[self.campaign.slug]) + "?lang=en"
+        response = self.client.post(url, fields(1), REMOTE_ADDR="203.0.113.8")
+        assert response.status_code == 400
+        assert 'name="captcha_1"' in response.content.decode()
+        assert not Signature.objects.filter(channel=Signature.WEB).exists()
+        assert self.via_bot(1) == "stored"
+        assert self.via_api(2) == "stored"
+        held = Signature.objects.filter(channel__in=[Signature.TELEGRAM, Signature.API])
+        assert sorted(held.values_list("held", flat=True)) == [True, True]
+
+    def test_a_withdrawal_in_the_bot_leaves_the_cached_pages_at_once_as_on_the_web(self) -> None:
+        signature, token = self.sign(make_claims(5))
+        actions.verify_signature(signature, actor=self.verifier)
+        self.refresh_counts()
+        page = reverse("campaign", args=[self.campaign.slug])
+        assert make_claims(5).full_name in self.client.get(page).content.decode()  # now cached
+        receipt = bot_actions.keep_receipt(CHAT, token)
+        conversation.withdraw_choice(CHAT, "en", "wdyes", str(receipt.pk))
+        signature.refresh_from_db()
+        assert signature.state == Signature.WITHDRAWN
+        assert make_claims(5).full_name not in self.client.get(page).content.decode()
