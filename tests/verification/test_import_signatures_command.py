@@ -43,9 +43,11 @@ class ImportSignaturesCommandTest(PersonaTestCase):
             (second.full_name, "RU-MOW", Signature.RECEIVED, Signature.ANONYMOUS),
         ]
         assert AuditEvent.objects.get(action="signatures.imported").actor == self.verifier
-        # Imported again, the same claims are repeats: merged, never counted twice.
+        # Imported again, the same claims stand as repeats under the same claims keys: the
+        # desk shows them side by side and verifiers reject them as duplicates.
         self.run_import(path, "--as", "vera")
-        assert Signature.objects.filter(merged_into__isnull=True).count() == 2
+        assert Signature.objects.count() == 4
+        assert Signature.objects.values("claims_key").distinct().count() == 2
 
     def test_only_the_campaign_staff_may_import(self) -> None:
         path = self.write(f"full_name\n{OLGA.full_name}\n")
