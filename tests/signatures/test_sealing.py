@@ -106,6 +106,16 @@ class SealingTest(PersonaTestCase):
         found.refresh_from_db()
         assert found.state == Signature.VERIFIED and found.full_name == ""
 
+    def test_a_reopened_sealed_signature_can_be_verified_on_a_registry_campaign(self) -> None:
+        self.campaign.registry_source = "spb-2019"
+        self.campaign.save()
+        signature = self.verified_anonymous()
+        decide.reject(signature, actor=self.verifier, reason="other")
+        decide.reopen(signature, actor=self.verifier)
+        assert decide.verify(signature, actor=self.verifier, method="known")
+        signature.refresh_from_db()
+        assert signature.state == Signature.VERIFIED and signature.is_sealed
+
     def test_a_pending_hidden_signer_is_in_clear_until_decided(self) -> None:
         signature, _ = self.sign(make_claims(1), publication=Signature.ANONYMOUS)
         signature.refresh_from_db()
