@@ -116,6 +116,39 @@ class SealingTest(PersonaTestCase):
         signature.refresh_from_db()
         assert signature.state == Signature.VERIFIED and signature.is_sealed
 
+    def test_the_signer_withdraws_a_sealed_signature_through_the_receipt(self) -> None:
+        signature, token = self.sign(OLGA, publication=Signature.ANONYMOUS)
+        decide.verify(signature, actor=self.verifier, method="known")
+        self.refresh_counts()
+        receipt = self.client.get(f"/r/{token}/?lang=en").content.decode()
+        assert "Kept only encrypted to the verifiers' keys" in receipt
+        assert OLGA.full_name not in receipt
+        assert self.client.post(f"/r/{token}/withdraw/", {"confirm": "yes"}).status_code == 302
+        signature.refresh_from_db()
+        assert signature.state == Signature.WITHDRAWN and signature.is_sealed
+        self.refresh_counts()
+        tally = dict(
+            Tally.objects.filter(campaign=self.campaign, key=Tally.ALL).values_list("state", "n")
+        )
+        assert tally.get("verified", 0) == 0 and tally["withdrawn"] == 1
+
+    def test_bulk_invalidation_reaches_sealed_signatures_by_region_day_and_held(self) -> None:
+        from datetime import timedelta
+
+        from undersigned.verification.bulk import InvalidationCriteria
+
+        signature = self.verified_anonymous()
+        day = signature.created_at
+        by_region = InvalidationCriteria(self.campaign, region_code="RU-SPE")
+        by_day = InvalidationCriteria(
+            self.campaign, received_from=day, received_to=day + timedelta(days=1), held=False
+        )
+        assert list(by_region.queryset()) == list(by_day.queryset()) == [signature]
+        assert decide.invalidate(by_day, actor=self.verifier) == 1
+        signature.refresh_from_db()
+        assert signature.state == Signature.REJECTED and signature.is_sealed
+        assert signature.state_changed_at.astimezone(UTC).time().isoformat() == "00:00:00"
+
     def test_a_pending_hidden_signer_is_in_clear_until_decided(self) -> None:
         signature, _ = self.sign(make_claims(1), publication=Signature.ANONYMOUS)
         signature.refresh_from_db()
