@@ -50,6 +50,18 @@ class SealedViewTest(DeskTestCase):
         assert vera.get(self.page, {"handle": "0" * 32}).status_code == 404
         assert vera.get(self.page, {"handle": "not a handle"}).status_code == 400
 
+    def test_a_reversal_by_handle_reopens_and_decides_a_sealed_signature(self) -> None:
+        vera = self.desk_client(self.verifier)
+        page = reverse("desk:signature", args=[self.sealed.pk])
+        assert vera.post(page + "reject/", {"reason": "other"}).status_code == 302
+        assert vera.post(page + "reopen/", {}).status_code == 302
+        self.sealed.refresh_from_db()
+        assert self.sealed.state == Signature.RECEIVED and self.sealed.is_sealed
+        assert vera.get(page).status_code == 200  # no claims left to look up candidates for
+        assert vera.post(page + "verify/", {"method": "known"}).status_code == 302
+        self.sealed.refresh_from_db()
+        assert self.sealed.state == Signature.VERIFIED and self.sealed.full_name == ""
+
     def test_the_reveal_upload_names_signers_whose_threshold_is_reached(self) -> None:
         self.sign_verified(make_claims(2))
         self.refresh_counts()

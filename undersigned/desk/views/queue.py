@@ -78,7 +78,10 @@ def render_signature(
         "signature": signature,
         "roles": roles,
         "may_decide": StaffRole.VERIFIER in roles,
-        "candidates": candidates_for(signature) if signature.is_checking else [],
+        # A sealed signature (reopened by a reversal) has no claims left to match.
+        "candidates": candidates_for(signature)
+        if signature.is_checking and not signature.is_sealed
+        else [],
         "decisions": decisions,
         "confirmations": len(confirmers),
         "confirmations_needed": confirmations_needed(campaign),
