@@ -1,5 +1,5 @@
 """Claims collected elsewhere join the queue through the same signing path as every channel:
-checked by the signing form, merged when they repeat a standing signature."""
+checked by the signing form; a repeat stands apart under the same claims key."""
 
 import tempfile
 from io import StringIO
