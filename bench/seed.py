@@ -61,6 +61,14 @@ def seed(slug: str, count: int) -> None:
         requires_verification=False,
     )
     campaign = campaign_actions.open_campaign(campaign, actor=organizer)
+    # A verifier's key, as a real petition has: anonymous signers are sealed to it.
+    from pyrage import x25519
+
+    from undersigned.vault.models import VerifierKey
+
+    VerifierKey.objects.create(
+        campaign=campaign, public_key=str(x25519.Identity.generate().to_public()), label="bench"
+    )
     codes = list(regions_by_code())
     rng = random.Random(7)
     started = time.monotonic()

@@ -321,6 +321,9 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "undersigned <noreply@localhost>")
 # Attempts at one delivery before a temporary failure counts as final.
 UPDATES_MAX_ATTEMPTS = env_int("UPDATES_MAX_ATTEMPTS", 5)
+# Addresses given with a signature wait for a job that runs this often, apart from signing.
+UPDATES_REQUEST_SECONDS = env_int("UPDATES_REQUEST_SECONDS", 900)
+UPDATES_CONFIRM_DAYS = env_int("UPDATES_CONFIRM_DAYS", 7)
 
 # The public log (undersigned.ledger). The checkpoint signing key is the base64 of a 32-byte
 # Ed25519 seed (`manage.py ledger_key --new` makes one); generated into VAR_DIR when unset.

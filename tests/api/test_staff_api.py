@@ -85,15 +85,15 @@ class StaffApiTest(PersonaTestCase):
 
     def test_queue_lists_signatures_being_checked_and_is_never_cached(self) -> None:
         self.sign_verified(make_claims(2))
-        self.sign(make_claims(1))  # a repeat: merged, not in the queue
+        repeat, _ = self.sign(make_claims(1))  # a repeat stands on its own, in the queue
         response = self.get("/campaigns/deputies/queue", username="vera")
         assert response.status_code == 200
         assert "no-store" in response["Cache-Control"]
         assert "Access-Control-Allow-Origin" not in response
         queue = response.json()
-        assert [item["id"] for item in queue["items"]] == [self.signature.pk]
+        assert [item["id"] for item in queue["items"]] == [self.signature.pk, repeat.pk]
         assert queue["items"][0]["full_name"] == make_claims(1).full_name
-        assert queue["total"] == 1
+        assert queue["total"] == 2
 
     def test_verify_and_reject_go_through_the_desk(self) -> None:
         response = self.decide(

@@ -47,9 +47,9 @@ class CanaryTest(PersonaTestCase):
         actions.verify_signature(withdrawn, actor=self.verifier)
         actions.withdraw_signature(withdrawn)
         plant("Канарейкинприостановленный", held=True)
-        merged_into = self.sign_verified(make_claims(1), campaign)
+        first = self.sign_verified(make_claims(1), campaign)
         duplicate, token = self.sign(make_claims(1), campaign)
-        assert duplicate.merged_into_id == merged_into.pk
+        assert duplicate.claims_key == first.claims_key
         canaries.append(token)
         self.refresh_counts()
 

@@ -79,11 +79,13 @@ class MatchSignatureTaskTest(PersonaTestCase):
         assert signature.state == Signature.RECEIVED
         assert match_received_signature(signature.pk) == "skipped"
 
-    def test_merged_signatures_are_not_matched(self) -> None:
+    def test_a_repeat_of_a_matched_signature_waits_for_a_person(self) -> None:
         first, _ = self.sign()
         second, _ = self.sign()
-        assert second.merged_into_id == first.pk
-        assert match_received_signature(second.pk) == "skipped"
+        assert match_received_signature(first.pk) == "auto"
+        assert match_received_signature(second.pk) == "taken"
+        second.refresh_from_db()
+        assert second.state == Signature.RECEIVED
 
     def test_the_campaigns_registry_source_limits_candidates(self) -> None:
         other = self.make_campaign("moscow-only", registry_source="mos-2022")

@@ -16,7 +16,9 @@ class SignActionTest(PersonaTestCase):
             action="signature.received", object_id=str(signature.pk)
         ).exists()
 
-    def test_same_claims_written_differently_are_merged(self) -> None:
+    def test_same_claims_written_differently_stand_apart_with_the_same_key(self) -> None:
+        # Merging would tell the sender that someone signed with these claims: both are
+        # stored and counted as received; the desk shows them side by side.
         first, _ = self.sign()
         again = Claims(
             full_name="  семенова ольга петровна ",
@@ -27,12 +29,13 @@ class SignActionTest(PersonaTestCase):
             region_code=OLGA.region_code,
         )
         second, token = self.sign(again)
-        assert second.merged_into_id == first.pk
+        assert second.merged_into_id is None
+        assert second.claims_key == first.claims_key
         assert second.receipt_hash == hash_token(token)
         self.refresh_counts()
         from undersigned.signatures.public import counts_for
 
-        assert counts_for(self.campaign).checking == 1
+        assert counts_for(self.campaign).checking == 2
 
     def test_after_withdrawal_the_same_person_can_sign_again(self) -> None:
         first, _ = self.sign()

@@ -58,18 +58,21 @@ class InsertNewSignatureTest(PersonaTestCase):
         signature.save(update_fields=["publication"])
         assert Signature.objects.count() == 1
 
-    def test_a_duplicate_writes_nothing_and_leaves_the_transaction_usable(self) -> None:
-        self.insert(self.new_signature())
+    def test_a_failed_write_writes_nothing_and_leaves_the_transaction_usable(self) -> None:
+        first = self.new_signature()
+        self.insert(first)
         before = [
             model.objects.count() for model in (Signature, CountChange, PendingLogEvent, AuditEvent)
         ]
         with transaction.atomic():
+            clash = self.new_signature()
+            clash.handle = first.handle  # unique: the signature's insert fails
             try:
-                self.insert(self.new_signature())
+                self.insert(clash)
             except IntegrityError:
                 pass
             else:
-                raise AssertionError("the same claims were stored twice")
+                raise AssertionError("two signatures were stored under one handle")
             assert Signature.objects.count() == 1  # the transaction still answers
         after = [
             model.objects.count() for model in (Signature, CountChange, PendingLogEvent, AuditEvent)

@@ -108,8 +108,11 @@ class SameRulesOnEveryChannelTest(PersonaTestCase):
         assert [row[-2] for row in web] == [False, True]  # the second held back
         assert self.standing(Signature.TELEGRAM) == web
         assert self.standing(Signature.API) == web
-        # The same claims from three channels are one signer: the repeats are merged.
-        assert Signature.objects.filter(merged_into__isnull=True).count() == 2
+        # The same claims from three channels stand apart (merging would tell a sender that
+        # someone signed with them), under the same two claims keys: verifiers see them
+        # side by side and reject the repeats.
+        assert Signature.objects.filter(merged_into__isnull=True).count() == 6
+        assert Signature.objects.values("claims_key").distinct().count() == 2
 
     @override_settings(RATE_CLIENT_CAPTCHA_AFTER=0)
     def test_a_captcha_due_is_asked_on_the_web_and_held_back_where_none_can_be_shown(self) -> None:

@@ -604,7 +604,7 @@ def _sign(chat_id: int, language: str, campaign: Campaign, data: dict[str, Any])
         return _closed()
     receipt = bot_actions.keep_receipt(chat_id, submitted.token)
     if data.get("updates"):
-        update_actions.subscribe_telegram(campaign, chat_id, language)
+        update_actions.request_telegram_subscription(campaign, chat_id, language)
     receipt_url = settings.SITE_URL + reverse("receipt", args=[submitted.token])
     thanks = [_("Signed. Thank you.")]
     if campaign.requires_verification:

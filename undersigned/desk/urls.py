@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from undersigned.desk import contacts
+from undersigned.desk import contacts, sealed
 from undersigned.desk.views import auth, campaigns, decisions, imports, invalidate, queue
 
 app_name = "desk"
@@ -17,6 +17,8 @@ urlpatterns = [
     path("c/<slug:slug>/invalidate/", invalidate.invalidate, name="invalidate"),
     path("c/<slug:slug>/import/", imports.import_signatures, name="import"),
     path("c/<slug:slug>/contacts.age", contacts.download, name="contacts"),
+    path("c/<slug:slug>/sealed.age", sealed.download, name="sealed_bundle"),
+    path("c/<slug:slug>/sealed/", sealed.sealed, name="sealed"),
     path("c/<slug:slug>/manage/", campaigns.manage, name="manage"),
     path("c/<slug:slug>/state/", campaigns.transition, name="transition"),
     path("c/<slug:slug>/names/", campaigns.names_hidden, name="names_hidden"),

@@ -15,7 +15,7 @@ from undersigned.audit.models import AuditEvent
 from undersigned.campaigns.models import Campaign
 from undersigned.campaigns.page_cache import invalidate_campaign
 from undersigned.officials.claims import Claims
-from undersigned.signatures import registry_match
+from undersigned.signatures import registry_match, sealing
 from undersigned.signatures.journal import count_change_event, log_count_change, log_reveals
 from undersigned.signatures.models import CountChange, CountSnapshot, Signature, hash_token
 from undersigned.signatures.store import insert_new_signature
@@ -83,8 +83,10 @@ def sign(
 ) -> tuple[Signature, str]:
     """Record a signature and return it with its secret receipt token.
 
-    A second submission of claims already standing is stored as merged into the
-    first: its sender gets an ordinary receipt and nothing is counted twice.
+    Every submission is stored on its own and answered the same way, whatever was
+    submitted before with the same claims: the sender learns nothing about anyone else.
+    Duplicates are rejected when verifying (the desk shows pending ones with the same
+    claims side by side; a sealed earlier one is found with the verifiers' offline tool).
     """
     if not campaign.accepts_signatures:
         raise SigningClosed(campaign.slug)
@@ -107,10 +109,13 @@ def sign(
         client_hash=client_hash,
     )
     # Where verification is not required the signature is stored verified at once: one
-    # row written, its arrival and its verification recorded together.
+    # row written, its arrival and its verification recorded together. A hidden signer
+    # is then sealed before anything is written: their claims never reach the disk.
     verify_now = not campaign.requires_verification and not held
     if verify_now:
         signature.verify()
+        if sealing.should_seal(signature):
+            sealing.seal_unsaved(signature)
     change = _change(signature, NOT_COUNTED, signature.count_snapshot())
     audit_events = [
         audit_event(
@@ -123,33 +128,12 @@ def sign(
                 "signature.verified", signature, campaign=campaign, note="verification not required"
             )
         )
-    try:
-        insert_new_signature(
-            signature,
-            change,
-            count_change_event(signature, None, signature.state),
-            audit_events,
-        )
-    except IntegrityError:
-        with transaction.atomic():
-            original = Signature.objects.filter(
-                campaign=campaign,
-                claims_key=signature.claims_key,
-                merged_into__isnull=True,
-                state__in=Signature.ACTIVE_STATES,
-            ).first()
-            if original is None:  # the standing one was withdrawn in between: sign anew
-                raise
-            signature.pk = None
-            signature.state = Signature.RECEIVED
-            signature.state_changed_at = signature.created_at
-            signature.verified_at = None
-            signature.merged_into = original
-            signature.save()
-            record(
-                "signature.merged", signature, actor_kind=AuditEvent.ACTOR_SIGNER, campaign=campaign
-            )
-        return signature, token
+    insert_new_signature(
+        signature,
+        change,
+        count_change_event(signature, None, signature.state),
+        audit_events,
+    )
     transaction.on_commit(partial(registry_match.enqueue_matching, signature))
     return signature, token
 
@@ -157,10 +141,21 @@ def sign(
 def add_opening_signatory(
     campaign: Campaign, organizer: Any, claims: Claims, *, publication: str = Signature.NAMED
 ) -> Signature:
-    """A signatory the organizers collected before publication: verified by them."""
+    """A signatory the organizers collected before publication: verified by them.
+
+    Staff enter these, so a repeat is refused outright (IntegrityError): only a signer's
+    own submission must never tell what was submitted before.
+    """
     if not campaign.takes_opening_signatories:
         raise ValueError("opening signatories are added only while the campaign is a draft")
     with transaction.atomic():
+        if Signature.objects.filter(
+            campaign=campaign,
+            claims_key=claims.key(),
+            merged_into__isnull=True,
+            state__in=Signature.ACTIVE_STATES,
+        ).exists():
+            raise IntegrityError("this signatory is on the campaign already")
         signature = Signature(
             campaign=campaign,
             full_name=claims.full_name,
@@ -193,6 +188,7 @@ def add_opening_signatory(
             campaign=campaign,
             note="opening signatory",
         )
+        sealing.seal_if_hidden(signature)
     return signature
 
 
@@ -318,6 +314,7 @@ def withdraw_signature(signature: Signature) -> Signature:
             actor_kind=AuditEvent.ACTOR_SIGNER,
             campaign=signature.campaign,
         )
+        sealing.seal_if_hidden(signature)
     invalidate_campaign(signature.campaign)
     return signature
 
@@ -334,6 +331,7 @@ def change_publication(signature: Signature, publication: str, threshold: int | 
             campaign=signature.campaign,
             note=publication,
         )
+        sealing.seal_if_hidden(signature)
     return signature
 
 
@@ -346,6 +344,8 @@ def reveal_conditional_signers(campaign: Campaign, verified_count: int) -> int:
             publication=Signature.CONDITIONAL,
             revealed_at__isnull=True,
             reveal_threshold__lte=verified_count,
+            # Sealed signers are named only from a reveal file a verifier uploads.
+            sealed__isnull=True,
         )
         signers = list(waiting.values_list("id", "handle", "region_code"))
         revealed = Signature.objects.filter(id__in=[row[0] for row in signers]).update(

@@ -2,7 +2,7 @@
 
 import hashlib
 import secrets
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import ClassVar, NamedTuple
 
 from django.db import models
@@ -26,6 +26,14 @@ class CountSnapshot(NamedTuple):
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def day_of(moment: datetime) -> datetime:
+    """The start of the UTC day of `moment`: what a sealed signature keeps of a time."""
+    return moment.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+SEALED_PREFIX = "sealed-"
 
 
 class Signature(models.Model):
@@ -116,8 +124,15 @@ class Signature(models.Model):
     verified_at = models.DateTimeField(null=True, blank=True)
 
     receipt_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
-    # A second submission of the same claims: kept so its sender sees an ordinary receipt,
-    # never counted.
+    # A signer who is not public, once decided: their claims, official and evidence as an
+    # age file to the campaign's verifier keys (undersigned.signatures.sealing); the clear
+    # fields above are emptied. A conditional signer's `commitment` is SHA-256 of a salt
+    # that lives only inside that file and the claims a reveal would publish.
+    sealed = models.BinaryField(null=True, blank=True, editable=False)
+    commitment = models.CharField(max_length=64, blank=True, editable=False)
+    # Before sealed signers existed, a second submission of the same claims was merged
+    # into the first; kept for those rows, never counted. Every submission now stands
+    # on its own and duplicates are rejected when verifying.
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, related_name="merged", on_delete=models.CASCADE
     )
@@ -138,13 +153,6 @@ class Signature(models.Model):
     class Meta:
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["campaign", "claims_key"],
-                condition=models.Q(
-                    merged_into__isnull=True, state__in=["received", "matched", "verified"]
-                ),
-                name="signature_one_active_per_claims",
-            ),
             models.CheckConstraint(
                 condition=~models.Q(publication="conditional")
                 | models.Q(reveal_threshold__isnull=False),
@@ -153,6 +161,7 @@ class Signature(models.Model):
         ]
         indexes = [
             models.Index(fields=["campaign", "state", "verified_at"], name="signature_public_list"),
+            models.Index(fields=["campaign", "claims_key"], name="signature_same_claims"),
         ]
 
     def __str__(self) -> str:
@@ -169,6 +178,17 @@ class Signature(models.Model):
         return CountSnapshot(
             self.counted_state, self.verified_at.date() if self.verified_at else None
         )
+
+    @property
+    def is_hidden(self) -> bool:
+        """Whether this signer's name is not public by their own choice now."""
+        if self.publication == self.ANONYMOUS:
+            return True
+        return self.publication == self.CONDITIONAL and self.revealed_at is None
+
+    @property
+    def is_sealed(self) -> bool:
+        return self.sealed is not None
 
     @property
     def is_checking(self) -> bool:
@@ -222,6 +242,33 @@ class Signature(models.Model):
 
     def withdraw(self) -> None:
         self._move(self.WITHDRAWN)
+
+    def seal(self, ciphertext: bytes, commitment: str, *, keep_region: bool) -> None:
+        """Keep of the signer only what the public side needs, and the ciphertext.
+
+        Called once the signature is decided; times go down to their day.
+        """
+        self.sealed = ciphertext
+        self.commitment = commitment
+        self.full_name = self.office = self.body = self.municipality = self.region = ""
+        if not keep_region:
+            self.region_code = ""
+        self.claims_key = f"{SEALED_PREFIX}{self.handle}"
+        self.official_id = None
+        self.match_score = None
+        self.client_hash = ""
+        self.created_at = day_of(self.created_at)
+        self.state_changed_at = day_of(self.state_changed_at)
+        if self.verified_at is not None:
+            self.verified_at = day_of(self.verified_at)
+
+    def unseal_revealed(self, claims: dict[str, str]) -> None:
+        """A conditional signer whose threshold is reached, named from a checked reveal."""
+        self.full_name = claims["full_name"]
+        self.office = claims["office"]
+        self.body = claims["body"]
+        self.municipality = claims["municipality"]
+        self.revealed_at = timezone.now()
 
     def lower_visibility(self, publication: str, threshold: int | None) -> None:
         """The signer asks to be less visible (never more)."""

@@ -3,8 +3,10 @@
 - Client hashes go once they are older than the rate-limit window.
 - When a campaign has been closed for `RETENTION_DAYS_AFTER_CLOSE` days, its contact
   ciphertexts, remaining client hashes, and the claims of every signature that is not
-  verified (received, matched, rejected, withdrawn) are destroyed. State, region, counts,
-  published names and the audit trail's facts stay.
+  verified (received, matched, rejected, withdrawn) are destroyed, with the decision
+  notes, links, matched officials and audit notes that could name them. Hidden signers
+  decided but somehow not sealed are sealed first. State, region, counts, published
+  names, sealed ciphertexts and the audit trail's facts stay.
 """
 
 from dataclasses import dataclass
@@ -17,9 +19,11 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 
 from undersigned.audit.actions import record
+from undersigned.audit.models import AuditEvent
 from undersigned.campaigns.models import Campaign
 from undersigned.core.locks import LockBusy, job_lock
-from undersigned.signatures.models import Signature
+from undersigned.signatures.models import SEALED_PREFIX, Signature
+from undersigned.signatures.sealing import decisions_model, seal_decided
 from undersigned.vault.models import ContactCiphertext
 
 RETENTION_JOB = "retention"
@@ -68,6 +72,7 @@ def _unverified_claims(campaign: Campaign) -> QuerySet[Signature]:
         Signature.objects.filter(campaign=campaign)
         .exclude(state=Signature.VERIFIED)
         .exclude(claims_key__startswith=DESTROYED_PREFIX)
+        .exclude(claims_key__startswith=SEALED_PREFIX)
     )
 
 
@@ -78,9 +83,11 @@ def _destroy(campaign: Campaign, dry_run: bool) -> RetentionReport:
     report = RetentionReport(campaign.slug, contacts.count(), hashes.count(), claims.count())
     if dry_run or not report.anything:
         return report
+    seal_decided(campaign.pk)
     with transaction.atomic():
         contacts.delete()
         hashes.update(client_hash="")
+        _scrub_traces(list(claims.values_list("id", flat=True)))
         claims.update(
             full_name="",
             office="",
@@ -99,6 +106,17 @@ def _destroy(campaign: Campaign, dry_run: bool) -> RetentionReport:
             f"{report.claims} unverified claims destroyed",
         )
     return report
+
+
+def _scrub_traces(signature_ids: list[int]) -> None:
+    """What names a signer outside their row: decision notes, links and officials, audit notes."""
+    Decision = decisions_model()
+    for start in range(0, len(signature_ids), 500):
+        ids = signature_ids[start : start + 500]
+        Decision.objects.filter(signature_id__in=ids).update(official=None, note="", link="")
+        AuditEvent.objects.filter(
+            object_type=Signature._meta.label_lower, object_id__in=[str(i) for i in ids]
+        ).exclude(note="").update(note="")
 
 
 def apply_retention(*, dry_run: bool = False, now: datetime | None = None) -> list[RetentionReport]:

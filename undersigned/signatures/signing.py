@@ -35,7 +35,7 @@ class Submission:
 
 
 class Outcome(Enum):
-    SIGNED = "signed"  # stored (perhaps held back, perhaps merged): a receipt is given
+    SIGNED = "signed"  # stored (perhaps held back): a receipt is given, the same for everyone
     REFUSED = "refused"  # too many attempts from this sender: nothing stored
     CAPTCHA = "captcha"  # a captcha was due and not solved: nothing stored
     INVALID = "invalid"  # the channel's input did not make a submission: counted, not stored

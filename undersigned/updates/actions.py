@@ -1,19 +1,21 @@
 """Publishing updates, subscribing and unsubscribing, and recording each delivery's outcome."""
 
+import random
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from undersigned.audit.actions import record
-from undersigned.audit.models import AuditEvent
 from undersigned.campaigns.models import Campaign
 from undersigned.signatures.models import hash_token
 from undersigned.updates.models import (
     Delivery,
     Subscription,
+    SubscriptionRequest,
     Update,
     UpdateText,
     unsubscribe_token,
@@ -45,7 +47,27 @@ def publish_update(
     return update
 
 
+def request_email_subscription(campaign: Campaign, email: str, language: str) -> None:
+    """An address given with a signature: the subscription job writes to it later."""
+    SubscriptionRequest.objects.create(
+        campaign=campaign,
+        channel=Subscription.EMAIL,
+        email=email.strip().lower(),
+        language=language,
+    )
+
+
+def request_telegram_subscription(campaign: Campaign, chat_id: int, language: str) -> None:
+    SubscriptionRequest.objects.create(
+        campaign=campaign,
+        channel=Subscription.TELEGRAM,
+        telegram_chat_id=chat_id,
+        language=language,
+    )
+
+
 def _subscribe(campaign: Campaign, language: str, **address: Any) -> Subscription:
+    """A confirmed subscription. No audit row: its time next to a signature's would link them."""
     lookup = {"campaign": campaign, **address}
     with transaction.atomic():
         existing = Subscription.objects.filter(**lookup).first()
@@ -58,13 +80,6 @@ def _subscribe(campaign: Campaign, language: str, **address: Any) -> Subscriptio
             return Subscription.objects.get(**lookup)
         subscription.unsubscribe_hash = hash_token(unsubscribe_token(subscription.pk))
         subscription.save(update_fields=["unsubscribe_hash"])
-        record(
-            "subscription.created",
-            subscription,
-            actor_kind=AuditEvent.ACTOR_SIGNER,
-            campaign=campaign,
-            note=subscription.channel,
-        )
     return subscription
 
 
@@ -78,15 +93,7 @@ def subscribe_telegram(campaign: Campaign, chat_id: int, language: str) -> Subsc
 
 def unsubscribe(subscription: Subscription) -> None:
     """The subscriber asks to hear no more: the address is deleted, with its deliveries."""
-    with transaction.atomic():
-        record(
-            "subscription.deleted",
-            subscription,
-            actor_kind=AuditEvent.ACTOR_SIGNER,
-            campaign=subscription.campaign,
-            note=subscription.channel,
-        )
-        subscription.delete()
+    subscription.delete()
 
 
 def unsubscribe_telegram_chat(chat_id: int) -> int:
@@ -104,6 +111,7 @@ def purge_subscriptions(campaign: Campaign) -> int:
     """Delete every subscriber address of a campaign (on archiving, by the retention rules)."""
     with transaction.atomic():
         removed, _ = Subscription.objects.filter(campaign=campaign).delete()
+        SubscriptionRequest.objects.filter(campaign=campaign).delete()
         record("campaign.subscriptions_purged", campaign, campaign=campaign, note=str(removed))
     return removed
 
@@ -168,3 +176,64 @@ def release_stale_claims(older_than: timedelta) -> int:
             delivery.save(update_fields=["state", "claimed_at"])
             released += 1
     return released
+
+
+CONFIRM_SALT = "undersigned.updates.confirm"
+
+
+def confirmation_token(request: SubscriptionRequest) -> str:
+    """The secret of a confirmation link: the campaign, address and language, signed with
+    the site's key, so that nothing waits on the server between the e-mail and the click."""
+    return signing.dumps(
+        {"c": request.campaign_id, "e": request.email, "l": request.language},
+        salt=CONFIRM_SALT,
+        compress=True,
+    )
+
+
+def read_confirmation(token: str) -> tuple[Campaign, str, str] | None:
+    """(campaign, e-mail, language) of a confirmation link still valid; None otherwise."""
+    try:
+        data = signing.loads(
+            token, salt=CONFIRM_SALT, max_age=timedelta(days=settings.UPDATES_CONFIRM_DAYS)
+        )
+    except signing.BadSignature:
+        return None
+    campaign = Campaign.objects.filter(pk=data.get("c")).first()
+    if campaign is None or not isinstance(data.get("e"), str):
+        return None
+    return campaign, data["e"], str(data.get("l") or campaign.original_language)
+
+
+def handle_subscription_requests(send: Any = None) -> int:
+    """The subscription job: subscribe waiting Telegram chats, send each waiting e-mail
+    address its confirmation link; requests are taken in random order and deleted once
+    handled (a temporary mail failure keeps one for the next run, a few times)."""
+    from undersigned.updates.delivery import DeliveryError, send_confirmation
+
+    send = send or send_confirmation
+    ids = list(SubscriptionRequest.objects.values_list("id", flat=True)[:1000])
+    random.SystemRandom().shuffle(ids)
+    handled = 0
+    for request_id in ids:
+        request = (
+            SubscriptionRequest.objects.select_related("campaign").filter(pk=request_id).first()
+        )
+        if request is None:
+            continue
+        if request.channel == Subscription.TELEGRAM and request.telegram_chat_id is not None:
+            subscribe_telegram(request.campaign, request.telegram_chat_id, request.language)
+        elif not Subscription.objects.filter(
+            campaign=request.campaign, email=request.email
+        ).exists():
+            try:
+                send(request, confirmation_token(request))
+            except DeliveryError as error:
+                if error.temporary and request.attempts + 1 < settings.UPDATES_MAX_ATTEMPTS:
+                    SubscriptionRequest.objects.filter(pk=request.pk).update(
+                        attempts=request.attempts + 1
+                    )
+                    continue
+        request.delete()
+        handled += 1
+    return handled

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 
 
 class UpdatesConfig(AppConfig):
@@ -11,3 +12,10 @@ class UpdatesConfig(AppConfig):
 
         periodic.register("updates.retry_deliveries", 60, tasks.retry_due_deliveries)
         periodic.register("updates.purge_subscriptions", 3600, actions.purge_finished_campaigns)
+        # Apart from signing, on its own schedule: a subscription's time says nothing of a
+        # signature's.
+        periodic.register(
+            "updates.subscription_requests",
+            settings.UPDATES_REQUEST_SECONDS,
+            actions.handle_subscription_requests,
+        )

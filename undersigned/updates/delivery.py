@@ -12,8 +12,14 @@ from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
-from undersigned.updates.models import Subscription, Update, unsubscribe_token
+from undersigned.updates.models import (
+    Subscription,
+    SubscriptionRequest,
+    Update,
+    unsubscribe_token,
+)
 
 
 class DeliveryError(Exception):
@@ -67,6 +73,35 @@ def send_email(update: Update, subscription: Subscription) -> None:
         },
         connection=get_connection(fail_silently=False),
     )
+    _send(message)
+
+
+def confirm_url(token: str) -> str:
+    return settings.SITE_URL + reverse("updates_confirm", args=[token])
+
+
+def send_confirmation(request: SubscriptionRequest, token: str) -> None:
+    """The e-mail that asks an address's owner to confirm they want a campaign's updates."""
+    campaign = request.campaign
+    with translation.override(request.language):
+        title = campaign.text_for(request.language).title
+        body = render_to_string(
+            "updates/confirm_message.txt",
+            {"campaign_title": title, "confirm_url": confirm_url(token)},
+        )
+        subject = _("Confirm: updates from %(title)s") % {"title": title}
+    message = EmailMessage(
+        subject=subject,
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[request.email],
+        headers={"Auto-Submitted": "auto-generated"},
+        connection=get_connection(fail_silently=False),
+    )
+    _send(message)
+
+
+def _send(message: EmailMessage) -> None:
     try:
         message.send()
     except smtplib.SMTPException as error:

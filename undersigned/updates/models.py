@@ -1,10 +1,14 @@
 """Spokesperson updates, the people who asked to receive them, and each delivery to each.
 
 A subscription holds an e-mail address or a Telegram chat id, never a link to a
-signature: a seized database does not tell which subscriber signed what.
+signature: a seized database does not tell which subscriber signed what. An address
+given with a signature waits as a SubscriptionRequest (no time kept) until a job on its
+own schedule takes it: a Telegram chat is subscribed then, an e-mail address is sent a
+link and subscribed only when its owner follows it. Subscriptions keep the day they
+were made, never a finer time, and leave no audit row.
 """
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import ClassVar
 
 from django.conf import settings
@@ -71,6 +75,30 @@ def unsubscribe_token(subscription_id: int) -> str:
     ).hexdigest()
 
 
+def today() -> date:
+    return timezone.now().date()
+
+
+class SubscriptionRequest(models.Model):
+    """An address given with a signature, waiting for the subscription job.
+
+    Deliberately without a time or any link to the signature; the job takes requests in
+    random order and deletes each once handled.
+    """
+
+    campaign = models.ForeignKey(Campaign, related_name="+", on_delete=models.CASCADE)
+    channel = models.CharField(
+        max_length=16, choices=[("email", "e-mail"), ("telegram", "Telegram")]
+    )
+    email = models.EmailField(blank=True)
+    telegram_chat_id = models.BigIntegerField(null=True, blank=True)
+    language = models.CharField(max_length=8, default="ru")
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"subscription request {self.pk} ({self.channel})"
+
+
 class Subscription(models.Model):
     EMAIL = "email"
     TELEGRAM = "telegram"
@@ -82,7 +110,7 @@ class Subscription(models.Model):
     email = models.EmailField(blank=True)
     telegram_chat_id = models.BigIntegerField(null=True, blank=True)
     language = models.CharField(max_length=8, default="ru")
-    created_at = models.DateTimeField(default=timezone.now)
+    created_on = models.DateField(default=today)
     unsubscribe_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
 
     class Meta:

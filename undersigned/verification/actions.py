@@ -22,6 +22,7 @@ from undersigned.campaigns.models import Campaign, TransitionError
 from undersigned.officials.models import Official
 from undersigned.signatures import actions as signature_actions
 from undersigned.signatures.models import Signature
+from undersigned.signatures.sealing import seal_if_hidden
 from undersigned.verification.bulk import InvalidationCriteria
 from undersigned.verification.models import (
     ConfirmationCode,
@@ -123,13 +124,21 @@ def verify(
         signature = _locked(signature)
         if signature.state not in Signature.CHECKING_STATES:
             raise DecisionError(_("Only a signature being checked can be confirmed."))
-        if signature.campaign.registry_source and signature.state != Signature.MATCHED:
+        # A sealed signature (a reversal reopened it) was matched before it was sealed: the
+        # official is in its ciphertext, checked by the verifier offline.
+        if (
+            signature.campaign.registry_source
+            and signature.state != Signature.MATCHED
+            and not signature.is_sealed
+        ):
             raise DecisionError(_("Match the signature to a registry official first."))
         if actor.pk in Decision.confirmers(signature):
             raise DecisionError(
                 _("You have confirmed this signature already; another verifier must confirm it.")
             )
-        return _confirm(signature, actor, method, note, link)
+        verified = _confirm(signature, actor, method, note, link)
+        seal_if_hidden(_locked(signature))
+        return verified
 
 
 def reject(signature: Signature, *, actor: Any, reason: str, note: str = "") -> Signature:
@@ -142,6 +151,8 @@ def reject(signature: Signature, *, actor: Any, reason: str, note: str = "") -> 
             raise DecisionError(_("This signature can no longer be rejected."))
         signature = signature_actions.reject_signature(signature, reason, actor=actor, note=note)
         _decide(signature, Decision.REJECT, actor, reason=reason, note=note)
+        signature = _locked(signature)
+        seal_if_hidden(signature)
     return signature
 
 
@@ -153,6 +164,8 @@ def reopen(signature: Signature, *, actor: Any, note: str = "") -> Signature:
             raise DecisionError(_("Only a rejected signature can be reopened."))
         signature = signature_actions.reopen_signature(signature, actor=actor, note=note)
         _decide(signature, Decision.REOPEN, actor, note=note)
+        signature = _locked(signature)
+        seal_if_hidden(signature)
     return signature
 
 
@@ -286,6 +299,8 @@ def redeem_code(typed: str, *, signature: Signature | None = None) -> CodeResult
             _decide(target, Decision.VERIFY, code.issued_by, method=Decision.CODE)
             return CodeResult(CodeOutcome.CONFIRMED, target)
         verified = _confirm(target, code.issued_by, Decision.CODE, "", "")
+        target = _locked(target)
+        seal_if_hidden(target)
         return CodeResult(CodeOutcome.VERIFIED if verified else CodeOutcome.CONFIRMED, target)
 
 
@@ -334,6 +349,9 @@ def invalidate(
                 )
                 for s in batch
             )
+            for signature in batch:
+                if signature.is_hidden or signature.is_sealed:
+                    seal_if_hidden(_locked(signature))
         total += len(batch)
     record(
         "campaign.signatures_invalidated",

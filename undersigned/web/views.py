@@ -18,7 +18,7 @@ from undersigned.signatures.abuse import Sender, SigningGuard
 from undersigned.signatures.forms import PublicationForm, SignForm
 from undersigned.signatures.models import Signature
 from undersigned.signatures.signing import Outcome, submit_signature
-from undersigned.updates.actions import subscribe_email
+from undersigned.updates.actions import request_email_subscription
 from undersigned.web import errors
 from undersigned.web.abuse import too_many_signatures
 from undersigned.web.signing import csrf_token_for, signing_campaign
@@ -136,7 +136,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         )
     if submitted.outcome == Outcome.SIGNED:
         if form.cleaned_data.get("updates_email") and not form.honeypot_filled():
-            subscribe_email(campaign, form.cleaned_data["updates_email"], language)
+            request_email_subscription(campaign, form.cleaned_data["updates_email"], language)
         return redirect(reverse("receipt", args=[submitted.token]) + "?new=1", permanent=False)
     return render(
         request, "web/sign.html", {"campaign": campaign, "text": text, "form": form}, status=400

@@ -33,6 +33,7 @@ from undersigned.officials.regions import regions_by_code
 from undersigned.signatures import actions as signature_actions
 from undersigned.signatures import public
 from undersigned.signatures.actions import Claims
+from undersigned.verification.sealed import reveals_due
 
 ORGANIZER = (StaffRole.ORGANIZER,)
 
@@ -68,6 +69,7 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
             "text": campaign.text_for(get_language()),
             "counts": public.counts_for(campaign),
             "roles": staff_roles(request.user, campaign),
+            "reveals_due": reveals_due(campaign),
         },
     )
 

@@ -17,7 +17,13 @@ from undersigned.desk.candidates import candidates_for
 from undersigned.desk.forms import MatchForm, NoteForm, QueueFilterForm, RejectForm, VerifyForm
 from undersigned.signatures.models import Signature
 from undersigned.verification.models import ConfirmationCode, Decision, confirmations_needed
-from undersigned.verification.queue import ALL_STATES, next_in_queue, queue_of
+from undersigned.verification.queue import (
+    ALL_STATES,
+    mark_repeats,
+    next_in_queue,
+    queue_of,
+    same_claims,
+)
 
 QUEUE_ROLES = (StaffRole.ORGANIZER, StaffRole.VERIFIER)
 PER_PAGE = 50
@@ -41,6 +47,8 @@ def queue(request: HttpRequest, slug: str) -> HttpResponse:
     )
     rows = queue_of(campaign, state=state, region=region, held=held_only)
     page = Paginator(rows.select_related("official"), PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    mark_repeats(campaign, page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -70,7 +78,10 @@ def render_signature(
         "signature": signature,
         "roles": roles,
         "may_decide": StaffRole.VERIFIER in roles,
-        "candidates": candidates_for(signature) if signature.is_checking else [],
+        # A sealed signature (reopened by a reversal) has no claims left to match.
+        "candidates": candidates_for(signature)
+        if signature.is_checking and not signature.is_sealed
+        else [],
         "decisions": decisions,
         "confirmations": len(confirmers),
         "confirmations_needed": confirmations_needed(campaign),
@@ -82,6 +93,7 @@ def render_signature(
             signature=signature, used_at__isnull=True, revoked_at__isnull=True
         ).last(),
         "next_signature": next_in_queue(signature),
+        "same_claims": same_claims(signature),
         "match_form": forms.get("match_form") or MatchForm(),
         "verify_form": forms.get("verify_form") or VerifyForm(),
         "reject_form": forms.get("reject_form") or RejectForm(),
