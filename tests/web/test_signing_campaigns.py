@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from tests.base import SIGN_FORM_OLGA, PersonaTestCase
 from undersigned.campaigns import actions as campaign_actions
+from undersigned.sharing.actions import create_share_channel
 from undersigned.vault.actions import add_verifier_key
 from undersigned.web.signing import CSRF_PLACEHOLDER, signing_campaign
 
@@ -90,6 +91,7 @@ class BlankSigningPageTest(PersonaTestCase):
         assert "Deputies&#x27; appeal" in english.content.decode()
 
     def test_a_share_code_is_carried_in_a_page_of_its_own(self) -> None:
+        create_share_channel(self.campaign, "tg1", "Telegram", actor=self.organizer)
         self.client.get(self.url())
         shared = self.client.get(self.url("?via=tg1"))
         assert 'name="via" value="tg1"' in shared.content.decode()
