@@ -8,6 +8,10 @@ lifetime whatever the number of readers. Responses carry an ETag (answered with
 304) and `Cache-Control: public, max-age=0, s-maxage, stale-while-revalidate`: browsers
 revalidate every time, shared caches (the nginx microcache) keep a copy briefly.
 
+A page's key is its path, its language and the query parameters the view reads
+(`query`); any other parameter, and any language outside LANGUAGES, reaches the same
+copy, so junk in a URL or a header cannot make a request miss.
+
 Only anonymous GETs are cached, never a page that sets a cookie or holds a CSRF
 token. When the cache (Redis) fails, pages are served uncached and a warning is
 logged: the cache fails open.
@@ -40,9 +44,19 @@ def _version_key(slug: str) -> str:
     return f"page-version:{slug}"
 
 
-def _page_key(request: HttpRequest, slug: str) -> str:
-    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+def _page_key(request: HttpRequest, slug: str, query: tuple[str, ...]) -> str:
+    meaningful = [(name, _query_value(request, slug, name)) for name in query]
+    digest = hashlib.sha256(repr((request.path, meaningful)).encode()).hexdigest()
     return f"page:{get_language()}:{digest}"
+
+
+def _query_value(request: HttpRequest, slug: str, name: str) -> str:
+    value = request.GET.get(name, "")
+    if name == "via":  # a code names a channel or is nothing, as the page shows it
+        from undersigned.sharing.models import known_code
+
+        return known_code(slug, value)
+    return value
 
 
 def _cache_failed(operation: str, error: Exception) -> None:
@@ -124,15 +138,24 @@ def _anonymous(request: HttpRequest) -> bool:
     )
 
 
-def cached_public_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """Serve a public view from the page cache; the view's `slug` argument names its campaign."""
+View = Callable[..., HttpResponseBase]
 
+
+def cached_public_page(view: View | None = None, *, query: tuple[str, ...] = ()) -> Any:
+    """Serve a public view from the page cache; the view's `slug` argument names its
+    campaign, `query` the parameters it reads (every other one is ignored)."""
+    if view is None:
+        return lambda view: _cached(view, query)
+    return _cached(view, query)
+
+
+def _cached(view: View, query: tuple[str, ...]) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not _anonymous(request):
             return view(request, *args, **kwargs)
         slug = kwargs.get("slug") or ALL_CAMPAIGNS
-        page_key = _page_key(request, slug)
+        page_key = _page_key(request, slug, query)
         found = _read(page_key, slug)
         if found is not None:
             entry, versions = found

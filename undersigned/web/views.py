@@ -42,7 +42,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @counts_share_visits
-@cached_public_page
+@cached_public_page(query=("via",))
 def campaign_page(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = access_public_campaign(slug)
     language = get_language()
@@ -65,7 +65,7 @@ def campaign_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-@cached_public_page
+@cached_public_page(query=("after",))
 def signatories(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = access_public_campaign(slug)
     try:
