@@ -151,3 +151,10 @@ class SignAbuseTest(PersonaTestCase):
         assert image.status_code == 200
         assert image["Content-Type"] == "image/png"
         assert "audio" not in html
+
+    def test_only_the_captcha_image_is_routed(self) -> None:
+        before = CaptchaStore.objects.count()
+        ajax = {"X-Requested-With": "XMLHttpRequest"}
+        for path in ("/captcha/refresh/", "/captcha/audio/abc.wav", "/captcha/image/abc@2/"):
+            assert self.client.get(path, headers=ajax).status_code == 404, path
+        assert CaptchaStore.objects.count() == before
