@@ -28,6 +28,13 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+# Whose name the public list shows now: the condition of its index.
+LISTED = models.Q(
+    models.Q(state="verified", merged_into__isnull=True),
+    models.Q(publication="named") | models.Q(publication="conditional", revealed_at__isnull=False),
+)
+
+
 class Signature(models.Model):
     RECEIVED = "received"
     MATCHED = "matched"
@@ -87,6 +94,7 @@ class Signature(models.Model):
     ]
     # From most to least visible; a signer may only move down this list.
     VISIBILITY_ORDER = (NAMED, CONDITIONAL, ANONYMOUS)
+    LISTED = LISTED
 
     campaign = models.ForeignKey(Campaign, related_name="signatures", on_delete=models.PROTECT)
     handle = models.CharField(max_length=32, unique=True, default=new_handle, editable=False)
@@ -147,6 +155,12 @@ class Signature(models.Model):
         ]
         indexes = [
             models.Index(fields=["campaign", "state", "verified_at"], name="signature_public_list"),
+            # The public list of names, read page by page in this order from a cursor.
+            models.Index(
+                fields=["campaign", "verified_at", "id"],
+                condition=LISTED,  # the module's
+                name="signature_named_list",
+            ),
         ]
 
     def __str__(self) -> str:
