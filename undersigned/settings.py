@@ -269,10 +269,15 @@ CAPTCHA_2X_IMAGE = False
 # Staff sessions live in the database under their own cookie, limited to /desk/.
 DESK_SESSION_COOKIE_NAME = env("DESK_SESSION_COOKIE_NAME", "undersigned_desk")
 DESK_SESSION_SECONDS = env_int("DESK_SESSION_SECONDS", 8 * 3600)
-# Failed sign-ins allowed per username and per client address within the window.
+# Failed sign-ins per username and per client address within the window past which the
+# sign-in form asks for a captcha (undersigned.verification.throttle).
 DESK_LOGIN_ATTEMPTS = env_int("DESK_LOGIN_ATTEMPTS", 5)
 DESK_LOGIN_CLIENT_ATTEMPTS = env_int("DESK_LOGIN_CLIENT_ATTEMPTS", 20)
 DESK_LOGIN_WINDOW_SECONDS = env_int("DESK_LOGIN_WINDOW_SECONDS", 900)
+# Failures of one username from one client (or one signed-in-before browser) that lock
+# that pair alone; below it, past the limits above, a captcha is asked instead.
+DESK_LOGIN_LOCK_ATTEMPTS = env_int("DESK_LOGIN_LOCK_ATTEMPTS", 50)
+DESK_DEVICE_DAYS = env_int("DESK_DEVICE_DAYS", 365)
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "undersigned")
 # Confirmation codes: lifetime, wrong tries per signature, wrong tries per client and window.
 CONFIRMATION_CODE_DAYS = env_int("CONFIRMATION_CODE_DAYS", 7)
