@@ -221,6 +221,11 @@ TIME_ZONE = "UTC"
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Downloads (CSV, XLSX, JSON), written by a periodic job every EXPORT_SECONDS when what
+# they show may have changed, and at least every EXPORT_MAX_AGE_SECONDS.
+EXPORT_ROOT = Path(env("EXPORT_ROOT", str(VAR_DIR / "exports")))
+EXPORT_SECONDS = env_int("EXPORT_SECONDS", 300)
+EXPORT_MAX_AGE_SECONDS = env_int("EXPORT_MAX_AGE_SECONDS", 6 * 3600)
 
 LOGGING = {
     "version": 1,

@@ -24,7 +24,7 @@ class LoginForm(forms.Form):
         super().__init__(*args, **kwargs)
         if challenge:  # checked before the password, which costs a hash
             self.fields = {
-                "captcha": CaptchaField(label=_("Type the characters in the picture")),
+                "captcha": CaptchaField(label=_("Type the letters in the picture")),
                 **self.fields,
             }
 

@@ -7,14 +7,19 @@ class WebConfig(AppConfig):
     label = "web"
 
     def ready(self) -> None:
+        from django.conf import settings
+
         from undersigned.campaigns.models import Campaign, CampaignText
+        from undersigned.core import periodic
         from undersigned.signatures.tasks import ON_COUNTS_CHANGED
         from undersigned.vault.models import VerifierKey
         from undersigned.web.cache import on_counts_changed
+        from undersigned.web.exports import build_exports
         from undersigned.web.signing import forget_campaigns
 
         # First of the hooks: the public count is fresh before slower work (the ledger).
         ON_COUNTS_CHANGED.insert(0, on_counts_changed)
+        periodic.register("exports", settings.EXPORT_SECONDS, build_exports)
         for model in (Campaign, CampaignText, VerifierKey):
             for signal in (post_save, post_delete):
                 signal.connect(

@@ -183,6 +183,15 @@ def _cached(view: View, query: tuple[str, ...]) -> View:
     return wrapper
 
 
+def page_version(slug: str) -> str | None:
+    """The token that moves whenever the campaign's public pages must be made again."""
+    try:
+        return cache.get(_version_key(slug))  # type: ignore[no-any-return]
+    except Exception as error:  # any cache failure: no token, as after a restart
+        _cache_failed("version", error)
+        return None
+
+
 def invalidate(slugs: set[str]) -> None:
     """Make every cached page of these campaigns, and the pages listing campaigns, stale."""
     token = secrets.token_hex(8)
