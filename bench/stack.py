@@ -64,14 +64,25 @@ def _as_postgres(args: list[str]) -> list[str]:
 
 
 def nginx_config(
-    prefix: Path, listen_port: int, app_ports: list[int], static_root: Path, cache_dir: Path
+    prefix: Path,
+    listen_port: int,
+    app_ports: list[int],
+    static_root: Path,
+    cache_dir: Path,
+    unlimited: tuple[str, ...] = (),
 ) -> str:
-    """A complete nginx.conf around deploy/nginx/undersigned.conf, with local ports and paths."""
+    """A complete nginx.conf around deploy/nginx/undersigned.conf, with local ports and paths;
+    `unlimited` addresses (the benchmark's own load) pass the per-client limits."""
     site = (ROOT / "deploy" / "nginx" / "undersigned.conf").read_text()
     servers = "\n".join(
-        f"    server 127.0.0.1:{port} max_fails=1 fail_timeout=2s;" for port in app_ports
+        f"    server 127.0.0.1:{port} max_fails=3 fail_timeout=10s;" for port in app_ports
     )
-    site = site.replace("    server 127.0.0.1:8000 max_fails=1 fail_timeout=2s;", servers)
+    site = site.replace("    server 127.0.0.1:8000 max_fails=3 fail_timeout=10s;", servers)
+    exempt = "".join(f"    {address} 1;\n" for address in unlimited)
+    site = site.replace(
+        "geo $undersigned_unlimited {\n    default 0;\n",
+        "geo $undersigned_unlimited {\n    default 0;\n" + exempt,
+    )
     site = site.replace("listen 80;", f"listen 127.0.0.1:{listen_port};").replace(
         "listen [::]:80;", ""
     )
@@ -79,9 +90,10 @@ def nginx_config(
     site = site.replace("/var/cache/nginx/undersigned", str(cache_dir))
     user = "user root root;\n" if os.geteuid() == 0 else ""
     return f"""{user}worker_processes 1;
+worker_rlimit_nofile 40000;
 pid {prefix}/nginx.pid;
 error_log {prefix}/error.log warn;
-events {{ worker_connections 4096; }}
+events {{ worker_connections 16384; }}
 http {{
     include /etc/nginx/mime.types;
     default_type application/octet-stream;
@@ -107,8 +119,12 @@ class Stack:
         app_workers: int = 2,
         threads: int = 8,
         settings: dict[str, str] | None = None,
+        unlimited: tuple[str, ...] = ("127.0.0.1",),
     ) -> None:
         self.workdir = Path(workdir or tempfile.mkdtemp(prefix="undersigned-stack-"))
+        # The benchmark's own clients come from 127.0.0.1 and pass nginx's per-client
+        # limits; an attacker is given an address of its own (127.0.0.2 and up).
+        self.unlimited = unlimited
         self.settings = settings or {}
         self.workdir.chmod(0o755)
         self.app_workers = app_workers
@@ -282,6 +298,11 @@ class Stack:
                 "127.0.0.1",
                 "--save",
                 "",
+                # As docs/deploy.md sets it: a cache, capped, the least used keys go first.
+                "--maxmemory",
+                "256mb",
+                "--maxmemory-policy",
+                "allkeys-lru",
                 "--appendonly",
                 "no",
                 "--dir",
@@ -358,7 +379,12 @@ class Stack:
         conf = prefix / "nginx.conf"
         conf.write_text(
             nginx_config(
-                prefix, self.nginx_port, self.app_ports, self.workdir / "static", prefix / "cache"
+                prefix,
+                self.nginx_port,
+                self.app_ports,
+                self.workdir / "static",
+                prefix / "cache",
+                self.unlimited,
             )
         )
         self._spawn("nginx", ["nginx", "-p", str(prefix), "-c", str(conf), "-g", "daemon off;"])
