@@ -10,20 +10,50 @@
 - Onion visitors all arrive from the Tor daemon's address: no per-client limit applies to
   them; they are always asked for the captcha instead.
 
+The captcha and forms already out agree: a form is stamped with the minute it was made
+(`issued`), and when the campaign's captcha switches on, the moment is noted. A form
+made before it (a copy the reverse proxy kept, a page a signer had open) is not asked
+for the captcha it never showed, unless its sender is over the client threshold.
+
 A submission costs one round trip to the shared cache: the form is checked first, so
 that one measurement counts the attempt and, for a valid form, the signature.
 """
 
 import math
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from undersigned.campaigns.models import Campaign, CampaignText
 from undersigned.core import ratelimit
 from undersigned.core.clients import client_hash, is_onion_request
+
+
+ISSUED_SALT = "undersigned.sign.issued"
+ISSUED_MAX_AGE = 1800  # a form older than this is asked for the captcha like any other
+
+
+def form_issued(now: float | None = None) -> str:
+    """The stamp of a form made now, to the minute (a kept page shows one stamp a minute)."""
+    minute = int((time.time() if now is None else now) // 60) * 60
+    return signing.dumps(minute, salt=ISSUED_SALT, compress=False)
+
+
+def form_issued_at(stamp: str) -> float | None:
+    if len(stamp) > 100:
+        return None
+    try:
+        value = signing.loads(stamp, salt=ISSUED_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(value, int) or time.time() - value > ISSUED_MAX_AGE:
+        return None
+    return float(value)
 
 
 @dataclass(frozen=True)
@@ -33,6 +63,7 @@ class Attempt:
     refused: bool  # 429, nothing stored
     captcha: bool  # the form must carry a solved captcha
     flooding: bool  # stored, but held back for verifiers
+    client_captcha: bool = False  # the captcha is due for this client, not just the campaign
 
 
 @dataclass
@@ -59,7 +90,7 @@ class SigningGuard:
         """Count one submission, and the signature it brings when the form is `valid`."""
         if self.onion:
             ratelimit.hit(self._campaign_key(), self.window)
-            return Attempt(refused=False, captcha=True, flooding=False)
+            return Attempt(refused=False, captcha=True, flooding=False, client_captcha=True)
         stored = self._client_key("stored")
         hits = [self._campaign_key(), self._client_key("attempts")]
         rates = ratelimit.measure(
@@ -67,15 +98,38 @@ class SigningGuard:
         )
         client_rate = rates[self._client_key("attempts")].count
         stored_before = rates[stored].count - (1 if valid else 0)
+        client_captcha = client_rate > settings.RATE_CLIENT_CAPTCHA_AFTER
+        campaign_captcha = rates[self._campaign_key()].count > settings.RATE_CAMPAIGN_CAPTCHA_AFTER
+        if campaign_captcha:
+            self._note_captcha_on()
         return Attempt(
             refused=client_rate > settings.RATE_CLIENT_LIMIT,
-            captcha=(
-                rates[self._campaign_key()].count > settings.RATE_CAMPAIGN_CAPTCHA_AFTER
-                or client_rate > settings.RATE_CLIENT_CAPTCHA_AFTER
-            ),
+            captcha=campaign_captcha or client_captcha,
             # More signatures from this client than one connection plausibly sends.
             flooding=stored_before >= settings.RATE_CLIENT_HOLD_AFTER,
+            client_captcha=client_captcha,
         )
+
+    def _since_key(self) -> str:
+        return f"sign-captcha-since:{self.campaign_id}"
+
+    def _note_captcha_on(self) -> None:
+        try:
+            cache.add(self._since_key(), time.time(), timeout=self.window)
+        except Exception:  # noqa: S110  # a cache failure: no form is excused
+            pass
+
+    def form_predates_captcha(self, attempt: Attempt, issued: str) -> bool:
+        """Whether this submission's form was made before the campaign's captcha switched
+        on, and so never showed one: it is then not asked for it."""
+        if attempt.client_captcha or not issued:
+            return False
+        made = form_issued_at(issued)
+        try:
+            since = cache.get(self._since_key())
+        except Exception:  # any cache failure: the captcha is asked as usual
+            return False
+        return made is not None and since is not None and made < float(since)
 
     def not_stored(self) -> None:
         """A valid form was counted as a signature, and then not stored (its captcha failed)."""

@@ -18,7 +18,8 @@ from undersigned.signatures.models import Signature
 from undersigned.updates.actions import subscribe_email
 from undersigned.vault.actions import sign_with_contact
 from undersigned.web import errors
-from undersigned.web.abuse import SigningGuard, too_many_signatures
+from undersigned.sharing.templatetags.sharing import carried_share_code
+from undersigned.web.abuse import SigningGuard, form_issued, too_many_signatures
 from undersigned.web.cache import cached_public_page, invalidate_campaign
 from undersigned.web.signing import csrf_token_for, signing_campaign
 
@@ -104,20 +105,26 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
 
     if request.method == "GET":
         challenge = guard.captcha_due()
-        if not challenge and not request.GET:
+        # A parameter other than a channel's code changes nothing on the page.
+        carried = carried_share_code(request, campaign.slug)
+        if not challenge and not carried:
             return recent.blank_page(request, language)
         context = {
             "campaign": campaign,
             "text": text,
             "form": sign_form(challenge=challenge),
             "csrf_token": csrf_token_for(request),
+            "form_issued": "" if challenge else form_issued(),
         }
         return render(request, "web/sign.html", context)
     form = sign_form(request.POST)
     attempt = guard.attempt(valid=form.is_valid())
     if attempt.refused:
         return too_many_signatures(request, campaign, text, guard)
-    if attempt.captcha:  # checked again, with the captcha this submission had to solve
+    excused = attempt.captcha and guard.form_predates_captcha(
+        attempt, request.POST.get("issued", "")
+    )
+    if attempt.captcha and not excused:  # checked again, with the captcha it had to solve
         counted = form.is_valid()
         form = sign_form(request.POST, challenge=True)
         if counted and not form.is_valid():
@@ -143,8 +150,12 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         if form.cleaned_data.get("updates_email") and not form.honeypot_filled():
             subscribe_email(campaign, form.cleaned_data["updates_email"], language)
         return redirect(reverse("receipt", args=[token]) + "?new=1", permanent=False)
+    stamp = "" if "captcha" in form.fields else form_issued()
     return render(
-        request, "web/sign.html", {"campaign": campaign, "text": text, "form": form}, status=400
+        request,
+        "web/sign.html",
+        {"campaign": campaign, "text": text, "form": form, "form_issued": stamp},
+        status=400,
     )
 
 
