@@ -8,7 +8,9 @@
   forms) from one client in the window: the signature is stored held back for verifiers;
   the sender sees the usual receipt.
 - Onion visitors all arrive from the Tor daemon's address: no per-client limit applies to
-  them; they are always asked for the captcha instead.
+  them; they are always asked for the captcha instead, and are not counted towards the
+  campaign's threshold. Nor are attempts refused for their client's rate: one client
+  alone cannot switch the captcha on for everyone.
 
 The captcha and forms already out agree: a form is stamped with the minute it was made
 (`issued`), and when the campaign's captcha switches on, the moment is noted. A form
@@ -89,7 +91,8 @@ class SigningGuard:
     def attempt(self, *, valid: bool) -> Attempt:
         """Count one submission, and the signature it brings when the form is `valid`."""
         if self.onion:
-            ratelimit.hit(self._campaign_key(), self.window)
+            # Always asked for the captcha; not counted towards everyone's: junk posted
+            # through the onion service must not switch the captcha on for every signer.
             return Attempt(refused=False, captcha=True, flooding=False, client_captcha=True)
         stored = self._client_key("stored")
         hits = [self._campaign_key(), self._client_key("attempts")]
@@ -100,10 +103,13 @@ class SigningGuard:
         stored_before = rates[stored].count - (1 if valid else 0)
         client_captcha = client_rate > settings.RATE_CLIENT_CAPTCHA_AFTER
         campaign_captcha = rates[self._campaign_key()].count > settings.RATE_CAMPAIGN_CAPTCHA_AFTER
-        if campaign_captcha:
+        refused = client_rate > settings.RATE_CLIENT_LIMIT
+        if refused:  # one client's flood, refused, does not count towards everyone's captcha
+            ratelimit.undo(self._campaign_key(), self.window)
+        elif campaign_captcha:
             self._note_captcha_on()
         return Attempt(
-            refused=client_rate > settings.RATE_CLIENT_LIMIT,
+            refused=refused,
             captcha=campaign_captcha or client_captcha,
             # More signatures from this client than one connection plausibly sends.
             flooding=stored_before >= settings.RATE_CLIENT_HOLD_AFTER,
