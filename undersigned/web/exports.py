@@ -13,9 +13,7 @@ single quote; XLSX cells are also typed as text.
 
 import csv
 import hashlib
-import io
 import json
-import logging
 import os
 import shutil
 import tempfile
@@ -26,7 +24,6 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from django.conf import settings
-
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
@@ -36,7 +33,6 @@ from undersigned.officials.regions import region_name
 from undersigned.signatures import public
 from undersigned.signatures.models import Tally
 
-log = logging.getLogger(__name__)
 FORMATS = ("csv", "xlsx", "json")
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -98,7 +94,7 @@ def csv_chunks(rows: Iterable[Row]) -> Iterator[str]:
         yield writer.writerow([safe_cell(value) for value in row])
 
 
-def xlsx_bytes(rows: Iterable[Row], sheet_title: str) -> bytes:
+def xlsx_workbook(rows: Iterable[Row], sheet_title: str) -> Workbook:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(sheet_title[:31])
     for row in rows:
@@ -109,9 +105,7 @@ def xlsx_bytes(rows: Iterable[Row], sheet_title: str) -> bytes:
                 cell.data_type = "s"
             cells.append(cell)
         sheet.append(cells)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return workbook
 
 
 def json_chunks(rows: Iterable[Row]) -> Iterator[str]:
@@ -143,8 +137,8 @@ def _write_atomically(path: Path, fmt: str, rows: Iterable[Row], dataset: str) -
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
     try:
         if fmt == "xlsx":
-            with os.fdopen(descriptor, "wb") as binary:
-                binary.write(xlsx_bytes(rows, dataset))
+            os.close(descriptor)
+            xlsx_workbook(rows, dataset).save(temporary)  # streamed to disk, not held
         else:
             with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as text:
                 _write_text(text, csv_chunks(rows) if fmt == "csv" else json_chunks(rows))
