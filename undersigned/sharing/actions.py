@@ -1,8 +1,8 @@
 """Changes to share channels and their counters.
 
-Visits and signatures that carry the `?via=CODE` of an existing channel add a row to a journal; a periodic
-job folds the journal into the channels' counters, so no counter row is written
-per request.
+Visits and signatures that carry the `?via=CODE` of an existing channel add a row to
+a journal; a periodic job folds the journal into the channels' counters, so no
+counter row is written per request.
 """
 
 from collections import Counter

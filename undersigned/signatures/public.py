@@ -15,7 +15,7 @@ from itertools import accumulate
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESSIV
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from undersigned.campaigns.models import Campaign
 from undersigned.core.models import JobRun
@@ -191,8 +191,9 @@ def signatories_page(
     start = 1
     if cursor:
         after, last_id, start = _open_cursor(campaign, cursor)
-        # One row comparison: the index is entered at the cursor, whatever its depth.
-        rows = rows.extra(where=["(verified_at, id) > (%s, %s)"], params=[after, last_id])  # noqa: S610  # parameterised
+        # One row comparison, parameterised: the index is entered at the cursor, whatever
+        # its depth.
+        rows = rows.extra(where=["(verified_at, id) > (%s, %s)"], params=[after, last_id])
     found = list(rows[: per_page + 1])
     shown = found[:per_page]
     next_cursor = (

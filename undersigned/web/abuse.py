@@ -21,6 +21,7 @@ A submission costs one round trip to the shared cache: the form is checked first
 that one measurement counts the attempt and, for a valid form, the signature.
 """
 
+import contextlib
 import math
 import time
 from dataclasses import dataclass
@@ -34,7 +35,6 @@ from django.shortcuts import render
 from undersigned.campaigns.models import Campaign, CampaignText
 from undersigned.core import ratelimit
 from undersigned.core.clients import client_hash, is_onion_request
-
 
 ISSUED_SALT = "undersigned.sign.issued"
 ISSUED_MAX_AGE = 1800  # a form older than this is asked for the captcha like any other
@@ -120,10 +120,8 @@ class SigningGuard:
         return f"sign-captcha-since:{self.campaign_id}"
 
     def _note_captcha_on(self) -> None:
-        try:
+        with contextlib.suppress(Exception):  # a cache failure: no form is excused
             cache.add(self._since_key(), time.time(), timeout=self.window)
-        except Exception:  # noqa: S110  # a cache failure: no form is excused
-            pass
 
     def form_predates_captcha(self, attempt: Attempt, issued: str) -> bool:
         """Whether this submission's form was made before the campaign's captcha switched

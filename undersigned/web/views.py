@@ -11,14 +11,17 @@ from django.views.decorators.http import require_GET, require_http_methods
 from undersigned.access import access_public_campaign, access_signature_by_receipt
 from undersigned.campaigns.models import Campaign
 from undersigned.ledger.public import receipt_entries
-from undersigned.sharing.tracking import counts_share_signatures, counts_share_visits
+from undersigned.sharing.tracking import (
+    carried_code,
+    counts_share_signatures,
+    counts_share_visits,
+)
 from undersigned.signatures import actions, public
 from undersigned.signatures.forms import PublicationForm, SignForm
 from undersigned.signatures.models import Signature
 from undersigned.updates.actions import subscribe_email
 from undersigned.vault.actions import sign_with_contact
 from undersigned.web import errors
-from undersigned.sharing.templatetags.sharing import carried_share_code
 from undersigned.web.abuse import SigningGuard, form_issued, too_many_signatures
 from undersigned.web.cache import cached_public_page, invalidate_campaign
 from undersigned.web.signing import csrf_token_for, signing_campaign
@@ -106,7 +109,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "GET":
         challenge = guard.captcha_due()
         # A parameter other than a channel's code changes nothing on the page.
-        carried = carried_share_code(request, campaign.slug)
+        carried = carried_code(request, campaign.slug)
         if not challenge and not carried:
             return recent.blank_page(request, language)
         context = {

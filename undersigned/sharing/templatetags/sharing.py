@@ -15,6 +15,7 @@ from django.utils.text import Truncator
 
 from undersigned.sharing.cards import HEIGHT, WIDTH, site_name
 from undersigned.sharing.models import known_code
+from undersigned.sharing.tracking import carried_code
 
 register = template.Library()
 
@@ -75,7 +76,4 @@ def share_code(slug: str, value: Any) -> str:
 @register.simple_tag
 def carried_share_code(request: Any, slug: str) -> str:
     """The channel code a sign form carries: posted back, passed on, or given."""
-    for value in (request.POST.get("via"), request.GET.get("shared_via"), request.GET.get("via")):
-        if value:
-            return known_code(slug, value)
-    return ""
+    return carried_code(request, slug)
