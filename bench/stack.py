@@ -292,17 +292,13 @@ class Stack:
             "redis",
             [
                 "redis-server",
+                str(ROOT / "deploy" / "redis" / "undersigned.conf"),  # as shipped: capped
                 "--port",
                 str(self.redis_port),
                 "--bind",
                 "127.0.0.1",
                 "--save",
                 "",
-                # As docs/deploy.md sets it: a cache, capped, the least used keys go first.
-                "--maxmemory",
-                "256mb",
-                "--maxmemory-policy",
-                "allkeys-lru",
                 "--appendonly",
                 "no",
                 "--dir",
