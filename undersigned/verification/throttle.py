@@ -49,6 +49,11 @@ class Throttle:
         until = cache.get(until_key)
         return max(math.ceil(until - time.time()), 1) if until else 0
 
+    def failures(self, ident: str) -> int:
+        """The failures of `ident` counted in its current window."""
+        count_key, _ = self._keys(ident)
+        return int(cache.get(count_key) or 0)
+
     def fail(self, ident: str) -> None:
         if not ident:
             return
@@ -113,11 +118,6 @@ def login_by_pair() -> Throttle:
     )
 
 
-def _failures(throttle: Throttle, ident: str) -> int:
-    count_key, _ = throttle._keys(ident)
-    return int(cache.get(count_key) or 0)
-
-
 @dataclass(frozen=True)
 class LoginGuard:
     """What a sign-in attempt for `username` from this request must pass."""
@@ -140,13 +140,13 @@ class LoginGuard:
         return login_by_pair().wait_seconds(self._pair)
 
     def captcha_due(self) -> bool:
-        pair = _failures(login_by_pair(), self._pair)
+        pair = login_by_pair().failures(self._pair)
         if self.device:
             return pair >= settings.DESK_LOGIN_ATTEMPTS
         return (
             pair >= settings.DESK_LOGIN_ATTEMPTS
-            or _failures(passwords_by_username(), self.username) >= settings.DESK_LOGIN_ATTEMPTS
-            or _failures(login_by_client(), self.client) >= settings.DESK_LOGIN_CLIENT_ATTEMPTS
+            or passwords_by_username().failures(self.username) >= settings.DESK_LOGIN_ATTEMPTS
+            or login_by_client().failures(self.client) >= settings.DESK_LOGIN_CLIENT_ATTEMPTS
         )
 
     def fail(self) -> None:
