@@ -70,10 +70,12 @@ def nginx_config(
     static_root: Path,
     cache_dir: Path,
     unlimited: tuple[str, ...] = (),
+    exports_root: Path | None = None,
 ) -> str:
     """A complete nginx.conf around deploy/nginx/undersigned.conf, with local ports and paths;
     `unlimited` addresses (the benchmark's own load) pass the per-client limits."""
     site = (ROOT / "deploy" / "nginx" / "undersigned.conf").read_text()
+    exports_root = exports_root or prefix / "exports"
     servers = "\n".join(
         f"    server 127.0.0.1:{port} max_fails=3 fail_timeout=10s;" for port in app_ports
     )
@@ -87,6 +89,7 @@ def nginx_config(
         "listen [::]:80;", ""
     )
     site = site.replace("/srv/undersigned/staticfiles/", f"{static_root}/")
+    site = site.replace("/srv/undersigned/var/exports/", f"{exports_root}/")
     site = site.replace("/var/cache/nginx/undersigned", str(cache_dir))
     user = "user root root;\n" if os.geteuid() == 0 else ""
     return f"""{user}worker_processes 1;
@@ -162,6 +165,7 @@ class Stack:
             LOG_LEVEL="WARNING",
             PYTHONUNBUFFERED="1",
             TRUSTED_PROXY_HEADER="X-Real-IP",
+            EXPORT_ACCEL_PREFIX="/_exports/",
             DATABASE_POOL_TIMEOUT="2",
         )
         env.update(self.settings)
@@ -381,6 +385,7 @@ class Stack:
                 self.workdir / "static",
                 prefix / "cache",
                 self.unlimited,
+                self.workdir / "var" / "exports",
             )
         )
         self._spawn("nginx", ["nginx", "-p", str(prefix), "-c", str(conf), "-g", "daemon off;"])

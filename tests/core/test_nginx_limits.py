@@ -23,6 +23,14 @@ class StandIn(BaseHTTPRequestHandler):
     seen: list[tuple[str, str]] = []
 
     def do_GET(self) -> None:
+        if self.path.startswith("/c/x/data/"):  # as the app names a download
+            self.send_response(200)
+            self.send_header("Content-Type", "text/csv; charset=utf-8")
+            self.send_header("X-Accel-Redirect", "/_exports/x/" + self.path.rsplit("/", 1)[1])
+            self.send_header("X-Accel-Expires", "0")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         language = self.headers.get("Accept-Language", "")
         StandIn.seen.append((self.path, language))
         body = f"page in [{language}]".encode()
@@ -43,6 +51,8 @@ def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     threading.Thread(target=app.serve_forever, daemon=True).start()
     prefix = tmp_path_factory.mktemp("nginx")
     (prefix / "static").mkdir()
+    (prefix / "exports" / "x").mkdir(parents=True)
+    (prefix / "exports" / "x" / "signatories.csv").write_text("full_name\nОльга\n")
     port = free_port()
     conf = prefix / "nginx.conf"
     conf.write_text(
@@ -116,6 +126,11 @@ def test_one_client_is_limited_and_others_are_not(proxy: int) -> None:
     assert statuses[:20] == [200] * 20
     assert get(proxy, "/c/r/", source="127.0.0.3")[0] == 200  # another client
     assert all(get(proxy, f"/c/r/?n={n}")[0] == 200 for n in range(80))  # the unlimited one
+
+
+def test_a_download_is_sent_by_nginx_from_disk(proxy: int) -> None:
+    assert get(proxy, "/c/x/data/signatories.csv") == (200, "full_name\nОльга\n")
+    assert get(proxy, "/_exports/x/signatories.csv")[0] == 404  # internal only
 
 
 def test_the_config_carries_its_limits() -> None:

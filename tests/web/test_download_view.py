@@ -136,6 +136,15 @@ class DownloadViewTest(PersonaTestCase):
         assert not any("signatures_signature" in q["sql"] for q in queries.captured_queries)
         assert response["X-Accel-Expires"] == "0"
 
+    def test_behind_nginx_the_app_only_names_the_file(self) -> None:
+        build_exports()
+        with override_settings(EXPORT_ACCEL_PREFIX="/_exports/"):
+            response = self.client.get("/c/deputies/data/timeline.json?lang=en")
+        assert response.status_code == 200 and response.content == b""
+        assert response["X-Accel-Redirect"] == "/_exports/deputies/timeline.en.json"
+        assert response["Content-Type"] == "application/json"
+        assert 'filename="deputies-timeline.json"' in response["Content-Disposition"]
+
     def test_files_are_written_again_only_when_something_moved(self) -> None:
         assert build_exports() == 1
         assert build_exports() == 0

@@ -40,18 +40,27 @@ def download(request: HttpRequest, slug: str, dataset: str, fmt: str) -> HttpRes
         raise Http404("no such download")
     campaign = access_public_campaign(slug)
     path = exports.export_path(campaign.slug, dataset, get_language(), fmt)
-    try:
-        handle = path.open("rb")  # a replaced file stays readable through this handle
-    except FileNotFoundError:
+    response: HttpResponseBase
+    if not path.exists():
         response = render(request, "web/export_pending.html", {"campaign": campaign}, status=503)
         response["Retry-After"] = str(settings.EXPORT_SECONDS)
         return response
-    file_response = FileResponse(handle, content_type=exports.CONTENT_TYPES[fmt])
-    file_response["Content-Disposition"] = f'attachment; filename="{campaign.slug}-{dataset}.{fmt}"'
-    patch_cache_control(file_response, public=True, max_age=DATA_CACHE_SECONDS)
+    if settings.EXPORT_ACCEL_PREFIX:
+        # nginx sends the file from disk; the app only named it.
+        response = HttpResponse(content_type=exports.CONTENT_TYPES[fmt])
+        relative = path.relative_to(settings.EXPORT_ROOT).as_posix()
+        response["X-Accel-Redirect"] = settings.EXPORT_ACCEL_PREFIX + relative
+    else:
+        try:
+            handle = path.open("rb")  # a replaced file stays readable through this handle
+        except FileNotFoundError:  # removed just now: its campaign left the public
+            raise Http404("no such download") from None
+        response = FileResponse(handle, content_type=exports.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{campaign.slug}-{dataset}.{fmt}"'
+    patch_cache_control(response, public=True, max_age=DATA_CACHE_SECONDS)
     # Already a file: the reverse proxy passes it on without keeping a copy of its own.
-    file_response["X-Accel-Expires"] = "0"
-    return file_response
+    response["X-Accel-Expires"] = "0"
+    return response
 
 
 def _drawn(slot: tuple[object, ...], state: tuple[object, ...], draw: Callable[[], str]) -> str:
