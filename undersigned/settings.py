@@ -226,6 +226,8 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 EXPORT_ROOT = Path(env("EXPORT_ROOT", str(VAR_DIR / "exports")))
 EXPORT_SECONDS = env_int("EXPORT_SECONDS", 300)
 EXPORT_MAX_AGE_SECONDS = env_int("EXPORT_MAX_AGE_SECONDS", 6 * 3600)
+# Whether the periodic runner starts the export job as a process of its own (nice 10).
+EXPORT_IN_BACKGROUND = env_bool("EXPORT_IN_BACKGROUND", True)
 # Behind nginx: the internal location that serves EXPORT_ROOT (deploy/nginx), so that
 # the app names the file (X-Accel-Redirect) and nginx sends it. Empty: the app streams it.
 EXPORT_ACCEL_PREFIX = env("EXPORT_ACCEL_PREFIX", "")

@@ -14,12 +14,12 @@ class WebConfig(AppConfig):
         from undersigned.signatures.tasks import ON_COUNTS_CHANGED
         from undersigned.vault.models import VerifierKey
         from undersigned.web.cache import on_counts_changed
-        from undersigned.web.exports import build_exports
+        from undersigned.web.exports import start_exports
         from undersigned.web.signing import forget_campaigns
 
         # First of the hooks: the public count is fresh before slower work (the ledger).
         ON_COUNTS_CHANGED.insert(0, on_counts_changed)
-        periodic.register("exports", settings.EXPORT_SECONDS, build_exports)
+        periodic.register("exports", settings.EXPORT_SECONDS, start_exports)
         for model in (Campaign, CampaignText, VerifierKey):
             for signal in (post_save, post_delete):
                 signal.connect(

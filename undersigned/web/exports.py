@@ -1,11 +1,11 @@
 """Downloads of the public data as CSV, XLSX and JSON: named signatories, counts by region
 and by day.
 
-A periodic job (`build_exports`) writes every download of every public campaign as a
-file under EXPORT_ROOT/<slug>/, in each language, whenever what it shows may have
-changed and at most every EXPORT_SECONDS; each file is written aside and moved into
-place atomically. Requests are served those files as they are: no request ever
-computes an export, whatever its size.
+A periodic job (`build_exports`, in a process of its own) writes every download of
+every public campaign as a file under EXPORT_ROOT/<slug>/, in each language, whenever
+what it shows may have changed and at most every EXPORT_SECONDS; each file is written
+aside and moved into place atomically. Requests are served those files as they are:
+no request ever computes an export, whatever its size.
 
 Every text cell that a spreadsheet could read as a formula is prefixed with a
 single quote; XLSX cells are also typed as text.
@@ -16,6 +16,8 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -179,6 +181,26 @@ def build_campaign_exports(campaign: Campaign, *, force: bool = False) -> bool:
                 _write_atomically(path, fmt, rows_of(campaign, language), dataset)
     marker.write_text(fingerprint)
     return True
+
+
+_builder: subprocess.Popen[bytes] | None = None
+
+
+def start_exports() -> None:
+    """The periodic job: the export job in a process of its own, at a lower priority, so
+    that writing a million rows never holds up the count job or takes the app's CPU.
+    With EXPORT_IN_BACKGROUND off (tests), in this process."""
+    global _builder
+    if not settings.EXPORT_IN_BACKGROUND:
+        build_exports()
+        return
+    if _builder is not None and _builder.poll() is None:
+        return  # the last one is still writing
+    manage = Path(settings.BASE_DIR) / "manage.py"
+    _builder = subprocess.Popen(  # noqa: S603  # our own command, no input from outside
+        [sys.executable, str(manage), "build_exports", "--nice", "10"],
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def build_exports() -> int:
