@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint serve bench messages translations clean
+.PHONY: demo test lint serve bench bench-hostile messages translations clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("undersigned needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -45,6 +45,10 @@ serve: $(STAMP) translations
 # The load benchmark: its own stack on 127.0.0.1, 1,000,000 signatures, mixed load.
 bench: $(STAMP) translations
 	$(PY) -m bench.load $(BENCH_ARGS)
+
+# The hostile phase: each attack of a crowd in turn during the mixed load (bench/hostile.py).
+bench-hostile: $(STAMP) translations
+	$(PY) -m bench.hostile $(HOSTILE_ARGS)
 
 test: $(STAMP) translations
 	$(PY) -m pytest $(PYTEST_ARGS)

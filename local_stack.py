@@ -140,21 +140,28 @@ def nginx_config(
     app_ports: list[int],
     static_root: Path,
     cache_dir: Path,
+    unlimited: tuple[str, ...] = (),
+    exports_root: Path | None = None,
     *,
     public_name: str = PUBLIC_NAME,
     onion_name: str = ONION_NAME,
 ) -> str:
     """A complete nginx.conf around deploy/nginx/undersigned.conf as shipped, with local
-    ports and paths, and a self-signed certificate in place of certbot's."""
+    ports and paths, and a self-signed certificate in place of certbot's; `unlimited`
+    addresses (the benchmark's own load) pass the per-client limits."""
     ports = listen_port if isinstance(listen_port, NginxPorts) else NginxPorts(listen_port)
+    exports_root = exports_root or prefix / "exports"
     site = (ROOT / "deploy" / "nginx" / "undersigned.conf").read_text()
     servers = "\n".join(
-        f"    server 127.0.0.1:{port} max_fails=1 fail_timeout=2s;" for port in app_ports
+        f"    server 127.0.0.1:{port} max_fails=3 fail_timeout=10s;" for port in app_ports
     )
+    exempt = "".join(f"    {address} 1;\n" for address in unlimited)
+    geo = "geo $undersigned_unlimited {\n    default 0;\n"
     cert, key = self_signed_certificate(prefix, [public_name, "localhost"])
     local = f"{public_name} 127.0.0.1 localhost"
     for shipped, here in [
-        ("    server 127.0.0.1:8000 max_fails=1 fail_timeout=2s;", servers),
+        ("    server 127.0.0.1:8000 max_fails=3 fail_timeout=10s;", servers),
+        (geo, geo + exempt),
         ("    listen [::]:80 default_server;\n", ""),
         ("    listen [::]:443 ssl default_server;\n", ""),
         ("    listen [::]:443 ssl http2;\n", ""),
@@ -173,6 +180,7 @@ def nginx_config(
         (f"/etc/letsencrypt/live/{PUBLIC_NAME}/fullchain.pem", str(cert)),
         (f"/etc/letsencrypt/live/{PUBLIC_NAME}/privkey.pem", str(key)),
         ("/srv/undersigned/staticfiles/", f"{static_root}/"),
+        ("/srv/undersigned/var/exports/", f"{exports_root}/"),
         ("/var/cache/nginx/undersigned", str(cache_dir)),
         ("root /var/www/html;", f"root {prefix};"),
     ]:
@@ -181,9 +189,10 @@ def nginx_config(
         site = site.replace(shipped, here)
     user = "user root root;\n" if os.geteuid() == 0 else ""
     return f"""{user}worker_processes 1;
+worker_rlimit_nofile 40000;
 pid {prefix}/nginx.pid;
 error_log {prefix}/error.log warn;
-events {{ worker_connections 4096; }}
+events {{ worker_connections 16384; }}
 http {{
     include /etc/nginx/mime.types;
     default_type application/octet-stream;
@@ -209,8 +218,12 @@ class Stack:
         app_workers: int = 2,
         threads: int = 8,
         settings: dict[str, str] | None = None,
+        unlimited: tuple[str, ...] = ("127.0.0.1",),
     ) -> None:
         self.workdir = Path(workdir or tempfile.mkdtemp(prefix="undersigned-stack-"))
+        # The benchmark's own clients come from 127.0.0.1 and pass nginx's per-client
+        # limits; an attacker is given an address of its own (127.0.0.2 and up).
+        self.unlimited = unlimited
         self.settings = settings or {}
         self.workdir.chmod(0o755)
         self.app_workers = app_workers
@@ -249,6 +262,7 @@ class Stack:
             LOG_LEVEL="WARNING",
             PYTHONUNBUFFERED="1",
             TRUSTED_PROXY_HEADER="X-Real-IP",
+            EXPORT_ACCEL_PREFIX="/_exports/",
             DATABASE_POOL_TIMEOUT="2",
         )
         env.update(self.settings)
@@ -440,6 +454,7 @@ class Stack:
             "redis",
             [
                 "redis-server",
+                str(ROOT / "deploy" / "redis" / "undersigned.conf"),  # as shipped: capped
                 "--port",
                 str(self.redis_port),
                 "--bind",
@@ -511,7 +526,13 @@ class Stack:
         conf = prefix / "nginx.conf"
         conf.write_text(
             nginx_config(
-                prefix, self.nginx_ports, self.app_ports, self.workdir / "static", prefix / "cache"
+                prefix,
+                self.nginx_ports,
+                self.app_ports,
+                self.workdir / "static",
+                prefix / "cache",
+                self.unlimited,
+                self.workdir / "var" / "exports",
             )
         )
         self._spawn("nginx", ["nginx", "-p", str(prefix), "-c", str(conf), "-g", "daemon off;"])

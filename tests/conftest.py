@@ -20,8 +20,11 @@ def _own_rate_limits() -> Iterator[None]:
 @pytest.fixture(autouse=True)
 def _fresh_signing_campaigns() -> Iterator[None]:
     """Workers keep campaigns for a moment; a test's rollback sends no signal to drop them."""
+    from undersigned.sharing.models import forget_codes
     from undersigned.web.signing import forget_campaigns
 
     forget_campaigns()
+    forget_codes()
     yield
     forget_campaigns()
+    forget_codes()

@@ -5,4 +5,6 @@ import tempfile
 
 # Tasks run synchronously, in the test's transaction.
 os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
+# Periodic jobs run in the test's process, the export job too.
+os.environ.setdefault("EXPORT_IN_BACKGROUND", "0")
 os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="undersigned-test-"))

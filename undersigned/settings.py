@@ -228,6 +228,16 @@ TIME_ZONE = "UTC"
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Downloads (CSV, XLSX, JSON), written by a periodic job every EXPORT_SECONDS when what
+# they show may have changed, and at least every EXPORT_MAX_AGE_SECONDS.
+EXPORT_ROOT = Path(env("EXPORT_ROOT", str(VAR_DIR / "exports")))
+EXPORT_SECONDS = env_int("EXPORT_SECONDS", 300)
+EXPORT_MAX_AGE_SECONDS = env_int("EXPORT_MAX_AGE_SECONDS", 6 * 3600)
+# Whether the periodic runner starts the export job as a process of its own (nice 10).
+EXPORT_IN_BACKGROUND = env_bool("EXPORT_IN_BACKGROUND", True)
+# Behind nginx: the internal location that serves EXPORT_ROOT (deploy/nginx), so that
+# the app names the file (X-Accel-Redirect) and nginx sends it. Empty: the app streams it.
+EXPORT_ACCEL_PREFIX = env("EXPORT_ACCEL_PREFIX", "")
 
 LOGGING = {
     "version": 1,
@@ -285,10 +295,15 @@ CAPTCHA_2X_IMAGE = False
 
 # Verification desk (undersigned.desk, undersigned.verification).
 # Staff sessions: SESSION_* above.
-# Failed sign-ins allowed per username and per client address within the window.
+# Failed sign-ins per username and per client address within the window past which the
+# sign-in form asks for a captcha (undersigned.verification.throttle).
 DESK_LOGIN_ATTEMPTS = env_int("DESK_LOGIN_ATTEMPTS", 5)
 DESK_LOGIN_CLIENT_ATTEMPTS = env_int("DESK_LOGIN_CLIENT_ATTEMPTS", 20)
 DESK_LOGIN_WINDOW_SECONDS = env_int("DESK_LOGIN_WINDOW_SECONDS", 900)
+# Failures of one username from one client (or one signed-in-before browser) that lock
+# that pair alone; below it, past the limits above, a captcha is asked instead.
+DESK_LOGIN_LOCK_ATTEMPTS = env_int("DESK_LOGIN_LOCK_ATTEMPTS", 50)
+DESK_DEVICE_DAYS = env_int("DESK_DEVICE_DAYS", 365)
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "undersigned")
 # How long the one-time code that lets a staff account enrol its authenticator stays valid.
 ENROLMENT_CODE_DAYS = env_int("ENROLMENT_CODE_DAYS", 7)

@@ -1,4 +1,5 @@
-from django.urls import include, path
+from captcha import views as captcha_views
+from django.urls import include, path, re_path
 
 urlpatterns = [
     path("", include("undersigned.web.urls")),
@@ -7,7 +8,13 @@ urlpatterns = [
     path("", include("undersigned.ledger.urls")),
     path("", include("undersigned.sharing.urls")),
     path("api/v1/", include("undersigned.api.urls")),
-    path("captcha/", include("captcha.urls")),
+    # The captcha's image alone: no page offers audio or a refresh (one row per request).
+    re_path(
+        r"^captcha/image/(?P<key>\w+)/$",
+        captcha_views.captcha_image,
+        name="captcha-image",
+        kwargs={"scale": 1},
+    ),
     path("", include("undersigned.updates.urls")),
     path("telegram/", include("undersigned.bot.urls")),
 ]

@@ -1,7 +1,11 @@
 from datetime import timedelta
+from unittest import mock
 
+from captcha.models import CaptchaStore
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.http import HttpResponse
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +15,13 @@ from tests.desk.base import DeskTestCase, current_token
 from undersigned.audit.models import AuditEvent
 from undersigned.desk.enrolment import issue_enrolment_code
 from undersigned.desk.models import EnrolmentCode
+from undersigned.verification.throttle import DEVICE_COOKIE
+
+
+def solved_captcha(client: Client | None = None) -> dict[str, str]:
+    """A captcha and its answer, made in the store as only a test can."""
+    store = CaptchaStore.objects.get(hashkey=CaptchaStore.generate_key())
+    return {"captcha_0": store.hashkey, "captcha_1": store.response}
 
 
 class LoginTest(DeskTestCase):
@@ -84,26 +95,74 @@ class LoginTest(DeskTestCase):
 
 
 @override_settings(
-    DESK_LOGIN_ATTEMPTS=3, DESK_LOGIN_CLIENT_ATTEMPTS=5, DESK_LOGIN_WINDOW_SECONDS=600
+    DESK_LOGIN_ATTEMPTS=3,
+    DESK_LOGIN_CLIENT_ATTEMPTS=5,
+    DESK_LOGIN_LOCK_ATTEMPTS=6,
+    DESK_LOGIN_WINDOW_SECONDS=600,
 )
 class LoginThrottleTest(DeskTestCase):
-    def test_a_username_is_locked_after_repeated_failures_even_with_the_right_password(
-        self,
-    ) -> None:
+    """A flood of wrong passwords slows whoever sends it, never the account's owner."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        cache.clear()  # the counters outlive a test
+
+    def login(self, client: Client, password: str, **extra: str) -> HttpResponse:
+        data = {"username": "vera", "password": password, **extra}
+        return client.post(reverse("desk:login") + "?lang=en", data)
+
+    def flood(self, attacker: Client, n: int) -> None:
+        for _ in range(n):
+            page = self.login(attacker, "guess", **solved_captcha(attacker))
+            assert page.status_code in (400, 429)
+
+    def test_the_owner_signs_in_with_password_and_code_during_a_flood(self) -> None:
+        device = TOTPDevice.objects.create(user=self.verifier, name="phone", confirmed=True)
+        owner = Client(REMOTE_ADDR="192.0.2.10")
+        assert self.login(owner, "verifier-pass").status_code == 302  # signed in here before
+        owner.post(reverse("desk:logout"))
+        attacker = Client(REMOTE_ADDR="192.0.2.66")
+        self.flood(attacker, 10)
+        assert self.login(attacker, "verifier-pass").status_code == 429  # its pair is locked
+        response = self.login(owner, "verifier-pass")
+        assert response.status_code == 302
+        response = owner.post(reverse("desk:otp"), {"token": current_token(device)})
+        assert response["Location"] == reverse("desk:home")
+        assert owner.get(reverse("desk:home")).status_code == 200
+
+    def test_the_owner_sharing_the_attackers_address_is_not_locked_out(self) -> None:
+        owner = Client(REMOTE_ADDR="192.0.2.66")
+        assert self.login(owner, "verifier-pass").status_code == 302
+        attacker = Client(REMOTE_ADDR="192.0.2.66")  # the same NAT, Tor exit or proxy
+        self.flood(attacker, 10)
+        assert self.login(attacker, "verifier-pass").status_code == 429
+        assert self.login(owner, "verifier-pass").status_code == 302
+
+    def test_a_new_browser_is_asked_for_a_captcha_not_locked(self) -> None:
+        self.flood(Client(REMOTE_ADDR="192.0.2.66"), 10)
+        fresh = Client(REMOTE_ADDR="192.0.2.11")
+        page = self.login(fresh, "verifier-pass")
+        assert page.status_code == 400
+        assert 'name="captcha_1"' in page.content.decode()
+        assert self.login(fresh, "verifier-pass", **solved_captcha(fresh)).status_code == 302
+
+    def test_a_wrong_captcha_is_refused_before_the_password_is_hashed(self) -> None:
+        attacker = Client(REMOTE_ADDR="192.0.2.66")
         for _ in range(3):
-            assert (
-                self.client.post(
-                    reverse("desk:login"), {"username": "vera", "password": "x"}
-                ).status_code
-                == 400
-            )
+            self.login(attacker, "guess")
+        with mock.patch("undersigned.desk.views.auth.authenticate") as authenticate:
+            page = self.login(attacker, "verifier-pass", captcha_0="x", captcha_1="y")
+        assert page.status_code == 400
+        authenticate.assert_not_called()
+
+    def test_failures_across_usernames_ask_that_client_for_a_captcha(self) -> None:
+        for n in range(5):
+            self.client.post(reverse("desk:login"), {"username": f"guess{n}", "password": "x"})
         response = self.client.post(
-            reverse("desk:login") + "?lang=en", {"username": "VERA ", "password": "verifier-pass"}
+            reverse("desk:login"), {"username": "oleg", "password": "organizer-pass"}
         )
-        assert response.status_code == 429
-        assert "Too many attempts, try again in 10 minutes." in response.content.decode()
-        assert self.client.get(reverse("desk:home"))["Location"].startswith(reverse("desk:login"))
-        # Another account from another client is not affected.
+        assert response.status_code == 400
+        assert 'name="captcha_1"' in response.content.decode()
         other = Client(REMOTE_ADDR="192.0.2.7")
         assert (
             other.post(
@@ -112,13 +171,12 @@ class LoginThrottleTest(DeskTestCase):
             == 302
         )
 
-    def test_a_client_is_locked_after_failures_across_usernames(self) -> None:
-        for n in range(5):
-            self.client.post(reverse("desk:login"), {"username": f"guess{n}", "password": "x"})
-        response = self.client.post(
-            reverse("desk:login"), {"username": "oleg", "password": "organizer-pass"}
-        )
-        assert response.status_code == 429
+    def test_a_forged_device_cookie_counts_for_nothing(self) -> None:
+        self.flood(Client(REMOTE_ADDR="192.0.2.66"), 4)
+        forged = Client(REMOTE_ADDR="192.0.2.12")
+        forged.cookies[DEVICE_COOKIE] = "eyJ1IjoidmVyYSJ9:forged:signature"
+        page = self.login(forged, "verifier-pass")
+        assert 'name="captcha_1"' in page.content.decode()
 
     def test_totp_guesses_are_throttled_too(self) -> None:
         device = TOTPDevice.objects.create(user=self.verifier, name="phone", confirmed=True)

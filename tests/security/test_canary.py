@@ -7,6 +7,7 @@ from tests.crawl import crawl
 from undersigned.signatures import actions
 from undersigned.signatures.actions import Claims
 from undersigned.signatures.models import Signature
+from undersigned.web.exports import build_exports
 
 
 def canary_claims(name: str, n: int) -> Claims:
@@ -52,6 +53,7 @@ class CanaryTest(PersonaTestCase):
         assert duplicate.claims_key == first.claims_key
         canaries.append(token)
         self.refresh_counts()
+        build_exports()  # the downloads are files the export job writes: search them too
 
         starts = [
             "/",

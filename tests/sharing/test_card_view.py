@@ -30,31 +30,38 @@ class CardViewTest(PersonaTestCase):
         return image, response
 
     def cards_on_disk(self) -> list[str]:
-        return sorted(p.name for p in (self.media / "cards").glob("*.png"))
+        return sorted(p.name for p in (self.media / "cards" / str(self.campaign.pk)).iterdir())
 
-    def test_one_card_per_language_and_count(self) -> None:
+    def test_one_card_per_language(self) -> None:
         image, _ = self.get_card("ru")
         assert image.size == (1200, 630)
+        assert image.text["verified"] == "0"  # type: ignore[attr-defined]
         self.get_card("en")
-        pk = self.campaign.pk
-        assert self.cards_on_disk() == [f"{pk}-en-0.png", f"{pk}-ru-0.png"]
+        assert self.cards_on_disk() == ["card.en.png", "card.ru.png"]
 
     def test_redrawn_when_the_verified_count_changes(self) -> None:
         before, _ = self.get_card("ru")
         self.sign_verified(make_claims(1))
         self.sign_verified(make_claims(2))
-        self.get_card("ru")
-        assert self.cards_on_disk() == [
-            f"{self.campaign.pk}-ru-0.png"
-        ]  # the job has not counted yet
+        unchanged, _ = self.get_card("ru")
+        assert unchanged.text["verified"] == "0"  # type: ignore[attr-defined]  # not counted yet
         self.refresh_counts()
         after, _ = self.get_card("ru")
-        assert self.cards_on_disk() == [f"{self.campaign.pk}-ru-2.png"]  # the old file is gone
+        assert after.text["verified"] == "2"  # type: ignore[attr-defined]
+        assert self.cards_on_disk() == ["card.ru.png"]  # replaced, no file left behind
         assert before.tobytes() != after.tobytes()
+
+    def test_a_card_being_read_survives_its_replacement(self) -> None:
+        response = self.client.get(reverse("share_card", args=[self.campaign.slug, "ru"]))
+        self.sign_verified(make_claims(1))
+        self.refresh_counts()
+        self.get_card("ru")  # draws the new card over the one still being sent
+        old = Image.open(io.BytesIO(b"".join(response.streaming_content)))
+        assert old.text["verified"] == "0"  # type: ignore[attr-defined]
 
     def test_served_from_disk_when_the_count_is_unchanged(self) -> None:
         self.get_card("en")
-        path = self.media / "cards" / f"{self.campaign.pk}-en-0.png"
+        path = self.media / "cards" / str(self.campaign.pk) / "card.en.png"
         path.write_bytes(path.read_bytes())  # same content, proves nothing redraws it
         stamp = path.stat().st_mtime_ns
         self.get_card("en")

@@ -49,6 +49,25 @@ class ShareTrackingTest(PersonaTestCase):
         assert {c.visits for c in ShareChannel.objects.all()} == {0}
         assert ShareHit.objects.count() == 0
 
+    def test_made_up_codes_write_nothing_and_are_not_carried(self) -> None:
+        for n in range(20):
+            assert self.client.get(f"{self.page_url}?via=junk-{n}").status_code == 200
+            assert self.client.get(f"{self.sign_url}?via=junk-{n}").status_code == 200
+        assert ShareHit.objects.count() == 0  # no row per made-up code
+        html = self.client.get(self.page_url + "?via=junk-1").content.decode()
+        assert "shared_via" not in html
+        form = self.client.get(self.sign_url + "?shared_via=junk-1").content.decode()
+        assert 'name="via"' not in form
+        response = self.client.post(self.sign_url, {**SIGN_FORM_OLGA, "via": "junk-1"})
+        assert response.status_code == 302
+        assert ShareHit.objects.count() == 0
+
+    def test_a_new_channel_counts_at_once_in_this_process(self) -> None:
+        self.client.get(self.page_url + "?via=radio")
+        create_share_channel(self.campaign, "radio", "Radio", actor=self.organizer)
+        self.client.get(self.page_url + "?via=radio")
+        assert ShareHit.objects.filter(code="radio").count() == 1
+
     def test_code_is_carried_to_the_sign_form_and_the_signature_counts(self) -> None:
         html = self.client.get(self.page_url + "?via=deputies-chat").content.decode()
         assert f"{self.sign_url}?shared_via=deputies-chat" in html

@@ -123,6 +123,27 @@ class SignatoriesPageTest(PersonaTestCase):
         assert not any("COUNT(" in query["sql"].upper() for query in many.captured_queries)
         assert len(self.names(html)) == 100
 
+    def test_cursor_is_opaque_and_bound_to_its_campaign(self) -> None:
+        for n in range(105):
+            self.sign_verified(make_claims(n))
+        url = reverse("signatories", args=[self.campaign.slug])
+        cursor = re.search(
+            r'href="\?after=([^"]+)" rel="next"', self.client.get(url).content.decode()
+        )
+        assert cursor is not None
+        hundredth = Signature.objects.filter(state=Signature.VERIFIED).order_by(
+            "verified_at", "id"
+        )[99]
+        assert str(hundredth.pk) not in cursor.group(1)
+        assert str(int(hundredth.verified_at.timestamp())) not in cursor.group(1)  # type: ignore[union-attr]
+        other = self.make_campaign("other")
+        elsewhere = self.client.get(
+            reverse("signatories", args=[other.slug]), {"after": cursor.group(1)}
+        )
+        assert elsewhere.status_code == 400
+        flipped = cursor.group(1)[:-2] + ("AA" if not cursor.group(1).endswith("AA") else "BB")
+        assert self.client.get(url, {"after": flipped}).status_code == 400
+
     def test_forged_cursor_is_refused(self) -> None:
         url = reverse("signatories", args=[self.campaign.slug])
         for bad in ("x", "1-2", "99999999999999999999-1-1", "1-1-1'--", "-1-1-1"):

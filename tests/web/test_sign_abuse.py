@@ -135,6 +135,14 @@ class SignAbuseTest(PersonaTestCase):
         answer = solved(challenged.content.decode())
         assert self.post(form_for(3, **answer), address="198.51.100.3").status_code == 302
 
+    @override_settings(RATE_CAMPAIGN_CAPTCHA_AFTER=8)
+    def test_one_clients_refused_flood_does_not_challenge_everyone(self) -> None:
+        for n in range(30):  # past the client's hard limit: refused, not counted campaign-wide
+            self.post(form_for(n), address="198.51.100.66")
+        fresh = self.client.get(self.url(), REMOTE_ADDR="203.0.113.1").content.decode()
+        assert 'name="captcha_1"' not in fresh
+        assert self.post(form_for(99), address="203.0.113.1").status_code == 302
+
     def test_a_legitimate_signer_below_the_limits_sees_nothing_special(self) -> None:
         response = self.client.post(self.url(), SIGN_FORM_OLGA, REMOTE_ADDR="192.0.2.1")
         assert response.status_code == 302
@@ -151,3 +159,10 @@ class SignAbuseTest(PersonaTestCase):
         assert image.status_code == 200
         assert image["Content-Type"] == "image/png"
         assert "audio" not in html
+
+    def test_only_the_captcha_image_is_routed(self) -> None:
+        before = CaptchaStore.objects.count()
+        ajax = {"X-Requested-With": "XMLHttpRequest"}
+        for path in ("/captcha/refresh/", "/captcha/audio/abc.wav", "/captcha/image/abc@2/"):
+            assert self.client.get(path, headers=ajax).status_code == 404, path
+        assert CaptchaStore.objects.count() == before

@@ -1,6 +1,8 @@
 """Campaigns kept by a worker for the signing form, and the blank signing page made from them."""
 
 import re
+import time
+from unittest import mock
 
 import pyrage
 from django.db import connection
@@ -10,7 +12,10 @@ from django.urls import reverse
 
 from tests.base import SIGN_FORM_OLGA, PersonaTestCase
 from undersigned.campaigns import actions as campaign_actions
+from undersigned.sharing.actions import create_share_channel
+from undersigned.signatures.models import Signature
 from undersigned.vault.actions import add_verifier_key
+from undersigned.web.abuse import form_issued
 from undersigned.web.signing import CSRF_PLACEHOLDER, signing_campaign
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -90,6 +95,7 @@ class BlankSigningPageTest(PersonaTestCase):
         assert "Deputies&#x27; appeal" in english.content.decode()
 
     def test_a_share_code_is_carried_in_a_page_of_its_own(self) -> None:
+        create_share_channel(self.campaign, "tg1", "Telegram", actor=self.organizer)
         self.client.get(self.url())
         shared = self.client.get(self.url("?via=tg1"))
         assert 'name="via" value="tg1"' in shared.content.decode()
@@ -132,6 +138,38 @@ class SharedSigningPageTest(PersonaTestCase):
             assert CSRF_PLACEHOLDER not in page.content.decode()
             assert page.cookies["csrftoken"].value
             assert "public" not in page.get("Cache-Control", "")
+
+    def switch_the_captcha_on(self) -> None:
+        for n in range(3):
+            crowd = self.client_class(REMOTE_ADDR=f"10.{n}.0.1")
+            crowd.post(self.url(), dict(SIGN_FORM_OLGA, full_name=f"Тест {n}"))
+
+    def test_a_form_kept_from_before_the_captcha_is_not_asked_for_it(self) -> None:
+        signer = self.client_class(REMOTE_ADDR="10.9.0.1")
+        kept = signer.get(self.url()).content.decode()  # the page a visitor already has
+        issued = re.search(r'name="issued" value="([^"]+)"', kept)
+        assert issued is not None
+        self.switch_the_captcha_on()
+        fresh = self.client.get(self.url(), headers=self.shared).content.decode()
+        assert 'name="captcha_1"' in fresh and 'name="issued"' not in fresh
+        with mock.patch("time.time", return_value=time.time() + 61):
+            response = signer.post(
+                self.url(),
+                dict(SIGN_FORM_OLGA, full_name="Ранняя Подписантка", issued=issued.group(1)),
+            )
+        assert response.status_code == 302
+        assert Signature.objects.filter(full_name="Ранняя Подписантка").exists()
+
+    def test_a_post_without_a_stamp_from_before_is_asked_for_the_captcha(self) -> None:
+        self.switch_the_captcha_on()
+        for issued in ("", "forged", form_issued(time.time() + 600)):
+            late = self.client_class(REMOTE_ADDR="10.8.0.1")
+            response = late.post(
+                self.url(), dict(SIGN_FORM_OLGA, full_name="Поздний", issued=issued)
+            )
+            assert response.status_code == 400
+            assert 'name="captcha_1"' in response.content.decode()
+        assert not Signature.objects.filter(full_name="Поздний").exists()
 
     def test_a_post_is_never_answered_with_the_placeholder(self) -> None:
         response = self.client.post(self.url(), {"full_name": ""}, headers=self.shared)

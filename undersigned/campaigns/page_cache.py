@@ -8,6 +8,10 @@ lifetime whatever the number of readers. Responses carry an ETag (answered with
 304) and `Cache-Control: public, max-age=0, s-maxage, stale-while-revalidate`: browsers
 revalidate every time, shared caches (the nginx microcache) keep a copy briefly.
 
+A page's key is its path, its language and the query parameters the view reads
+(`query`); any other parameter, and any language outside LANGUAGES, reaches the same
+copy, so junk in a URL or a header cannot make a request miss.
+
 Only anonymous GETs are cached, never a page that sets a cookie or holds a CSRF
 token. When the cache (Redis) fails, pages are served uncached and a warning is
 logged: the cache fails open.
@@ -40,8 +44,19 @@ def _version_key(slug: str) -> str:
     return f"page-version:{slug}"
 
 
-def _page_key(request: HttpRequest, slug: str) -> str:
-    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+# What a parameter's value means to a page, given the campaign's slug and the value: a
+# share code names a channel or is nothing, as the page shows it.
+Normaliser = Callable[[str, str], str]
+
+
+def _page_key(
+    request: HttpRequest, slug: str, query: tuple[str, ...], normalise: dict[str, Normaliser]
+) -> str:
+    meaningful = []
+    for name in query:
+        value = request.GET.get(name, "")
+        meaningful.append((name, normalise[name](slug, value) if name in normalise else value))
+    digest = hashlib.sha256(repr((request.path, meaningful)).encode()).hexdigest()
     return f"page:{get_language()}:{digest}"
 
 
@@ -124,15 +139,30 @@ def _anonymous(request: HttpRequest) -> bool:
     )
 
 
-def cached_public_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """Serve a public view from the page cache; the view's `slug` argument names its campaign."""
+View = Callable[..., HttpResponseBase]
 
+
+def cached_public_page(
+    view: View | None = None,
+    *,
+    query: tuple[str, ...] = (),
+    normalise: dict[str, Normaliser] | None = None,
+) -> Any:
+    """Serve a public view from the page cache; the view's `slug` argument names its
+    campaign, `query` the parameters it reads (every other one is ignored), `normalise`
+    what a parameter's value means to the page."""
+    if view is None:
+        return lambda view: _cached(view, query, normalise or {})
+    return _cached(view, query, normalise or {})
+
+
+def _cached(view: View, query: tuple[str, ...], normalise: dict[str, Normaliser]) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not _anonymous(request):
             return view(request, *args, **kwargs)
         slug = kwargs.get("slug") or ALL_CAMPAIGNS
-        page_key = _page_key(request, slug)
+        page_key = _page_key(request, slug, query, normalise)
         found = _read(page_key, slug)
         if found is not None:
             entry, versions = found
@@ -157,6 +187,15 @@ def cached_public_page(view: Callable[..., HttpResponseBase]) -> Callable[..., H
         return _from_entry(request, entry)
 
     return wrapper
+
+
+def page_version(slug: str) -> str | None:
+    """The token that moves whenever the campaign's public pages must be made again."""
+    try:
+        return cache.get(_version_key(slug))  # type: ignore[no-any-return]
+    except Exception as error:  # any cache failure: no token, as after a restart
+        _cache_failed("version", error)
+        return None
 
 
 def invalidate(slugs: set[str]) -> None:

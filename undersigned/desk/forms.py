@@ -2,6 +2,7 @@
 
 from typing import Any, cast
 
+from captcha.fields import CaptchaField
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,14 @@ DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 class LoginForm(forms.Form):
     username = forms.CharField(label=_("Username"), max_length=150)
     password = forms.CharField(label=_("Password"), max_length=200, widget=forms.PasswordInput)
+
+    def __init__(self, *args: Any, challenge: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if challenge:  # checked before the password, which costs a hash
+            self.fields = {
+                "captcha": CaptchaField(label=_("Type the letters in the picture")),
+                **self.fields,
+            }
 
 
 class TokenForm(forms.Form):

@@ -1,8 +1,8 @@
 """Changes to share channels and their counters.
 
-Visits and signatures that carry `?via=CODE` add a row to a journal; a periodic
-job folds the journal into the channels' counters, so no counter row is written
-per request.
+Visits and signatures that carry the `?via=CODE` of an existing channel add a row to
+a journal; a periodic job folds the journal into the channels' counters, so no
+counter row is written per request.
 """
 
 from collections import Counter
@@ -15,7 +15,7 @@ from django.db.models import F
 from undersigned.audit.actions import record
 from undersigned.campaigns.models import Campaign
 from undersigned.core.locks import LockBusy, job_lock
-from undersigned.sharing.models import ShareChannel, ShareHit, clean_code
+from undersigned.sharing.models import ShareChannel, ShareHit, known_code
 
 SHARE_FOLD_SECONDS = 30
 FOLD_BATCH = 10000
@@ -32,8 +32,8 @@ def create_share_channel(campaign: Campaign, code: str, label: str, *, actor: An
 
 
 def _note(slug: str, via: str, kind: str) -> str:
-    code = clean_code(via)
-    if code and len(slug) <= 80:
+    code = known_code(slug, via)  # a made-up code writes nothing
+    if code:
         ShareHit.objects.create(campaign_slug=slug, code=code, kind=kind)
     return code
 

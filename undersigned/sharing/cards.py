@@ -1,19 +1,22 @@
 """Link-preview card images: a campaign's title and verified count, one PNG per language.
 
-Files are cached under MEDIA_ROOT/cards, named by campaign, language and count,
-so a changed count makes a new file on the next request and the old one is removed.
+Files are kept under MEDIA_ROOT/cards/<campaign>/card.<language>.png, the count they
+show written in the PNG itself. A changed count draws the card again into a new file
+that replaces the old one atomically; nothing is ever deleted, so a request that has
+the old file open still reads it whole.
 """
 
 import os
 import tempfile
 from functools import cache
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFont, PngImagePlugin, UnidentifiedImageError
 
 from undersigned.campaigns.models import Campaign
 
@@ -87,23 +90,43 @@ def render_card(title: str, verified: int, language: str) -> Image.Image:
     return image
 
 
-def card_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / "cards"
+def card_dir(campaign: Campaign) -> Path:
+    return Path(settings.MEDIA_ROOT) / "cards" / str(campaign.pk)
 
 
-def card_path(campaign: Campaign, language: str, verified: int) -> Path:
-    """The card file for this count, drawn now if it is not on disk yet."""
-    folder = card_dir()
-    path = folder / f"{campaign.pk}-{language}-{verified}.png"
-    if path.exists():
-        return path
+COUNT_CHUNK = "verified"
+
+
+def _shows(handle: BinaryIO, verified: int) -> bool:
+    try:
+        with Image.open(handle) as image:
+            shown = getattr(image, "text", {}).get(COUNT_CHUNK)
+    except (UnidentifiedImageError, OSError, SyntaxError):
+        return False
+    finally:
+        handle.seek(0)
+    return shown == str(verified)
+
+
+def open_card(campaign: Campaign, language: str, verified: int) -> BinaryIO:
+    """The card showing this count, opened for reading; drawn now if the file shows another."""
+    folder = card_dir(campaign)
+    path = folder / f"card.{language}.png"
+    try:
+        handle: BinaryIO = path.open("rb")
+    except FileNotFoundError:
+        pass
+    else:
+        if _shows(handle, verified):
+            return handle
+        handle.close()
     folder.mkdir(parents=True, exist_ok=True)
     image = render_card(campaign.text_for(language).title, verified, language)
-    handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
-    with os.fdopen(handle, "wb") as out:
-        image.save(out, "PNG", optimize=True)
+    info = PngImagePlugin.PngInfo()
+    info.add_text(COUNT_CHUNK, str(verified))
+    descriptor, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
+    with os.fdopen(descriptor, "wb") as out:
+        image.save(out, "PNG", optimize=True, pnginfo=info)
+    handle = open(temporary, "rb")  # noqa: SIM115  # handed to the response, which closes it
     os.replace(temporary, path)
-    for old in folder.glob(f"{campaign.pk}-{language}-*.png"):
-        if old != path:
-            old.unlink(missing_ok=True)
-    return path
+    return handle

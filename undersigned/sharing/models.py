@@ -5,6 +5,7 @@ ties a hit to a signer.
 """
 
 import re
+import time
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -20,6 +21,35 @@ def clean_code(value: str) -> str:
     """A channel code as links carry it, or "" when it cannot be one."""
     code = (value or "").strip().lower()
     return code if CODE_PATTERN.match(code) else ""
+
+
+# The channel codes of each campaign, kept in each process for SHARE_CODES_SECONDS: a
+# link's code is checked on every visit, and an unknown one must cost no write.
+SHARE_CODES_SECONDS = 30.0
+MAX_CACHED_CAMPAIGNS = 1024
+_codes: dict[str, tuple[float, frozenset[str]]] = {}
+
+
+def known_code(slug: str, value: str) -> str:
+    """The channel code a link carried when campaign `slug` has such a channel, else ""."""
+    code = clean_code(value)
+    if not code or len(slug) > 80:
+        return ""
+    now = time.monotonic()
+    cached = _codes.get(slug)
+    if cached is None or now - cached[0] >= SHARE_CODES_SECONDS:
+        codes = frozenset(
+            ShareChannel.objects.filter(campaign__slug=slug).values_list("code", flat=True)
+        )
+        if len(_codes) >= MAX_CACHED_CAMPAIGNS:
+            _codes.clear()
+        cached = _codes[slug] = (now, codes)
+    return code if code in cached[1] else ""
+
+
+def forget_codes(**kwargs: object) -> None:
+    """Signal receiver: a channel was saved or deleted in this process."""
+    _codes.clear()
 
 
 def validate_code(value: str) -> None:

@@ -14,6 +14,16 @@ from django.http import HttpRequest, HttpResponseBase
 from django.urls import reverse
 
 from undersigned.sharing.actions import note_signature, note_visit
+from undersigned.sharing.models import known_code
+
+
+def carried_code(request: HttpRequest, slug: str) -> str:
+    """The channel code a sign form carries: posted back, passed on, or given; "" when it
+    names no channel of campaign `slug`."""
+    for value in (request.POST.get("via"), request.GET.get("shared_via"), request.GET.get("via")):
+        if value:
+            return known_code(slug, value)
+    return ""
 
 
 def counts_share_visits(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from undersigned.access import access_public_campaign
 from undersigned.campaigns.page_cache import cached_public_page
-from undersigned.sharing.cards import card_path
+from undersigned.sharing.cards import open_card
 from undersigned.signatures import public
 
 LANGUAGE_CODES = {code for code, _ in settings.LANGUAGES}
@@ -21,8 +21,8 @@ def card(request: HttpRequest, slug: str, language: str) -> HttpResponseBase:
     if language not in LANGUAGE_CODES:
         raise Http404("no such language")
     campaign = access_public_campaign(slug)
-    path = card_path(campaign, language, public.counts_for(campaign).verified)
-    response = FileResponse(path.open("rb"), content_type="image/png")
+    card = open_card(campaign, language, public.counts_for(campaign).verified)
+    response = FileResponse(card, content_type="image/png")
     patch_cache_control(response, public=True, max_age=CARD_CACHE_SECONDS)
     return response
 

@@ -12,8 +12,15 @@ chat on Telegram.
   forms) from one client in the window: the signature is stored held back for verifiers;
   the sender sees the usual receipt.
 - Onion visitors all arrive from the Tor daemon's address: they share one client bucket,
-  with its own, higher limits (`RATE_ONION_LIMIT`, `RATE_ONION_HOLD_AFTER`), and are
-  always asked for the captcha.
+  with its own, higher limits (`RATE_ONION_LIMIT`, `RATE_ONION_HOLD_AFTER`), are always
+  asked for the captcha, and are not counted towards the campaign's captcha threshold.
+  Nor are attempts refused for their client's rate: one client alone cannot switch the
+  captcha on for everyone.
+
+The captcha and forms already out agree: a form is stamped with the minute it was made
+(`issued`), and when the campaign's captcha switches on, the moment is noted. A form
+made before it (a copy the reverse proxy kept, a page a signer had open) is not asked
+for the captcha it never showed, unless its sender is over the client threshold.
 - A channel that cannot show a captcha (the bot, the API) stores a submission that is due
   one held back for verifiers, with the usual receipt.
 
@@ -21,15 +28,40 @@ A submission costs one round trip to the shared cache: the form is checked first
 that one measurement counts the attempt and, for a valid form, the signature.
 """
 
+import contextlib
 import math
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
 from django.http import HttpRequest
 
 from undersigned.campaigns.models import Campaign
 from undersigned.core import ratelimit
 from undersigned.core.clients import client_hash, is_onion_request
+
+ISSUED_SALT = "undersigned.sign.issued"
+ISSUED_MAX_AGE = 1800  # a form older than this is asked for the captcha like any other
+
+
+def form_issued(now: float | None = None) -> str:
+    """The stamp of a form made now, to the minute (a kept page shows one stamp a minute)."""
+    minute = int((time.time() if now is None else now) // 60) * 60
+    return signing.dumps(minute, salt=ISSUED_SALT, compress=False)
+
+
+def form_issued_at(stamp: str) -> float | None:
+    if len(stamp) > 100:
+        return None
+    try:
+        value = signing.loads(stamp, salt=ISSUED_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(value, int) or time.time() - value > ISSUED_MAX_AGE:
+        return None
+    return float(value)
 
 
 @dataclass(frozen=True)
@@ -39,6 +71,7 @@ class Attempt:
     refused: bool  # 429, nothing stored
     captcha: bool  # the form must carry a solved captcha
     flooding: bool  # stored, but held back for verifiers
+    client_captcha: bool = False  # the captcha is due for this client, not just the campaign
 
 
 @dataclass(frozen=True)
@@ -88,22 +121,50 @@ class SigningGuard:
     def attempt(self, *, valid: bool) -> Attempt:
         """Count one submission, and the signature it brings when the form is `valid`."""
         stored = self._client_key("stored")
-        hits = [self._campaign_key(), self._client_key("attempts")]
-        rates = ratelimit.measure(
-            self.window, hits=[*hits, stored] if valid else hits, peeks=[] if valid else [stored]
-        )
+        client = [self._client_key("attempts"), *([stored] if valid else [])]
+        # Onion visits are not counted towards everyone's captcha: junk posted through the
+        # onion service must not switch it on for every signer.
+        hits = client if self.onion else [self._campaign_key(), *client]
+        peeks = [] if valid else [stored]
+        if self.onion:
+            peeks.append(self._campaign_key())
+        rates = ratelimit.measure(self.window, hits=hits, peeks=peeks)
         client_rate = rates[self._client_key("attempts")].count
         stored_before = rates[stored].count - (1 if valid else 0)
+        client_captcha = self.onion or client_rate > settings.RATE_CLIENT_CAPTCHA_AFTER
+        campaign_captcha = rates[self._campaign_key()].count > settings.RATE_CAMPAIGN_CAPTCHA_AFTER
+        refused = client_rate > self.refuse_after
+        if refused and not self.onion:
+            # One client's flood, refused, does not count towards everyone's captcha.
+            ratelimit.undo(self._campaign_key(), self.window)
+        elif campaign_captcha:
+            self._note_captcha_on()
         return Attempt(
-            refused=client_rate > self.refuse_after,
-            captcha=(
-                self.onion
-                or rates[self._campaign_key()].count > settings.RATE_CAMPAIGN_CAPTCHA_AFTER
-                or client_rate > settings.RATE_CLIENT_CAPTCHA_AFTER
-            ),
+            refused=refused,
+            captcha=campaign_captcha or client_captcha,
             # More signatures from this client than one connection plausibly sends.
             flooding=stored_before >= self.hold_after,
+            client_captcha=client_captcha,
         )
+
+    def _since_key(self) -> str:
+        return f"sign-captcha-since:{self.campaign_id}"
+
+    def _note_captcha_on(self) -> None:
+        with contextlib.suppress(Exception):  # a cache failure: no form is excused
+            cache.add(self._since_key(), time.time(), timeout=self.window)
+
+    def form_predates_captcha(self, attempt: Attempt, issued: str) -> bool:
+        """Whether this submission's form was made before the campaign's captcha switched
+        on, and so never showed one: it is then not asked for it."""
+        if attempt.client_captcha or not issued:
+            return False
+        made = form_issued_at(issued)
+        try:
+            since = cache.get(self._since_key())
+        except Exception:  # any cache failure: the captcha is asked as usual
+            return False
+        return made is not None and since is not None and made < float(since)
 
     def not_stored(self) -> None:
         """A valid form was counted as a signature, and then not stored (its captcha failed)."""

@@ -35,6 +35,12 @@ def day_of(moment: datetime) -> datetime:
 
 SEALED_PREFIX = "sealed-"
 
+# Whose name the public list shows now: the condition of its index.
+LISTED = models.Q(
+    models.Q(state="verified", merged_into__isnull=True),
+    models.Q(publication="named") | models.Q(publication="conditional", revealed_at__isnull=False),
+)
+
 
 class Signature(models.Model):
     RECEIVED = "received"
@@ -101,6 +107,7 @@ class Signature(models.Model):
     ]
     # From most to least visible; a signer may only move down this list.
     VISIBILITY_ORDER = (NAMED, CONDITIONAL, ANONYMOUS)
+    LISTED = LISTED
 
     campaign = models.ForeignKey(Campaign, related_name="signatures", on_delete=models.PROTECT)
     handle = models.CharField(max_length=32, unique=True, default=new_handle, editable=False)
@@ -162,6 +169,12 @@ class Signature(models.Model):
         indexes = [
             models.Index(fields=["campaign", "state", "verified_at"], name="signature_public_list"),
             models.Index(fields=["campaign", "claims_key"], name="signature_same_claims"),
+            # The public list of names, read page by page in this order from a cursor.
+            models.Index(
+                fields=["campaign", "verified_at", "id"],
+                condition=LISTED,  # the module's
+                name="signature_named_list",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -57,13 +57,16 @@ def submit_signature(
     channel: str,
     sender: Sender | None,
     captcha: Callable[[], bool] | None = None,
+    issued: str = "",
 ) -> Submitted:
     """Apply the abuse rules to one submission and record the signature they let through.
 
     `submission` is None when the channel's input was invalid: the attempt still counts.
     `sender` is None only for imports by staff, to which no rate applies. `captcha` tells
     whether the submission carries a solved captcha, asked only when one is due; a channel
-    that cannot show one passes None, and a submission due one is then held back.
+    that cannot show one passes None, and a submission due one is then held back. `issued`
+    is the stamp of the form the submission came on: a form made before the campaign's
+    captcha switched on is not asked for it.
     """
     if not campaign.accepts_signatures:
         return Submitted(Outcome.CLOSED)
@@ -73,9 +76,10 @@ def submit_signature(
         attempt = guard.attempt(valid=submission is not None)
         if attempt.refused:
             return Submitted(Outcome.REFUSED, retry_minutes=guard.retry_minutes())
-        if attempt.captcha and captcha is None:
+        due = attempt.captcha and not guard.form_predates_captcha(attempt, issued)
+        if due and captcha is None:
             held = True  # due a captcha this channel cannot show
-        elif attempt.captcha and captcha is not None and not captcha():
+        elif due and captcha is not None and not captcha():
             if submission is not None:
                 guard.not_stored()
             return Submitted(Outcome.CAPTCHA)

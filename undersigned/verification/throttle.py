@@ -7,10 +7,12 @@ are keyed by a keyed hash of their address, so the cache holds no address in cle
 
 import hashlib
 import math
+import secrets
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core import signing
 from django.core.cache import cache
 from django.http import HttpRequest
 
@@ -46,6 +48,11 @@ class Throttle:
             return 0
         until = cache.get(until_key)
         return max(math.ceil(until - time.time()), 1) if until else 0
+
+    def failures(self, ident: str) -> int:
+        """The failures of `ident` counted in its current window."""
+        count_key, _ = self._keys(ident)
+        return int(cache.get(count_key) or 0)
 
     def fail(self, ident: str) -> None:
         if not ident:
@@ -84,3 +91,87 @@ def codes_by_client() -> Throttle:
         settings.CONFIRMATION_CODE_CLIENT_ATTEMPTS,
         settings.CONFIRMATION_CODE_WINDOW_SECONDS,
     )
+
+
+# Sign-in to the desk. Failed passwords are counted per username, per client and per
+# pair of the two. Past DESK_LOGIN_ATTEMPTS for a username (from anywhere) or a pair, or
+# DESK_LOGIN_CLIENT_ATTEMPTS for a client, the form asks for a captcha; only a pair is
+# ever locked, after DESK_LOGIN_LOCK_ATTEMPTS. A browser where the account's password was
+# once right carries a signed device cookie: for that account it is judged by its own
+# failures alone, so nobody else's flood can put a captcha or a lock in its owner's way.
+# Every check runs before the password hash, so a refused attempt costs no hashing.
+DEVICE_COOKIE = "desk_device"
+DEVICE_SALT = "undersigned.desk.device"
+UNKNOWN_CLIENT = "unknown"  # visitors whose address cannot be known (onion) share one bucket
+
+
+def passwords_by_username() -> Throttle:
+    # Its own scope: wrong passwords never count against the code step of the owner.
+    return Throttle(
+        "desk-password-user", settings.DESK_LOGIN_ATTEMPTS, settings.DESK_LOGIN_WINDOW_SECONDS
+    )
+
+
+def login_by_pair() -> Throttle:
+    return Throttle(
+        "desk-login-pair", settings.DESK_LOGIN_LOCK_ATTEMPTS, settings.DESK_LOGIN_WINDOW_SECONDS
+    )
+
+
+@dataclass(frozen=True)
+class LoginGuard:
+    """What a sign-in attempt for `username` from this request must pass."""
+
+    username: str
+    client: str
+    device: str  # this browser's device id when it has signed in as `username` before
+
+    @classmethod
+    def for_request(cls, request: HttpRequest, username: str) -> "LoginGuard":
+        ident = username.strip().casefold()
+        return cls(ident, client_key(request) or UNKNOWN_CLIENT, _device_of(request, ident))
+
+    @property
+    def _pair(self) -> str:
+        return f"{self.username}\n{self.device or self.client}"
+
+    def wait_seconds(self) -> int:
+        """Seconds this pair is locked for; 0 when it may try."""
+        return login_by_pair().wait_seconds(self._pair)
+
+    def captcha_due(self) -> bool:
+        pair = login_by_pair().failures(self._pair)
+        if self.device:
+            return pair >= settings.DESK_LOGIN_ATTEMPTS
+        return (
+            pair >= settings.DESK_LOGIN_ATTEMPTS
+            or passwords_by_username().failures(self.username) >= settings.DESK_LOGIN_ATTEMPTS
+            or login_by_client().failures(self.client) >= settings.DESK_LOGIN_CLIENT_ATTEMPTS
+        )
+
+    def fail(self) -> None:
+        login_by_pair().fail(self._pair)
+        if not self.device:
+            passwords_by_username().fail(self.username)
+            login_by_client().fail(self.client)
+
+    def succeeded(self) -> None:
+        login_by_pair().reset(self._pair)
+
+    def device_cookie(self) -> str:
+        """The value that marks this browser as one where `username` signed in."""
+        device = self.device or secrets.token_urlsafe(16)
+        return signing.dumps({"u": _ident_key(self.username), "d": device}, salt=DEVICE_SALT)
+
+
+def _device_of(request: HttpRequest, ident: str) -> str:
+    raw = request.COOKIES.get(DEVICE_COOKIE, "")
+    if not raw or len(raw) > 300:
+        return ""
+    try:
+        value = signing.loads(raw, salt=DEVICE_SALT, max_age=settings.DESK_DEVICE_DAYS * 86400)
+    except signing.BadSignature:
+        return ""
+    if not isinstance(value, dict) or value.get("u") != _ident_key(ident):
+        return ""
+    return str(value.get("d", ""))

@@ -5,14 +5,15 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import (
+    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseBase,
     HttpResponseNotModified,
-    StreamingHttpResponse,
 )
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
@@ -28,30 +29,51 @@ from undersigned.web import charts, exports
 
 DATA_CACHE_SECONDS = 60
 CHART_CACHE_SECONDS = 60
+CHART_KEEP_SECONDS = 3600
 COMPARE_LIMIT = 8
 
 
 @require_GET
 def download(request: HttpRequest, slug: str, dataset: str, fmt: str) -> HttpResponseBase:
-    rows_of = exports.DATASETS.get(dataset)
-    if rows_of is None or fmt not in {"csv", "xlsx"}:
+    """The file the export job wrote (streamed from disk); never computed here."""
+    if dataset not in exports.DATASETS or fmt not in exports.FORMATS:
         raise Http404("no such download")
     campaign = access_public_campaign(slug)
-    rows = rows_of(campaign, get_language())
-    filename = f"{campaign.slug}-{dataset}.{fmt}"
-    response: HttpResponse | StreamingHttpResponse
-    if fmt == "csv":
-        response = StreamingHttpResponse(
-            exports.csv_chunks(rows), content_type="text/csv; charset=utf-8"
-        )
+    path = exports.export_path(campaign.slug, dataset, get_language(), fmt)
+    response: HttpResponseBase
+    if not path.exists():
+        response = render(request, "web/export_pending.html", {"campaign": campaign}, status=503)
+        response["Retry-After"] = str(settings.EXPORT_SECONDS)
+        return response
+    if settings.EXPORT_ACCEL_PREFIX:
+        # nginx sends the file from disk; the app only named it.
+        response = HttpResponse(content_type=exports.CONTENT_TYPES[fmt])
+        relative = path.relative_to(settings.EXPORT_ROOT).as_posix()
+        response["X-Accel-Redirect"] = settings.EXPORT_ACCEL_PREFIX + relative
     else:
-        response = HttpResponse(
-            exports.xlsx_bytes(rows, dataset),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        try:
+            handle = path.open("rb")  # a replaced file stays readable through this handle
+        except FileNotFoundError:  # removed just now: its campaign left the public
+            raise Http404("no such download") from None
+        response = FileResponse(handle, content_type=exports.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{campaign.slug}-{dataset}.{fmt}"'
     patch_cache_control(response, public=True, max_age=DATA_CACHE_SECONDS)
+    # Already a file: the reverse proxy passes it on without keeping a copy of its own.
+    response["X-Accel-Expires"] = "0"
     return response
+
+
+def _drawn(slot: tuple[object, ...], state: tuple[object, ...], draw: Callable[[], str]) -> str:
+    """The SVG for `state`, drawn once and kept in the cache under its `slot` (a chart of a
+    campaign in a language), so moving counts replace one copy instead of adding copies."""
+    key = "chart:" + hashlib.sha256(repr(slot).encode()).hexdigest()[:32]
+    digest = hashlib.sha256(repr(state).encode()).hexdigest()
+    kept = cache.get(key)
+    if isinstance(kept, tuple) and kept[0] == digest:
+        return str(kept[1])
+    svg = draw()
+    cache.set(key, (digest, svg), CHART_KEEP_SECONDS)
+    return svg
 
 
 def _svg_response(
@@ -63,11 +85,7 @@ def _svg_response(
     if etag in request.headers.get("If-None-Match", ""):
         response: HttpResponse = HttpResponseNotModified()
     else:
-        key = f"chart:{digest}"
-        svg = cache.get(key)
-        if svg is None:
-            svg = draw()
-            cache.set(key, svg, 3600)
+        svg = _drawn(key_parts[:3], key_parts, draw)
         response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
     response["ETag"] = etag
     patch_cache_control(response, public=True, max_age=CHART_CACHE_SECONDS)
@@ -150,12 +168,11 @@ def compare(request: HttpRequest, slug: str) -> HttpResponse:
                 "days": days,
             }
         )
-    svg_key = ("compare", language, tuple((t, tuple(p)) for t, p in series))
-    digest = hashlib.sha256(repr(svg_key).encode()).hexdigest()[:32]
-    svg = cache.get(f"chart:{digest}")
-    if svg is None:
-        svg = charts.compare_svg(series, title=_("Verified signatures over time"))
-        cache.set(f"chart:{digest}", svg, 3600)
+    svg = _drawn(
+        ("compare", language, tuple(each.pk for each in chosen)),
+        tuple((t, tuple(p)) for t, p in series),
+        lambda: charts.compare_svg(series, title=_("Verified signatures over time")),
+    )
     all_days = sorted({d.day for row in rows for d in row["days"]})
     table = []
     for day in all_days:

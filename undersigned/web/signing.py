@@ -31,6 +31,7 @@ from django.utils.safestring import mark_safe
 from undersigned.access import access_public_campaign
 from undersigned.campaigns.models import Campaign
 from undersigned.campaigns.page_cache import shared_cache_control
+from undersigned.signatures.abuse import form_issued
 from undersigned.signatures.forms import SignForm
 from undersigned.vault.actions import campaign_accepts_contacts
 
@@ -63,7 +64,8 @@ class SigningCampaign:
 
     def blank_page(self, request: HttpRequest, language: str) -> HttpResponse:
         """The signing page with an empty form and no captcha, for this visitor."""
-        key = (language, *self.fingerprint)
+        issued = form_issued()
+        key = (language, issued, *self.fingerprint)
         page = _pages.get(key)
         if page is None:
             form = SignForm(
@@ -74,6 +76,7 @@ class SigningCampaign:
                 "text": self.campaign.text_for(language),
                 "form": form,
                 "csrf_token": CSRF_PLACEHOLDER,
+                "form_issued": issued,
             }
             page = render_to_string("web/sign.html", context, request=request)
             if len(_pages) >= MAX_PAGES:

@@ -12,9 +12,14 @@ from undersigned.access import access_public_campaign, access_signature_by_recei
 from undersigned.campaigns.models import Campaign
 from undersigned.campaigns.page_cache import cached_public_page, invalidate_campaign
 from undersigned.ledger.public import receipt_entries
-from undersigned.sharing.tracking import counts_share_signatures, counts_share_visits
+from undersigned.sharing.models import known_code
+from undersigned.sharing.tracking import (
+    carried_code,
+    counts_share_signatures,
+    counts_share_visits,
+)
 from undersigned.signatures import actions, public
-from undersigned.signatures.abuse import Sender, SigningGuard
+from undersigned.signatures.abuse import Sender, SigningGuard, form_issued
 from undersigned.signatures.forms import PublicationForm, SignForm
 from undersigned.signatures.models import Signature
 from undersigned.signatures.signing import Outcome, submit_signature
@@ -43,7 +48,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @counts_share_visits
-@cached_public_page
+@cached_public_page(query=("via",), normalise={"via": known_code})
 def campaign_page(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = access_public_campaign(slug)
     language = get_language()
@@ -66,7 +71,7 @@ def campaign_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-@cached_public_page
+@cached_public_page(query=("after",))
 def signatories(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = access_public_campaign(slug)
     try:
@@ -105,13 +110,16 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
 
     if request.method == "GET":
         challenge = SigningGuard.for_sender(sender, campaign).captcha_due()
-        if not challenge and not request.GET:
+        # A parameter other than a channel's code changes nothing on the page.
+        carried = carried_code(request, campaign.slug)
+        if not challenge and not carried:
             return recent.blank_page(request, language)
         context = {
             "campaign": campaign,
             "text": text,
             "form": sign_form(challenge=challenge),
             "csrf_token": csrf_token_for(request),
+            "form_issued": "" if challenge else form_issued(),
         }
         return render(request, "web/sign.html", context)
     form = sign_form(request.POST)
@@ -127,6 +135,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         channel=Signature.WEB,
         sender=sender,
         captcha=solved_captcha,
+        issued=request.POST.get("issued", ""),
     )
     if submitted.outcome == Outcome.REFUSED:
         return too_many_signatures(request, campaign, text, submitted.retry_minutes)
@@ -138,8 +147,12 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         if form.cleaned_data.get("updates_email") and not form.honeypot_filled():
             request_email_subscription(campaign, form.cleaned_data["updates_email"], language)
         return redirect(reverse("receipt", args=[submitted.token]) + "?new=1", permanent=False)
+    stamp = "" if "captcha" in form.fields else form_issued()
     return render(
-        request, "web/sign.html", {"campaign": campaign, "text": text, "form": form}, status=400
+        request,
+        "web/sign.html",
+        {"campaign": campaign, "text": text, "form": form, "form_issued": stamp},
+        status=400,
     )
 
 

@@ -1,8 +1,10 @@
 """Staff sign-in: password, then a TOTP code (enrolling a device on first sign-in, with the
 one-time enrolment code handed over out of band); sign-out.
 
-Failed attempts are counted per username and per client; past the limit the form
-says how long to wait and checks nothing.
+Failed passwords are counted per username, per client and per pair of the two
+(undersigned.verification.throttle): past the limits the form asks for a captcha, and
+only a pair is ever locked, so a flood of wrong passwords cannot lock out an account's
+owner. Codes are counted per username; past the limit the form says how long to wait.
 """
 
 import base64
@@ -10,6 +12,7 @@ from typing import Any
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
@@ -27,6 +30,7 @@ from undersigned.audit.actions import record
 from undersigned.desk.auth import next_param, safe_next, second_factor_step, with_next
 from undersigned.desk.enrolment import enrolment_code_matches, use_enrolment_code
 from undersigned.desk.forms import EnrolmentCodeForm, LoginForm, TokenForm
+from undersigned.desk.middleware import DESK_PATH
 from undersigned.verification import throttle
 
 
@@ -40,30 +44,39 @@ def _user_ident(username: str) -> str:
 
 @require_http_methods(["GET", "POST"])
 def login(request: HttpRequest) -> HttpResponse:
-    form = LoginForm(request.POST or None)
-    context: dict[str, object] = {"form": form, "next": next_param(request)}
+    context: dict[str, object] = {"form": LoginForm(), "next": next_param(request)}
     if request.method != "POST":
         return render(request, "desk/login.html", context)
-    by_user, by_client = throttle.login_by_username(), throttle.login_by_client()
-    ident = _user_ident(request.POST.get("username", ""))
-    client = throttle.client_key(request)
-    wait = max(by_user.wait_seconds(ident), by_client.wait_seconds(client))
+    username = request.POST.get("username", "")
+    guard = throttle.LoginGuard.for_request(request, username)
+    wait = guard.wait_seconds()
     if wait:
         context["error"] = _too_many(wait)
         return render(request, "desk/login.html", context, status=429)
+    form = context["form"] = LoginForm(request.POST, challenge=guard.captcha_due())
     if not form.is_valid():
         return render(request, "desk/login.html", context, status=400)
     user = authenticate(
         request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
     )
     if user is None or not user.is_active:
-        by_user.fail(ident)
-        by_client.fail(client)
+        guard.fail()
+        context["form"] = LoginForm(initial={"username": username}, challenge=guard.captcha_due())
         context["error"] = _("Wrong username or password.")
         return render(request, "desk/login.html", context, status=400)
-    by_user.reset(ident)
+    guard.succeeded()
     auth_login(request, user)
-    return redirect(with_next(second_factor_step(user), next_param(request)))
+    response = redirect(with_next(second_factor_step(user), next_param(request)))
+    response.set_cookie(
+        throttle.DEVICE_COOKIE,
+        guard.device_cookie(),
+        max_age=settings.DESK_DEVICE_DAYS * 86400,
+        path=DESK_PATH,
+        secure=settings.SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 def _password_user(request: HttpRequest) -> bool:

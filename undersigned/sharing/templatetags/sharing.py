@@ -14,7 +14,8 @@ from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
 from undersigned.sharing.cards import HEIGHT, WIDTH, site_name
-from undersigned.sharing.models import clean_code
+from undersigned.sharing.models import known_code
+from undersigned.sharing.tracking import carried_code
 
 register = template.Library()
 
@@ -66,16 +67,13 @@ def embed_snippet(campaign: Any) -> str:
     )
 
 
-@register.filter
-def share_code(value: Any) -> str:
-    """The channel code a link carried, cleaned, or ""."""
-    return clean_code(value if isinstance(value, str) else "")
+@register.simple_tag
+def share_code(slug: str, value: Any) -> str:
+    """The code of campaign `slug`'s channel a link carried, or "" (made-up codes too)."""
+    return known_code(slug, value if isinstance(value, str) else "")
 
 
 @register.simple_tag
-def carried_share_code(request: Any) -> str:
+def carried_share_code(request: Any, slug: str) -> str:
     """The channel code a sign form carries: posted back, passed on, or given."""
-    for value in (request.POST.get("via"), request.GET.get("shared_via"), request.GET.get("via")):
-        if value:
-            return clean_code(value)
-    return ""
+    return carried_code(request, slug)

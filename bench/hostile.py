@@ -1,0 +1,644 @@
+"""The hostile phase: the attacks of a crowd that wants the site down, one at a time, each
+from its own client, during the mixed load of bench/load.py.
+
+Starts the production stack on 127.0.0.1 (bench/stack.py: PostgreSQL, Redis, granian,
+worker, periodic jobs, nginx with deploy/nginx/undersigned.conf), seeds a petition with
+--signatures (1,000,000 by default), writes its downloads once (the export job), signs a
+verifier in once (their browser keeps its device cookie), and measures the legitimate
+signers (wrk, bench/sign.lua, from 127.0.0.1) without attack. Then, for each attack, the
+same signers and readers run while one attacker, bound to an address of its own
+(127.0.0.2 and up) and to a fixed number of connections, does its worst; meanwhile the
+verifier signs in to the desk with password and TOTP. Prints, per attack, the signers'
+rate beside the unattacked rate, their errors and p99, and whether the verifier got in;
+writes bench/results/hostile.json.
+
+As in bench/load.py, the app's own per-client thresholds are lifted (bench.stack.UNLIMITED:
+the signers share one address); the attackers meet nginx's per-client limits, which
+127.0.0.1 passes. With --without-proxy-limits they pass them too, as a crowd of many
+addresses would, and what is measured is the app's own defence
+(bench/results/hostile-without-proxy-limits.json).
+
+    python -m bench.hostile [--signatures 1000000] [--seconds 20] [--signers 8]
+                            [--readers 16] [--read-rate 600] [--attack-rate 100]
+                            [--attacks a,b,...] [--without-proxy-limits]
+"""
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import random
+import re
+import secrets
+import shutil
+import socket
+import struct
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bench.load import load_average, mixed_load, page_reads
+from bench.stack import ROOT, SLUG, UNLIMITED, Stack, wait_until
+
+RESULTS = ROOT / "bench" / "results"
+
+
+def results_path(without_proxy_limits: bool) -> Path:
+    return RESULTS / (
+        "hostile-without-proxy-limits.json" if without_proxy_limits else "hostile.json"
+    )
+
+
+TARGET_SHARE = 0.8
+VERIFIER, VERIFIER_PASSWORD = "verifier", "verifier-bench-pass"
+TOTP_KEY = "3132333435363738393031323334353637383930"  # hex, the bench's own
+
+
+# --- the attackers -------------------------------------------------------------------
+
+
+class Tally:
+    """What one attacker sent and what it got back."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.statuses: Counter[str] = Counter()
+
+    def note(self, status: object) -> None:
+        with self.lock:
+            self.statuses[str(status)] += 1
+
+
+def request(
+    port: int,
+    source: str,
+    path: str,
+    *,
+    method: str = "GET",
+    headers: dict[str, str] | None = None,
+    body: str | None = None,
+    read: bool = True,
+    timeout: float = 10,
+) -> int:
+    connection = http.client.HTTPConnection(
+        "127.0.0.1", port, timeout=timeout, source_address=(source, 0)
+    )
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        if read:
+            response.read()
+        else:
+            response.read(1024)  # the first bytes, then gone
+        return response.status
+    finally:
+        connection.close()
+
+
+ATTACK_RATE = 100.0  # requests a second an attacker sends at most, all its connections together
+
+
+def set_attack_rate(rate: float) -> None:
+    global ATTACK_RATE
+    ATTACK_RATE = rate
+
+
+def run_threads(
+    connections: int, stop: threading.Event, tally: Tally, each: Callable[[int], int]
+) -> list[threading.Thread]:
+    """`connections` threads calling `each` in turn, at ATTACK_RATE a second in all."""
+    interval = connections / ATTACK_RATE
+
+    def loop(n: int) -> None:
+        next_at = time.monotonic()
+        while not stop.is_set():
+            try:
+                tally.note(each(n))
+            except (OSError, http.client.HTTPException) as error:
+                tally.note(type(error).__name__)
+            next_at = max(next_at + interval, time.monotonic() - 1)
+            stop.wait(max(0.0, next_at - time.monotonic()))
+
+    threads = [threading.Thread(target=loop, args=(n,), daemon=True) for n in range(connections)]
+    for thread in threads:
+        thread.start()
+    return threads
+
+
+def exports_then_leave(port: int, source: str, stop: threading.Event, tally: Tally) -> Any:
+    """16 connections asking for the signatories' CSV and XLSX with a random query string,
+    leaving after the first bytes."""
+    formats = ("csv", "xlsx", "json")
+    return run_threads(
+        16,
+        stop,
+        tally,
+        lambda n: request(
+            port,
+            source,
+            f"/c/{SLUG}/data/signatories.{formats[n % 3]}?x={secrets.token_hex(6)}",
+            read=False,
+        ),
+    )
+
+
+def deep_cursor_crawl(port: int, source: str, stop: threading.Event, tally: Tally) -> Any:
+    """4 connections following the signatories' next links, from the first page on."""
+    pattern = re.compile(r'href="\?after=([^"]+)" rel="next"')
+
+    def crawl(n: int) -> int:
+        cursor = ""
+        status = 200
+        for _ in range(50):
+            if stop.is_set():
+                break
+            connection = http.client.HTTPConnection(
+                "127.0.0.1", port, timeout=10, source_address=(source, 0)
+            )
+            connection.request("GET", f"/c/{SLUG}/signatories/{cursor}")
+            response = connection.getresponse()
+            html = response.read().decode(errors="replace")
+            connection.close()
+            status = response.status
+            tally.note(status)
+            found = pattern.search(html)
+            if status != 200 or found is None:
+                break
+            cursor = "?after=" + found.group(1)
+        return status
+
+    return run_threads(4, stop, tally, crawl)
+
+
+def cache_bypass(port: int, source: str, stop: threading.Event, tally: Tally) -> Any:
+    """8 connections asking public pages with a random query string and Accept-Language."""
+    paths = ("/", f"/c/{SLUG}/", f"/c/{SLUG}/signatories/", f"/c/{SLUG}/counts.json")
+    return run_threads(
+        8,
+        stop,
+        tally,
+        lambda n: request(
+            port,
+            source,
+            f"{random.choice(paths)}?z={secrets.token_hex(6)}",
+            headers={"Accept-Language": f"x-{secrets.token_hex(3)}, en;q=0.{n + 1}"},
+        ),
+    )
+
+
+def half_headers(port: int, source: str, stop: threading.Event, tally: Tally) -> Any:
+    """1,100 sockets each sending half a request header, opened again when closed."""
+
+    def hold() -> None:
+        sockets: list[socket.socket] = []
+        while not stop.is_set():
+            while len(sockets) < 1100 and not stop.is_set():
+                try:
+                    sock = socket.socket()
+                    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    sock.bind((source, 0))
+                    sock.settimeout(2)
+                    sock.connect(("127.0.0.1", port))
+                    sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+                    sockets.append(sock)
+                    tally.note("opened")
+                except OSError as error:
+                    tally.note(type(error).__name__)
+                    break
+            time.sleep(0.5)
+            alive = []
+            for sock in sockets:
+                try:
+                    sock.sendall(b"a")
+                    alive.append(sock)
+                except OSError:
+                    tally.note("closed by nginx")
+                    sock.close()
+            sockets = alive
+        for sock in sockets:
+            sock.close()
+
+    thread = threading.Thread(target=hold, daemon=True)
+    thread.start()
+    return [thread]
+
+
+def wrong_passwords(port: int, source: str, stop: threading.Event, tally: Tally) -> Any:
+    """2 connections posting wrong passwords for the verifier (no captcha solved)."""
+    return run_threads(2, stop, tally, lambda n: desk_login_post(port, source, "wrong"))
+
+
+def junk_posts(port: int, source: str, stop: threading.Event, tally: Tally) -> Any:
+    """4 connections posting junk to the signing form."""
+    return run_threads(
+        4,
+        stop,
+        tally,
+        lambda n: request(
+            port,
+            source,
+            f"/c/{SLUG}/sign/",
+            method="POST",
+            body=f"full_name={secrets.token_hex(8)}",
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        ),
+    )
+
+
+def captcha_refresh(port: int, source: str, stop: threading.Event, tally: Tally) -> Any:
+    """4 connections asking /captcha/refresh/ as the widget's script would."""
+    return run_threads(
+        4,
+        stop,
+        tally,
+        lambda n: request(
+            port, source, "/captcha/refresh/", headers={"X-Requested-With": "XMLHttpRequest"}
+        ),
+    )
+
+
+def junk_via(port: int, source: str, stop: threading.Event, tally: Tally) -> Any:
+    """4 connections opening the signing and campaign pages with random ?via= codes."""
+    return run_threads(
+        4,
+        stop,
+        tally,
+        lambda n: request(
+            port, source, f"/c/{SLUG}/{'sign/' if n % 2 else ''}?via={secrets.token_hex(5)}"
+        ),
+    )
+
+
+def charts_and_cards(port: int, source: str, stop: threading.Event, tally: Tally) -> Any:
+    """4 connections asking the charts and cards of both languages while counts move."""
+    paths = [
+        *(
+            f"/c/{SLUG}/charts/{name}.svg?lang={lang}"
+            for name in ("map", "timeline", "regions")
+            for lang in ("ru", "en")
+        ),
+        *(f"/c/{SLUG}/card.{lang}.png" for lang in ("ru", "en")),
+    ]
+    return run_threads(
+        4,
+        stop,
+        tally,
+        lambda n: request(port, source, random.choice(paths)),
+    )
+
+
+# The attacks of the issue's table, by the names --attacks takes.
+ATTACKS: dict[str, Callable[[int, str, threading.Event, Tally], Any]] = {
+    "exports-then-leave": exports_then_leave,
+    "deep-cursor-crawl": deep_cursor_crawl,
+    "junk-query-and-language": cache_bypass,
+    "half-headers": half_headers,
+    "wrong-passwords": wrong_passwords,
+    "junk-posts": junk_posts,
+    "captcha-refresh": captcha_refresh,
+    "junk-via": junk_via,
+    "charts-and-cards": charts_and_cards,
+}
+
+
+# --- the verifier --------------------------------------------------------------------
+
+
+_last_step = [0]
+
+
+def totp_code() -> str:
+    """A code the desk accepts: never one of a time step already used (the device refuses
+    a replay), at most one step ahead of the clock (its tolerance)."""
+    from django_otp.oath import totp
+
+    now = int(time.time() // 30)
+    target = max(now, _last_step[0] + 1)
+    if target > now + 1:
+        time.sleep((target - 1) * 30 - time.time() + 0.05)
+        now = int(time.time() // 30)
+    _last_step[0] = target
+    return f"{totp(bytes.fromhex(TOTP_KEY), step=30, digits=6, drift=target - now):06d}"
+
+
+class Browser:
+    """The verifier's browser: keeps its cookies (the device cookie among them)."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.cookies: dict[str, str] = {}
+
+    def _send(
+        self, method: str, path: str, form: dict[str, str] | None = None
+    ) -> tuple[int, str, str]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=15)
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        body = None
+        if form is not None:
+            from urllib.parse import urlencode
+
+            body = urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Origin"] = f"http://127.0.0.1:{self.port}"
+        headers["Host"] = f"127.0.0.1:{self.port}"
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        html = response.read().decode(errors="replace")
+        for name, value in response.getheaders():
+            if name.lower() == "set-cookie":
+                key, _, rest = value.partition("=")
+                self.cookies[key] = rest.split(";", 1)[0]
+        connection.close()
+        return response.status, response.getheader("Location") or "", html
+
+    def token(self, path: str) -> str:
+        _, _, html = self._send("GET", path)
+        found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+        return found.group(1) if found else ""
+
+    def sign_in(self) -> dict[str, Any]:
+        """Password, then the current TOTP code, then the desk's home page."""
+        started = time.monotonic()
+        self.cookies.pop("undersigned_desk", None)
+        token = self.token("/desk/login/")
+        status, location, _ = self._send(
+            "POST",
+            "/desk/login/",
+            {"csrfmiddlewaretoken": token, "username": VERIFIER, "password": VERIFIER_PASSWORD},
+        )
+        if status != 302 or "/desk/otp/" not in location:
+            return {"signed_in": False, "step": "password", "status": status}
+        token = self.token("/desk/otp/")
+        status, location, _ = self._send(
+            "POST", "/desk/otp/", {"csrfmiddlewaretoken": token, "token": totp_code()}
+        )
+        if status != 302:
+            return {"signed_in": False, "step": "code", "status": status}
+        status, _, _ = self._send("GET", "/desk/")
+        return {
+            "signed_in": status == 200,
+            "step": "desk",
+            "status": status,
+            "seconds": round(time.monotonic() - started, 3),
+        }
+
+
+def desk_login_post(port: int, source: str, password: str) -> int:
+    connection = http.client.HTTPConnection(
+        "127.0.0.1", port, timeout=10, source_address=(source, 0)
+    )
+    try:
+        connection.request("GET", "/desk/login/", headers={"Host": f"127.0.0.1:{port}"})
+        response = connection.getresponse()
+        html = response.read().decode(errors="replace")
+        cookie = ""
+        for name, value in response.getheaders():
+            if name.lower() == "set-cookie" and value.startswith("csrftoken="):
+                cookie = value.split(";", 1)[0]
+        found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+        token = found.group(1) if found else ""
+        body = f"csrfmiddlewaretoken={token}&username={VERIFIER}&password={password}"
+        connection.request(
+            "POST",
+            "/desk/login/",
+            body=body,
+            headers={
+                "Host": f"127.0.0.1:{port}",
+                "Cookie": cookie,
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Origin": f"http://127.0.0.1:{port}",
+            },
+        )
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
+
+
+def make_verifier(stack: Stack) -> None:
+    stack.manage(
+        "shell",
+        "-c",
+        "from django.contrib.auth import get_user_model\n"
+        "from django_otp.plugins.otp_totp.models import TOTPDevice\n"
+        f"user = get_user_model().objects.create_user({VERIFIER!r},"
+        f" password={VERIFIER_PASSWORD!r})\n"
+        f"TOTPDevice.objects.create(user=user, name='phone', confirmed=True, key={TOTP_KEY!r})\n",
+    )
+
+
+# --- the run -------------------------------------------------------------------------
+
+
+def redis_memory_mb(stack: Stack) -> float:
+    import redis
+
+    return round(
+        int(redis.Redis.from_url(stack.redis_url).info("memory")["used_memory"]) / 2**20, 1
+    )
+
+
+def explain_deep_page(stack: Stack) -> list[str]:
+    """PostgreSQL's plan for the last page of the signatories, reached by its cursor."""
+    out = stack.manage(
+        "shell",
+        "-c",
+        "from django.db import connection\n"
+        "from undersigned.campaigns.models import Campaign\n"
+        "from undersigned.signatures import public\n"
+        f"c = Campaign.objects.get(slug={SLUG!r})\n"
+        "rows = public.named_signatories(c)\n"
+        "last = rows.order_by('-verified_at', '-id')[150]\n"
+        "after, last_id, _ = public._open_cursor(c, public._cursor_after(c, last, 1))\n"
+        "qs = rows.extra(where=['(verified_at, id) > (%s, %s)'], params=[after, last_id])[:101]\n"
+        "sql, params = qs.query.sql_with_params()\n"
+        "cursor = connection.cursor()\n"
+        "cursor.execute('EXPLAIN (ANALYZE, BUFFERS) ' + sql, params)\n"
+        "print('\\n'.join(r[0] for r in cursor.fetchall()))\n",
+    )
+    return out.strip().splitlines()
+
+
+def phase(
+    stack: Stack, args: argparse.Namespace, browser: Browser, attack: str | None, n: int
+) -> dict:
+    assert stack.nginx_port is not None
+    stop = threading.Event()
+    tally = Tally()
+    source = f"127.0.0.{n + 2}"
+    redis_before = redis_memory_mb(stack)
+    threads = ATTACKS[attack](stack.nginx_port, source, stop, tally) if attack else []
+    desk: list[dict] = []
+
+    def verifier() -> None:
+        time.sleep(min(5.0, args.seconds / 3))  # the attack has started
+        if browser is not None:
+            desk.append(browser.sign_in())
+
+    checking = threading.Thread(target=verifier, daemon=True)
+    checking.start()
+    mixed = mixed_load(
+        stack.nginx_port,
+        args.seconds,
+        args.signers,
+        args.readers,
+        args.read_rate,
+        args.signatures,
+    )
+    stop.set()
+    checking.join(30)
+    for thread in threads:
+        thread.join(15)
+    sign = mixed["by_kind"].get("sign (POST)", {})
+    return {
+        "attack": attack or "none",
+        "attacker": source if attack else None,
+        "signatures_per_second": mixed["signatures_per_second"],
+        "sign_p99_ms": sign.get("p99_ms", 0),
+        "errors": sum(mixed["errors"].values()),
+        "error_kinds": mixed["errors"],
+        "page_reads_per_second": mixed["by_kind"]["page reads (wrk)"]["per_second"],
+        "desk": desk[0] if desk else {"signed_in": False, "step": "not reached"},
+        "attacker_answers": dict(tally.statuses),
+        "redis_mb_before": redis_before,
+        "redis_mb_after": redis_memory_mb(stack),
+        "mixed_load": {k: v for k, v in mixed.items() if k not in {"receipts"}},
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--signatures", type=int, default=1_000_000)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--signers", type=int, default=8)
+    parser.add_argument("--readers", type=int, default=16)
+    parser.add_argument("--read-rate", type=float, default=600)
+    parser.add_argument("--app-workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--attacks", default=",".join(ATTACKS), help="comma-separated names")
+    parser.add_argument("--attack-rate", type=float, default=ATTACK_RATE)
+    # The attackers pass nginx's per-client limits too, as a crowd of many addresses
+    # would: what is left is the app's own defence.
+    parser.add_argument("--without-proxy-limits", action="store_true")
+    args = parser.parse_args()
+    set_attack_rate(args.attack_rate)
+    attacks = [name for name in ATTACKS if name in args.attacks.split(",")]
+    missing = [tool for tool in ("wrk", "nginx", "redis-server") if not shutil.which(tool)]
+    if missing:
+        sys.exit(f"the benchmark needs {', '.join(missing)}")
+
+    unlimited = ["127.0.0.1"]
+    if args.without_proxy_limits:
+        unlimited += [f"127.0.0.{n + 2}" for n in range(len(attacks))]
+    stack = Stack(
+        app_workers=args.app_workers,
+        threads=args.threads,
+        settings=UNLIMITED,
+        unlimited=tuple(unlimited),
+    )
+    phases = []
+    try:
+        print(f"starting the stack in {stack.workdir}; load average {load_average()}", flush=True)
+        stack.start()
+        print(f"seeding {args.signatures:,} signatures", flush=True)
+        stack.seed(args.signatures, quiet=False)
+        make_verifier(stack)
+        print("writing the downloads (the export job)", flush=True)
+        started = time.monotonic()
+        stack.manage(
+            "shell", "-c", "from undersigned.web.exports import build_exports; build_exports()"
+        )
+        # The periodic runner may hold the job's lock and be writing them itself.
+        marker = stack.workdir / "var" / "exports" / SLUG / ".fingerprint"
+        wait_until(marker.exists, timeout=3600, what="the downloads")
+        export_seconds = time.monotonic() - started
+        plan = [line for line in explain_deep_page(stack) if "objects imported" not in line]
+        assert stack.nginx_port is not None
+        browser = Browser(stack.nginx_port)
+        first = browser.sign_in()  # the verifier's browser keeps its device cookie
+        print(f"the verifier signs in before any attack: {first}", flush=True)
+        time.sleep(2)
+        page_reads(stack.nginx_port, 2, args.readers)  # the page cache is warm
+        load_before = load_average()
+        # Each attack beside a run without attack just before it: on a shared machine the
+        # reference moves with whatever else runs.
+        for n, attack in enumerate(attacks):
+            print(f"phase: no attack, then {attack} ({args.seconds:.0f} s each)", flush=True)
+            reference = phase(stack, args, None, None, n)
+            attacked = phase(stack, args, browser, attack, n)
+            attacked["unattacked"] = {
+                key: reference[key]
+                for key in ("signatures_per_second", "sign_p99_ms", "errors", "error_kinds")
+            }
+            phases.append(attacked)
+        load_after = load_average()
+        memory = stack.rss_mb()
+    finally:
+        stack.close()
+
+    for each in phases:
+        reference = each["unattacked"]["signatures_per_second"]
+        each["share_of_unattacked"] = (
+            each["signatures_per_second"] / reference if reference else None
+        )
+        each["target_met"] = (
+            (each["share_of_unattacked"] or 0) >= TARGET_SHARE
+            and each["errors"] == 0
+            and bool(each["desk"].get("signed_in"))
+        )
+    report = {
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_average_before": load_before,
+            "load_average_after": load_after,
+        },
+        "settings": vars(args),
+        "export_job_seconds": round(export_seconds, 1),
+        "deep_page_plan": plan,
+        "peak_rss_mb": memory,
+        "target": {"share_of_unattacked": TARGET_SHARE, "errors": 0, "desk_sign_in": True},
+        "phases": phases,
+    }
+    results = results_path(args.without_proxy_limits)
+    results.parent.mkdir(parents=True, exist_ok=True)
+    results.write_text(json.dumps(report, indent=2))
+    print_table(report)
+    return 0
+
+
+def print_table(report: dict) -> None:
+    settings = report["settings"]
+    limits = "without" if settings["without_proxy_limits"] else "with"
+    print(
+        f"\nhostile phase at {settings['signatures']:,} signatures, {settings['seconds']:.0f} s"
+        f" per attack, {settings['attack_rate']:.0f} requests/s per attacker, {limits} nginx's"
+        f" per-client limits, {settings['signers']} signers; load average"
+        f" {report['machine']['load_average_before']} -> {report['machine']['load_average_after']}"
+    )
+    print(
+        f"{'attack':24} {'unattacked':>10} {'sign/s':>8} {'share':>6} {'errors':>6} {'p99 ms':>7}"
+        f" {'desk':>5} {'redis MB':>9}  met"
+    )
+    for each in report["phases"]:
+        share = each["share_of_unattacked"]
+        print(
+            f"{each['attack']:24} {each['unattacked']['signatures_per_second']:10.1f}"
+            f" {each['signatures_per_second']:8.1f}"
+            f" {share * 100 if share is not None else 0:5.0f}% {each['errors']:6d}"
+            f" {each['sign_p99_ms']:7.0f} {'yes' if each['desk'].get('signed_in') else 'NO':>5}"
+            f" {each['redis_mb_after']:9.1f}  {'yes' if each['target_met'] else 'NO'}"
+        )
+    print(f"export job (every download, both languages): {report['export_job_seconds']} s")
+    print("deep page plan: " + " | ".join(line.strip() for line in report["deep_page_plan"][:4]))
+    print(f"written to {results_path(settings['without_proxy_limits']).relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
