@@ -1,7 +1,7 @@
 """The hostile phase: the attacks of a crowd that wants the site down, one at a time, each
 from its own client, during the mixed load of bench/load.py.
 
-Starts the production stack on 127.0.0.1 (bench/stack.py: PostgreSQL, Redis, granian,
+Starts the production stack on 127.0.0.1 (local_stack.py: PostgreSQL, Redis, granian,
 worker, periodic jobs, nginx with deploy/nginx/undersigned.conf), seeds a petition with
 --signatures (1,000,000 by default), writes its downloads once (the export job), signs a
 verifier in once (their browser keeps its device cookie), and measures the legitimate
@@ -12,7 +12,7 @@ verifier signs in to the desk with password and TOTP. Prints, per attack, the si
 rate beside the unattacked rate, their errors and p99, and whether the verifier got in;
 writes bench/results/hostile.json.
 
-As in bench/load.py, the app's own per-client thresholds are lifted (bench.stack.UNLIMITED:
+As in bench/load.py, the app's own per-client thresholds are lifted (local_stack.UNLIMITED:
 the signers share one address); the attackers meet nginx's per-client limits, which
 127.0.0.1 passes. With --without-proxy-limits they pass them too, as a crowd of many
 addresses would, and what is measured is the app's own defence
@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.load import load_average, mixed_load, page_reads
-from bench.stack import ROOT, SLUG, UNLIMITED, Stack, wait_until
+from local_stack import ROOT, SLUG, UNLIMITED, Stack, wait_until
 
 RESULTS = ROOT / "bench" / "results"
 

@@ -5,9 +5,9 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from bench.stack import Stack, seeded_stack
 
 from bench.hostile import explain_deep_page
+from local_stack import Stack, seeded_stack
 
 pytestmark = pytest.mark.stack
 

@@ -13,9 +13,9 @@ from django.urls import reverse
 from tests.base import SIGN_FORM_OLGA, PersonaTestCase
 from undersigned.campaigns import actions as campaign_actions
 from undersigned.sharing.actions import create_share_channel
+from undersigned.signatures.abuse import form_issued
 from undersigned.signatures.models import Signature
 from undersigned.vault.actions import add_verifier_key
-from undersigned.web.abuse import form_issued
 from undersigned.web.signing import CSRF_PLACEHOLDER, signing_campaign
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
