@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from tests.base import SIGN_FORM_OLGA, PersonaTestCase, make_claims
+from tests.base import SIGN_FORM_OLGA, PersonaTestCase, make_claims, sign_through_form
 from tests.vault.keys import age_decrypt, make_identity
 from undersigned.audit.models import AuditEvent
 from undersigned.signatures import actions as signature_actions
@@ -34,7 +34,7 @@ class ExportContactsCommandTest(PersonaTestCase):
 
     def test_signed_through_the_form_then_opened_with_age(self) -> None:
         form = dict(SIGN_FORM_OLGA, contact_kind="telegram", contact="@olga_semyonova")
-        response = self.client.post(reverse("sign", args=[self.campaign.slug]), form)
+        response = sign_through_form(self.client, reverse("sign", args=[self.campaign.slug]), form)
         assert response.status_code == 302
         bundle = self.export().read_bytes()
         assert b"olga_semyonova" not in bundle

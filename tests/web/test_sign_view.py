@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from tests.base import SIGN_FORM_OLGA, PersonaTestCase
+from tests.base import SIGN_FORM_OLGA, PersonaTestCase, sign_through_form
 from undersigned.signatures.models import Signature
 
 
@@ -17,7 +17,7 @@ class SignViewTest(PersonaTestCase):
         assert 'name="full_name"' in html
 
     def test_post_redirects_to_receipt(self) -> None:
-        response = self.client.post(self.url(), SIGN_FORM_OLGA)
+        response = sign_through_form(self.client, self.url(), SIGN_FORM_OLGA)
         assert response.status_code == 302
         assert response["Location"].startswith("/r/")
         signature = Signature.objects.get()
@@ -28,17 +28,17 @@ class SignViewTest(PersonaTestCase):
 
     def test_errors_in_the_readers_language_change_nothing(self) -> None:
         data = dict(SIGN_FORM_OLGA, full_name="X", region="")
-        response = self.client.post(self.url() + "?lang=ru", data)
+        response = sign_through_form(self.client, self.url() + "?lang=ru", data)
         assert response.status_code == 400
         html = response.content.decode()
         assert "Обязательное поле" in html or "обязательн" in html.lower()
-        response = self.client.post(self.url() + "?lang=en", data)
+        response = sign_through_form(self.client, self.url() + "?lang=en", data)
         assert "first name and surname" in response.content.decode()
         assert not Signature.objects.exists()
 
     def test_second_signature_gets_the_same_thank_you(self) -> None:
-        first = self.client.post(self.url(), SIGN_FORM_OLGA)
-        second = self.client.post(self.url(), SIGN_FORM_OLGA)
+        first = sign_through_form(self.client, self.url(), SIGN_FORM_OLGA)
+        second = sign_through_form(self.client, self.url(), SIGN_FORM_OLGA)
         assert first.status_code == second.status_code == 302
         assert first["Location"] != second["Location"]
         page_one = self.client.get(first["Location"] + "&lang=en").content.decode()
@@ -49,27 +49,27 @@ class SignViewTest(PersonaTestCase):
 
     def test_control_and_bidi_characters_are_removed(self) -> None:
         data = dict(SIGN_FORM_OLGA, full_name="Семёнова\u202e Ольга\u200b Петровна")
-        self.client.post(self.url(), data)
+        sign_through_form(self.client, self.url(), data)
         assert Signature.objects.get().full_name == "Семёнова Ольга Петровна"
 
     def test_conditional_needs_a_threshold(self) -> None:
         data = dict(SIGN_FORM_OLGA, publication=Signature.CONDITIONAL)
-        response = self.client.post(self.url() + "?lang=en", data)
+        response = sign_through_form(self.client, self.url() + "?lang=en", data)
         assert response.status_code == 400
         data["reveal_threshold"] = "3"
-        response = self.client.post(self.url(), data)
+        response = sign_through_form(self.client, self.url(), data)
         assert response.status_code == 302
         assert Signature.objects.get().reveal_threshold == 3
 
     def test_unknown_threshold_refused(self) -> None:
         data = dict(SIGN_FORM_OLGA, publication=Signature.CONDITIONAL, reveal_threshold="7")
-        assert self.client.post(self.url(), data).status_code == 400
+        assert sign_through_form(self.client, self.url(), data).status_code == 400
 
     def test_csrf_required(self) -> None:
         from django.test import Client
 
         client = Client(enforce_csrf_checks=True)
-        response = client.post(self.url(), SIGN_FORM_OLGA)
+        response = sign_through_form(client, self.url(), SIGN_FORM_OLGA)
         assert response.status_code == 403
         assert not Signature.objects.exists()
 
@@ -81,6 +81,6 @@ class SignViewTest(PersonaTestCase):
         from undersigned.campaigns.actions import close_campaign
 
         close_campaign(self.campaign, actor=self.organizer)
-        response = self.client.post(self.url(), SIGN_FORM_OLGA)
+        response = sign_through_form(self.client, self.url(), SIGN_FORM_OLGA)
         assert response.status_code == 410
         assert not Signature.objects.exists()

@@ -5,12 +5,13 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from undersigned.access import access_public_campaign, access_signature_by_receipt
 from undersigned.campaigns.models import Campaign
 from undersigned.ledger.public import receipt_entries
+from undersigned.officials.regions import regions_by_code
 from undersigned.sharing.tracking import counts_share_signatures, counts_share_visits
 from undersigned.signatures import actions, public
 from undersigned.signatures.forms import PublicationForm, SignForm
@@ -19,6 +20,9 @@ from undersigned.updates.actions import subscribe_email
 from undersigned.vault.actions import sign_with_contact
 from undersigned.web import errors
 from undersigned.web.abuse import SigningGuard, too_many_signatures
+from undersigned.web.answers import BadAnswers
+from undersigned.web.answers import seal as seal_answers
+from undersigned.web.answers import unseal as unseal_answers
 from undersigned.web.cache import cached_public_page, invalidate_campaign
 from undersigned.web.signing import csrf_token_for, signing_campaign
 
@@ -113,15 +117,37 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
             "csrf_token": csrf_token_for(request),
         }
         return render(request, "web/sign.html", context)
-    form = sign_form(request.POST)
+    if "answers" not in request.POST:
+        return _check_answers(request, campaign, text, guard, sign_form)
+    # The second step: the answers the check page showed, exactly as it showed them.
+    try:
+        answers = unseal_answers(request.POST["answers"], campaign.slug)
+    except BadAnswers:
+        form = sign_form()
+        form.add_error(
+            None, gettext("Your answers were too old or changed. Please fill in the form again.")
+        )
+        return _sign_page(request, campaign, text, form, status=400)
+    if "change" in request.POST:  # back to the form, filled in as it was
+        form = SignForm(
+            initial=answers.data,
+            campaign=campaign,
+            language=language,
+            challenge=guard.captcha_due(),
+            accepts_contacts=recent.accepts_contacts,
+        )
+        return _sign_page(request, campaign, text, form)
+    form = sign_form(answers.data)
     attempt = guard.attempt(valid=form.is_valid())
     if attempt.refused:
         return too_many_signatures(request, campaign, text, guard)
-    if attempt.captcha:  # checked again, with the captcha this submission had to solve
-        counted = form.is_valid()
-        form = sign_form(request.POST, challenge=True)
-        if counted and not form.is_valid():
+    if attempt.captcha and not answers.challenged:
+        # Signatures arrived faster since the answers were checked: show the form again.
+        if form.is_valid():
             guard.not_stored()
+        form = sign_form(answers.data, challenge=True)
+        form.is_valid()
+        return _sign_page(request, campaign, text, form, status=400)
     if form.is_valid():
         try:
             _, token = sign_with_contact(
@@ -143,9 +169,46 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         if form.cleaned_data.get("updates_email") and not form.honeypot_filled():
             subscribe_email(campaign, form.cleaned_data["updates_email"], language)
         return redirect(reverse("receipt", args=[token]) + "?new=1", permanent=False)
+    return _sign_page(request, campaign, text, form, status=400)
+
+
+def _sign_page(
+    request: HttpRequest, campaign: Campaign, text: object, form: SignForm, status: int = 200
+) -> HttpResponse:
     return render(
-        request, "web/sign.html", {"campaign": campaign, "text": text, "form": form}, status=400
+        request, "web/sign.html", {"campaign": campaign, "text": text, "form": form}, status=status
     )
+
+
+def _check_answers(
+    request: HttpRequest,
+    campaign: Campaign,
+    text: object,
+    guard: SigningGuard,
+    sign_form: Any,
+) -> HttpResponse:
+    """The first step: check the form, then show exactly what will be public."""
+    form = sign_form(request.POST, challenge=guard.captcha_due())
+    if not form.is_valid():
+        if guard.attempt(valid=False).refused:  # failed attempts count
+            return too_many_signatures(request, campaign, text, guard)
+        return _sign_page(request, campaign, text, form, status=400)
+    data = form.cleaned_data
+    region = regions_by_code()[data["region"]]
+    response = render(
+        request,
+        "web/sign_check.html",
+        {
+            "campaign": campaign,
+            "text": text,
+            "form": form,
+            "data": data,
+            "region_name": region.name(get_language()),
+            "answers": seal_answers(form, campaign.slug),
+        },
+    )
+    response["Cache-Control"] = "no-store"  # it holds what the signer typed
+    return response
 
 
 def _receipt_context(signature: Signature) -> dict[str, object]:
