@@ -26,22 +26,37 @@ from undersigned.web.answers import unseal as unseal_answers
 from undersigned.web.cache import cached_public_page, invalidate_campaign
 from undersigned.web.signing import csrf_token_for, signing_campaign
 
+LIST_STATES = {"open": (Campaign.OPEN,), "closed": (Campaign.CLOSED,)}
+
 
 @require_GET
 @cached_public_page
 def index(request: HttpRequest) -> HttpResponse:
-    campaigns = list(
-        Campaign.objects.filter(state__in=[Campaign.OPEN, Campaign.CLOSED]).prefetch_related(
-            "texts"
-        )
-    )
+    """Every public campaign: searched by title, filtered by open or closed, the open ones
+    first and each group by verified signatures."""
+    shown = request.GET.get("state", "")
+    states = LIST_STATES.get(shown, (Campaign.OPEN, Campaign.CLOSED))
+    query = " ".join(request.GET.get("q", "").split())[:100]
+    campaigns = list(Campaign.objects.filter(state__in=states).prefetch_related("texts"))
     verified = public.verified_counts(campaigns)
     language = get_language()
     rows = [
         {"campaign": c, "text": c.text_for(language), "verified": verified.get(c.pk, 0)}
         for c in campaigns
     ]
-    return render(request, "web/index.html", {"rows": rows})
+    if query:
+        folded = query.casefold()
+        rows = [
+            row
+            for row in rows
+            if any(folded in text.title.casefold() for text in row["campaign"].texts.all())
+        ]
+    rows.sort(key=lambda row: (not row["campaign"].accepts_signatures, -row["verified"]))
+    return render(
+        request,
+        "web/index.html",
+        {"rows": rows, "query": query, "shown": shown if shown in LIST_STATES else ""},
+    )
 
 
 @require_GET
@@ -236,10 +251,35 @@ def receipt(request: HttpRequest, token: str) -> HttpResponse:
     signature = access_signature_by_receipt(token)
     context = _receipt_context(signature)
     context["token"] = token
+    context["receipt_url"] = request.build_absolute_uri(reverse("receipt", args=[token]))
     context["new"] = request.GET.get("new") == "1"
     if signature.state != Signature.WITHDRAWN:
         context["publication_form"] = PublicationForm(signature=signature)
     return render(request, "web/receipt.html", context)
+
+
+@require_GET
+def receipt_address(request: HttpRequest, token: str) -> HttpResponse:
+    """The receipt's address as a small text file: in Telegram's browser, with no address
+    bar, the one way to keep it besides copying it from the page."""
+    signature = access_signature_by_receipt(token)
+    text = signature.campaign.text_for(get_language())
+    url = request.build_absolute_uri(reverse("receipt", args=[token]))
+    body = "\n".join(
+        [
+            text.title,
+            "",
+            gettext("Your private receipt (see your signature's state, or withdraw it):"),
+            url,
+            "",
+            gettext("Anyone who has this address can do the same, and it shows that you signed."),
+            "",
+        ]
+    )
+    response = HttpResponse(body, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="receipt.txt"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -265,5 +305,9 @@ def change_publication(request: HttpRequest, token: str) -> HttpResponse:
         invalidate_campaign(signature.campaign)
         return redirect("receipt", token)
     context = _receipt_context(signature)
-    context.update(token=token, publication_form=form)
+    context.update(
+        token=token,
+        publication_form=form,
+        receipt_url=request.build_absolute_uri(reverse("receipt", args=[token])),
+    )
     return render(request, "web/receipt.html", context, status=400)

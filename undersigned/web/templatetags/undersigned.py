@@ -1,7 +1,11 @@
 from datetime import datetime
+from typing import Any
+from urllib.parse import quote, urlencode
 
 from django import template
+from django.conf import settings
 from django.forms import BoundField, MultiWidget
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
@@ -53,3 +57,28 @@ def written_in(value: str) -> str:
     if get_language() != "ru" and any("\u0400" <= ch <= "\u04ff" for ch in value or ""):
         return mark_safe(' lang="ru"')
     return ""
+
+
+MILESTONES = (10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 25000, 50000, 100000)
+
+
+@register.simple_tag
+def next_goal(verified: int, thresholds: list[int]) -> int | None:
+    """The next threshold the verified count moves towards: the campaign's own reveal
+    thresholds first, then round milestones."""
+    for goal in (*sorted(thresholds or ()), *MILESTONES):
+        if goal > verified:
+            return goal
+    return None
+
+
+@register.simple_tag
+def share_links(campaign: Any, title: str) -> dict[str, str]:
+    """Plain links to share a campaign: no script and no request to anyone until clicked."""
+    url = settings.SITE_URL + reverse("campaign", args=[campaign.slug])
+    return {
+        "url": url,
+        "telegram": "https://t.me/share/url?" + urlencode({"url": url, "text": title}),
+        "vk": "https://vk.com/share.php?" + urlencode({"url": url, "title": title}),
+        "email": "mailto:?" + urlencode({"subject": title, "body": url}, quote_via=quote),
+    }
