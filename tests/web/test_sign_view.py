@@ -1,3 +1,8 @@
+import re
+import time
+from unittest import mock
+
+from django.core import signing
 from django.urls import reverse
 
 from tests.base import SIGN_FORM_OLGA, PersonaTestCase, sign_through_form
@@ -84,3 +89,69 @@ class SignViewTest(PersonaTestCase):
         response = sign_through_form(self.client, self.url(), SIGN_FORM_OLGA)
         assert response.status_code == 410
         assert not Signature.objects.exists()
+
+    def test_nothing_is_stored_before_the_answers_are_confirmed(self) -> None:
+        check = self.client.post(self.url() + "?lang=en", SIGN_FORM_OLGA)
+        assert check.status_code == 200
+        html = check.content.decode()
+        assert "Check your answers before signing" in html
+        assert SIGN_FORM_OLGA["full_name"] in html
+        assert check["Cache-Control"] == "no-store"
+        assert not Signature.objects.exists()
+        confirmed = self.client.post(
+            self.url(), {"answers": check.context["answers"], "confirm": "1"}
+        )
+        assert confirmed.status_code == 302
+        assert Signature.objects.get().publication == Signature.NAMED
+
+    def test_a_changed_answer_publishes_nothing(self) -> None:
+        """The confirmation signs what the check page showed, or nothing at all."""
+        data = dict(SIGN_FORM_OLGA, publication=Signature.ANONYMOUS)
+        answers = self.client.post(self.url(), data).context["answers"]
+        payload = signing.loads(answers, salt="undersigned.web.answers")
+        payload["data"]["publication"] = Signature.NAMED
+        forged = signing.dumps(payload, salt="another salt", compress=True)
+        for sent in (forged, answers[:-3] + "abc", "", "x" * 50):
+            response = self.client.post(self.url() + "?lang=en", {"answers": sent, "confirm": "1"})
+            assert response.status_code == 400
+            assert "Your answers were too old or changed." in response.content.decode()
+        other = self.make_campaign("other")
+        response = self.client.post(
+            reverse("sign", args=[other.slug]), {"answers": answers, "confirm": "1"}
+        )
+        assert response.status_code == 400
+        assert not Signature.objects.exists()
+
+    def test_answers_expire(self) -> None:
+        answers = self.client.post(self.url(), SIGN_FORM_OLGA).context["answers"]
+        later = time.time() + 2 * 60 * 60
+        with mock.patch("django.core.signing.time.time", return_value=later):
+            response = self.client.post(self.url(), {"answers": answers, "confirm": "1"})
+        assert response.status_code == 400
+        assert not Signature.objects.exists()
+
+    def test_change_goes_back_to_the_filled_form(self) -> None:
+        answers = self.client.post(self.url(), SIGN_FORM_OLGA).context["answers"]
+        response = self.client.post(self.url(), {"answers": answers, "change": "1"})
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert f'value="{SIGN_FORM_OLGA["full_name"]}"' in html
+        assert re.search(r'<input type="radio" name="publication" value="named"[^>]*checked', html)
+        assert not Signature.objects.exists()
+
+    def test_error_summary_links_to_each_field(self) -> None:
+        response = self.client.post(self.url() + "?lang=en", {"publication": ""})
+        html = response.content.decode()
+        assert "<title>Error: Sign" in html
+        assert 'class="error-summary" role="alert"' in html
+        for anchor in ("id_full_name", "id_region", "id_publication_0"):
+            assert f'href="#{anchor}"' in html and f'id="{anchor}"' in html
+        assert "Choose how your signature may be shown." in html
+        assert "Enter your full name." in html
+        assert 'aria-describedby="id_full_name_helptext id_full_name_error"' in html
+        assert 'id="id_full_name_helptext"' in html and 'id="id_full_name_error"' in html
+
+    def test_no_choice_of_publication_is_made_for_the_signer(self) -> None:
+        html = self.client.get(self.url()).content.decode()
+        assert 'name="publication"' in html
+        assert not re.search(r'name="publication"[^>]*checked', html)

@@ -138,11 +138,8 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         answers = unseal_answers(request.POST["answers"], campaign.slug)
     except BadAnswers:
-        form = sign_form()
-        form.add_error(
-            None, gettext("Your answers were too old or changed. Please fill in the form again.")
-        )
-        return _sign_page(request, campaign, text, form, status=400)
+        notice = gettext("Your answers were too old or changed. Please fill in the form again.")
+        return _sign_page(request, campaign, text, sign_form(), status=400, notice=notice)
     if "change" in request.POST:  # back to the form, filled in as it was
         form = SignForm(
             initial=answers.data,
@@ -188,11 +185,15 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _sign_page(
-    request: HttpRequest, campaign: Campaign, text: object, form: SignForm, status: int = 200
+    request: HttpRequest,
+    campaign: Campaign,
+    text: object,
+    form: SignForm,
+    status: int = 200,
+    notice: str = "",
 ) -> HttpResponse:
-    return render(
-        request, "web/sign.html", {"campaign": campaign, "text": text, "form": form}, status=status
-    )
+    context = {"campaign": campaign, "text": text, "form": form, "notice": notice}
+    return render(request, "web/sign.html", context, status=status)
 
 
 def _check_answers(
