@@ -6,7 +6,6 @@ from django.test import TestCase
 from django.urls import reverse
 
 from tests.vault.keys import age_decrypt, read_identity
-
 from undersigned.campaigns.models import Campaign
 from undersigned.signatures.models import Signature
 from undersigned.signatures.public import counts_for, regions_for

@@ -9,7 +9,7 @@ from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from undersigned.access import access_public_campaign, access_signature_by_receipt
-from undersigned.campaigns.models import Campaign
+from undersigned.campaigns.models import Campaign, CampaignText
 from undersigned.ledger.public import receipt_entries
 from undersigned.officials.regions import regions_by_code
 from undersigned.sharing.tracking import counts_share_signatures, counts_share_visits
@@ -40,18 +40,16 @@ def index(request: HttpRequest) -> HttpResponse:
     campaigns = list(Campaign.objects.filter(state__in=states).prefetch_related("texts"))
     verified = public.verified_counts(campaigns)
     language = get_language()
+    if query:
+        folded = query.casefold()
+        campaigns = [
+            c for c in campaigns if any(folded in t.title.casefold() for t in c.texts.all())
+        ]
+    campaigns.sort(key=lambda c: (not c.accepts_signatures, -verified.get(c.pk, 0)))
     rows = [
         {"campaign": c, "text": c.text_for(language), "verified": verified.get(c.pk, 0)}
         for c in campaigns
     ]
-    if query:
-        folded = query.casefold()
-        rows = [
-            row
-            for row in rows
-            if any(folded in text.title.casefold() for text in row["campaign"].texts.all())
-        ]
-    rows.sort(key=lambda row: (not row["campaign"].accepts_signatures, -row["verified"]))
     return render(
         request,
         "web/index.html",
@@ -187,7 +185,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
 def _sign_page(
     request: HttpRequest,
     campaign: Campaign,
-    text: object,
+    text: CampaignText,
     form: SignForm,
     status: int = 200,
     notice: str = "",
@@ -199,7 +197,7 @@ def _sign_page(
 def _check_answers(
     request: HttpRequest,
     campaign: Campaign,
-    text: object,
+    text: CampaignText,
     guard: SigningGuard,
     sign_form: Any,
 ) -> HttpResponse:
