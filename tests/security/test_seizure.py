@@ -24,7 +24,7 @@ from django.db import connection
 from django.test import TransactionTestCase
 from django.urls import reverse
 
-from tests.base import Personas
+from tests.base import Personas, sign_through_form
 from tests.security.public_pages import public_pages
 from tests.vault.keys import make_identity
 from undersigned.signatures import actions
@@ -161,8 +161,8 @@ class SeizureTest(Personas, TransactionTestCase):
             }
             if publication == "conditional":
                 form["reveal_threshold"] = "50"
-            response = self.client.post(
-                reverse("sign", args=[self.letter.slug]), form, REMOTE_ADDR=address
+            response = sign_through_form(
+                self.client, reverse("sign", args=[self.letter.slug]), form, REMOTE_ADDR=address
             )
             assert response.status_code == 302, response.content.decode()[:2000]
             tokens.append(response["Location"].split("/")[2])
