@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint serve bench bench-hostile messages translations clean
+.PHONY: demo test test-tools lint serve bench bench-hostile messages translations clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("undersigned needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -50,7 +50,11 @@ bench: $(STAMP) translations
 bench-hostile: $(STAMP) translations
 	$(PY) -m bench.hostile $(HOSTILE_ARGS)
 
-test: $(STAMP) translations
+# Chromium, age and nginx: installed with apt-get as root, else named in one line.
+test-tools:
+	@$(PYTHON) scripts/test_tools.py
+
+test: test-tools $(STAMP) translations
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)

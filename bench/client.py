@@ -27,6 +27,8 @@ import uvloop
 
 HOST = "127.0.0.1"
 TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+# The "check your answers" page carries the answers, signed, to the confirming post.
+ANSWERS = re.compile(rb'name="answers" value="([^"]+)"')
 VERIFIED = re.compile(rb'"verified": (\d+)')
 UNAVAILABLE_PAGE = b'<header class="site">'  # the 503 page is in the site's look
 
@@ -192,20 +194,32 @@ async def signer(worker: int, port: int, slug: str, until: float, results: Resul
                 connection.close()
                 connection = Connection(port)
                 continue
+            post_headers = {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Cookie": f"csrftoken={cookie.group(1)}",
+                "Origin": f"http://{HOST}:{port}",
+                "Referer": f"http://{HOST}:{port}/c/{slug}/sign/",
+            }
+            csrf = token.group(1).decode()
+            body = urlencode({"csrfmiddlewaretoken": csrf, **realistic_claims(worker, n)})
+            started = time.monotonic()
+            status, headers, content = await connection.request(
+                "POST", f"/c/{slug}/sign/", post_headers, body.encode()
+            )
+            results.took("sign: check (POST)", time.monotonic() - started)
+            results.answered(status, content)
+            answers = ANSWERS.search(content)
+            if status != 200 or answers is None:
+                results.failed("sign: check (POST)")
+                connection.close()
+                connection = Connection(port)
+                continue
             body = urlencode(
-                {"csrfmiddlewaretoken": token.group(1).decode(), **realistic_claims(worker, n)}
+                {"csrfmiddlewaretoken": csrf, "answers": answers.group(1).decode(), "confirm": "1"}
             )
             started = time.monotonic()
             status, headers, content = await connection.request(
-                "POST",
-                f"/c/{slug}/sign/",
-                {
-                    "Content-Type": "application/x-www-form-urlencoded",
-                    "Cookie": f"csrftoken={cookie.group(1)}",
-                    "Origin": f"http://{HOST}:{port}",
-                    "Referer": f"http://{HOST}:{port}/c/{slug}/sign/",
-                },
-                body.encode(),
+                "POST", f"/c/{slug}/sign/", post_headers, body.encode()
             )
             acknowledged = time.monotonic()
             results.took("sign (POST)", acknowledged - started)

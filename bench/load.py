@@ -174,14 +174,18 @@ def signers_report(process: subprocess.Popen[str], answers: Path) -> dict:
     if process.returncode != 0 or not out.rstrip().endswith("}"):
         raise RuntimeError(f"the wrk signers failed: {(out + err)[-1000:]}")
     run = json.loads(out.strip().splitlines()[-1])
-    latencies: dict[str, list[float]] = {"sign form (GET)": [], "sign (POST)": []}
+    latencies: dict[str, list[float]] = {
+        "sign form (GET)": [],
+        "sign: check (POST)": [],
+        "sign (POST)": [],
+    }
     statuses: dict[str, int] = {}
     errors: dict[str, int] = {}
     acks: list[float] = []
     receipts: list[str] = []
     for line in lines:
         kind, sent, answered, status, outcome, unclear = line.split()
-        name = "sign form (GET)" if kind == "get" else "sign (POST)"
+        name = {"get": "sign form (GET)", "check": "sign: check (POST)"}.get(kind, "sign (POST)")
         latencies[name].append(float(answered) - float(sent))
         statuses[status] = statuses.get(status, 0) + 1
         if int(unclear):

@@ -1,8 +1,8 @@
 -- wrk script for the benchmark's signers, each wrk thread one signer on one connection
 -- (run with as many threads as connections). A signer behaves like a new browser: GET the
 -- form, take the CSRF cookie and the form's token, POST realistic claims (the claims of
--- bench/client.py's realistic_claims), expect a redirect to a receipt, then close the
--- connection. Each thread writes its answers to <out>.<thread>; wrk's own figures (the
+-- bench/client.py's realistic_claims), get the "check your answers" page, POST its signed
+-- answers to confirm, expect a redirect to a receipt, then close the connection. Each thread writes its answers to <out>.<thread>; wrk's own figures (the
 -- run's length, lost connections) end its output as one JSON line.
 --   wrk -t<signers> -c<signers> -s bench/sign.lua <url> -- <slug> <first signer> <out>
 local ffi = require("ffi")
@@ -60,9 +60,11 @@ end
 
 -- Each thread's own state. Every answer goes to the thread's own file (`thread:get`
 -- cannot carry tables back safely), one line each:
---   <kind> <sent> <answered> <status> <receipt token, or the form's: 1 if usable> <unclear>
+--   <kind> <sent> <answered> <status> <receipt token, or the page's: 1 if usable> <unclear>
+-- kinds: get (the form), check (the claims, answered by the check page), post (confirmed)
 local slug, worker, n, form_path, origin, log
-local pending, sent_at, post_body, cookie = nil, 0, nil, nil
+local pending, sent_at, post_body, cookie, token = nil, 0, nil, nil, nil
+local post_kind = "check" -- the claims ("check"), then the answers' confirmation ("post")
 
 function init(args)
   slug = args[1]
@@ -77,8 +79,8 @@ end
 function request()
   -- The post once a form came back usable; else, and after an answer lost with its
   -- connection (which wrk counts), a GET of the form.
-  pending, sent_at = post_body and "post" or "get", now()
-  if pending == "post" then
+  pending, sent_at = post_body and post_kind or "get", now()
+  if pending ~= "get" then
     local body = post_body
     post_body = nil
     return wrk.format("POST", form_path, {
@@ -87,7 +89,8 @@ function request()
       ["Cookie"] = "csrftoken=" .. cookie,
       ["Origin"] = origin,
       ["Referer"] = origin .. form_path,
-      ["Connection"] = "close", -- a new signer, a new browser
+      -- After the confirmation: a new signer, a new browser.
+      ["Connection"] = pending == "post" and "close" or "keep-alive",
     }, body)
   end
   return wrk.format("GET", form_path, { ["Accept-Language"] = "ru" })
@@ -107,14 +110,23 @@ function response(status, headers, body)
   local unclear = status >= 500 and not (status == 503 and body:find(UNAVAILABLE_PAGE, 1, true))
   local outcome
   if kind == "get" then
-    local token = body:match('name="csrfmiddlewaretoken" value="([^"]+)"')
+    token = body:match('name="csrfmiddlewaretoken" value="([^"]+)"')
     cookie = header(headers, "set-cookie"):match("csrftoken=([^;]+)")
+    post_kind = "check"
     if status == 200 and token and cookie then
       n = n + 1
       local fields = claims(worker, n)
       post_body = "csrfmiddlewaretoken=" .. encode(token)
         .. "&full_name=" .. encode(fields.full_name) .. "&region=" .. encode(fields.region)
         .. "&publication=" .. fields.publication
+    end
+    outcome = post_body and "1" or "0"
+  elseif kind == "check" then
+    local answers = body:match('name="answers" value="([^"]+)"')
+    if status == 200 and answers then
+      post_kind = "post"
+      post_body = "csrfmiddlewaretoken=" .. encode(token) .. "&answers=" .. encode(answers)
+        .. "&confirm=1"
     end
     outcome = post_body and "1" or "0"
   else

@@ -39,6 +39,24 @@ SIGN_FORM_OLGA = {
 }
 
 
+def sign_through_form(client: Any, url: str, data: dict[str, Any], **extra: Any) -> Any:
+    """Post the sign form, then confirm on the "check your answers" page as a browser
+    would; the form's own answer when there is no check page (errors, 429, 410)."""
+    response = client.post(url, data, **extra)
+    answers = (
+        response.context and response.context.get("answers")
+        if response.status_code == 200
+        else None
+    )
+    if not answers:
+        return response
+    confirm = {"answers": answers, "confirm": "1"}
+    for carried in ("via", "csrfmiddlewaretoken"):
+        if data.get(carried):
+            confirm[carried] = data[carried]
+    return client.post(url, confirm, **extra)
+
+
 def make_claims(n: int, region_code: str = "RU-MOW") -> Claims:
     return Claims(
         full_name=f"Депутатов{n} Иван Иванович",

@@ -84,7 +84,7 @@ class SigningThroughTheBotTest(BotTestCase):
         self.say(f"/start {self.campaign.slug}")
         self.say(OLGA.full_name)
         replies = self.say("/skip")
-        assert replies[0] == "This field is required."
+        assert replies[0] == "Enter your position."
         assert replies[1].startswith("Position")
 
     def test_an_unknown_region_is_asked_again_with_suggestions(self) -> None:

@@ -40,7 +40,8 @@ class PublicationChoicesTest(Personas, StaticLiveServerTestCase):
         page.get_by_label(choice, exact=True).check()
         if "enough others" in choice:
             page.get_by_label("3", exact=True).check()
-        page.get_by_role("button", name="Sign").click()
+        page.get_by_role("button", name="Continue").click()
+        page.get_by_role("button", name="Sign", exact=True).click()
         assert page.get_by_role("heading", name="Thank you for signing").is_visible()
         return page.url.split("?")[0]
 

@@ -40,6 +40,9 @@ class SigningWithoutJavaScriptTest(Personas, StaticLiveServerTestCase):
         page.get_by_label("Region").select_option("RU-IRK")
         page.get_by_label("Show my name", exact=True).check()
         page.screenshot(path=str(self.shots / "sign-form.png"), full_page=True)
+        page.get_by_role("button", name="Continue", exact=True).click()
+        assert page.get_by_role("heading", name="Check your answers before signing").is_visible()
+        assert not Signature.objects.exists()
         page.get_by_role("button", name="Sign", exact=True).click()
 
         assert "/r/" in page.url
@@ -77,9 +80,10 @@ class SigningWithoutJavaScriptTest(Personas, StaticLiveServerTestCase):
         page = context.new_page()
         page.goto(f"{self.live_server_url}/c/citizens/sign/?lang=en")
         page.get_by_label("Full name").fill("X")
-        page.get_by_role("button", name="Sign", exact=True).click()
+        page.get_by_role("button", name="Continue", exact=True).click()
         assert "first name and surname" in page.content()
-        assert "This field is required." in page.content()
+        assert "Choose your region." in page.content()
+        assert "Choose how your signature may be shown." in page.content()
         page.screenshot(path=str(self.shots / "sign-errors.png"), full_page=True)
         assert not Signature.objects.exists()
         context.close()

@@ -3,7 +3,7 @@ import re
 from django.test import Client
 from django.urls import reverse
 
-from tests.base import SIGN_FORM_OLGA, PersonaTestCase
+from tests.base import SIGN_FORM_OLGA, PersonaTestCase, sign_through_form
 from undersigned.signatures.models import Signature
 
 
@@ -19,7 +19,8 @@ class CsrfTest(PersonaTestCase):
     def test_post_with_null_origin_and_valid_token_is_accepted(self) -> None:
         client = Client(enforce_csrf_checks=True)
         data = dict(SIGN_FORM_OLGA, csrfmiddlewaretoken=self._token(client))
-        response = client.post(reverse("sign", args=[self.campaign.slug]), data, HTTP_ORIGIN="null")
+        url = reverse("sign", args=[self.campaign.slug])
+        response = sign_through_form(client, url, data, HTTP_ORIGIN="null")
         assert response.status_code == 302
         assert Signature.objects.count() == 1
 

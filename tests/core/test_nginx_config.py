@@ -1,18 +1,25 @@
 """deploy/nginx/undersigned.conf passes the real `nginx -t`, and its limits hold."""
 
+import os
+import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from local_stack import nginx_config
 
+NGINX = shutil.which("nginx", path=os.environ.get("PATH", "") + os.pathsep + "/usr/sbin") or "nginx"
 
+
+@pytest.mark.tools
 def test_nginx_accepts_the_config(tmp_path: Path) -> None:
     static = tmp_path / "static"
     static.mkdir()
     conf = tmp_path / "nginx.conf"
     conf.write_text(nginx_config(tmp_path, 18080, [18001, 18002], static, tmp_path / "cache"))
     result = subprocess.run(
-        ["nginx", "-t", "-p", str(tmp_path), "-c", str(conf), "-g", "daemon off;"],
+        [NGINX, "-t", "-p", str(tmp_path), "-c", str(conf), "-g", "daemon off;"],
         capture_output=True,
         text=True,
         check=False,

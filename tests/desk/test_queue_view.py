@@ -54,8 +54,8 @@ class QueueViewTest(DeskTestCase):
         page = self.names()
         assert "55 signatures match." in page
         assert "Page 1 of 2" in page
-        assert "received: <strong>55</strong>" in page
-        assert "verified: <strong>1</strong>" in page
+        assert "Received: <strong>55</strong>" in page
+        assert "Verified: <strong>1</strong>" in page
         second = self.names("&page=2")
         assert "Page 2 of 2" in second
         assert "Депутатов54 " in second and "Депутатов0 " not in second

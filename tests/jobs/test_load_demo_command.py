@@ -1,11 +1,17 @@
 from io import StringIO
 
+from django.conf import settings
 from django.core.management import call_command
 from django.test import TestCase
+from django.urls import reverse
 
+from tests.vault.keys import age_decrypt, read_identity
 from undersigned.campaigns.models import Campaign
 from undersigned.signatures.models import Signature
 from undersigned.signatures.public import counts_for, regions_for
+from undersigned.vault.actions import attach_contact
+from undersigned.vault.models import VerifierKey
+from undersigned.verification.contacts import export_contacts
 
 
 class LoadDemoCommandTest(TestCase):
@@ -63,3 +69,33 @@ class DemoReceivedFilesTest(TestCase):
         for (_channel, lines), name in zip(generated, load_demo.RECEIVED_FILES, strict=True):
             shipped = (load_demo.DEMO_DATA / name).read_text(encoding="utf-8")
             assert shipped == "".join(lines), name
+
+    def test_the_demo_shows_what_sets_the_product_apart(self) -> None:
+        """A verifier key whose identity is in var/ (so the form offers the sealed contact
+        and the export opens), the spokesperson's "84 received" update, the feed in <head>."""
+        call_command("load_demo", "--citizen-signatures", "10", stdout=StringIO())
+        call_command("load_demo", "--citizen-signatures", "10", stdout=StringIO())
+        appeal = Campaign.objects.get(slug="deputies-appeal")
+        identity_file = settings.VAR_DIR / "demo-verifier-key.txt"
+        identity = read_identity(identity_file)
+        assert VerifierKey.objects.filter(campaign=appeal).count() == 1
+        assert VerifierKey.objects.get(campaign=appeal).public_key == str(identity.to_public())
+        form = self.client.get(reverse("sign", args=[appeal.slug]) + "?lang=en").content.decode()
+        assert 'name="contact"' in form
+        signature = Signature.objects.filter(
+            campaign=appeal, state=Signature.RECEIVED, publication=Signature.NAMED
+        ).first()
+        assert signature is not None
+        attach_contact(signature, "phone", "+79110000009")
+        bundle = export_contacts(appeal)
+        assert signature.full_name in age_decrypt(identity_file, bundle).decode()
+
+        update = appeal.updates.get()
+        assert update.texts.get(language="en").body == (
+            "Another 84 signatures have been received, now we will check them."
+        )
+        page = self.client.get(reverse("campaign", args=[appeal.slug]) + "?lang=en")
+        html = page.content.decode()
+        assert "Another 84 signatures have been received, now we will check them." in html
+        feed = reverse("updates_feed", args=[appeal.slug])
+        assert f'<link rel="alternate" type="application/atom+xml" href="{feed}"' in html

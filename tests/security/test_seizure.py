@@ -36,7 +36,7 @@ from django.db import connection
 from django.test import TransactionTestCase, override_settings
 from django.urls import reverse
 
-from tests.base import Personas
+from tests.base import Personas, sign_through_form
 from tests.security.public_pages import public_pages
 from tests.updates.smtp import SMTPServer
 from tests.vault.keys import make_identity
@@ -232,8 +232,8 @@ class SeizureTest(Personas, TransactionTestCase):
                 form["reveal_threshold"] = "50"
             if key == "c":
                 form["updates_email"] = CANARY_EMAIL
-            response = self.client.post(
-                reverse("sign", args=[self.letter.slug]), form, REMOTE_ADDR=address
+            response = sign_through_form(
+                self.client, reverse("sign", args=[self.letter.slug]), form, REMOTE_ADDR=address
             )
             assert response.status_code == 302, response.content.decode()[:2000]
             tokens[key] = response["Location"].split("/")[2]

@@ -3,7 +3,7 @@
 from django.core.cache import cache
 from django.urls import reverse
 
-from tests.base import SIGN_FORM_OLGA, PersonaTestCase
+from tests.base import SIGN_FORM_OLGA, PersonaTestCase, sign_through_form
 from undersigned.sharing.actions import create_share_channel, fold_share_hits
 from undersigned.sharing.models import ShareChannel, ShareHit
 from undersigned.signatures.models import Signature
@@ -73,7 +73,9 @@ class ShareTrackingTest(PersonaTestCase):
         assert f"{self.sign_url}?shared_via=deputies-chat" in html
         form = self.client.get(self.sign_url + "?shared_via=deputies-chat").content.decode()
         assert '<input type="hidden" name="via" value="deputies-chat">' in form
-        response = self.client.post(self.sign_url, {**SIGN_FORM_OLGA, "via": "deputies-chat"})
+        response = sign_through_form(
+            self.client, self.sign_url, {**SIGN_FORM_OLGA, "via": "deputies-chat"}
+        )
         assert response.status_code == 302
         fold_share_hits()
         chat = self.channel("deputies-chat")
@@ -89,8 +91,8 @@ class ShareTrackingTest(PersonaTestCase):
         assert self.channel("twitter").visits == 1
 
     def test_refused_form_counts_no_signature(self) -> None:
-        response = self.client.post(
-            self.sign_url, {**SIGN_FORM_OLGA, "full_name": "", "via": "twitter"}
+        response = sign_through_form(
+            self.client, self.sign_url, {**SIGN_FORM_OLGA, "full_name": "", "via": "twitter"}
         )
         assert response.status_code == 400
         assert '<input type="hidden" name="via" value="twitter">' in response.content.decode()

@@ -131,8 +131,9 @@ def submit_signature(stack: Stack, page: Any) -> str:
     if captcha.count():
         page.locator("input[name=captcha_1]").fill(captcha_answer(stack, captcha.input_value()))
     page.locator("form[method=post] button[type=submit]").last.click()
-    if "/r/" not in page.url:  # a step to check the answers before they are sent
-        page.locator("form[method=post] button[type=submit]").last.click()
+    # The step that shows what will be public before anything is sent.
+    assert page.get_by_role("heading", name="Check your answers before signing").is_visible()
+    page.locator("button[name=confirm]").click()
     assert "/r/" in page.url, page.content()[:3000]
     return page.url.split("/r/", 1)[1].split("/", 1)[0]
 

@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from bench.client import Connection, Results, reader, realistic_claims, signer
+from bench.client import ANSWERS, Connection, Results, reader, realistic_claims, signer
 from local_stack import PG_BIN, SLUG, UNLIMITED, Stack, wait_until
 
 pytestmark = pytest.mark.stack
@@ -74,13 +74,17 @@ async def sign_once(port: int, claims: dict[str, str]) -> tuple[int, str]:
         status, headers, page = await connection.request("GET", f"/c/{SLUG}/sign/")
         token = page.split(b'name="csrfmiddlewaretoken" value="', 1)[1].split(b'"', 1)[0].decode()
         cookie = headers["set-cookie"].split("csrftoken=", 1)[1].split(";", 1)[0]
+        form = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"csrftoken={cookie}",
+        }
         body = urlencode({"csrfmiddlewaretoken": token, **claims}).encode()
-        status, headers, _ = await connection.request(
-            "POST",
-            f"/c/{SLUG}/sign/",
-            {"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={cookie}"},
-            body,
-        )
+        status, headers, page = await connection.request("POST", f"/c/{SLUG}/sign/", form, body)
+        answers = ANSWERS.search(page)
+        if status == 200 and answers:  # the "check your answers" page: confirm
+            confirm = {"csrfmiddlewaretoken": token, "answers": answers.group(1).decode()}
+            body = urlencode({**confirm, "confirm": "1"}).encode()
+            status, headers, _ = await connection.request("POST", f"/c/{SLUG}/sign/", form, body)
         location = headers.get("location", "")
         return status, location.split("/r/", 1)[1].split("/", 1)[0] if "/r/" in location else ""
     finally:

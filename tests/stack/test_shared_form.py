@@ -103,7 +103,14 @@ def test_the_secret_nginx_wrote_signs_and_a_forged_one_does_not(stack: Stack) ->
     claims = realistic_claims(990, 1)
     headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
     body = urlencode({"csrfmiddlewaretoken": form_token(page), **claims})
-    status, response, _ = request(stack, "POST", FORM, headers, body)
+    status, response, check = request(stack, "POST", FORM, headers, body)
+    assert status == 200  # "check your answers", then the confirmation signs
+    answers = re.search(r'name="answers" value="([^"]+)"', check)
+    assert answers
+    confirm = {"csrfmiddlewaretoken": form_token(page), "answers": answers.group(1)}
+    status, response, _ = request(
+        stack, "POST", FORM, headers, urlencode({**confirm, "confirm": "1"})
+    )
     assert status == 302
     assert "/r/" in response.headers["Location"]
     stored = stack.psql(

@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.test import override_settings
 from django.urls import reverse
 
-from tests.base import SIGN_FORM_OLGA, PersonaTestCase
+from tests.base import SIGN_FORM_OLGA, PersonaTestCase, sign_through_form
 from tests.updates.smtp import SMTPServer
 from undersigned.audit.models import AuditEvent
 from undersigned.signatures.models import Signature
@@ -18,8 +18,10 @@ from undersigned.updates.models import Subscription, SubscriptionRequest
 
 class SignWithUpdatesEmailTest(PersonaTestCase):
     def post(self, **extra: str) -> HttpResponse:
-        response = self.client.post(
-            reverse("sign", args=[self.campaign.slug]) + "?lang=en", {**SIGN_FORM_OLGA, **extra}
+        response = sign_through_form(
+            self.client,
+            reverse("sign", args=[self.campaign.slug]) + "?lang=en",
+            {**SIGN_FORM_OLGA, **extra},
         )
         return response
 

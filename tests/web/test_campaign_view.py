@@ -66,10 +66,19 @@ class CampaignPageTest(PersonaTestCase):
         with CaptureQueriesContext(connection) as many:
             html = self.page()
         assert len(many) == len(few)
-        assert html.count('<li><span class="name">') == 50  # the page lists at most 50
+        assert html.count('<li><span class="name"') == 50  # the page lists at most 50
 
     def test_no_third_party_resources(self) -> None:
         html = self.page()
+        # Sharing is plain links (and the page's own address to copy): nothing is loaded.
+        share = re.search(r'<section class="share".*?</section>', html, flags=re.S)
+        assert share
+        assert re.findall(r'<a href="(https?://[^/"]+)', share.group(0)) == [
+            "https://t.me",
+            "https://vk.com",
+        ]
+        assert not re.search(r"<(img|script|iframe|link)\b", share.group(0))
+        html = html.replace(share.group(0), "")
         # The site's absolute URL appears only in link-preview tags and the embed snippet.
         html = re.sub(
             r'<meta [^>]*>|<link rel="canonical"[^>]*>|<code>.*?</code>', "", html, flags=re.S

@@ -7,7 +7,7 @@ from captcha.models import CaptchaStore
 from django.test import override_settings
 from django.urls import reverse
 
-from tests.base import SIGN_FORM_OLGA, PersonaTestCase, make_claims
+from tests.base import SIGN_FORM_OLGA, PersonaTestCase, make_claims, sign_through_form
 from undersigned.signatures.models import Signature
 
 LIMITS = {
@@ -46,7 +46,7 @@ class SignAbuseTest(PersonaTestCase):
         return reverse("sign", args=[self.campaign.slug]) + "?lang=en"
 
     def post(self, data: dict[str, str], address: str = "203.0.113.10"):  # type: ignore[no-untyped-def]
-        return self.client.post(self.url(), data, REMOTE_ADDR=address)
+        return sign_through_form(self.client, self.url(), data, REMOTE_ADDR=address)
 
     def form_page(self, address: str = "203.0.113.10") -> str:
         return self.client.get(self.url(), REMOTE_ADDR=address).content.decode()
@@ -144,7 +144,9 @@ class SignAbuseTest(PersonaTestCase):
         assert self.post(form_for(99), address="203.0.113.1").status_code == 302
 
     def test_a_legitimate_signer_below_the_limits_sees_nothing_special(self) -> None:
-        response = self.client.post(self.url(), SIGN_FORM_OLGA, REMOTE_ADDR="192.0.2.1")
+        response = sign_through_form(
+            self.client, self.url(), SIGN_FORM_OLGA, REMOTE_ADDR="192.0.2.1"
+        )
         assert response.status_code == 302
         assert not Signature.objects.get().held
 
@@ -152,8 +154,7 @@ class SignAbuseTest(PersonaTestCase):
         self.post(form_for(1))
         self.post(form_for(2))
         html = self.post(form_for(3)).content.decode()
-        store = CaptchaStore.objects.order_by("-pk").first()
-        assert store is not None
+        store = CaptchaStore.objects.get(hashkey=solved(html)["captcha_0"])
         assert f'src="/captcha/image/{store.hashkey}/"' in html
         image = self.client.get(f"/captcha/image/{store.hashkey}/")
         assert image.status_code == 200
@@ -166,3 +167,33 @@ class SignAbuseTest(PersonaTestCase):
         for path in ("/captcha/refresh/", "/captcha/audio/abc.wav", "/captcha/image/abc@2/"):
             assert self.client.get(path, headers=ajax).status_code == 404, path
         assert CaptchaStore.objects.count() == before
+
+    def test_a_question_in_words_instead_of_the_picture(self) -> None:
+        """Who cannot see the picture answers a question in the page's language, no script."""
+        self.post(form_for(1))
+        self.post(form_for(2))
+        russian = reverse("sign", args=[self.campaign.slug]) + "?lang=ru"
+        page = self.client.get(russian, REMOTE_ADDR="203.0.113.10").content.decode()
+        assert "Сколько будет" in page and 'alt="captcha"' not in page
+        assert 'alt="Буквы, которые нужно ввести' in page
+        match = re.search(r'name="question_0" value="(\w+)"', page)
+        assert match
+        store = CaptchaStore.objects.get(hashkey=match.group(1))
+        wrong = self.post(form_for(3, question_0=store.hashkey, question_1="100"))
+        assert wrong.status_code == 400 and "That is not the answer" in wrong.content.decode()
+        question = re.search(r'name="question_0" value="(\w+)"', wrong.content.decode())
+        assert question
+        store = CaptchaStore.objects.get(hashkey=question.group(1))
+        answer = {"question_0": store.hashkey, "question_1": store.response}
+        assert self.post(form_for(3, **answer)).status_code == 302
+        assert Signature.objects.filter(full_name=make_claims(3).full_name).exists()
+
+    def test_neither_the_picture_nor_the_question_is_refused(self) -> None:
+        self.post(form_for(1))
+        self.post(form_for(2))
+        response = self.post(form_for(3))
+        assert response.status_code == 400
+        assert (
+            "Type the letters in the picture, or answer the question." in response.content.decode()
+        )
+        assert Signature.objects.count() == 2

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.urls import reverse
 
-from tests.base import SIGN_FORM_OLGA, PersonaTestCase
+from tests.base import SIGN_FORM_OLGA, PersonaTestCase, sign_through_form
 from tests.vault.keys import make_identity
 from undersigned.signatures.models import Signature
 from undersigned.vault.actions import add_verifier_key
@@ -24,8 +24,10 @@ class SignContactTest(PersonaTestCase):
     def test_without_verifier_keys_no_contact_is_asked_or_taken(self) -> None:
         html = self.client.get(self.url()).content.decode()
         assert 'name="contact"' not in html
-        response = self.client.post(
-            self.url(), dict(SIGN_FORM_OLGA, contact_kind="phone", contact="+79110000001")
+        response = sign_through_form(
+            self.client,
+            self.url(),
+            dict(SIGN_FORM_OLGA, contact_kind="phone", contact="+79110000001"),
         )
         assert response.status_code == 302
         assert not ContactCiphertext.objects.exists()
@@ -45,8 +47,8 @@ class SignContactTest(PersonaTestCase):
             ("telegram", "@x"),
             ("", "+79110000001"),
         ):
-            response = self.client.post(
-                self.url(), dict(SIGN_FORM_OLGA, contact_kind=kind, contact=value)
+            response = sign_through_form(
+                self.client, self.url(), dict(SIGN_FORM_OLGA, contact_kind=kind, contact=value)
             )
             assert response.status_code == 400, (kind, value)
         assert not Signature.objects.exists()
@@ -55,7 +57,7 @@ class SignContactTest(PersonaTestCase):
     def test_a_good_contact_is_stored_encrypted_only(self) -> None:
         self.add_key()
         form = dict(SIGN_FORM_OLGA, contact_kind="phone", contact="+7 (911) 000-00-01")
-        assert self.client.post(self.url(), form).status_code == 302
+        assert sign_through_form(self.client, self.url(), form).status_code == 302
         signature = Signature.objects.get()
         stored = bytes(ContactCiphertext.objects.get(signature=signature).ciphertext)
         assert stored.startswith(b"-----BEGIN AGE ENCRYPTED FILE-----")

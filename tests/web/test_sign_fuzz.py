@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
 
-from tests.base import SIGN_FORM_OLGA, PersonaTestCase
+from tests.base import SIGN_FORM_OLGA, PersonaTestCase, sign_through_form
 from undersigned.audit.models import AuditEvent
 from undersigned.signatures.models import Signature
 
@@ -37,7 +37,7 @@ class SignFormFuzzTest(HypothesisTestCase, PersonaTestCase):
 
     def post(self, data: dict[str, str]) -> tuple[int, object]:
         signatures, events = Signature.objects.count(), AuditEvent.objects.count()
-        response = self.client.post(self.url + "?lang=en", data)
+        response = sign_through_form(self.client, self.url + "?lang=en", data)
         assert response.status_code in (302, 400), response.status_code
         if response.status_code == 400:
             assert response.context["form"].errors  # a message next to the field
@@ -109,8 +109,8 @@ class SignFormFuzzTest(HypothesisTestCase, PersonaTestCase):
 
     def test_oversized_body_is_refused_clearly(self) -> None:
         before = Signature.objects.count()
-        response = self.client.post(
-            self.url + "?lang=en", {**SIGN_FORM_OLGA, "office": "x" * 100_000}
+        response = sign_through_form(
+            self.client, self.url + "?lang=en", {**SIGN_FORM_OLGA, "office": "x" * 100_000}
         )
         assert response.status_code == 413
         assert "too large" in response.content.decode()
@@ -122,8 +122,11 @@ class SignFormFuzzTest(HypothesisTestCase, PersonaTestCase):
             f"{k}={v}" for k, v in {**SIGN_FORM_OLGA, "full_name": "X"}.items() if k != "full_name"
         )
         raw = b"full_name=%D0%A1%FF%FE+%D0%9E%D0%BB%D1%8C%D0%B3%D0%B0&" + body.encode()
-        response = self.client.post(
-            self.url + "?lang=en", raw, content_type="application/x-www-form-urlencoded"
+        response = sign_through_form(
+            self.client,
+            self.url + "?lang=en",
+            raw,
+            content_type="application/x-www-form-urlencoded",
         )
         assert response.status_code == 400
         assert "could not be read" in response.content.decode()

@@ -1,6 +1,11 @@
+import re
+import time
+from unittest import mock
+
+from django.core import signing
 from django.urls import reverse
 
-from tests.base import SIGN_FORM_OLGA, PersonaTestCase
+from tests.base import SIGN_FORM_OLGA, PersonaTestCase, sign_through_form
 from undersigned.signatures.models import Signature
 
 
@@ -17,7 +22,7 @@ class SignViewTest(PersonaTestCase):
         assert 'name="full_name"' in html
 
     def test_post_redirects_to_receipt(self) -> None:
-        response = self.client.post(self.url(), SIGN_FORM_OLGA)
+        response = sign_through_form(self.client, self.url(), SIGN_FORM_OLGA)
         assert response.status_code == 302
         assert response["Location"].startswith("/r/")
         signature = Signature.objects.get()
@@ -28,17 +33,17 @@ class SignViewTest(PersonaTestCase):
 
     def test_errors_in_the_readers_language_change_nothing(self) -> None:
         data = dict(SIGN_FORM_OLGA, full_name="X", region="")
-        response = self.client.post(self.url() + "?lang=ru", data)
+        response = sign_through_form(self.client, self.url() + "?lang=ru", data)
         assert response.status_code == 400
         html = response.content.decode()
         assert "Обязательное поле" in html or "обязательн" in html.lower()
-        response = self.client.post(self.url() + "?lang=en", data)
+        response = sign_through_form(self.client, self.url() + "?lang=en", data)
         assert "first name and surname" in response.content.decode()
         assert not Signature.objects.exists()
 
     def test_second_signature_gets_the_same_thank_you(self) -> None:
-        first = self.client.post(self.url(), SIGN_FORM_OLGA)
-        second = self.client.post(self.url(), SIGN_FORM_OLGA)
+        first = sign_through_form(self.client, self.url(), SIGN_FORM_OLGA)
+        second = sign_through_form(self.client, self.url(), SIGN_FORM_OLGA)
         assert first.status_code == second.status_code == 302
         assert first["Location"] != second["Location"]
         page_one = self.client.get(first["Location"] + "&lang=en").content.decode()
@@ -50,27 +55,27 @@ class SignViewTest(PersonaTestCase):
 
     def test_control_and_bidi_characters_are_removed(self) -> None:
         data = dict(SIGN_FORM_OLGA, full_name="Семёнова\u202e Ольга\u200b Петровна")
-        self.client.post(self.url(), data)
+        sign_through_form(self.client, self.url(), data)
         assert Signature.objects.get().full_name == "Семёнова Ольга Петровна"
 
     def test_conditional_needs_a_threshold(self) -> None:
         data = dict(SIGN_FORM_OLGA, publication=Signature.CONDITIONAL)
-        response = self.client.post(self.url() + "?lang=en", data)
+        response = sign_through_form(self.client, self.url() + "?lang=en", data)
         assert response.status_code == 400
         data["reveal_threshold"] = "3"
-        response = self.client.post(self.url(), data)
+        response = sign_through_form(self.client, self.url(), data)
         assert response.status_code == 302
         assert Signature.objects.get().reveal_threshold == 3
 
     def test_unknown_threshold_refused(self) -> None:
         data = dict(SIGN_FORM_OLGA, publication=Signature.CONDITIONAL, reveal_threshold="7")
-        assert self.client.post(self.url(), data).status_code == 400
+        assert sign_through_form(self.client, self.url(), data).status_code == 400
 
     def test_csrf_required(self) -> None:
         from django.test import Client
 
         client = Client(enforce_csrf_checks=True)
-        response = client.post(self.url(), SIGN_FORM_OLGA)
+        response = sign_through_form(client, self.url(), SIGN_FORM_OLGA)
         assert response.status_code == 403
         assert not Signature.objects.exists()
 
@@ -82,6 +87,72 @@ class SignViewTest(PersonaTestCase):
         from undersigned.campaigns.actions import close_campaign
 
         close_campaign(self.campaign, actor=self.organizer)
-        response = self.client.post(self.url(), SIGN_FORM_OLGA)
+        response = sign_through_form(self.client, self.url(), SIGN_FORM_OLGA)
         assert response.status_code == 410
         assert not Signature.objects.exists()
+
+    def test_nothing_is_stored_before_the_answers_are_confirmed(self) -> None:
+        check = self.client.post(self.url() + "?lang=en", SIGN_FORM_OLGA)
+        assert check.status_code == 200
+        html = check.content.decode()
+        assert "Check your answers before signing" in html
+        assert SIGN_FORM_OLGA["full_name"] in html
+        assert check["Cache-Control"] == "no-store"
+        assert not Signature.objects.exists()
+        confirmed = self.client.post(
+            self.url(), {"answers": check.context["answers"], "confirm": "1"}
+        )
+        assert confirmed.status_code == 302
+        assert Signature.objects.get().publication == Signature.NAMED
+
+    def test_a_changed_answer_publishes_nothing(self) -> None:
+        """The confirmation signs what the check page showed, or nothing at all."""
+        data = dict(SIGN_FORM_OLGA, publication=Signature.ANONYMOUS)
+        answers = self.client.post(self.url(), data).context["answers"]
+        payload = signing.loads(answers, salt="undersigned.web.answers")
+        payload["data"]["publication"] = Signature.NAMED
+        forged = signing.dumps(payload, salt="another salt", compress=True)
+        for sent in (forged, answers[:-3] + "abc", "", "x" * 50):
+            response = self.client.post(self.url() + "?lang=en", {"answers": sent, "confirm": "1"})
+            assert response.status_code == 400
+            assert "Your answers were too old or changed." in response.content.decode()
+        other = self.make_campaign("other")
+        response = self.client.post(
+            reverse("sign", args=[other.slug]), {"answers": answers, "confirm": "1"}
+        )
+        assert response.status_code == 400
+        assert not Signature.objects.exists()
+
+    def test_answers_expire(self) -> None:
+        answers = self.client.post(self.url(), SIGN_FORM_OLGA).context["answers"]
+        later = time.time() + 2 * 60 * 60
+        with mock.patch("django.core.signing.time.time", return_value=later):
+            response = self.client.post(self.url(), {"answers": answers, "confirm": "1"})
+        assert response.status_code == 400
+        assert not Signature.objects.exists()
+
+    def test_change_goes_back_to_the_filled_form(self) -> None:
+        answers = self.client.post(self.url(), SIGN_FORM_OLGA).context["answers"]
+        response = self.client.post(self.url(), {"answers": answers, "change": "1"})
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert f'value="{SIGN_FORM_OLGA["full_name"]}"' in html
+        assert re.search(r'<input type="radio" name="publication" value="named"[^>]*checked', html)
+        assert not Signature.objects.exists()
+
+    def test_error_summary_links_to_each_field(self) -> None:
+        response = self.client.post(self.url() + "?lang=en", {"publication": ""})
+        html = response.content.decode()
+        assert "<title>Error: Sign" in html
+        assert 'class="error-summary" role="alert"' in html
+        for anchor in ("id_full_name", "id_region", "id_publication_0"):
+            assert f'href="#{anchor}"' in html and f'id="{anchor}"' in html
+        assert "Choose how your signature may be shown." in html
+        assert "Enter your full name." in html
+        assert 'aria-describedby="id_full_name_helptext id_full_name_error"' in html
+        assert 'id="id_full_name_helptext"' in html and 'id="id_full_name_error"' in html
+
+    def test_no_choice_of_publication_is_made_for_the_signer(self) -> None:
+        html = self.client.get(self.url()).content.decode()
+        assert 'name="publication"' in html
+        assert not re.search(r'name="publication"[^>]*checked', html)

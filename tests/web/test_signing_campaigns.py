@@ -10,7 +10,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.base import SIGN_FORM_OLGA, PersonaTestCase
+from tests.base import SIGN_FORM_OLGA, PersonaTestCase, sign_through_form
 from undersigned.campaigns import actions as campaign_actions
 from undersigned.sharing.actions import create_share_channel
 from undersigned.signatures.abuse import form_issued
@@ -43,7 +43,7 @@ class SigningCampaignTest(PersonaTestCase):
         assert self.client.get(self.url()).status_code == 200
         campaign_actions.close_campaign(self.campaign, actor=self.organizer)
         assert self.client.get(self.url()).status_code == 410
-        assert self.client.post(self.url(), SIGN_FORM_OLGA).status_code == 410
+        assert sign_through_form(self.client, self.url(), SIGN_FORM_OLGA).status_code == 410
 
     def test_a_new_verifier_key_asks_for_contacts_at_once(self) -> None:
         assert 'name="contact"' not in self.client.get(self.url()).content.decode()
@@ -79,7 +79,9 @@ class BlankSigningPageTest(PersonaTestCase):
         client = self.client_class(enforce_csrf_checks=True)
         page = client.get(self.url())
         token = TOKEN.search(page.content.decode()).group(1)  # type: ignore[union-attr]
-        response = client.post(self.url(), dict(SIGN_FORM_OLGA, csrfmiddlewaretoken=token))
+        response = sign_through_form(
+            client, self.url(), dict(SIGN_FORM_OLGA, csrfmiddlewaretoken=token)
+        )
         assert response.status_code == 302
         forged = self.client_class(enforce_csrf_checks=True)
         forged.get(self.url())
@@ -125,7 +127,9 @@ class SharedSigningPageTest(PersonaTestCase):
 
     def test_a_captcha_page_holds_the_placeholder_and_is_not_kept(self) -> None:
         for n in range(2):
-            self.client_class().post(self.url(), dict(SIGN_FORM_OLGA, full_name=f"Тест {n}"))
+            sign_through_form(
+                self.client_class(), self.url(), dict(SIGN_FORM_OLGA, full_name=f"Тест {n}")
+            )
         page = self.client.get(self.url(), headers=self.shared)
         assert 'name="captcha' in page.content.decode()
         assert CSRF_PLACEHOLDER in page.content.decode()
@@ -172,6 +176,8 @@ class SharedSigningPageTest(PersonaTestCase):
         assert not Signature.objects.filter(full_name="Поздний").exists()
 
     def test_a_post_is_never_answered_with_the_placeholder(self) -> None:
-        response = self.client.post(self.url(), {"full_name": ""}, headers=self.shared)
+        response = sign_through_form(
+            self.client, self.url(), {"full_name": ""}, headers=self.shared
+        )
         assert response.status_code == 400
         assert CSRF_PLACEHOLDER not in response.content.decode()

@@ -157,30 +157,35 @@ class SigningGuard:
     def form_predates_captcha(self, attempt: Attempt, issued: str) -> bool:
         """Whether this submission's form was made before the campaign's captcha switched
         on, and so never showed one: it is then not asked for it."""
-        if attempt.client_captcha or not issued:
+        return not attempt.client_captcha and self._made_before_captcha(issued)
+
+    def _made_before_captcha(self, issued: str) -> bool:
+        made = form_issued_at(issued) if issued else None
+        if made is None:
             return False
-        made = form_issued_at(issued)
         try:
             since = cache.get(self._since_key())
         except Exception:  # any cache failure: the captcha is asked as usual
             return False
-        return made is not None and since is not None and made < float(since)
+        return since is not None and made < float(since)
 
     def not_stored(self) -> None:
         """A valid form was counted as a signature, and then not stored (its captcha failed)."""
         ratelimit.undo(self._client_key("stored"), self.window)
 
-    def captcha_due(self) -> bool:
-        """Whether the form shown now must carry a captcha (the next attempt will need one)."""
+    def captcha_due(self, issued: str = "") -> bool:
+        """Whether the form shown now must carry a captcha (the next attempt will need one).
+        A form stamped `issued` before the campaign's captcha switched on is not asked for
+        it, unless its sender is over the client threshold."""
         if self.onion:
             return True
         rates = ratelimit.measure(
             self.window, peeks=[self._campaign_key(), self._client_key("attempts")]
         )
-        return (
-            rates[self._campaign_key()].count >= settings.RATE_CAMPAIGN_CAPTCHA_AFTER
-            or rates[self._client_key("attempts")].count >= settings.RATE_CLIENT_CAPTCHA_AFTER
-        )
+        if rates[self._client_key("attempts")].count >= settings.RATE_CLIENT_CAPTCHA_AFTER:
+            return True
+        campaign_due = rates[self._campaign_key()].count >= settings.RATE_CAMPAIGN_CAPTCHA_AFTER
+        return campaign_due and not self._made_before_captcha(issued)
 
     def retry_minutes(self) -> int:
         return max(1, math.ceil(self.window / 60))

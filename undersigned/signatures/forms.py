@@ -1,10 +1,12 @@
 """The signing form and the receipt forms: parsing and checking what signers send."""
 
 import copy
+import secrets
 import unicodedata
 from typing import Any, cast
 
-from captcha.fields import CaptchaField
+from captcha.fields import BaseCaptchaTextInput, CaptchaField
+from captcha.models import CaptchaStore
 from django import forms
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -19,11 +21,11 @@ from undersigned.vault.actions import campaign_accepts_contacts
 from undersigned.vault.forms import CONTACT_MAX_LENGTH, clean_contact, contact_kind_choices
 
 
-def clean_claim(value: str, *, required: bool, max_length: int) -> str:
+def clean_claim(value: str, *, required: bool, max_length: int, missing: Any = None) -> str:
     """Normalise a typed claim: NFC, no control or direction-override characters, single spaces."""
     text = " ".join(strip_controls(unicodedata.normalize("NFC", value or "")).split())
     if required and not text:
-        raise forms.ValidationError(_("This field is required."), code="required")
+        raise forms.ValidationError(missing or _("This field is required."), code="required")
     if "\ufffd" in text:  # what the browser sent was not valid UTF-8
         raise forms.ValidationError(
             _("Some characters could not be read. Please type this again."), code="encoding"
@@ -42,7 +44,12 @@ class ClaimField(forms.CharField):
         self.claim_max_length = max_length
 
     def clean(self, value: Any) -> str:
-        text = clean_claim(value or "", required=self.required, max_length=self.claim_max_length)
+        text = clean_claim(
+            value or "",
+            required=self.required,
+            max_length=self.claim_max_length,
+            missing=self.error_messages["required"],
+        )
         self.run_validators(text)
         return text
 
@@ -116,28 +123,70 @@ def _shared_fields(campaign: Campaign, language: str, accepts_contacts: bool) ->
     return fields
 
 
+# Numbers as words: a question a screen reader reads out and a simple parser cannot.
+NUMBER_WORDS = (
+    _("zero"),
+    _("one"),
+    _("two"),
+    _("three"),
+    _("four"),
+    _("five"),
+    _("six"),
+    _("seven"),
+    _("eight"),
+    _("nine"),
+)
+
+
+class QuestionInput(BaseCaptchaTextInput):
+    """The captcha's alternative: a sum in words, in the page's language, stored like a
+    captcha (one try, then it expires), so no picture, sound or third party is needed."""
+
+    template_name = "web/widgets/question.html"
+
+    def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
+        first, second = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
+        store = CaptchaStore.objects.create(
+            challenge=f"{first}+{second}", response=str(first + second)
+        )
+        context = super().get_context(name, [store.hashkey, ""], attrs)
+        context["question"] = _("How much is %(a)s plus %(b)s? Answer in digits.") % {
+            "a": NUMBER_WORDS[first],
+            "b": NUMBER_WORDS[second],
+        }
+        return context
+
+
 class SignForm(forms.Form):
     full_name = ClaimField(
         label=_("Full name"),
         validators=[check_full_name],
         help_text=_("Surname, first name and patronymic, as in official records."),
+        error_messages={"required": _("Enter your full name.")},
     )
     office = ClaimField(
         label=_("Position"),
         required=False,
         help_text=_("For example: deputy, head of the municipality."),
+        error_messages={"required": _("Enter your position.")},
     )
     body = ClaimField(
         label=_("Council or body"),
         required=False,
         help_text=_("For example: Council of deputies of municipal district Semyonovsky."),
+        error_messages={"required": _("Enter your council or body.")},
     )
-    municipality = ClaimField(label=_("Municipality"), required=False)
-    region = RegionField(label=_("Region"))
+    municipality = ClaimField(
+        label=_("Municipality"),
+        required=False,
+        error_messages={"required": _("Enter your municipality.")},
+    )
+    region = RegionField(label=_("Region"), error_messages={"required": _("Choose your region.")})
+    # No default: a published name cannot be taken back, so the signer must choose.
     publication = forms.ChoiceField(
         label=_("How may we show your signature?"),
         widget=forms.RadioSelect,
-        initial=Signature.NAMED,
+        error_messages={"required": _("Choose how your signature may be shown.")},
     )
     reveal_threshold = forms.TypedChoiceField(
         label=_("Name me once this many verified signatories have signed"),
@@ -193,16 +242,36 @@ class SignForm(forms.Form):
         # Read by Django as the fields to copy for this form: these, shallowly.
         self.base_fields = _shared_fields(campaign, language, self.accepts_contacts)  # type: ignore[misc]
         super().__init__(*args, **kwargs)
+        self.challenge = challenge
         if challenge:
+            # Either one will do: the picture, or a question in words for those who cannot see it.
             self.fields["captcha"] = CaptchaField(
                 label=_("Type the letters in the picture"),
-                help_text=_(
-                    "Many signatures arrived from your connection or on this campaign just now."
-                ),
+                required=False,
+                error_messages={
+                    "invalid": _(
+                        "The letters do not match the picture. Type the letters of the new "
+                        "picture, or answer the question."
+                    )
+                },
+            )
+            self.fields["question"] = CaptchaField(
+                label=_("Or answer this question"),
+                required=False,
+                widget=QuestionInput(),
+                error_messages={
+                    "invalid": _(
+                        "That is not the answer. Answer the new question, or type the letters."
+                    )
+                },
             )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if self.challenge and not any(
+            str(self.data.get(f"{name}_1", "")).strip() for name in ("captcha", "question")
+        ):
+            self.add_error("captcha", _("Type the letters in the picture, or answer the question."))
         if data.get("publication") == Signature.CONDITIONAL and not data.get("reveal_threshold"):
             self.add_error(
                 "reveal_threshold", _("Choose after how many signatories your name may be shown.")
@@ -252,7 +321,11 @@ class SignForm(forms.Form):
 class PublicationForm(forms.Form):
     """A signer lowers their visibility from the receipt page."""
 
-    publication = forms.ChoiceField(label=_("Show my signature as"), widget=forms.RadioSelect)
+    publication = forms.ChoiceField(
+        label=_("Show my signature as"),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose how your signature may be shown.")},
+    )
     reveal_threshold = forms.TypedChoiceField(
         label=_("Name me once this many verified signatories have signed"),
         coerce=int,
@@ -264,19 +337,31 @@ class PublicationForm(forms.Form):
     def __init__(self, *args: Any, signature: Signature, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.signature = signature
-        order = Signature.VISIBILITY_ORDER
-        labels = dict(Signature.PUBLICATIONS)
-        allowed = order[order.index(signature.publication) :]
-        if not signature.campaign.thresholds:
-            allowed = tuple(p for p in allowed if p != Signature.CONDITIONAL)
-        cast(forms.ChoiceField, self.fields["publication"]).choices = [
-            (p, labels[p]) for p in allowed
-        ]
-        self.fields["publication"].initial = signature.publication
+        thresholds = signature.campaign.thresholds
         floor = signature.reveal_threshold or 0
+        # Only what is less visible than now, nothing chosen in advance.
+        higher = [n for n in thresholds if n > floor]
+        choices: list[tuple[str, Any]] = []
+        if signature.publication == Signature.NAMED and thresholds:
+            choices.append(
+                (Signature.CONDITIONAL, _("Show my name only once enough others have signed"))
+            )
+        elif signature.publication == Signature.CONDITIONAL and higher:
+            choices.append(
+                (Signature.CONDITIONAL, _("Show my name only once more others have signed"))
+            )
+        if signature.publication != Signature.ANONYMOUS:
+            choices.append((Signature.ANONYMOUS, _("Count me, but do not show my name")))
+        cast(forms.ChoiceField, self.fields["publication"]).choices = choices
         cast(forms.ChoiceField, self.fields["reveal_threshold"]).choices = [
-            (n, str(n)) for n in signature.campaign.thresholds if n >= floor
+            (n, str(n))
+            for n in (higher if signature.publication == Signature.CONDITIONAL else thresholds)
         ]
+
+    @property
+    def offers_anything(self) -> bool:
+        """Whether the signer can still become less visible (an unnamed one cannot)."""
+        return bool(cast(forms.ChoiceField, self.fields["publication"]).choices)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

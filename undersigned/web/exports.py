@@ -153,7 +153,7 @@ def _write_atomically(path: Path, fmt: str, rows: Iterable[Row], dataset: str) -
 
 def _fingerprint(campaign: Campaign) -> str:
     """Everything an export shows may change only when this does."""
-    from undersigned.web.cache import page_version
+    from undersigned.campaigns.page_cache import page_version
 
     tallies = sorted(Tally.objects.filter(campaign=campaign).values_list("key", "state", "n"))
     fields = [str(getattr(campaign, f.attname)) for f in campaign._meta.concrete_fields]

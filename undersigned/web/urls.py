@@ -13,6 +13,7 @@ urlpatterns = [
     path("c/<slug:slug>/charts/<str:name>.svg", data_views.chart, name="chart"),
     path("c/<slug:slug>/compare/", data_views.compare, name="compare"),
     path("r/<str:token>/", views.receipt, name="receipt"),
+    path("r/<str:token>/receipt.txt", views.receipt_address, name="receipt_address"),
     path("r/<str:token>/withdraw/", views.withdraw, name="withdraw"),
     path("r/<str:token>/publication/", views.change_publication, name="change_publication"),
 ]

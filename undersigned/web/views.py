@@ -5,13 +5,14 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from undersigned.access import access_public_campaign, access_signature_by_receipt
-from undersigned.campaigns.models import Campaign
+from undersigned.campaigns.models import Campaign, CampaignText
 from undersigned.campaigns.page_cache import cached_public_page, invalidate_campaign
 from undersigned.ledger.public import receipt_entries
+from undersigned.officials.regions import regions_by_code
 from undersigned.sharing.models import known_code
 from undersigned.sharing.tracking import (
     carried_code,
@@ -26,24 +27,40 @@ from undersigned.signatures.signing import Outcome, submit_signature
 from undersigned.updates.actions import request_email_subscription
 from undersigned.web import errors
 from undersigned.web.abuse import too_many_signatures
+from undersigned.web.answers import BadAnswers
+from undersigned.web.answers import seal as seal_answers
+from undersigned.web.answers import unseal as unseal_answers
 from undersigned.web.signing import csrf_token_for, signing_campaign
+
+LIST_STATES = {"open": (Campaign.OPEN,), "closed": (Campaign.CLOSED,)}
 
 
 @require_GET
 @cached_public_page
 def index(request: HttpRequest) -> HttpResponse:
-    campaigns = list(
-        Campaign.objects.filter(state__in=[Campaign.OPEN, Campaign.CLOSED]).prefetch_related(
-            "texts"
-        )
-    )
+    """Every public campaign: searched by title, filtered by open or closed, the open ones
+    first and each group by verified signatures."""
+    shown = request.GET.get("state", "")
+    states = LIST_STATES.get(shown, (Campaign.OPEN, Campaign.CLOSED))
+    query = " ".join(request.GET.get("q", "").split())[:100]
+    campaigns = list(Campaign.objects.filter(state__in=states).prefetch_related("texts"))
     verified = public.verified_counts(campaigns)
     language = get_language()
+    if query:
+        folded = query.casefold()
+        campaigns = [
+            c for c in campaigns if any(folded in t.title.casefold() for t in c.texts.all())
+        ]
+    campaigns.sort(key=lambda c: (not c.accepts_signatures, -verified.get(c.pk, 0)))
     rows = [
         {"campaign": c, "text": c.text_for(language), "verified": verified.get(c.pk, 0)}
         for c in campaigns
     ]
-    return render(request, "web/index.html", {"rows": rows})
+    return render(
+        request,
+        "web/index.html",
+        {"rows": rows, "query": query, "shown": shown if shown in LIST_STATES else ""},
+    )
 
 
 @require_GET
@@ -122,20 +139,34 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
             "form_issued": "" if challenge else form_issued(),
         }
         return render(request, "web/sign.html", context)
-    form = sign_form(request.POST)
-
-    def solved_captcha() -> bool:  # checked again, with the captcha this submission must carry
-        nonlocal form
-        form = sign_form(request.POST, challenge=True)
-        return form.is_valid()
-
+    guard = SigningGuard.for_sender(sender, campaign)
+    issued = request.POST.get("issued", "")
+    if "answers" not in request.POST:
+        return _check_answers(request, campaign, text, sender, guard, sign_form, issued)
+    # The second step: the answers the check page showed, exactly as it showed them.
+    try:
+        answers = unseal_answers(request.POST["answers"], campaign.slug)
+    except BadAnswers:
+        notice = gettext("Your answers were too old or changed. Please fill in the form again.")
+        return _sign_page(request, campaign, text, sign_form(), status=400, notice=notice)
+    if "change" in request.POST:  # back to the form, filled in as it was
+        form = SignForm(
+            initial=answers.data,
+            campaign=campaign,
+            language=language,
+            challenge=guard.captcha_due(issued),
+            accepts_contacts=recent.accepts_contacts,
+        )
+        return _sign_page(request, campaign, text, form, issued=issued)
+    form = sign_form(answers.data)
     submitted = submit_signature(
         campaign,
         form.submission(language) if form.is_valid() else None,
         channel=Signature.WEB,
         sender=sender,
-        captcha=solved_captcha,
-        issued=request.POST.get("issued", ""),
+        # The captcha, when one was due, was solved on the first step.
+        captcha=lambda: answers.challenged,
+        issued=issued,
     )
     if submitted.outcome == Outcome.REFUSED:
         return too_many_signatures(request, campaign, text, submitted.retry_minutes)
@@ -143,17 +174,74 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         return render(
             request, "web/sign_closed.html", {"campaign": campaign, "text": text}, status=410
         )
+    if submitted.outcome == Outcome.CAPTCHA:
+        # Signatures arrived faster since the answers were checked: show the form again.
+        form = sign_form(answers.data, challenge=True)
+        form.is_valid()
+        return _sign_page(request, campaign, text, form, status=400)
     if submitted.outcome == Outcome.SIGNED:
         if form.cleaned_data.get("updates_email") and not form.honeypot_filled():
             request_email_subscription(campaign, form.cleaned_data["updates_email"], language)
         return redirect(reverse("receipt", args=[submitted.token]) + "?new=1", permanent=False)
-    stamp = "" if "captcha" in form.fields else form_issued()
-    return render(
+    return _sign_page(request, campaign, text, form, status=400, issued=issued)
+
+
+def _sign_page(
+    request: HttpRequest,
+    campaign: Campaign,
+    text: CampaignText,
+    form: SignForm,
+    status: int = 200,
+    notice: str = "",
+    issued: str = "",
+) -> HttpResponse:
+    # A form without the captcha carries the minute it was made (a new stamp, or the one
+    # it came with), so that it is not asked for a captcha that switched on after it.
+    stamp = "" if "captcha" in form.fields else (issued or form_issued())
+    context = {
+        "campaign": campaign,
+        "text": text,
+        "form": form,
+        "notice": notice,
+        "form_issued": stamp,
+    }
+    return render(request, "web/sign.html", context, status=status)
+
+
+def _check_answers(
+    request: HttpRequest,
+    campaign: Campaign,
+    text: CampaignText,
+    sender: Sender,
+    guard: SigningGuard,
+    sign_form: Any,
+    issued: str,
+) -> HttpResponse:
+    """The first step: check the form, then show exactly what will be public."""
+    form = sign_form(request.POST, challenge=guard.captcha_due(issued))
+    if not form.is_valid():
+        # Failed attempts count, under the same rules as every channel.
+        failed = submit_signature(campaign, None, channel=Signature.WEB, sender=sender)
+        if failed.outcome == Outcome.REFUSED:
+            return too_many_signatures(request, campaign, text, failed.retry_minutes)
+        return _sign_page(request, campaign, text, form, status=400, issued=issued)
+    data = form.cleaned_data
+    region = regions_by_code()[data["region"]]
+    response = render(
         request,
-        "web/sign.html",
-        {"campaign": campaign, "text": text, "form": form, "form_issued": stamp},
-        status=400,
+        "web/sign_check.html",
+        {
+            "campaign": campaign,
+            "text": text,
+            "form": form,
+            "data": data,
+            "region_name": region.name(get_language()),
+            "answers": seal_answers(form, campaign.slug),
+            "form_issued": issued,
+        },
     )
+    response["Cache-Control"] = "no-store"  # it holds what the signer typed
+    return response
 
 
 def _receipt_context(signature: Signature) -> dict[str, object]:
@@ -181,10 +269,35 @@ def receipt(request: HttpRequest, token: str) -> HttpResponse:
     signature = access_signature_by_receipt(token)
     context = _receipt_context(signature)
     context["token"] = token
+    context["receipt_url"] = request.build_absolute_uri(reverse("receipt", args=[token]))
     context["new"] = request.GET.get("new") == "1"
     if signature.state != Signature.WITHDRAWN:
         context["publication_form"] = PublicationForm(signature=signature)
     return render(request, "web/receipt.html", context)
+
+
+@require_GET
+def receipt_address(request: HttpRequest, token: str) -> HttpResponse:
+    """The receipt's address as a small text file: in Telegram's browser, with no address
+    bar, the one way to keep it besides copying it from the page."""
+    signature = access_signature_by_receipt(token)
+    text = signature.campaign.text_for(get_language())
+    url = request.build_absolute_uri(reverse("receipt", args=[token]))
+    body = "\n".join(
+        [
+            text.title,
+            "",
+            gettext("Your private receipt (see your signature's state, or withdraw it):"),
+            url,
+            "",
+            gettext("Anyone who has this address can do the same, and it shows that you signed."),
+            "",
+        ]
+    )
+    response = HttpResponse(body, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="receipt.txt"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -209,5 +322,9 @@ def change_publication(request: HttpRequest, token: str) -> HttpResponse:
         invalidate_campaign(signature.campaign)
         return redirect("receipt", token)
     context = _receipt_context(signature)
-    context.update(token=token, publication_form=form)
+    context.update(
+        token=token,
+        publication_form=form,
+        receipt_url=request.build_absolute_uri(reverse("receipt", args=[token])),
+    )
     return render(request, "web/receipt.html", context, status=400)

@@ -1,7 +1,14 @@
 from datetime import datetime
+from typing import Any
+from urllib.parse import quote, urlencode
 
 from django import template
+from django.conf import settings
+from django.forms import BoundField, MultiWidget
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
 from django.utils.translation import get_language, ngettext
 
@@ -24,3 +31,54 @@ def ago(moment: datetime | None) -> str:
     if seconds < 90:
         return ngettext("%(n)d second", "%(n)d seconds", seconds) % {"n": seconds}
     return timesince(moment)
+
+
+@register.filter
+def error_anchor(field: BoundField) -> str:
+    """The id an error summary links to: the field's input, or a group's first choice."""
+    widget = field.field.widget
+    if isinstance(widget, MultiWidget):
+        return f"{field.auto_id}_1"
+    return field.id_for_label or f"{field.auto_id}_0"
+
+
+@register.filter
+def number(value: int | None) -> str:
+    """A count as the page's language writes it: 3,000 or 3 000."""
+    if value is None:
+        return ""
+    return number_format(value, force_grouping=True)
+
+
+@register.filter
+def written_in(value: str) -> str:
+    """The lang attribute (with its leading space) for a name in Cyrillic on a page in
+    another language, so that screen readers pronounce it; empty otherwise."""
+    if get_language() != "ru" and any("\u0400" <= ch <= "\u04ff" for ch in value or ""):
+        return mark_safe(' lang="ru"')
+    return ""
+
+
+MILESTONES = (10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 25000, 50000, 100000)
+
+
+@register.simple_tag
+def next_goal(verified: int, thresholds: list[int]) -> int | None:
+    """The next threshold the verified count moves towards: the campaign's own reveal
+    thresholds first, then round milestones."""
+    for goal in (*sorted(thresholds or ()), *MILESTONES):
+        if goal > verified:
+            return goal
+    return None
+
+
+@register.simple_tag
+def share_links(campaign: Any, title: str) -> dict[str, str]:
+    """Plain links to share a campaign: no script and no request to anyone until clicked."""
+    url = settings.SITE_URL + reverse("campaign", args=[campaign.slug])
+    return {
+        "url": url,
+        "telegram": "https://t.me/share/url?" + urlencode({"url": url, "text": title}),
+        "vk": "https://vk.com/share.php?" + urlencode({"url": url, "title": title}),
+        "email": "mailto:?" + urlencode({"subject": title, "body": url}, quote_via=quote),
+    }

@@ -7,6 +7,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pyrage
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -26,6 +28,11 @@ from undersigned.signatures.imports import import_received_signatures
 from undersigned.signatures.models import Signature
 from undersigned.signatures.received import mark_duplicates, read_received
 from undersigned.signatures.registry_match import match_received_signature
+from undersigned.updates.actions import publish_update
+from undersigned.vault.actions import add_verifier_key
+from undersigned.vault.models import VerifierKey
+
+DEMO_IDENTITY = "demo-verifier-key.txt"
 
 # Invented people: common name parts combined at random; any likeness to a real person is chance.
 SURNAMES = [
@@ -238,6 +245,8 @@ class Command(BaseCommand):
         self._deputies_petition(rng, users)
         self._district_letter(rng, users)
         self._citizen_petition(rng, users)
+        self._verifier_key()
+        self._spokesperson_update(users)
         run_count_job()
         self.stdout.write(self.style.SUCCESS("Demo loaded."))
         self.stdout.write(
@@ -378,11 +387,13 @@ class Command(BaseCommand):
                     "language": "ru",
                     "title": "Сохраним городские парки",
                     "body": "Мы, жители города, просим не застраивать городские парки и скверы.",
+                    "addressee": "Городской администрации",
                 },
                 {
                     "language": "en",
                     "title": "Save the city parks",
                     "body": "We, residents of the city, ask that the city's parks and squares not be built over.",
+                    "addressee": "To the city administration",
                 },
             ],
         )
@@ -411,3 +422,42 @@ class Command(BaseCommand):
         campaign_actions.close_campaign(campaign, actor=organizer)
         counts.reconcile_counts(campaign)
         self.stdout.write(f"citizens-parks: {len(ids)} signatures, closed")
+
+    def _verifier_key(self) -> None:
+        """The demo verifier's age identity in var/, its public key on the deputies' appeal:
+        the form then offers the encrypted contact, and `age -d` opens the export."""
+        path = settings.VAR_DIR / DEMO_IDENTITY
+        if path.exists():
+            line = next(x for x in path.read_text().splitlines() if x.startswith("AGE-SECRET-KEY-"))
+            identity = pyrage.x25519.Identity.from_str(line)
+        else:
+            identity = pyrage.x25519.Identity.generate()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.touch(mode=0o600)
+            path.write_text(f"# public key: {identity.to_public()}\n{identity}\n")
+        public = str(identity.to_public())
+        campaign = Campaign.objects.get(slug="deputies-appeal")
+        if not VerifierKey.objects.filter(campaign=campaign, public_key=public).exists():
+            add_verifier_key(public, "Demo verifier", campaign=campaign)
+        self.stdout.write(f"deputies-appeal: contacts are encrypted to the demo key in {path}")
+
+    def _spokesperson_update(self, users: dict[str, Any]) -> None:
+        campaign = Campaign.objects.get(slug="deputies-appeal")
+        if campaign.updates.exists():
+            return
+        publish_update(
+            campaign,
+            author=users["spokesperson"],
+            texts=[
+                {
+                    "language": "ru",
+                    "title": "Получено ещё 84 подписи",
+                    "body": "Получено ещё 84 подписи, сейчас будем их проверять.",
+                },
+                {
+                    "language": "en",
+                    "title": "Another 84 signatures received",
+                    "body": "Another 84 signatures have been received, now we will check them.",
+                },
+            ],
+        )

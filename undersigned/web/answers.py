@@ -1,0 +1,54 @@
+"""A signer's answers between the "check your answers" page and the confirmation.
+
+The check page carries what was typed back to the browser signed (not stored on the
+server: nothing of a signer is kept before they confirm), bound to its campaign and
+valid for an hour. The confirmation signs exactly those answers: a hidden field changed
+in between fails the signature and publishes nothing. A replayed confirmation is one
+more submission, counted by the rate limits like any other.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core import signing
+
+SALT = "undersigned.web.answers"
+MAX_AGE_SECONDS = 60 * 60
+# The challenge is answered once, on the form; its fields are not carried on.
+NOT_CARRIED = frozenset({"captcha", "question"})
+
+
+class BadAnswers(Exception):
+    """The carried answers were changed, belong to another campaign, or are too old."""
+
+
+@dataclass(frozen=True)
+class Answers:
+    data: dict[str, str]
+    challenged: bool  # the form they came from carried a solved captcha
+
+
+def seal(form: Any, slug: str) -> str:
+    data = {
+        name: str(form.data.get(name, ""))
+        for name in form.fields
+        if name not in NOT_CARRIED and form.data.get(name) is not None
+    }
+    return signing.dumps(
+        {"campaign": slug, "data": data, "challenged": bool(form.challenge)},
+        salt=SALT,
+        compress=True,
+    )
+
+
+def unseal(value: str, slug: str) -> Answers:
+    try:
+        payload = signing.loads(value, salt=SALT, max_age=MAX_AGE_SECONDS)
+    except signing.BadSignature as error:  # SignatureExpired is one too
+        raise BadAnswers from error
+    if not isinstance(payload, dict) or payload.get("campaign") != slug:
+        raise BadAnswers
+    data = payload.get("data")
+    if not isinstance(data, dict):
+        raise BadAnswers
+    return Answers({str(k): str(v) for k, v in data.items()}, bool(payload.get("challenged")))
