@@ -51,7 +51,7 @@ def sign_through_form(client: Any, url: str, data: dict[str, Any], **extra: Any)
     if not answers:
         return response
     confirm = {"answers": answers, "confirm": "1"}
-    for carried in ("via", "csrfmiddlewaretoken"):
+    for carried in ("via", "csrfmiddlewaretoken", "issued"):
         if data.get(carried):
             confirm[carried] = data[carried]
     return client.post(url, confirm, **extra)

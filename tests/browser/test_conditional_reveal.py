@@ -112,6 +112,10 @@ class ConditionalRevealTest(Personas, StaticLiveServerTestCase):
             page.locator("input[name='reveal_threshold'][value='2']").check()
             with page.expect_navigation():
                 page.locator("form button[type='submit']").last.click()
+            # What will be public, before anything is sent.
+            assert "Check your answers before signing" in page.content()
+            with page.expect_navigation():
+                page.locator("button[name='confirm']").click()
             assert "Thank you for signing" in page.content()
         signatures = list(Signature.objects.filter(campaign=self.letter))
         assert len(signatures) == 2

@@ -44,7 +44,7 @@ class CsrfTest(PersonaTestCase):
         client = Client(enforce_csrf_checks=True)
         data = dict(SIGN_FORM_OLGA, csrfmiddlewaretoken=self._token(client))
         url = reverse("sign", args=[self.campaign.slug])
-        return client.post(url, data, secure=True, headers=headers).status_code
+        return sign_through_form(client, url, data, secure=True, headers=headers).status_code
 
     def test_https_post_with_null_origin_from_the_same_origin_is_accepted(self) -> None:
         status = self._post_secure(Origin="null", **{"Sec-Fetch-Site": "same-origin"})
@@ -94,7 +94,9 @@ class LanguageTest(PersonaTestCase):
 
 class PrivatePagesTest(PersonaTestCase):
     def test_receipt_desk_and_confirmation_pages_are_never_stored(self) -> None:
-        response = self.client.post(reverse("sign", args=[self.campaign.slug]), SIGN_FORM_OLGA)
+        response = sign_through_form(
+            self.client, reverse("sign", args=[self.campaign.slug]), SIGN_FORM_OLGA
+        )
         receipt = response["Location"]
         token = receipt.split("/")[2]
         for url in [

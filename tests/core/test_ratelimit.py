@@ -5,7 +5,7 @@ from django.core.cache import cache
 from django.test import SimpleTestCase, override_settings
 from django.urls import reverse
 
-from tests.base import PersonaTestCase
+from tests.base import PersonaTestCase, sign_through_form
 from tests.web.test_sign_abuse import form_for
 from undersigned.core import clients, ratelimit
 from undersigned.signatures.models import Signature
@@ -108,7 +108,7 @@ class RedisAwayTest(PersonaTestCase):
     def test_the_sign_form_stores_signatures_and_still_limits_a_flood(self) -> None:
         url = reverse("sign", args=[self.campaign.slug])
         statuses = [
-            self.client.post(url, form_for(n), REMOTE_ADDR="203.0.113.5").status_code
+            sign_through_form(self.client, url, form_for(n), REMOTE_ADDR="203.0.113.5").status_code
             for n in range(1, 6)
         ]
         assert statuses == [302, 302, 302, 429, 429]

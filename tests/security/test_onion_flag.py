@@ -8,7 +8,7 @@ visitors, who cannot be told apart, share one bucket instead of having none.
 from django.test import override_settings
 from django.urls import reverse
 
-from tests.base import make_claims
+from tests.base import make_claims, sign_through_form
 from tests.desk.base import DeskTestCase
 from tests.web.test_sign_abuse import LIMITS, form_for
 from undersigned.core import clients
@@ -31,7 +31,7 @@ class OnionFlagTest(DeskTestCase):
 
     def test_a_clearnet_client_naming_the_onion_host_is_limited_per_address(self) -> None:
         statuses = [
-            self.client.post(self.sign_url(), form_for(n), **ATTACKER).status_code
+            sign_through_form(self.client, self.sign_url(), form_for(n), **ATTACKER).status_code
             for n in range(1, 9)
         ]
         # LIMITS: captcha after 2 attempts, refused past 5, as for any one address.

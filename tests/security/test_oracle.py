@@ -19,7 +19,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.urls import reverse
 
-from tests.base import PersonaTestCase
+from tests.base import PersonaTestCase, sign_through_form
 from tests.bot.botcase import BotTestCase
 from undersigned.officials.claims import Claims
 from undersigned.officials.models import Official
@@ -148,7 +148,9 @@ class WebAndApiOracleTest(OracleCase, PersonaTestCase):
 
     def through_the_form(self, who: str) -> dict[str, Any]:
         claims = claims_of(who)
-        response: HttpResponse = self.client.post(
+        # The check page comes first; its confirmation is what stores the signature.
+        response: HttpResponse = sign_through_form(
+            self.client,
             reverse("sign", args=[self.campaign.slug]) + "?lang=en",
             {
                 "full_name": claims.full_name,
@@ -248,7 +250,7 @@ class BotOracleTest(OracleCase, BotTestCase):
             who: self.try_from_the_same_start(lambda who=who: self.through_the_bot(who))
             for who in DEPUTIES
         }
-        assert any("Thank you for signing" in reply for reply in seen["nobody"]["replies"])
+        assert any("Signed. Thank you." in reply for reply in seen["nobody"]["replies"])
         assert seen["nobody"]["count movement"]["checking"] == 1
         for who in ("pending", "sealed"):
             for aspect, value in seen["nobody"].items():

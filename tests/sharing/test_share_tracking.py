@@ -58,7 +58,9 @@ class ShareTrackingTest(PersonaTestCase):
         assert "shared_via" not in html
         form = self.client.get(self.sign_url + "?shared_via=junk-1").content.decode()
         assert 'name="via"' not in form
-        response = self.client.post(self.sign_url, {**SIGN_FORM_OLGA, "via": "junk-1"})
+        response = sign_through_form(
+            self.client, self.sign_url, {**SIGN_FORM_OLGA, "via": "junk-1"}
+        )
         assert response.status_code == 302
         assert ShareHit.objects.count() == 0
 

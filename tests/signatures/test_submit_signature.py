@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 
-from tests.base import PersonaTestCase, make_claims
+from tests.base import PersonaTestCase, make_claims, sign_through_form
 from undersigned.bot import actions as bot_actions
 from undersigned.bot import conversation
 from undersigned.signatures import actions
@@ -46,7 +46,7 @@ class SameRulesOnEveryChannelTest(PersonaTestCase):
     # Each channel's way to submit the claims numbered n; "stored" or "refused".
     def via_web(self, n: int) -> str:
         url = reverse("sign", args=[self.campaign.slug]) + "?lang=en"
-        response = self.client.post(url, fields(n), REMOTE_ADDR="203.0.113.7")
+        response = sign_through_form(self.client, url, fields(n), REMOTE_ADDR="203.0.113.7")
         assert response.status_code in (302, 429), response.status_code
         return "stored" if response.status_code == 302 else "refused"
 

@@ -146,7 +146,7 @@ class SharedSigningPageTest(PersonaTestCase):
     def switch_the_captcha_on(self) -> None:
         for n in range(3):
             crowd = self.client_class(REMOTE_ADDR=f"10.{n}.0.1")
-            crowd.post(self.url(), dict(SIGN_FORM_OLGA, full_name=f"Тест {n}"))
+            sign_through_form(crowd, self.url(), dict(SIGN_FORM_OLGA, full_name=f"Тест {n}"))
 
     def test_a_form_kept_from_before_the_captcha_is_not_asked_for_it(self) -> None:
         signer = self.client_class(REMOTE_ADDR="10.9.0.1")
@@ -157,7 +157,8 @@ class SharedSigningPageTest(PersonaTestCase):
         fresh = self.client.get(self.url(), headers=self.shared).content.decode()
         assert 'name="captcha_1"' in fresh and 'name="issued"' not in fresh
         with mock.patch("time.time", return_value=time.time() + 61):
-            response = signer.post(
+            response = sign_through_form(
+                signer,
                 self.url(),
                 dict(SIGN_FORM_OLGA, full_name="Ранняя Подписантка", issued=issued.group(1)),
             )

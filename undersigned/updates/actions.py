@@ -97,7 +97,11 @@ def unsubscribe(subscription: Subscription) -> None:
 
 
 def unsubscribe_telegram_chat(chat_id: int) -> int:
-    """Every subscription of one Telegram chat deleted; how many there were."""
+    """Every subscription of one Telegram chat deleted, and its requests still waiting for
+    the subscription job; how many subscriptions there were."""
+    SubscriptionRequest.objects.filter(
+        channel=Subscription.TELEGRAM, telegram_chat_id=chat_id
+    ).delete()
     removed = 0
     for subscription in Subscription.objects.filter(
         channel=Subscription.TELEGRAM, telegram_chat_id=chat_id

@@ -36,7 +36,7 @@ LIST_STATES = {"open": (Campaign.OPEN,), "closed": (Campaign.CLOSED,)}
 
 
 @require_GET
-@cached_public_page
+@cached_public_page(query=("q", "state"))
 def index(request: HttpRequest) -> HttpResponse:
     """Every public campaign: searched by title, filtered by open or closed, the open ones
     first and each group by verified signatures."""
