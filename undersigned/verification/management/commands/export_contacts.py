@@ -18,17 +18,21 @@ from undersigned.verification.contacts import export_contacts
 
 class Command(BaseCommand):
     help = "Export a campaign's encrypted contacts as one age file for its verifiers."
+    example = "contacts.age"
+
+    def export(self, campaign: Campaign) -> bytes:
+        return export_contacts(campaign)
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--campaign", required=True, help="campaign slug")
-        parser.add_argument("output", type=Path, help="file to write, e.g. contacts.age")
+        parser.add_argument("output", type=Path, help=f"file to write, e.g. {self.example}")
 
     def handle(self, *args: Any, **options: Any) -> None:
         campaign = Campaign.objects.filter(slug=options["campaign"]).first()
         if campaign is None:
             raise CommandError(f"no campaign {options['campaign']!r}")
         try:
-            data = export_contacts(campaign)
+            data = self.export(campaign)
         except NoVerifierKeys as error:
             raise CommandError(
                 "this campaign has no verifier key; add one with `manage.py verifier_key add`"

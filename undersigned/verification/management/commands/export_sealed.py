@@ -6,34 +6,14 @@ Open it on a verifier's machine with
 `python -m undersigned.vault.decrypt --identity key.txt OUT.age` for a CSV.
 """
 
-from pathlib import Path
-from typing import Any
-
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-
 from undersigned.campaigns.models import Campaign
-from undersigned.vault.actions import NoVerifierKeys
+from undersigned.verification.management.commands import export_contacts
 from undersigned.verification.sealed import export_sealed
 
 
-class Command(BaseCommand):
+class Command(export_contacts.Command):
     help = "Export a campaign's sealed signatures as one age file for its verifiers."
+    example = "sealed.age"
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--campaign", required=True, help="campaign slug")
-        parser.add_argument("output", type=Path, help="file to write, e.g. sealed.age")
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        campaign = Campaign.objects.filter(slug=options["campaign"]).first()
-        if campaign is None:
-            raise CommandError(f"no campaign {options['campaign']!r}")
-        try:
-            data = export_sealed(campaign)
-        except NoVerifierKeys as error:
-            raise CommandError(
-                "this campaign has no verifier key; add one with `manage.py verifier_key add`"
-            ) from error
-        output: Path = options["output"]
-        output.write_bytes(data)
-        output.chmod(0o600)
-        self.stdout.write(f"wrote {output} ({len(data)} bytes)")
+    def export(self, campaign: Campaign) -> bytes:
+        return export_sealed(campaign)
