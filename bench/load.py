@@ -129,8 +129,16 @@ def wrk_report(process: subprocess.Popen[str]) -> dict:
     return report
 
 
+# One signer in this many has scripts off and checks their answers on a page of its own.
+NO_SCRIPT_EVERY = 10
+
+
 def start_signers(
-    port: int, seconds: float, signers: int, first_signer: int = 0
+    port: int,
+    seconds: float,
+    signers: int,
+    first_signer: int = 0,
+    no_script_every: int = NO_SCRIPT_EVERY,
 ) -> tuple[subprocess.Popen[str], Path, float]:
     """wrk with bench/sign.lua, one thread and one connection per signer: the signers as
     browsers, at a fraction of the CPU a Python client takes from the server it measures.
@@ -156,6 +164,7 @@ def start_signers(
             SLUG,
             str(first_signer),
             str(answers / "signer"),
+            str(no_script_every),
         ],
         cwd=ROOT,
         stdout=subprocess.PIPE,

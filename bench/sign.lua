@@ -1,10 +1,15 @@
 -- wrk script for the benchmark's signers, each wrk thread one signer on one connection
 -- (run with as many threads as connections). A signer behaves like a new browser: GET the
 -- form, take the CSRF cookie and the form's token, POST realistic claims (the claims of
--- bench/client.py's realistic_claims), get the "check your answers" page, POST its signed
--- answers to confirm, expect a redirect to a receipt, then close the connection. Each thread writes its answers to <out>.<thread>; wrk's own figures (the
--- run's length, lost connections) end its output as one JSON line.
+-- bench/client.py's realistic_claims), expect a redirect to a receipt, then close the
+-- connection. A browser with scripts on has checked its answers in the page and posts
+-- them once, marked checked_in_page (web/static/web/sign.js); one signature in
+-- <no-script every> comes from a browser without scripts, which gets the "check your
+-- answers" page and POSTs its signed answers to confirm. Each thread writes its answers
+-- to <out>.<thread>; wrk's own figures (the run's length, lost connections) end its
+-- output as one JSON line.
 --   wrk -t<signers> -c<signers> -s bench/sign.lua <url> -- <slug> <first signer> <out>
+--       <no-script every>
 local ffi = require("ffi")
 ffi.cdef [[
   typedef struct { long tv_sec; long tv_nsec; } timespec;
@@ -61,15 +66,17 @@ end
 -- Each thread's own state. Every answer goes to the thread's own file (`thread:get`
 -- cannot carry tables back safely), one line each:
 --   <kind> <sent> <answered> <status> <receipt token, or the page's: 1 if usable> <unclear>
--- kinds: get (the form), check (the claims, answered by the check page), post (confirmed)
-local slug, worker, n, form_path, origin, log
+-- kinds: get (the form), check (the claims, answered by the check page), post (the
+-- confirmed claims or answers)
+local slug, worker, n, form_path, origin, log, no_script_every
 local pending, sent_at, post_body, cookie, token = nil, 0, nil, nil, nil
-local post_kind = "check" -- the claims ("check"), then the answers' confirmation ("post")
+local post_kind = "post" -- the claims checked in the page, or to be checked ("check")
 
 function init(args)
   slug = args[1]
   worker = signer + (tonumber(args[2]) or 0)
   n = 0
+  no_script_every = tonumber(args[4]) or 10
   form_path = "/c/" .. slug .. "/sign/"
   origin = "http://" .. wrk.host .. ":" .. wrk.port
   log = assert(io.open(args[3] .. "." .. signer, "w"))
@@ -112,13 +119,14 @@ function response(status, headers, body)
   if kind == "get" then
     token = body:match('name="csrfmiddlewaretoken" value="([^"]+)"')
     cookie = header(headers, "set-cookie"):match("csrftoken=([^;]+)")
-    post_kind = "check"
     if status == 200 and token and cookie then
       n = n + 1
       local fields = claims(worker, n)
+      local scripted = (worker + n) % no_script_every ~= 0
+      post_kind = scripted and "post" or "check"
       post_body = "csrfmiddlewaretoken=" .. encode(token)
         .. "&full_name=" .. encode(fields.full_name) .. "&region=" .. encode(fields.region)
-        .. "&publication=" .. fields.publication
+        .. "&publication=" .. fields.publication .. (scripted and "&checked_in_page=1" or "")
     end
     outcome = post_body and "1" or "0"
   elseif kind == "check" then

@@ -3,17 +3,21 @@
 Starts its own PostgreSQL and Redis (local_stack.py), seeds a petition, then calls the
 WSGI application directly, with no HTTP server, no proxy and no other load, the way
 bench/client.py's signers ask: GET the form, take the CSRF cookie and token, POST
-realistic claims. Prints CPU milliseconds per signature (both requests) and per form
-view; writes bench/results/signing.json. Read beside `make bench`: what the server adds
-on top is the difference.
+realistic claims, once checked in the page (with scripts: one post) and once through the
+"check your answers" page (without: two posts). Prints CPU milliseconds per request and
+per signature each way; writes bench/results/signing.json. Read beside `make bench`:
+what the server adds on top is the difference.
 
     python -m bench.signing [--signatures 2000]
 """
 
 import argparse
+import cProfile
+import html
 import io
 import json
 import os
+import pstats
 import re
 import subprocess
 import sys
@@ -24,9 +28,11 @@ from local_stack import PYTHON, ROOT, SLUG, UNLIMITED, Stack
 
 RESULTS = ROOT / "bench" / "results" / "signing.json"
 TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+ANSWERS = re.compile(rb'name="answers" value="([^"]+)"')
+ISSUED = re.compile(rb'name="issued" value="([^"]+)"')
 
 
-def measure(count: int) -> dict[str, float]:
+def measure(count: int, profile: bool = False) -> dict[str, float]:
     """Run inside the stack's environment (see main)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "undersigned.settings")
     from django.core.wsgi import get_wsgi_application
@@ -61,51 +67,81 @@ def measure(count: int) -> dict[str, float]:
         response.close()  # type: ignore[attr-defined]
         return str(answer["status"]), list(answer["headers"]), content  # type: ignore[call-overload]
 
-    def sign(n: int) -> None:
-        _, headers, page = call("GET")
+    spent = {"form": 0.0, "checked in page": 0.0, "check": 0.0, "confirm": 0.0}
+
+    def timed(step: str, *args: object, **headers: str) -> tuple[str, list, bytes]:
+        started = time.process_time()
+        answer = call(*args, **headers)  # type: ignore[arg-type]
+        spent[step] += time.process_time() - started
+        return answer
+
+    def sign(n: int, scripted: bool) -> None:
+        _, headers, page = timed("form", "GET")
         token = TOKEN.search(page)
         cookie = next(v for k, v in headers if k == "Set-Cookie" and "csrftoken=" in v)
         assert token is not None
-        body = urlencode(
-            {"csrfmiddlewaretoken": token.group(1).decode(), **realistic_claims(1, n)}
-        ).encode()
-        status, _, _ = call(
-            "POST",
-            body,
-            CONTENT_TYPE="application/x-www-form-urlencoded",
-            HTTP_COOKIE=cookie.strip().split(";")[0],
-            HTTP_ORIGIN="http://127.0.0.1:8000",
-        )
+        posted = {
+            "CONTENT_TYPE": "application/x-www-form-urlencoded",
+            "HTTP_COOKIE": cookie.strip().split(";")[0],
+            "HTTP_ORIGIN": "http://127.0.0.1:8000",
+        }
+        fields = {"csrfmiddlewaretoken": token.group(1).decode(), **realistic_claims(1, n)}
+        if scripted:  # checked in the page (web/static/web/sign.js): one post
+            fields["checked_in_page"] = "1"
+            status, _, _ = timed("checked in page", "POST", urlencode(fields).encode(), **posted)
+            if not status.startswith("302"):
+                raise RuntimeError(f"a signature was not taken: {status}")
+            return
+        status, _, page = timed("check", "POST", urlencode(fields).encode(), **posted)
+        answers = ANSWERS.search(page)
+        if not status.startswith("200") or answers is None:
+            raise RuntimeError(f"the claims were not taken to the check page: {status}")
+        confirm = {"csrfmiddlewaretoken": fields["csrfmiddlewaretoken"]}
+        confirm["answers"] = html.unescape(answers.group(1).decode())
+        if issued := ISSUED.search(page):
+            confirm["issued"] = issued.group(1).decode()
+        status, _, _ = timed("confirm", "POST", urlencode(confirm).encode(), **posted)
         if not status.startswith("302"):
             raise RuntimeError(f"a signature was not taken: {status}")
 
     for n in range(50):  # warm: the campaign and its blank page are kept
-        sign(n)
-    started, cpu = time.perf_counter(), time.process_time()
-    for n in range(50, 50 + count):
-        sign(n)
-    per_signature = (time.process_time() - cpu) / count * 1000
-    wall = (time.perf_counter() - started) / count * 1000
-    cpu = time.process_time()
-    for _ in range(count):
-        call("GET")
-    per_form = (time.process_time() - cpu) / count * 1000
+        sign(n, scripted=n % 2 == 0)
+    spent.update({step: 0.0 for step in spent})
+    profiler = cProfile.Profile(time.process_time) if profile else None
+    started = time.perf_counter()
+    if profiler:
+        profiler.enable()
+    for n in range(50, 50 + 2 * count):
+        sign(n, scripted=n < 50 + count)
+    if profiler:
+        profiler.disable()
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats(
+            os.environ.get("PROFILE_SORT", "cumulative")
+        ).print_stats(150)
+    wall = (time.perf_counter() - started) / (2 * count) * 1000
+    form = spent["form"] / (2 * count) * 1000
+    in_page = spent["checked in page"] / count * 1000
+    check, confirm = spent["check"] / count * 1000, spent["confirm"] / count * 1000
     return {
-        "signatures": count,
-        "cpu_ms_per_signature": per_signature,
+        "signatures": count,  # each way
         "wall_ms_per_signature": wall,
-        "cpu_ms_per_form_view": per_form,
-        "cpu_ms_per_post": per_signature - per_form,
+        "cpu_ms_per_form_view": form,
+        "cpu_ms_per_post_checked_in_page": in_page,
+        "cpu_ms_per_check_post": check,
+        "cpu_ms_per_confirm_post": confirm,
+        "cpu_ms_per_signature_with_scripts": form + in_page,
+        "cpu_ms_per_signature_without_scripts": form + check + confirm,
     }
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--signatures", type=int, default=2000)
+    parser.add_argument("--profile", action="store_true", help="print a profile to stderr")
     parser.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.inside:
-        print(json.dumps(measure(args.signatures)))
+        print(json.dumps(measure(args.signatures, args.profile)))
         return 0
     stack = Stack(settings=UNLIMITED)
     try:
@@ -116,7 +152,15 @@ def main() -> int:
         stack.seed(10_000, quiet=False)
         env = stack.env(DATABASE_STATEMENT_TIMEOUT_MS="0")
         out = subprocess.run(
-            [PYTHON, "-m", "bench.signing", "--inside", "--signatures", str(args.signatures)],
+            [
+                PYTHON,
+                "-m",
+                "bench.signing",
+                "--inside",
+                "--signatures",
+                str(args.signatures),
+                *(["--profile"] if args.profile else []),
+            ],
             cwd=ROOT,
             env=env,
             check=False,
@@ -125,17 +169,21 @@ def main() -> int:
         )
         if out.returncode != 0:
             sys.exit(f"the measurement failed:\n{out.stderr[-3000:]}")
+        if args.profile:
+            print(out.stderr)
     finally:
         stack.close()
     figures = json.loads(out.stdout.strip().splitlines()[-1])
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(figures, indent=2))
     print(
-        f"{figures['signatures']} signatures in one process, no server:"
-        f" {figures['cpu_ms_per_signature']:.2f} ms CPU each"
-        f" (form view {figures['cpu_ms_per_form_view']:.2f} ms,"
-        f" post {figures['cpu_ms_per_post']:.2f} ms);"
-        f" wall {figures['wall_ms_per_signature']:.2f} ms"
+        f"{figures['signatures']} signatures each way in one process, no server; CPU ms:"
+        f" form view {figures['cpu_ms_per_form_view']:.2f};"
+        f" with scripts, one post {figures['cpu_ms_per_post_checked_in_page']:.2f}"
+        f" (signature {figures['cpu_ms_per_signature_with_scripts']:.2f});"
+        f" without, check {figures['cpu_ms_per_check_post']:.2f}"
+        f" + confirm {figures['cpu_ms_per_confirm_post']:.2f}"
+        f" (signature {figures['cpu_ms_per_signature_without_scripts']:.2f})"
     )
     return 0
 

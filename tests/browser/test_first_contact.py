@@ -4,8 +4,8 @@ keeps the receipt; pages fit 320 px; axe-core finds nothing on any public or des
 in Russian and in English. axe-core comes from the pinned axe-playwright-python package
 and is injected by the test itself: the pages never load it, and nothing is fetched.
 axe-core runs on timers, which a page with JavaScript off never fires: each page is
-audited in a second browser context with JavaScript on, where these pages (which have
-no scripts) render the same."""
+audited in a second browser context with JavaScript on, where these pages render the
+same (the signing page's one script acts only once the form is sent)."""
 
 import re
 import secrets

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from tests.base import SIGN_FORM_OLGA, PersonaTestCase, make_claims, sign_through_form
 from undersigned.signatures.models import Signature
+from undersigned.web.answers import CHECKED_IN_PAGE
 
 LIMITS = {
     "RATE_WINDOW_SECONDS": 600,
@@ -50,6 +51,23 @@ class SignAbuseTest(PersonaTestCase):
 
     def form_page(self, address: str = "203.0.113.10") -> str:
         return self.client.get(self.url(), REMOTE_ADDR=address).content.decode()
+
+    def test_answers_checked_in_the_page_meet_the_same_captcha(self) -> None:
+        in_page = {CHECKED_IN_PAGE: "1"}
+        for n in (1, 2):
+            response = self.client.post(
+                self.url(), form_for(n, **in_page), REMOTE_ADDR="203.0.113.10"
+            )
+            assert response.status_code == 302
+        challenged = self.client.post(
+            self.url(), form_for(3, **in_page), REMOTE_ADDR="203.0.113.10"
+        )
+        assert challenged.status_code == 400
+        assert 'name="captcha_1"' in challenged.content.decode()
+        assert Signature.objects.count() == 2
+        answered = form_for(3, **in_page, **solved(challenged.content.decode()))
+        assert self.client.post(self.url(), answered, REMOTE_ADDR="203.0.113.10").status_code == 302
+        assert Signature.objects.count() == 3
 
     def test_flood_is_accepted_then_challenged_then_refused(self) -> None:
         assert (

@@ -2,11 +2,13 @@ import re
 import time
 from unittest import mock
 
+from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
 from tests.base import SIGN_FORM_OLGA, PersonaTestCase, sign_through_form
 from undersigned.signatures.models import Signature
+from undersigned.web.answers import CHECKED_IN_PAGE
 
 
 class SignViewTest(PersonaTestCase):
@@ -17,9 +19,36 @@ class SignViewTest(PersonaTestCase):
         response = self.client.get(self.url())
         assert response.status_code == 200
         html = response.content.decode()
-        assert "<script" not in html
+        # One script of this site's own, deferred; the form posts without it.
+        assert re.findall(r"<script[^>]*>", html) == ['<script src="/static/web/sign.js" defer>']
+        assert re.search(r'<form method="post" action="/c/[^"]+/sign/"', html)
         assert 'name="csrfmiddlewaretoken"' in html
         assert 'name="full_name"' in html
+
+    def test_answers_checked_in_the_page_are_signed_with_one_post(self) -> None:
+        data = dict(SIGN_FORM_OLGA, publication=Signature.ANONYMOUS)
+        response = self.client.post(self.url(), {**data, CHECKED_IN_PAGE: "1"})
+        assert response.status_code == 302
+        assert response["Location"].startswith("/r/")
+        signature = Signature.objects.get()
+        assert signature.publication == Signature.ANONYMOUS
+
+    def test_answers_checked_in_the_page_are_still_checked_by_the_server(self) -> None:
+        data = dict(SIGN_FORM_OLGA, full_name="X", region="")
+        response = self.client.post(self.url() + "?lang=en", {**data, CHECKED_IN_PAGE: "1"})
+        assert response.status_code == 400
+        assert "first name and surname" in response.content.decode()
+        assert not Signature.objects.exists()
+
+    def test_the_page_carries_the_check_for_its_script(self) -> None:
+        html = self.client.get(self.url() + "?lang=en").content.decode()
+        template = html[html.index('<template id="check-in-page">') :]
+        for slot in ("full_name", "office", "body", "region"):
+            assert f'data-slot="{slot}"' in template
+        assert "Check your answers before signing" in template
+        assert 'data-check="check-in-page"' in html
+        script = (settings.BASE_DIR / "undersigned/web/static/web/sign.js").read_text()
+        assert f'marker.name = "{CHECKED_IN_PAGE}";' in script
 
     def test_post_redirects_to_receipt(self) -> None:
         response = sign_through_form(self.client, self.url(), SIGN_FORM_OLGA)

@@ -1,5 +1,8 @@
 """A signer's answers between the "check your answers" page and the confirmation.
 
+With scripts on, the signing page shows the same check itself (web/static/web/sign.js)
+and posts the form once, marked `CHECKED_IN_PAGE`; what follows is the path without them.
+
 The check page carries what was typed back to the browser signed (not stored on the
 server: nothing of a signer is kept before they confirm), bound to its campaign and
 valid for an hour. The confirmation signs exactly those answers: a hidden field changed
@@ -13,6 +16,9 @@ from typing import Any
 from django.core import signing
 
 SALT = "undersigned.web.answers"
+# Set by the signing page's script once it has shown the answers in the page and the
+# signer confirmed them there: the form's fields are then the confirmed answers.
+CHECKED_IN_PAGE = "checked_in_page"
 MAX_AGE_SECONDS = 60 * 60
 # The challenge is answered once, on the form; its fields are not carried on.
 NOT_CARRIED = frozenset({"captcha", "question"})

@@ -1,5 +1,6 @@
 """The public site: campaign list, campaign page, signing, receipts. Works without JavaScript."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -27,7 +28,7 @@ from undersigned.signatures.signing import Outcome, submit_signature
 from undersigned.updates.actions import request_email_subscription
 from undersigned.web import errors
 from undersigned.web.abuse import too_many_signatures
-from undersigned.web.answers import BadAnswers
+from undersigned.web.answers import CHECKED_IN_PAGE, BadAnswers
 from undersigned.web.answers import seal as seal_answers
 from undersigned.web.answers import unseal as unseal_answers
 from undersigned.web.signing import csrf_token_for, signing_campaign
@@ -142,7 +143,13 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     guard = SigningGuard.for_sender(sender, campaign)
     issued = request.POST.get("issued", "")
     if "answers" not in request.POST:
-        return _check_answers(request, campaign, text, sender, guard, sign_form, issued)
+        form = sign_form(request.POST, challenge=guard.captcha_due(issued))
+        if not form.is_valid():
+            return _not_valid(request, campaign, text, form, sender, issued)
+        if request.POST.get(CHECKED_IN_PAGE) == "1":
+            # The page's script showed what will be public, and the signer confirmed it.
+            return _submit(request, campaign, text, sign_form, form, sender, issued, form.challenge)
+        return _check_answers(request, campaign, text, form, issued)
     # The second step: the answers the check page showed, exactly as it showed them.
     try:
         answers = unseal_answers(request.POST["answers"], campaign.slug)
@@ -159,13 +166,45 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         )
         return _sign_page(request, campaign, text, form, issued=issued)
     form = sign_form(answers.data)
+    if not form.is_valid():
+        return _not_valid(request, campaign, text, form, sender, issued)
+    return _submit(request, campaign, text, sign_form, form, sender, issued, answers.challenged)
+
+
+def _not_valid(
+    request: HttpRequest,
+    campaign: Campaign,
+    text: CampaignText,
+    form: SignForm,
+    sender: Sender,
+    issued: str,
+) -> HttpResponse:
+    """The form again with its errors. Failed attempts count, as on every channel."""
+    failed = submit_signature(campaign, None, channel=Signature.WEB, sender=sender)
+    if failed.outcome == Outcome.REFUSED:
+        return too_many_signatures(request, campaign, text, failed.retry_minutes)
+    return _sign_page(request, campaign, text, form, status=400, issued=issued)
+
+
+def _submit(
+    request: HttpRequest,
+    campaign: Campaign,
+    text: CampaignText,
+    sign_form: Callable[..., SignForm],
+    form: SignForm,
+    sender: Sender,
+    issued: str,
+    challenged: bool,
+) -> HttpResponse:
+    """Sign with a checked form's answers: a receipt, or the reason there is none."""
+    language = get_language()
     submitted = submit_signature(
         campaign,
-        form.submission(language) if form.is_valid() else None,
+        form.submission(language),
         channel=Signature.WEB,
         sender=sender,
-        # The captcha, when one was due, was solved on the first step.
-        captcha=lambda: answers.challenged,
+        # The captcha, when one was due, was solved on the form.
+        captcha=lambda: challenged,
         issued=issued,
     )
     if submitted.outcome == Outcome.REFUSED:
@@ -175,15 +214,13 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
             request, "web/sign_closed.html", {"campaign": campaign, "text": text}, status=410
         )
     if submitted.outcome == Outcome.CAPTCHA:
-        # Signatures arrived faster since the answers were checked: show the form again.
-        form = sign_form(answers.data, challenge=True)
-        form.is_valid()
-        return _sign_page(request, campaign, text, form, status=400)
-    if submitted.outcome == Outcome.SIGNED:
-        if form.cleaned_data.get("updates_email") and not form.honeypot_filled():
-            request_email_subscription(campaign, form.cleaned_data["updates_email"], language)
-        return redirect(reverse("receipt", args=[submitted.token]) + "?new=1", permanent=False)
-    return _sign_page(request, campaign, text, form, status=400, issued=issued)
+        # Signatures arrived faster since the form was made: show it again, with a captcha.
+        again = sign_form(form.data, challenge=True)
+        again.is_valid()
+        return _sign_page(request, campaign, text, again, status=400)
+    if form.cleaned_data.get("updates_email") and not form.honeypot_filled():
+        request_email_subscription(campaign, form.cleaned_data["updates_email"], language)
+    return redirect(reverse("receipt", args=[submitted.token]) + "?new=1", permanent=False)
 
 
 def _sign_page(
@@ -209,22 +246,9 @@ def _sign_page(
 
 
 def _check_answers(
-    request: HttpRequest,
-    campaign: Campaign,
-    text: CampaignText,
-    sender: Sender,
-    guard: SigningGuard,
-    sign_form: Any,
-    issued: str,
+    request: HttpRequest, campaign: Campaign, text: CampaignText, form: SignForm, issued: str
 ) -> HttpResponse:
-    """The first step: check the form, then show exactly what will be public."""
-    form = sign_form(request.POST, challenge=guard.captcha_due(issued))
-    if not form.is_valid():
-        # Failed attempts count, under the same rules as every channel.
-        failed = submit_signature(campaign, None, channel=Signature.WEB, sender=sender)
-        if failed.outcome == Outcome.REFUSED:
-            return too_many_signatures(request, campaign, text, failed.retry_minutes)
-        return _sign_page(request, campaign, text, form, status=400, issued=issued)
+    """The first step without the page's script: show exactly what will be public."""
     data = form.cleaned_data
     region = regions_by_code()[data["region"]]
     response = render(
