@@ -155,12 +155,14 @@ def nginx_config(
     servers = "\n".join(
         f"    server 127.0.0.1:{port} max_fails=3 fail_timeout=10s;" for port in app_ports
     )
+    backups = "\n".join(f"    server 127.0.0.1:{port} backup max_fails=0;" for port in app_ports)
     exempt = "".join(f"    {address} 1;\n" for address in unlimited)
     geo = "geo $undersigned_unlimited {\n    default 0;\n"
     cert, key = self_signed_certificate(prefix, [public_name, "localhost"])
     local = f"{public_name} 127.0.0.1 localhost"
     for shipped, here in [
         ("    server 127.0.0.1:8000 max_fails=3 fail_timeout=10s;", servers),
+        ("    server 127.0.0.1:8000 backup max_fails=0;", backups),
         (geo, geo + exempt),
         ("    listen [::]:80 default_server;\n", ""),
         ("    listen [::]:443 ssl default_server;\n", ""),

@@ -141,5 +141,6 @@ def test_the_config_carries_its_limits() -> None:
     assert "limit_req zone=undersigned_onion_req" in site
     assert "limit_conn undersigned_conn" in site and "limit_conn undersigned_onion_conn" in site
     assert "max_fails=1" not in site
+    assert "server 127.0.0.1:8000 backup max_fails=0;" in site  # never no live upstreams
     assert "proxy_next_upstream error;" in site  # a timeout is never retried elsewhere
     assert "$request_uri" not in site.split("proxy_cache_key", 1)[1].split(";", 1)[0]
