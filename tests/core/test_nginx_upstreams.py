@@ -11,6 +11,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import cast
 
 import pytest
 
@@ -29,7 +30,7 @@ class AppServer(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         with AppServer.lock:
-            AppServer.hits[(self.server.server_address[1], self.path)] += 1
+            AppServer.hits[(cast(ThreadingHTTPServer, self.server).server_port, self.path)] += 1
         if self.path.startswith("/c/slow"):
             time.sleep(READ_TIMEOUT + 2)
         body = b"page"
