@@ -12,6 +12,7 @@ public counts move once the count job has run.
 import json
 import re
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.core.cache import cache
@@ -27,6 +28,7 @@ from undersigned.signatures import public
 from undersigned.signatures.models import Signature
 from undersigned.signatures.registry_match import match_received_signature
 from undersigned.verification import actions as decide
+from undersigned.web.answers import CHECKED_IN_PAGE
 
 DEPUTIES = {
     "nobody": ("Никтоева Анна Сергеевна", "Совет МО Никтоево", "spb-101"),
@@ -146,22 +148,24 @@ class WebAndApiOracleTest(OracleCase, PersonaTestCase):
         assert page.status_code == 200
         return scrub(page.content.decode(), who)
 
-    def through_the_form(self, who: str) -> dict[str, Any]:
+    def through_the_form(self, who: str, *, checked_in_page: bool = False) -> dict[str, Any]:
         claims = claims_of(who)
-        # The check page comes first; its confirmation is what stores the signature.
-        response: HttpResponse = sign_through_form(
-            self.client,
-            reverse("sign", args=[self.campaign.slug]) + "?lang=en",
-            {
-                "full_name": claims.full_name,
-                "office": claims.office,
-                "body": claims.body,
-                "municipality": claims.municipality,
-                "region": claims.region_code,
-                "publication": "anonymous",
-            },
-            REMOTE_ADDR="203.0.113.50",
-        )
+        url = reverse("sign", args=[self.campaign.slug]) + "?lang=en"
+        data = {
+            "full_name": claims.full_name,
+            "office": claims.office,
+            "body": claims.body,
+            "municipality": claims.municipality,
+            "region": claims.region_code,
+            "publication": "anonymous",
+        }
+        response: HttpResponse
+        if checked_in_page:  # with scripts on: one post
+            response = self.client.post(
+                url, {**data, CHECKED_IN_PAGE: "1"}, REMOTE_ADDR="203.0.113.50"
+            )
+        else:  # the check page first; its confirmation is what stores the signature
+            response = sign_through_form(self.client, url, data, REMOTE_ADDR="203.0.113.50")
         location = response.get("Location", "")
         return {
             "status": response.status_code,
@@ -213,6 +217,9 @@ class WebAndApiOracleTest(OracleCase, PersonaTestCase):
 
     def test_the_sign_form_tells_nothing(self) -> None:
         self.assert_indistinguishable(self.through_the_form)
+
+    def test_the_sign_form_checked_in_the_page_tells_nothing(self) -> None:
+        self.assert_indistinguishable(partial(self.through_the_form, checked_in_page=True))
 
     def test_the_api_tells_nothing(self) -> None:
         self.assert_indistinguishable(self.through_the_api)
