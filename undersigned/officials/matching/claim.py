@@ -93,6 +93,9 @@ class ClaimKeys:
             folded = word.casefold()
             if word_key(folded) in vocabulary:
                 return True
+            if folded.isascii() and folded.isalpha() and len(folded) > 3:
+                # "Vladimiru", "Ivanovu": a name in another case, written in Latin.
+                return any(form in vocabulary for form in case_forms(folded))
             if not _CYRILLIC_WORD.match(folded):
                 return False
             return any(
@@ -100,15 +103,17 @@ class ClaimKeys:
                 for parse in morph().parse(folded)[:4]  # type: ignore[attr-defined]
             )
 
+        given_region = claims.region_code or find_region_code(claims.region)
         written = read_name_field(
             claims.full_name,
             known=known,
             is_name=lambda word: word_key(word) in vocabulary,
             is_place=lambda word: place_stem(word_key(word)) in place_vocabulary,
             find_region=find_region_code,
+            region_hint=given_region,
         )
         name_words = [NameWord.parse(word) for word in written.name]
-        region_code = claims.region_code or find_region_code(claims.region) or written.region
+        region_code = given_region or written.region
         places = place_stems(claims.body, claims.municipality, " ".join(written.places))
         return cls(name_words[:4], places, region_code)
 

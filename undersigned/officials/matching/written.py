@@ -16,6 +16,7 @@ from undersigned.officials.matching.vocabulary import (
     GENERIC_PLACE_WORDS,
     LATIN_DIGRAPH_INITIALS,
     NOT_NAME_WORDS,
+    REGION_WORDS,
     abbreviations,
 )
 from undersigned.officials.names import diminutive_keys
@@ -63,6 +64,14 @@ def _unspeakable(token: str) -> bool:
     return sum(ch in _LATIN_VOWELS for ch in letters) / len(letters) < 0.2
 
 
+_RUSSIAN_VOWELS = frozenset("аеёиоуыэюяАЕЁИОУЫЭЮЯ")
+
+
+def _speakable_russian(word: str) -> bool:
+    """Enough vowels to be a Russian word: "Bdfyjdf" reads "Иванова", "Blkhin" "Идлршт"."""
+    return sum(ch in _RUSSIAN_VOWELS for ch in word) / max(1, len(word)) >= 0.25
+
+
 def keyboard_layout(text: str, known: Callable[[str], bool]) -> str:
     """Words typed with the Latin layout on where the Russian one was meant, in Cyrillic.
 
@@ -80,7 +89,11 @@ def keyboard_layout(text: str, known: Callable[[str], bool]) -> str:
             continue
         russian = _layout(token.rstrip(",;"))
         latin = token.rstrip(",;.")
-        if russian.isalpha() and not known(latin) and (known(russian) or _unspeakable(latin)):
+        if (
+            russian.isalpha()
+            and not known(latin)
+            and (known(russian) or (_unspeakable(latin) and _speakable_russian(russian)))
+        ):
             turned.append(index)
     if not turned:
         return text
@@ -122,7 +135,7 @@ def _walk(
     found = [
         word
         for word in words(segment, join_hyphens=True)
-        if word not in NOT_NAME_WORDS or is_name(word)
+        if (word not in NOT_NAME_WORDS and word not in REGION_WORDS) or is_name(word)
     ]
     name: list[str] = []
     places: list[str] = []
@@ -156,16 +169,51 @@ def _walk(
         else:
             name.append(word)
         after_marker = False
-    # More words than a name has: those the registry knows as councils, not names, are one.
-    excess = len(name) - 3
+    # A word the registry knows as a council's and no one's name is the council, when
+    # a name of two words or more is left without it ("депутат Дубинка Василий Лишанский").
     for word in list(name):
-        if excess <= 0:
+        if len(name) <= 2:
             break
         if is_place(word) and not is_name(word):
             name.remove(word)
             places.append(word)
-            excess -= 1
     return name, places
+
+
+def _region_of(text: str, known: Callable[[str], bool], find_region: Callable[..., str]) -> str:
+    """The region a part of a name field names, if it names one and is not a name.
+
+    With a word such as "область" any spelling near a region's will do; without one the
+    region must be named exactly and no word of it be a name ("Киров", "Vladimiru").
+    """
+    lowered = words(text, join_hyphens=True)
+    if not lowered:
+        return ""
+    if any(word in REGION_WORDS for word in lowered):
+        return str(find_region(text) or "")
+    if any(known(word) for word in lowered):
+        return ""
+    return str(find_region(text, nearest=False) or "")
+
+
+def _peel_region(
+    segment: str, known: Callable[[str], bool], find_region: Callable[..., str], hint: str
+) -> tuple[str, str]:
+    """(region code, the rest) of a segment that starts or ends with a region's name:
+    "Тверская область МО Ивановское Петров Иван" -> ("RU-TVE", "МО Ивановское Петров Иван").
+
+    The rest must still hold two words; with a region given elsewhere (`hint`), only
+    that region is taken off.
+    """
+    tokens = segment.split()
+    for size in (3, 2, 1):
+        if len(tokens) < size + 2:
+            continue
+        for part, rest in ((tokens[:size], tokens[size:]), (tokens[-size:], tokens[:-size])):
+            code = _region_of(" ".join(part), known, find_region)
+            if code and (not hint or code == hint):
+                return code, " ".join(rest)
+    return "", segment
 
 
 def read_name_field(
@@ -174,20 +222,55 @@ def read_name_field(
     known: Callable[[str], bool],
     is_name: Callable[[str], bool],
     is_place: Callable[[str], bool],
-    find_region: Callable[[str], str],
+    find_region: Callable[..., str],
+    region_hint: str = "",
 ) -> NameField:
+    """The name, council words and region of a name field.
+
+    The field is cut at commas, brackets and dashes; a part that names a region is the
+    region, and of the others the one that reads most like a name is the name, wherever
+    it stands: "Тверская область, с.п. Ивановское, Петров Иван" as well as
+    "Петров Иван (с.п. Ивановское)". The words of the other parts are council words.
+    `region_hint` is the region the claims give elsewhere, if any.
+    """
     text = abbreviations(keyboard_layout(text or "", known), in_name=True)
     text = _PAIRED_INITIALS.sub(_initials, text)
     result = NameField()
+    readings: list[list[str]] = []
     for segment in _SEGMENTS.split(text):
+        if not segment.strip():
+            continue
+        code = "" if result.region else _region_of(segment, known, find_region)
+        if code and (not region_hint or code == region_hint):
+            result.region = code
+            continue
+        if not result.region:
+            result.region, segment = _peel_region(segment, known, find_region, region_hint)
         name, places = _walk(segment, is_name, is_place)
         result.places.extend(places)
-        if not name:
-            continue
-        if not result.name:
-            result.name = name
-        elif not result.region and (code := find_region(segment)):
-            result.region = code
-        else:
+        if name:
+            readings.append(name)
+    if not readings:
+        return result
+
+    def nameness(name: list[str]) -> float:
+        total = 0.0
+        for word in name:
+            if len(word) == 1 or word in LATIN_DIGRAPH_INITIALS:
+                total += 0.5
+            elif is_name(word):
+                total += 1.0
+            elif is_place(word):
+                total -= 1.0
+            elif known(word):
+                total += 0.7
+            else:
+                total += 0.2
+        return total
+
+    best = max(range(len(readings)), key=lambda i: (nameness(readings[i]), -i))
+    result.name = readings[best]
+    for index, name in enumerate(readings):
+        if index != best:
             result.places.extend(name)
     return result
