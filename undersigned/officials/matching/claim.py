@@ -39,6 +39,9 @@ class NameWord:
     letters: frozenset[str] = frozenset()
     diminutive_of: dict[str, str] = field(default_factory=dict)
     expanded: bool = False
+    # The registry's first names this word is, as written or in another case: "Инна" is
+    # not a typo of "Дина" but another woman.
+    first_names: frozenset[str] = frozenset()
 
     @classmethod
     def parse(cls, word: str) -> "NameWord":
@@ -61,7 +64,16 @@ class NameWord:
             return False
         self.forms.extend(name_form(form, True) for form in extra)
         self.find_diminutives()
+        self.find_first_names(self._known_first_names)
         return True
+
+    _known_first_names: frozenset[str] = frozenset()
+
+    def find_first_names(self, known_first_names: frozenset[str]) -> None:
+        self._known_first_names = known_first_names
+        if not self.initial:
+            found = {form.key for form in self.forms if form.key in known_first_names}
+            self.first_names = frozenset(found | set(self.diminutive_of))
 
     def find_diminutives(self) -> None:
         table = diminutive_keys()
@@ -85,6 +97,7 @@ class ClaimKeys:
         claims: Any,
         vocabulary: frozenset[str] = frozenset(),
         place_vocabulary: frozenset[str] = frozenset(),
+        first_names: frozenset[str] = frozenset(),
     ) -> "ClaimKeys":
         from undersigned.officials.regions import find_region_code
 
@@ -113,6 +126,8 @@ class ClaimKeys:
             region_hint=given_region,
         )
         name_words = [NameWord.parse(word) for word in written.name]
+        for name_word in name_words:
+            name_word.find_first_names(first_names)
         region_code = given_region or written.region
         places = place_stems(claims.body, claims.municipality, " ".join(written.places))
         return cls(name_words[:4], places, region_code)

@@ -6,6 +6,7 @@ fuzzy surname look-ups tried.
 """
 
 import itertools
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -101,6 +102,12 @@ class RegistryIndex:
         self.size = len(everyone)
         self.vocabulary = frozenset(part for official in everyone for part in official.parts)
         self.place_vocabulary = frozenset(self.everyone.by_place)
+        # First names several officials have: a claim's word that is one of them names
+        # that person, not someone else's name with a typo.
+        counts = Counter(official.parts.first for official in everyone)
+        self.first_names = frozenset(
+            name for name, count in counts.items() if count >= 3 and len(name) > 2
+        )
 
     @classmethod
     def from_rows(cls, rows: Iterable[Sequence[Any]]) -> "RegistryIndex":
@@ -118,7 +125,9 @@ class RegistryIndex:
 
         Cheap look-ups first; each further step runs only while no clear match is found.
         """
-        claim = ClaimKeys.from_claims(claims, self.vocabulary, self.place_vocabulary)
+        claim = ClaimKeys.from_claims(
+            claims, self.vocabulary, self.place_vocabulary, self.first_names
+        )
         block = self.regions.get(claim.region_code) if claim.region_code else self.everyone
         scored: dict[int, Scored] = {}
         ranked: list[Scored] = []

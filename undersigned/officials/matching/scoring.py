@@ -6,6 +6,7 @@ from functools import cache
 from typing import NamedTuple
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from undersigned.officials.folding import split_words, word_key
 from undersigned.officials.matching.claim import ClaimKeys, NameWord
@@ -18,6 +19,7 @@ from undersigned.officials.matching.tuning import (
     INITIAL_SIMILARITY,
     MISSING,
     NAME_WEIGHT,
+    OTHER_FIRST_NAME,
     PATRONYMIC,
     PLACE_DISAGREEMENT_FACTOR,
     PLACE_FLOOR,
@@ -121,7 +123,16 @@ def _part_similarities(
             if similarity > best_patronymic:
                 best_patronymic, how_patronymic = similarity, how
     first_match = PartMatch(best_first / 100, how_first, word.text)
-    if best_first < 100 and first in word.diminutive_of:
+    if (
+        best_first < 100
+        and word.first_names
+        and first not in word.first_names
+        and min(Levenshtein.distance(name, first) for name in word.first_names) > 1
+    ):
+        # Another first name, written right: another person (a sister, a son). One letter
+        # apart may still be a typo ("Маия" for "Мария").
+        first_match = PartMatch(min(best_first / 100, OTHER_FIRST_NAME), "other", word.text)
+    elif best_first < 100 and first in word.diminutive_of:
         shown = f"{word.text.capitalize()}→{word.diminutive_of[first]}"
         first_match = PartMatch(DIMINUTIVE_SIMILARITY, "diminutive", shown)
     if conflicting and best_patronymic == 0:
@@ -154,6 +165,15 @@ def _assignments(count: int, with_patronymic: bool) -> tuple[Assignment, ...]:
     return tuple(result)
 
 
+def initials_reversed(words: list[NameWord], roles: tuple[int | None, ...]) -> bool:
+    """The patronymic's initial read before the first name's: "А.И." is never Иван
+    Александрович."""
+    if FIRST not in roles or PATRONYMIC not in roles:
+        return False
+    first, patronymic = roles.index(FIRST), roles.index(PATRONYMIC)
+    return patronymic < first and words[first].initial and words[patronymic].initial
+
+
 def name_similarity(
     claim: ClaimKeys, official: Official
 ) -> tuple[float, list[PartMatch | None], bool]:
@@ -172,6 +192,8 @@ def name_similarity(
     for assignment in _assignments(len(claim.words), has_patronymic):
         parts: list[PartMatch | None] = [None, None, None]
         score = 0.0
+        if initials_reversed(claim.words, assignment.roles):
+            continue
         factor = EXTRA_WORD_FACTOR**assignment.extra
         for index, role in enumerate(assignment.roles):
             if role is not None:

@@ -8,6 +8,8 @@ WEIGHTS = (0.45, 0.30, 0.25)
 MISSING = (0.0, 0.3, 0.85)
 INITIAL_SIMILARITY = 0.9
 DIMINUTIVE_SIMILARITY = 0.96
+# A first name written right that is another first name ("Инна" for "Дина"): at most this.
+OTHER_FIRST_NAME = 0.4
 # Below this a part written by both sides is taken to disagree, not to hold a typo.
 AGREEMENT = 0.7
 DISAGREEMENT_FACTOR = 0.75
