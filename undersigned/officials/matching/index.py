@@ -6,7 +6,6 @@ fuzzy surname look-ups tried.
 """
 
 import itertools
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -102,11 +101,10 @@ class RegistryIndex:
         self.size = len(everyone)
         self.vocabulary = frozenset(part for official in everyone for part in official.parts)
         self.place_vocabulary = frozenset(self.everyone.by_place)
-        # First names several officials have: a claim's word that is one of them names
-        # that person, not someone else's name with a typo.
-        counts = Counter(official.parts.first for official in everyone)
+        # Officials' first names: a claim's word that is one of them names that person, not
+        # someone else's name with a typo.
         self.first_names = frozenset(
-            name for name, count in counts.items() if count >= 3 and len(name) > 2
+            official.parts.first for official in everyone if len(official.parts.first) > 2
         )
 
     @classmethod
