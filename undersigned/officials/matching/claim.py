@@ -42,6 +42,8 @@ class NameWord:
     # The registry's first names this word is, as written or in another case: "Инна" is
     # not a typo of "Дина" but another woman.
     first_names: frozenset[str] = frozenset()
+    # A word the registry knows as a council's: left out of the name, it costs nothing.
+    may_be_place: bool = False
 
     @classmethod
     def parse(cls, word: str) -> "NameWord":
@@ -128,6 +130,7 @@ class ClaimKeys:
         name_words = [NameWord.parse(word) for word in written.name]
         for name_word in name_words:
             name_word.find_first_names(first_names)
+            name_word.may_be_place = name_word.text in written.spare
         region_code = given_region or written.region
         places = place_stems(claims.body, claims.municipality, " ".join(written.places))
         return cls(name_words[:4], places, region_code)

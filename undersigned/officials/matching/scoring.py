@@ -151,9 +151,10 @@ class Assignment(NamedTuple):
 
 
 @cache
-def _assignments(count: int, with_patronymic: bool) -> tuple[Assignment, ...]:
+def _assignments(count: int, with_patronymic: bool, spare: int = 0) -> tuple[Assignment, ...]:
+    """Every reading of `count` words as name parts; `spare` words may also be no part."""
     roles: list[int | None] = [SURNAME, FIRST, PATRONYMIC] if with_patronymic else [SURNAME, FIRST]
-    slots = roles + [None] * max(0, count - len(roles))
+    slots = roles + [None] * (max(0, count - len(roles)) + spare)
     result = []
     for assignment in sorted(set(itertools.permutations(slots, count)), key=str):
         placed = [role for role in assignment if role is not None]
@@ -189,12 +190,18 @@ def name_similarity(
     )
     best_score, best_usual = -1.0, True
     best_parts: list[PartMatch | None] = [None, None, None]
-    for assignment in _assignments(len(claim.words), has_patronymic):
+    spare = sum(word.may_be_place for word in claim.words)
+    for assignment in _assignments(len(claim.words), has_patronymic, spare):
         parts: list[PartMatch | None] = [None, None, None]
         score = 0.0
         if initials_reversed(claim.words, assignment.roles):
             continue
-        factor = EXTRA_WORD_FACTOR**assignment.extra
+        extra = sum(
+            1
+            for word, role in zip(claim.words, assignment.roles, strict=True)
+            if role is None and not word.may_be_place
+        )
+        factor = EXTRA_WORD_FACTOR**extra
         for index, role in enumerate(assignment.roles):
             if role is not None:
                 found = table[index][role]

@@ -37,6 +37,8 @@ class NameField:
     name: list[str] = field(default_factory=list)
     places: list[str] = field(default_factory=list)
     region: str = ""
+    # Words of the name that may be a council's instead.
+    spare: list[str] = field(default_factory=list)
 
 
 def _initials(match: re.Match[str]) -> str:
@@ -130,8 +132,9 @@ def _undotted_initials(word: str) -> list[str] | None:
 
 def _walk(
     segment: str, is_name: Callable[[str], bool], is_place: Callable[[str], bool]
-) -> tuple[list[str], list[str]]:
-    """(name words, council words) of one part of a name field."""
+) -> tuple[list[str], list[str], list[str]]:
+    """(name words, council words, name words that may be a council's) of one part of a
+    name field."""
     found = [
         word
         for word in words(segment, join_hyphens=True)
@@ -139,7 +142,7 @@ def _walk(
     ]
     name: list[str] = []
     places: list[str] = []
-    after_marker = False
+    after_marker = council_read = False
     for word in found:
         if (
             len(word) > 1
@@ -147,14 +150,17 @@ def _walk(
             and not is_name(word)  # "Депутатов" is a surname too
         ):
             # "Прохорск с/с": a marker after the council's name does not take the next word.
+            # Nor does one after a council's name already read: "МО Ларченкский район".
             if name and is_place(name[-1]) and not is_name(name[-1]):
                 places.append(name.pop())
                 after_marker = False
             else:
-                after_marker = True
+                after_marker = not council_read
             continue
+        council_read = False
         if after_marker and not is_name(word):
             places.append(word)
+            council_read = True
         elif (
             2 <= len(word) <= 4
             and len(found) > 1
@@ -169,15 +175,23 @@ def _walk(
         else:
             name.append(word)
         after_marker = False
-    # A word the registry knows as a council's and no one's name is the council, when
-    # a name of two words or more is left without it ("депутат Дубинка Василий Лишанский").
+    # More words than a name has: those the registry knows as councils, not names, are one.
+    excess = len(name) - 3
     for word in list(name):
-        if len(name) <= 2:
+        if excess <= 0:
             break
         if is_place(word) and not is_name(word):
             name.remove(word)
             places.append(word)
-    return name, places
+            excess -= 1
+    # In a name of three words, one the registry knows as a council's and no one's name
+    # may be either ("депутат Дубинка Василий Лишанский", "Павлову Михаилу Владимировичу"):
+    # the scoring reads it both ways.
+    spare = [word for word in name if is_place(word) and not is_name(word)][:1]
+    if len(name) < 3:
+        spare = []
+    places.extend(spare)
+    return name, places, spare
 
 
 def _region_of(text: str, known: Callable[[str], bool], find_region: Callable[..., str]) -> str:
@@ -236,7 +250,7 @@ def read_name_field(
     text = abbreviations(keyboard_layout(text or "", known), in_name=True)
     text = _PAIRED_INITIALS.sub(_initials, text)
     result = NameField()
-    readings: list[list[str]] = []
+    readings: list[tuple[list[str], list[str]]] = []
     for segment in _SEGMENTS.split(text):
         if not segment.strip():
             continue
@@ -246,10 +260,10 @@ def read_name_field(
             continue
         if not result.region:
             result.region, segment = _peel_region(segment, known, find_region, region_hint)
-        name, places = _walk(segment, is_name, is_place)
+        name, places, spare = _walk(segment, is_name, is_place)
         result.places.extend(places)
         if name:
-            readings.append(name)
+            readings.append((name, spare))
     if not readings:
         return result
 
@@ -268,9 +282,9 @@ def read_name_field(
                 total += 0.2
         return total
 
-    best = max(range(len(readings)), key=lambda i: (nameness(readings[i]), -i))
-    result.name = readings[best]
-    for index, name in enumerate(readings):
+    best = max(range(len(readings)), key=lambda i: (nameness(readings[i][0]), -i))
+    result.name, result.spare = readings[best]
+    for index, (name, _spare) in enumerate(readings):
         if index != best:
             result.places.extend(name)
     return result
