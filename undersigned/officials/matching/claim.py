@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from undersigned.officials.folding import place_stem, word_key
@@ -11,6 +12,17 @@ from undersigned.officials.names import case_forms, diminutive_keys, morph, patr
 
 _CYRILLIC_WORD = re.compile(r"^[а-яё]+$")
 _NAME_TAGS = frozenset({"Name", "Surn", "Patr"})
+
+
+@lru_cache(maxsize=50_000)
+def _dictionary_name(folded: str) -> bool:
+    """A Cyrillic word the dictionary knows as a name, surname or patronymic."""
+    if not _CYRILLIC_WORD.match(folded):
+        return False
+    return any(
+        parse.is_known and _NAME_TAGS & parse.tag.grammemes
+        for parse in morph().parse(folded)[:4]  # type: ignore[attr-defined]
+    )
 
 
 class NameForm(NamedTuple):
@@ -111,12 +123,7 @@ class ClaimKeys:
             if folded.isascii() and folded.isalpha() and len(folded) > 3:
                 # "Vladimiru", "Ivanovu": a name in another case, written in Latin.
                 return any(form in vocabulary for form in case_forms(folded))
-            if not _CYRILLIC_WORD.match(folded):
-                return False
-            return any(
-                parse.is_known and _NAME_TAGS & parse.tag.grammemes
-                for parse in morph().parse(folded)[:4]  # type: ignore[attr-defined]
-            )
+            return _dictionary_name(folded)
 
         given_region = claims.region_code or find_region_code(claims.region)
         written = read_name_field(

@@ -205,9 +205,8 @@ def _region_of(text: str, known: Callable[[str], bool], find_region: Callable[..
         return ""
     if any(word in REGION_WORDS for word in lowered):
         return str(find_region(text) or "")
-    if any(known(word) for word in lowered):
-        return ""
-    return str(find_region(text, nearest=False) or "")
+    code = str(find_region(text, nearest=False) or "")
+    return "" if code and any(known(word) for word in lowered) else code
 
 
 def _peel_region(
@@ -282,7 +281,9 @@ def read_name_field(
                 total += 0.2
         return total
 
-    best = max(range(len(readings)), key=lambda i: (nameness(readings[i][0]), -i))
+    best = 0
+    if len(readings) > 1:
+        best = max(range(len(readings)), key=lambda i: (nameness(readings[i][0]), -i))
     result.name, result.spare = readings[best]
     for index, (name, _spare) in enumerate(readings):
         if index != best:
