@@ -103,6 +103,8 @@ class ClaimKeys:
     words: list[NameWord]
     places: tuple[str, ...]
     region_code: str
+    # Council words that may be a name's word instead: they count only where they agree.
+    spare_places: tuple[str, ...] = ()
     expanded: bool = False
 
     @classmethod
@@ -140,7 +142,8 @@ class ClaimKeys:
             name_word.may_be_place = name_word.text in written.spare
         region_code = given_region or written.region
         places = place_stems(claims.body, claims.municipality, " ".join(written.places))
-        return cls(name_words[:4], places, region_code)
+        spare = tuple(stem for stem in place_stems(" ".join(written.spare)) if stem not in places)
+        return cls(name_words[:4], places, region_code, spare)
 
     def expand(self, vocabulary: frozenset[str] = frozenset()) -> bool:
         """Add case forms to the words the registry does not know as written.

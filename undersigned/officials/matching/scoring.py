@@ -207,7 +207,7 @@ def name_similarity(
                 found = table[index][role]
                 parts[role] = found
                 score += WEIGHTS[role] * found.similarity
-                if found.similarity < AGREEMENT:
+                if found.similarity < AGREEMENT[role]:
                     factor *= (
                         SURNAME_DISAGREEMENT_FACTOR if role == SURNAME else DISAGREEMENT_FACTOR
                     )
@@ -245,6 +245,10 @@ def place_similarity(
 def score_official(claim: ClaimKeys, official: Official) -> Scored:
     name, parts, usual = name_similarity(claim, official)
     place = place_similarity(claim.places, official.places)
+    if claim.spare_places:
+        with_spare = place_similarity(claim.places + claim.spare_places, official.places)
+        if with_spare is not None and with_spare > (place or 0.0):
+            place = with_spare
     region = None if not claim.region_code else float(claim.region_code == official.region)
     score = (
         NAME_WEIGHT * name

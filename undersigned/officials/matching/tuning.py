@@ -10,8 +10,9 @@ INITIAL_SIMILARITY = 0.9
 DIMINUTIVE_SIMILARITY = 0.96
 # A first name written right that is another first name ("Инна" for "Дина"): at most this.
 OTHER_FIRST_NAME = 0.4
-# Below this a part written by both sides is taken to disagree, not to hold a typo.
-AGREEMENT = 0.7
+# Below this a part written by both sides is taken to disagree, not to hold a typo (per
+# role: a short patronymic with a typo, "Ильсч" for "Ильич", is still far from any other).
+AGREEMENT = (0.7, 0.7, 0.6)
 DISAGREEMENT_FACTOR = 0.75
 # The surname carries most of a name's identity: another surname is another person.
 SURNAME_DISAGREEMENT_FACTOR = 0.5

@@ -23,7 +23,9 @@ from undersigned.officials.names import diminutive_keys
 
 _SEGMENTS = re.compile(r"[,;()\n]+|\s[-–—]+\s")
 # "МП" in "Иванова МП": two capitals standing alone are initials.
-_PAIRED_INITIALS = re.compile(r"(?<![^\W\d_])([А-ЯЁA-Z])([А-ЯЁA-Z])(?![^\W\d_])")
+_PAIRED_INITIALS = re.compile(
+    r"(?<![^\W\d_]|['’ʼʹ`])([А-ЯЁA-Z])([А-ЯЁA-Z])(?![^\W\d_]|['’ʼʹ`])"
+)  # not "IL" of "IL’YA"
 _NOT_INITIALS = frozenset({"МО", "MO", "ГО", "GO"})
 
 _LATIN_KEYS = "qwertyuiop[]asdfghjkl;'zxcvbnm,.`QWERTYUIOP{}ASDFGHJKL:\"ZXCVBNM<>~"
@@ -74,33 +76,50 @@ def _speakable_russian(word: str) -> bool:
     return sum(ch in _RUSSIAN_VOWELS for ch in word) / max(1, len(word)) >= 0.25
 
 
-def keyboard_layout(text: str, known: Callable[[str], bool]) -> str:
+def keyboard_layout(
+    text: str, known: Callable[[str], bool], is_place: Callable[[str], bool] = lambda _: False
+) -> str:
     """Words typed with the Latin layout on where the Russian one was meant, in Cyrillic.
 
     A word is turned when its Russian reading is a word `known` knows and the Latin one
     is not, so "Ivanova" stays and "Bdfyjdf" becomes "Иванова"; once one word of the
-    text is turned, the other words that read as Russian are turned with it.
+    text is turned, the other words that read as Russian are turned with it, but not a
+    settlement type written in Latin ("s.p."). A word that is neither is turned for
+    having no vowels only when no other word of the text is a known Latin spelling:
+    "Vtktor" beside "Vladimirovich" is a typo, not a slip.
     """
     if not any("a" <= ch <= "z" or "A" <= ch <= "Z" for ch in text):
         return text
     tokens = text.split()
-    slipped = [bool(_LAYOUT_TOKEN.match(token)) and len(token) >= 2 for token in tokens]
+    slipped = [
+        bool(_LAYOUT_TOKEN.match(token)) and len(token) >= 2 and abbreviations(token) == token
+        for token in tokens
+    ]
+    latin = [token.rstrip(",;.") for token in tokens]
+    known_latin = {
+        index
+        for index, word in enumerate(latin)
+        if word.isalpha() and word.isascii() and known(word)
+    }
     turned = []
     for index, token in enumerate(tokens):
         if not slipped[index] or len(token) < 3:
             continue
         russian = _layout(token.rstrip(",;"))
-        latin = token.rstrip(",;.")
         if (
             russian.isalpha()
-            and not known(latin)
-            and (known(russian) or (_unspeakable(latin) and _speakable_russian(russian)))
+            and index not in known_latin
+            and not is_place(latin[index].casefold())
+            and (
+                known(russian)
+                or (not known_latin and _unspeakable(latin[index]) and _speakable_russian(russian))
+            )
         ):
             turned.append(index)
     if not turned:
         return text
     for index, token in enumerate(tokens):
-        if slipped[index] and not known(token.rstrip(",;.")):
+        if slipped[index] and not known(latin[index]) and not is_place(latin[index].casefold()):
             tokens[index] = _layout(token)
     return " ".join(tokens)
 
@@ -186,11 +205,10 @@ def _walk(
             excess -= 1
     # In a name of three words, one the registry knows as a council's and no one's name
     # may be either ("депутат Дубинка Василий Лишанский", "Павлову Михаилу Владимировичу"):
-    # the scoring reads it both ways.
+    # the scoring reads it both ways, and as a council's only where a council agrees.
     spare = [word for word in name if is_place(word) and not is_name(word)][:1]
     if len(name) < 3:
         spare = []
-    places.extend(spare)
     return name, places, spare
 
 
@@ -246,14 +264,16 @@ def read_name_field(
     "Петров Иван (с.п. Ивановское)". The words of the other parts are council words.
     `region_hint` is the region the claims give elsewhere, if any.
     """
-    text = abbreviations(keyboard_layout(text or "", known), in_name=True)
+
+    text = abbreviations(keyboard_layout(text or "", known, is_place), in_name=True)
     text = _PAIRED_INITIALS.sub(_initials, text)
     result = NameField()
     readings: list[tuple[list[str], list[str]]] = []
     for segment in _SEGMENTS.split(text):
         if not segment.strip():
             continue
-        code = "" if result.region else _region_of(segment, known, find_region)
+        # A part of its own names a region unless a word of it is a name as written.
+        code = "" if result.region else _region_of(segment, is_name, find_region)
         if code and (not region_hint or code == region_hint):
             result.region = code
             continue
