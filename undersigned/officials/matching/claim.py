@@ -54,8 +54,9 @@ class NameWord:
     # The registry's first names this word is, as written or in another case: "Инна" is
     # not a typo of "Дина" but another woman.
     first_names: frozenset[str] = frozenset()
-    # A word the registry knows as a council's: left out of the name, it costs nothing.
-    may_be_place: bool = False
+    # A word that may be a council's instead (its stem), or "": left out of the name where
+    # it agrees with the official's council, it costs nothing.
+    place: str = ""
 
     @classmethod
     def parse(cls, word: str) -> "NameWord":
@@ -103,8 +104,6 @@ class ClaimKeys:
     words: list[NameWord]
     places: tuple[str, ...]
     region_code: str
-    # Council words that may be a name's word instead: they count only where they agree.
-    spare_places: tuple[str, ...] = ()
     expanded: bool = False
 
     @classmethod
@@ -139,11 +138,11 @@ class ClaimKeys:
         name_words = [NameWord.parse(word) for word in written.name]
         for name_word in name_words:
             name_word.find_first_names(first_names)
-            name_word.may_be_place = name_word.text in written.spare
+            if name_word.text in written.spare:
+                name_word.place = place_stem(name_word.key)
         region_code = given_region or written.region
         places = place_stems(claims.body, claims.municipality, " ".join(written.places))
-        spare = tuple(stem for stem in place_stems(" ".join(written.spare)) if stem not in places)
-        return cls(name_words[:4], places, region_code, spare)
+        return cls(name_words[:4], places, region_code)
 
     def expand(self, vocabulary: frozenset[str] = frozenset()) -> bool:
         """Add case forms to the words the registry does not know as written.

@@ -176,9 +176,12 @@ def initials_reversed(words: list[NameWord], roles: tuple[int | None, ...]) -> b
 
 
 def name_similarity(
-    claim: ClaimKeys, official: Official
+    claim: ClaimKeys, official: Official, free: frozenset[int] = frozenset()
 ) -> tuple[float, list[PartMatch | None], bool]:
-    """The best reading of the written words as the official's name parts, in any order."""
+    """The best reading of the written words as the official's name parts, in any order.
+
+    The words at `free` agree with the official's council: left out, they cost nothing.
+    """
     if not claim.words:
         return 0.0, [None, None, None], True
     has_patronymic = bool(official.parts.patronymic)
@@ -190,16 +193,14 @@ def name_similarity(
     )
     best_score, best_usual = -1.0, True
     best_parts: list[PartMatch | None] = [None, None, None]
-    spare = sum(word.may_be_place for word in claim.words)
+    spare = sum(bool(word.place) for word in claim.words)
     for assignment in _assignments(len(claim.words), has_patronymic, spare):
         parts: list[PartMatch | None] = [None, None, None]
         score = 0.0
         if initials_reversed(claim.words, assignment.roles):
             continue
         extra = sum(
-            1
-            for word, role in zip(claim.words, assignment.roles, strict=True)
-            if role is None and not word.may_be_place
+            1 for index, role in enumerate(assignment.roles) if role is None and index not in free
         )
         factor = EXTRA_WORD_FACTOR**extra
         for index, role in enumerate(assignment.roles):
@@ -242,13 +243,19 @@ def place_similarity(
     return total / len(claim_places)
 
 
+def _agrees_with_council(stem: str, places: tuple[str, ...]) -> bool:
+    return stem in places or any(fuzz.ratio(stem, other) >= PLACE_TYPO * 100 for other in places)
+
+
 def score_official(claim: ClaimKeys, official: Official) -> Scored:
-    name, parts, usual = name_similarity(claim, official)
-    place = place_similarity(claim.places, official.places)
-    if claim.spare_places:
-        with_spare = place_similarity(claim.places + claim.spare_places, official.places)
-        if with_spare is not None and with_spare > (place or 0.0):
-            place = with_spare
+    free = frozenset(
+        index
+        for index, word in enumerate(claim.words)
+        if word.place and _agrees_with_council(word.place, official.places)
+    )
+    name, parts, usual = name_similarity(claim, official, free)
+    places = claim.places + tuple(claim.words[index].place for index in sorted(free))
+    place = place_similarity(places, official.places)
     region = None if not claim.region_code else float(claim.region_code == official.region)
     score = (
         NAME_WEIGHT * name

@@ -19,7 +19,7 @@ from undersigned.officials.matching.vocabulary import (
     REGION_WORDS,
     abbreviations,
 )
-from undersigned.officials.names import diminutive_keys
+from undersigned.officials.names import diminutive_keys, patronymic_root
 
 _SEGMENTS = re.compile(r"[,;()\n]+|\s[-–—]+\s")
 # "МП" in "Иванова МП": two capitals standing alone are initials.
@@ -150,7 +150,10 @@ def _undotted_initials(word: str) -> list[str] | None:
 
 
 def _walk(
-    segment: str, is_name: Callable[[str], bool], is_place: Callable[[str], bool]
+    segment: str,
+    is_name: Callable[[str], bool],
+    is_place: Callable[[str], bool],
+    known: Callable[[str], bool] = lambda _: False,
 ) -> tuple[list[str], list[str], list[str]]:
     """(name words, council words, name words that may be a council's) of one part of a
     name field."""
@@ -204,11 +207,19 @@ def _walk(
             places.append(word)
             excess -= 1
     # In a name of three words, one the registry knows as a council's and no one's name
-    # may be either ("депутат Дубинка Василий Лишанский", "Павлову Михаилу Владимировичу"):
-    # the scoring reads it both ways, and as a council's only where a council agrees.
-    spare = [word for word in name if is_place(word) and not is_name(word)][:1]
-    if len(name) < 3:
-        spare = []
+    # may be either ("депутат Дубинка Василий Лишанский", "Павлову Михаилу Владимировичу"),
+    # and so may one that no one knows at all ("Стукино Субботин Александр", a council
+    # with a typo): the scoring reads it both ways, as a council's where a council agrees.
+    spare: list[str] = []
+    if len(name) >= 3:
+        spare = [word for word in name if is_place(word) and not is_name(word)][:1] or [
+            word
+            for word in name
+            if len(word) > 3
+            and not is_name(word)
+            and not patronymic_root(word_key(word))[1]
+            and not known(word)
+        ][:1]
     return name, places, spare
 
 
@@ -279,7 +290,7 @@ def read_name_field(
             continue
         if not result.region:
             result.region, segment = _peel_region(segment, known, find_region, region_hint)
-        name, places, spare = _walk(segment, is_name, is_place)
+        name, places, spare = _walk(segment, is_name, is_place, known)
         result.places.extend(places)
         if name:
             readings.append((name, spare))
