@@ -265,7 +265,10 @@ class Noise:
 
     def inflect(self, word: str, case: str) -> str:
         for parse in self.morph.parse(word)[:3]:
-            if {"Name", "Surn", "Patr"} & set(str(parse.tag).replace(" ", ",").split(",")):
+            grammemes = set(str(parse.tag).replace(" ", ",").split(","))
+            # The word as the registry has it, in the nominative singular: not "Гатов" read
+            # as the genitive plural of "Гата", which no one writes.
+            if {"Name", "Surn", "Patr"} & grammemes and {"nomn", "sing"} <= grammemes:
                 form = parse.inflect({case, "sing"}) or parse.inflect({case})
                 if form is not None:
                     return form.word.capitalize()

@@ -62,6 +62,27 @@ def patronymic_root(key: str) -> tuple[str, str]:
     return key, ""
 
 
+# Surname endings in key form, masculine and feminine: Петров/Петрова, Лесной/Лесная.
+# Not "-ской": that is also a case of "-ская" ("Рудковской").
+_SURNAME_GENDERS = (
+    ("ov", "ova"), ("ev", "eva"), ("in", "ina"), ("ski", "skaia"), ("cki", "ckaia"),
+)  # fmt: skip
+
+
+def other_gender(key: str, other: str) -> bool:
+    """The same surname in the other gender's form: "petrova" and "petrov"."""
+    for masculine, feminine in _SURNAME_GENDERS:
+        for a, b in ((key, other), (other, key)):
+            if (
+                a.endswith(feminine)
+                and b.endswith(masculine)
+                and a[: -len(feminine)] == b[: -len(masculine)]
+                and len(b) > len(masculine) + 2
+            ):
+                return True
+    return False
+
+
 # Latin spellings back to Cyrillic, longest first, so the dictionary can read a Latin
 # name in another case ("Ksenii Petrovoy"). Rough, but only ever adds candidates' forms.
 _TO_CYRILLIC = (

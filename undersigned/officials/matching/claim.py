@@ -46,8 +46,9 @@ class NameWord:
     key: str
     initial: bool
     forms: list[NameForm]
-    # The first letters (of keys) an initial may stand for: as typed, and as the same key
-    # in the other keyboard layout ("Y." typed for "Н.").
+    # The beginnings (of keys) an initial may stand for: as typed, and as the same key in
+    # the other keyboard layout ("Y." typed for "Н."). A whole key: "Ю." is "iu", which
+    # begins "Юрий" ("iurii") but not "Игорь".
     letters: frozenset[str] = frozenset()
     diminutive_of: dict[str, str] = field(default_factory=dict)
     expanded: bool = False
@@ -62,9 +63,9 @@ class NameWord:
     def parse(cls, word: str) -> "NameWord":
         key = word_key(word)
         initial = len(word) == 1 or word in LATIN_DIGRAPH_INITIALS
-        letters = frozenset({key[:1]})
+        letters = frozenset({key if initial else key[:1]})
         if initial and len(word) == 1 and word.isascii():
-            letters |= {word_key(other)[:1] for other in layout_letters(word)}
+            letters |= {word_key(other) for other in layout_letters(word)} - {""}  # not "ь"
         name_word = cls(word, key, initial, [name_form(key, False)], letters)
         name_word.find_diminutives()
         return name_word
@@ -119,23 +120,34 @@ class ClaimKeys:
         def known(word: str) -> bool:
             """A name the registry or the dictionary knows (for keyboard-layout slips)."""
             folded = word.casefold()
-            if word_key(folded) in vocabulary:
+            return word_key(folded) in vocabulary or _dictionary_name(folded)
+
+        def known_in_any_case(word: str) -> bool:
+            """Also "Vladimiru", "Ivanovu": a name in another case, written in Latin."""
+            if known(word):
                 return True
+            folded = word.casefold()
             if folded.isascii() and folded.isalpha() and len(folded) > 3:
-                # "Vladimiru", "Ivanovu": a name in another case, written in Latin.
                 return any(form in vocabulary for form in case_forms(folded))
-            return _dictionary_name(folded)
+            return False
 
         given_region = claims.region_code or find_region_code(claims.region)
         written = read_name_field(
             claims.full_name,
             known=known,
+            known_in_any_case=known_in_any_case,
             is_name=lambda word: word_key(word) in vocabulary,
             is_place=lambda word: place_stem(word_key(word)) in place_vocabulary,
             find_region=find_region_code,
             region_hint=given_region,
         )
         name_words = [NameWord.parse(word) for word in written.name]
+        full = [word for word in name_words if not word.initial]
+        if any(word.text.isascii() for word in full):
+            # Beside a name in Latin, "S." is an S, not the "Ы" of the Russian layout.
+            for word in name_words:
+                if word.initial:
+                    word.letters = frozenset({word.key})
         for name_word in name_words:
             name_word.find_first_names(first_names)
             if name_word.text in written.spare:

@@ -20,7 +20,9 @@ from undersigned.officials.matching.tuning import (
     MISSING,
     NAME_WEIGHT,
     OTHER_FIRST_NAME,
+    OTHER_GENDER_SURNAME,
     PATRONYMIC,
+    PATRONYMIC_AS_SURNAME,
     PLACE_DISAGREEMENT_FACTOR,
     PLACE_FLOOR,
     PLACE_TYPO,
@@ -36,7 +38,7 @@ from undersigned.officials.matching.tuning import (
     USUAL_ORDERS,
     WEIGHTS,
 )
-from undersigned.officials.names import patronymic_root
+from undersigned.officials.names import other_gender, patronymic_root
 
 
 class NameParts(NamedTuple):
@@ -48,7 +50,16 @@ class NameParts(NamedTuple):
 class Official:
     """An official as the index holds them: keys only, no personal data beyond the name."""
 
-    __slots__ = ("gender", "id", "parts", "patronymic_root", "places", "region", "source_id")
+    __slots__ = (
+        "gender",
+        "id",
+        "parts",
+        "patronymic_root",
+        "patronymic_surname",
+        "places",
+        "region",
+        "source_id",
+    )
 
     def __init__(
         self, pk: int, source_id: str, full_name: str, places: tuple[str, ...], region: str
@@ -60,6 +71,8 @@ class Official:
             keys[0] if keys else "", keys[1] if len(keys) > 1 else "", "".join(keys[2:])
         )
         self.patronymic_root, self.gender = patronymic_root(self.parts.patronymic)
+        # A surname with a patronymic's ending: "Петрович", "Бабич".
+        self.patronymic_surname = bool(patronymic_root(self.parts.surname)[1])
         self.places = places
         self.region = region
 
@@ -97,8 +110,8 @@ def _part_similarities(
         found = PartMatch(INITIAL_SIMILARITY, "initial", word.text)
         return (
             PartMatch(0.0, "initial", word.text),
-            found if first[:1] in letters else _NOT_FOUND,
-            found if patronymic and patronymic[:1] in letters else _NOT_FOUND,
+            found if first.startswith(tuple(letters)) else _NOT_FOUND,
+            found if patronymic and patronymic.startswith(tuple(letters)) else _NOT_FOUND,
         )
     best_surname = best_first = best_patronymic = 0.0
     how_surname = how_first = how_patronymic = "plain"
@@ -107,9 +120,16 @@ def _part_similarities(
     for form in word.forms:
         how = "case" if form.by_case else "plain"
         similarity = fuzz.ratio(form.key, surname)
+        cap = 100 * OTHER_GENDER_SURNAME
+        if similarity > cap and not form.by_case and other_gender(form.key, surname):
+            # "Васильцова" as written is not "Васильцов" (its genitive may be: a case form).
+            similarity = cap
+        if form.gender and not official.patronymic_surname:
+            similarity *= PATRONYMIC_AS_SURNAME  # "Ivanovich" is not "Ивановский"
         if similarity > best_surname:
             best_surname, how_surname = similarity, how
-        similarity = fuzz.ratio(form.key, first)
+        # A word with a patronymic's ending is no first name ("Николаевич" for "Николай").
+        similarity = 0.0 if form.gender else fuzz.ratio(form.key, first)
         if similarity > best_first:
             best_first, how_first = similarity, how
         if patronymic:
@@ -199,9 +219,9 @@ def name_similarity(
         score = 0.0
         if initials_reversed(claim.words, assignment.roles):
             continue
-        extra = sum(
-            1 for index, role in enumerate(assignment.roles) if role is None and index not in free
-        )
+        extra = assignment.extra
+        if free and extra:
+            extra -= sum(1 for index in free if assignment.roles[index] is None)
         factor = EXTRA_WORD_FACTOR**extra
         for index, role in enumerate(assignment.roles):
             if role is not None:

@@ -10,6 +10,11 @@ INITIAL_SIMILARITY = 0.9
 DIMINUTIVE_SIMILARITY = 0.96
 # A first name written right that is another first name ("Инна" for "Дина"): at most this.
 OTHER_FIRST_NAME = 0.4
+# A surname in the other gender's form ("Петрова" for "Петров") as written, not a case
+# form: a wife or a sister.
+OTHER_GENDER_SURNAME = 0.5
+# A word with a patronymic's ending compared with a surname without one: alike by chance.
+PATRONYMIC_AS_SURNAME = 0.8
 # Below this a part written by both sides is taken to disagree, not to hold a typo (per
 # role: a short patronymic with a typo, "Ильсч" for "Ильич", is still far from any other).
 AGREEMENT = (0.7, 0.7, 0.6)

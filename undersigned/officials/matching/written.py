@@ -266,6 +266,7 @@ def read_name_field(
     is_place: Callable[[str], bool],
     find_region: Callable[..., str],
     region_hint: str = "",
+    known_in_any_case: Callable[[str], bool] | None = None,
 ) -> NameField:
     """The name, council words and region of a name field.
 
@@ -273,7 +274,8 @@ def read_name_field(
     region, and of the others the one that reads most like a name is the name, wherever
     it stands: "Тверская область, с.п. Ивановское, Петров Иван" as well as
     "Петров Иван (с.п. Ивановское)". The words of the other parts are council words.
-    `region_hint` is the region the claims give elsewhere, if any.
+    `region_hint` is the region the claims give elsewhere, if any; `known_in_any_case`
+    knows names in other cases too, so that "Vladimiru" is not taken for a region.
     """
 
     text = abbreviations(keyboard_layout(text or "", known, is_place), in_name=True)
@@ -289,7 +291,9 @@ def read_name_field(
             result.region = code
             continue
         if not result.region:
-            result.region, segment = _peel_region(segment, known, find_region, region_hint)
+            result.region, segment = _peel_region(
+                segment, known_in_any_case or known, find_region, region_hint
+            )
         name, places, spare = _walk(segment, is_name, is_place, known)
         result.places.extend(places)
         if name:
