@@ -71,6 +71,11 @@ KINDS = {
     "another case, Latin and no region": {"full_name": "Zaitsevoi Olgoi Yurevnoi", "municipality": "Иркутск"},
     "initials, short council, region inverted": {"full_name": "Ахматдинов И.В.", "municipality": "Завьяловский м.р.", "region": "Udmurtskaja, Respublika"},
     "another case in Latin beside a region in Latin": {"full_name": "Mariyu Ivanovu, Sankt-Peterburg", "municipality": "Семёновский"},
+    "the whole claim, a council with a typo among the name's words": {"full_name": "Ивновское Петров Пётр Ильич", "region": "RU-TVE"},
+    "the whole claim, a council that is also a name's word in another case": {"full_name": "Тверская обл., Ивановское, Петров Пётр"},
+    "the whole claim, Latin council and name, a typo in the name": {"full_name": "s.p. Ivanovskoe, Petrov Pyotr Ilych"},
+    "the whole claim in capitals with an apostrophe": {"full_name": "PETROV P’OTR IL’ICH, TVERSKAYA OBLAST’"},
+    "typo: a short patronymic": {"full_name": "Петров Пётр Ильсч", "municipality": "с.п. Ивановское"},
 }  # fmt: skip
 BY_SURNAME = {
     "Иванов": "spb-1", "Ivanov": "spb-1", "Bdfyjdf": "spb-1", "Ивавнoа": "spb-1",
@@ -83,10 +88,10 @@ BY_SURNAME = {
 def expected(claims: dict[str, str]) -> str:
     """The official a claim names, by the first word of its name that names a surname."""
     for word in claims["full_name"].replace(",", " ").split():
-        if word.endswith("ское"):  # a council's name, not a surname
+        if word.endswith(("ское", "skoe")):  # a council's name, not a surname
             continue
         for prefix, source_id in BY_SURNAME.items():
-            if word.startswith(prefix):
+            if word.casefold().startswith(prefix.casefold()):
                 return source_id
     return ""
 
@@ -124,6 +129,10 @@ RELATIVES = {
     "a son, whole claim in the name field": {"full_name": "Горшков Илья Маркович, Рузаевский м.р., Республика Мордовия"},
     "a relative in another case, Latin": {"full_name": "Ivanovoi Elene Petrovnoi", "municipality": "МО Семёновский"},
     "a relative whose initials are the deputy's read backwards": {"full_name": "Петров И.П.", "municipality": "с.п. Ивановское"},
+    "a relative whose initial folds like the deputy's": {"full_name": "Ю.Н. Лебедева", "region": "RU-TYU"},
+    "a wife": {"full_name": "Горшкова Анна Ивановна", "municipality": "Рузаевский м.р."},
+    "a son, his father's names the other way round": {"full_name": "Николай Олегович Лебедев", "region": "RU-TYU"},
+    "a relative with initials in Latin": {"full_name": "Gorshkov S.M.", "municipality": "Рузаевский м.р."},
 }  # fmt: skip
 
 
