@@ -5,6 +5,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
 from undersigned.officials.folding import place_stem, word_key
 from undersigned.officials.matching.vocabulary import LATIN_DIGRAPH_INITIALS, place_stems
 from undersigned.officials.matching.written import layout_letters, read_name_field
@@ -58,6 +61,8 @@ class NameWord:
     # A word that may be a council's instead (its stem), or "": left out of the name where
     # it agrees with the official's council, it costs nothing.
     place: str = ""
+    # Its diminutive was found one letter off.
+    diminutive_typo: bool = False
 
     @classmethod
     def parse(cls, word: str) -> "NameWord":
@@ -89,12 +94,27 @@ class NameWord:
         self._known_first_names = known_first_names
         if not self.initial:
             found = {form.key for form in self.forms if form.key in known_first_names}
-            self.first_names = frozenset(found | set(self.diminutive_of))
+            if not self.diminutive_typo:
+                found |= set(self.diminutive_of)
+            self.first_names = frozenset(found)
 
     def find_diminutives(self) -> None:
         table = diminutive_keys()
         for form in self.forms:
             for full_key, full_name in table.get(form.key, ()):
+                self.diminutive_of.setdefault(full_key, full_name)
+
+    def find_diminutive_with_typo(self) -> None:
+        """ "Натпша", "Свтеа": a diminutive one letter off, for a word no one is named."""
+        if self.initial or self.diminutive_of or len(self.key) < 4:
+            return
+        table = diminutive_keys()
+        found = process.extractOne(
+            self.key, list(table), scorer=Levenshtein.distance, score_cutoff=1
+        )
+        if found is not None:
+            self.diminutive_typo = True
+            for full_key, full_name in table[found[0]]:
                 self.diminutive_of.setdefault(full_key, full_name)
 
 
@@ -149,6 +169,8 @@ class ClaimKeys:
                 if word.initial:
                     word.letters = frozenset({word.key})
         for name_word in name_words:
+            if name_word.key not in vocabulary and not _dictionary_name(name_word.text):
+                name_word.find_diminutive_with_typo()
             name_word.find_first_names(first_names)
             if name_word.text in written.spare:
                 name_word.place = place_stem(name_word.key)

@@ -32,6 +32,7 @@ from undersigned.officials.matching.tuning import (
     ROLES,
     SURNAME,
     SURNAME_DISAGREEMENT_FACTOR,
+    TYPO_FACTOR,
     UNKNOWN_PLACE,
     UNKNOWN_REGION,
     UNUSUAL_ORDER_COST,
@@ -100,6 +101,31 @@ class Scored:
 _NOT_FOUND = PartMatch(0.0, "plain", "")
 
 
+# Case endings of names in key form, longest first: "Иваом" (Иваном with a typo) is
+# compared as "iva" with "ivan", "Натаье" (Наталье) as "natai" with "natal".
+_CASE_ENDINGS = (
+    "omu", "ogo", "emu", "ego", "oiu", "eiu", "oi", "ei", "om", "em", "im", "ie", "iu",
+    "ia", "u", "e", "i", "a", "o",
+)  # fmt: skip
+
+
+def _stem(key: str) -> str:
+    for ending in _CASE_ENDINGS:
+        if key.endswith(ending) and len(key) - len(ending) >= 3:
+            return key[: -len(ending)]
+    return key
+
+
+def _alike(key: str, part: str) -> float:
+    """fuzz.ratio, or for a word not close as it is, the ratio of the two without their
+    case endings, a little less: a typo in a word in another case, which has no case form
+    in the dictionary to be found by."""
+    similarity = fuzz.ratio(key, part)
+    if 45.0 <= similarity < 70.0:
+        similarity = max(similarity, TYPO_FACTOR * fuzz.ratio(_stem(key), _stem(part)))
+    return similarity
+
+
 def _part_similarities(
     word: NameWord, official: Official
 ) -> tuple[PartMatch, PartMatch, PartMatch]:
@@ -119,7 +145,7 @@ def _part_similarities(
     conflicting = False
     for form in word.forms:
         how = "case" if form.by_case else "plain"
-        similarity = fuzz.ratio(form.key, surname)
+        similarity = _alike(form.key, surname)
         cap = 100 * OTHER_GENDER_SURNAME
         if similarity > cap and not form.by_case and other_gender(form.key, surname):
             # "Васильцова" as written is not "Васильцов" (its genitive may be: a case form).
@@ -129,7 +155,7 @@ def _part_similarities(
         if similarity > best_surname:
             best_surname, how_surname = similarity, how
         # A word with a patronymic's ending is no first name ("Николаевич" for "Николай").
-        similarity = 0.0 if form.gender else fuzz.ratio(form.key, first)
+        similarity = 0.0 if form.gender else _alike(form.key, first)
         if similarity > best_first:
             best_first, how_first = similarity, how
         if patronymic:
@@ -154,7 +180,8 @@ def _part_similarities(
         first_match = PartMatch(min(best_first / 100, OTHER_FIRST_NAME), "other", word.text)
     elif best_first < 100 and first in word.diminutive_of:
         shown = f"{word.text.capitalize()}→{word.diminutive_of[first]}"
-        first_match = PartMatch(DIMINUTIVE_SIMILARITY, "diminutive", shown)
+        similarity = DIMINUTIVE_SIMILARITY * (TYPO_FACTOR if word.diminutive_typo else 1.0)
+        first_match = PartMatch(similarity, "diminutive", shown)
     if conflicting and best_patronymic == 0:
         patronymic_match = PartMatch(0.2, "gender", word.text)
     else:

@@ -8,6 +8,8 @@ WEIGHTS = (0.45, 0.30, 0.25)
 MISSING = (0.0, 0.3, 0.85)
 INITIAL_SIMILARITY = 0.9
 DIMINUTIVE_SIMILARITY = 0.96
+# What a part found through a typo on top of a case or a diminutive keeps.
+TYPO_FACTOR = 0.95
 # A first name written right that is another first name ("Инна" for "Дина"): at most this.
 OTHER_FIRST_NAME = 0.4
 # A surname in the other gender's form ("Петрова" for "Петров") as written, not a case
