@@ -76,6 +76,8 @@ KINDS = {
     "the whole claim, Latin council and name, a typo in the name": {"full_name": "s.p. Ivanovskoe, Petrov Pyotr Ilych"},
     "the whole claim in capitals with an apostrophe": {"full_name": "PETROV P’OTR IL’ICH, TVERSKAYA OBLAST’"},
     "typo: a short patronymic": {"full_name": "Петров Пётр Ильсч", "municipality": "с.п. Ивановское"},
+    "typo in a name in another case": {"full_name": "Горшковым Иваом Марковичем", "municipality": "Рузаевский м.р."},
+    "typo in a diminutive": {"full_name": "Иванова Мвша", "municipality": "МО Семёновский"},
 }  # fmt: skip
 BY_SURNAME = {
     "Иванов": "spb-1", "Ivanov": "spb-1", "Bdfyjdf": "spb-1", "Ивавнoа": "spb-1",
