@@ -109,12 +109,12 @@ class NameWord:
         if self.initial or self.diminutive_of or len(self.key) < 4:
             return
         table = diminutive_keys()
-        found = process.extractOne(
-            self.key, list(table), scorer=Levenshtein.distance, score_cutoff=1
-        )
-        if found is not None:
+        # Each one letter off: "Мвша" is "Маша" or "Миша".
+        for short, _distance, _index in process.extract(
+            self.key, list(table), scorer=Levenshtein.distance, score_cutoff=1, limit=None
+        ):
             self.diminutive_typo = True
-            for full_key, full_name in table[found[0]]:
+            for full_key, full_name in table[short]:
                 self.diminutive_of.setdefault(full_key, full_name)
 
 
