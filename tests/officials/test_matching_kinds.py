@@ -78,10 +78,11 @@ KINDS = {
     "typo: a short patronymic": {"full_name": "Петров Пётр Ильсч", "municipality": "с.п. Ивановское"},
     "typo in a name in another case": {"full_name": "Горшковым Иваом Марковичем", "municipality": "Рузаевский м.р."},
     "typo in a diminutive": {"full_name": "Иванова Мвша", "municipality": "МО Семёновский"},
+    "a Latin letter inside a name in another case": {"full_name": "Кiльцовой Инны Анатольевны", "municipality": "МО Семёновский"},
 }  # fmt: skip
 BY_SURNAME = {
     "Иванов": "spb-1", "Ivanov": "spb-1", "Bdfyjdf": "spb-1", "Ивавнoа": "spb-1",
-    "Кильц": "spb-3", "KILTS": "spb-3", "Петров": "tve-1", "Petrov": "tve-1", "Соколов": "kgd-1",
+    "Кильц": "spb-3", "Кiльц": "spb-3", "KILTS": "spb-3", "Петров": "tve-1", "Petrov": "tve-1", "Соколов": "kgd-1",
     "Sokolov": "kgd-1", "Сoколов": "kgd-1", "Горшков": "mo-1", "Ахматд": "ud-1", "Лебедев": "tyu-1",
     "Зайцев": "irk-1", "zaytsev": "irk-1", "Zaitsev": "irk-1", "Mariyu": "spb-1",
 }  # fmt: skip

@@ -96,7 +96,13 @@ _TO_CYRILLIC = (
 _TO_CYRILLIC_PATTERN = re.compile("|".join(latin for latin, _ in _TO_CYRILLIC))
 _TO_CYRILLIC_MAP = dict(_TO_CYRILLIC)
 _VOWELS = "аеёиоуыэюя"
+_LOOK_ALIKES = str.maketrans("aeopcxyiіїk", "аеорсхуииик")
 _RUSSIAN_WORD = re.compile(r"^[а-яё]+$")
+
+
+def look_alikes_to_cyrillic(word: str) -> str:
+    """A Cyrillic word with Latin look-alike letters typed inside, all in Cyrillic."""
+    return word.translate(_LOOK_ALIKES)
 
 
 def latin_to_cyrillic(word: str) -> str:
@@ -127,6 +133,8 @@ def case_forms(word: str) -> tuple[str, ...]:
     if not word.isalpha():
         return ()
     cyrillic = word if not word.isascii() else latin_to_cyrillic(word)
+    # Latin look-alikes typed inside a Cyrillic word ("Мусiна"), and the Ukrainian "і".
+    cyrillic = cyrillic.translate(_LOOK_ALIKES)
     if not _RUSSIAN_WORD.match(cyrillic):  # the dictionary knows Russian letters only
         return ()
     forms: list[str] = []

@@ -11,7 +11,13 @@ from rapidfuzz.distance import Levenshtein
 from undersigned.officials.folding import place_stem, word_key
 from undersigned.officials.matching.vocabulary import LATIN_DIGRAPH_INITIALS, place_stems
 from undersigned.officials.matching.written import layout_letters, read_name_field
-from undersigned.officials.names import case_forms, diminutive_keys, morph, patronymic_root
+from undersigned.officials.names import (
+    case_forms,
+    diminutive_keys,
+    look_alikes_to_cyrillic,
+    morph,
+    patronymic_root,
+)
 
 _CYRILLIC_WORD = re.compile(r"^[а-яё]+$")
 _NAME_TAGS = frozenset({"Name", "Surn", "Patr"})
@@ -20,6 +26,8 @@ _NAME_TAGS = frozenset({"Name", "Surn", "Patr"})
 @lru_cache(maxsize=50_000)
 def _dictionary_name(folded: str) -> bool:
     """A Cyrillic word the dictionary knows as a name, surname or patronymic."""
+    if not folded.isascii():
+        folded = look_alikes_to_cyrillic(folded)  # "Мусiна"
     if not _CYRILLIC_WORD.match(folded):
         return False
     return any(

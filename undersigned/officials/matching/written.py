@@ -281,7 +281,7 @@ def read_name_field(
     text = abbreviations(keyboard_layout(text or "", known, is_place), in_name=True)
     text = _PAIRED_INITIALS.sub(_initials, text)
     result = NameField()
-    readings: list[tuple[list[str], list[str]]] = []
+    readings: list[tuple[list[str], list[str], str]] = []
     for segment in _SEGMENTS.split(text):
         if not segment.strip():
             continue
@@ -297,30 +297,40 @@ def read_name_field(
         name, places, spare = _walk(segment, is_name, is_place, known)
         result.places.extend(places)
         if name:
-            readings.append((name, spare))
+            readings.append((name, spare, segment))
     if not readings:
         return result
 
-    def nameness(name: list[str]) -> float:
+    def nameness(reading: tuple[list[str], list[str], str]) -> float:
+        name, _spare, segment = reading
         total = 0.0
         for word in name:
             if len(word) == 1 or word in LATIN_DIGRAPH_INITIALS:
                 total += 0.5
             elif is_name(word):
                 total += 1.0
+            elif known(word):  # the dictionary's name, surname or patronymic
+                total += 0.7
             elif is_place(word):
                 total -= 1.0
-            elif known(word):
-                total += 0.7
             else:
                 total += 0.2
+        # A part that also names a region ("Amurskaia", a surname too), or that holds a
+        # council's words ("МО Ковальский район"), is less likely the name.
+        if find_region(segment, nearest=False):
+            total -= 0.8
+        if any(
+            word in COUNCIL_MARKERS and not is_name(word)
+            for word in words(segment, join_hyphens=True)
+        ):
+            total -= 1.0
         return total
 
     best = 0
     if len(readings) > 1:
-        best = max(range(len(readings)), key=lambda i: (nameness(readings[i][0]), -i))
-    result.name, result.spare = readings[best]
-    for index, (name, _spare) in enumerate(readings):
+        best = max(range(len(readings)), key=lambda i: (nameness(readings[i]), -i))
+    result.name, result.spare, _segment = readings[best]
+    for index, (name, _spare, _segment) in enumerate(readings):
         if index != best:
             result.places.extend(name)
     return result
