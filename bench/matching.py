@@ -5,10 +5,13 @@ frequencies from the `russiannames` package, imports it into a scratch SQLite
 database with `import_officials`' importer, and matches claims written the ways people
 write them (see `Noise`: Latin in several schemes, other grammatical cases, also in
 Latin capitals; name order, first name and surname only, initials with and without
-dots; diminutives; office words and councils inside the name field; councils by a short
+dots; diminutives; office words and councils inside the name field; the whole claim
+in the name field, council and region before or after the name; councils by a short
 name with a settlement-type abbreviation; regions in Latin or in inverted order, or
-missing; typos: swaps, drops, a Latin letter inside a Cyrillic word, keyboard-layout
-slips), 18% of them from people who are not in the registry, with the same parallel
+missing; typos: swaps, drops, neighbouring keys of the Russian keyboard, a Latin letter
+inside a Cyrillic word, keyboard-layout slips; two or three of these at once), 18% of
+them from people who are not in the registry, some of them deputies' relatives (the
+same surname and council, another first name), with the same parallel
 path as `match_claims`. The held-out claims of `bench.matching_heldout`, a generator
 written apart with its own templates and seed that the matcher is not tuned on, are
 scored beside them. The reference, measured in the same run, is the naive matcher:
