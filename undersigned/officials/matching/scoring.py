@@ -6,7 +6,7 @@ from functools import cache
 from typing import NamedTuple
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
 from undersigned.officials.folding import split_words, word_key
 from undersigned.officials.matching.claim import ClaimKeys, NameWord
@@ -283,7 +283,13 @@ def place_similarity(
             continue
         best = max(fuzz.ratio(stem, other) for other in official_places) / 100
         # A typo keeps the agreement; a name half alike keeps a little; a different name none.
-        if best >= PLACE_TYPO:
+        # Stems are short ("Мтка" for "Мотка" is "mtk" and "motk"): one letter dropped,
+        # swapped or mistyped in a stem of four or more is a typo too.
+        if best >= PLACE_TYPO or (
+            best > PLACE_FLOOR
+            and len(stem) >= 4
+            and min(OSA.distance(stem, other) for other in official_places) <= 1
+        ):
             total += 1.0
         elif best > PLACE_FLOOR:
             total += 0.5 * (best - PLACE_FLOOR) / (PLACE_TYPO - PLACE_FLOOR)
