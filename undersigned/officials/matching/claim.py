@@ -6,7 +6,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from undersigned.officials.folding import place_stem, word_key
 from undersigned.officials.matching.vocabulary import LATIN_DIGRAPH_INITIALS, place_stems
@@ -117,9 +117,9 @@ class NameWord:
         if self.initial or self.diminutive_of or len(self.key) < 4:
             return
         table = diminutive_keys()
-        # Each one letter off: "Мвша" is "Маша" or "Миша".
+        # Each one letter off or two swapped: "Мвша" is "Маша" or "Миша", "Салва" "Слава".
         for short, _distance, _index in process.extract(
-            self.key, list(table), scorer=Levenshtein.distance, score_cutoff=1, limit=None
+            self.key, list(table), scorer=OSA.distance, score_cutoff=1, limit=None
         ):
             self.diminutive_typo = True
             for full_key, full_name in table[short]:
