@@ -5,10 +5,13 @@ frequencies from the `russiannames` package, imports it into a scratch SQLite
 database with `import_officials`' importer, and matches claims written the ways people
 write them (see `Noise`: Latin in several schemes, other grammatical cases, also in
 Latin capitals; name order, first name and surname only, initials with and without
-dots; diminutives; office words and councils inside the name field; councils by a short
+dots; diminutives; office words and councils inside the name field; the whole claim
+in the name field, council and region before or after the name; councils by a short
 name with a settlement-type abbreviation; regions in Latin or in inverted order, or
-missing; typos: swaps, drops, a Latin letter inside a Cyrillic word, keyboard-layout
-slips), 18% of them from people who are not in the registry, with the same parallel
+missing; typos: swaps, drops, neighbouring keys of the Russian keyboard, a Latin letter
+inside a Cyrillic word, keyboard-layout slips; two or three of these at once), 18% of
+them from people who are not in the registry, some of them deputies' relatives (the
+same surname and council, another first name), with the same parallel
 path as `match_claims`. The held-out claims of `bench.matching_heldout`, a generator
 written apart with its own templates and seed that the matcher is not tuned on, are
 scored beside them. The reference, measured in the same run, is the naive matcher:
@@ -25,6 +28,7 @@ import json
 import os
 import platform
 import random
+import re
 import resource
 import statistics
 import sys
@@ -76,6 +80,21 @@ TO_LATIN_LAYOUT = str.maketrans(
     "йцукенгшщзхъфывапролджэячсмитьбюЙЦУКЕНГШЩЗХЪФЫВАПРОЛДЖЭЯЧСМИТЬБЮ",
     "qwertyuiop[]asdfghjkl;'zxcvbnm,.QWERTYUIOP{}ASDFGHJKL:\"ZXCVBNM<>",
 )
+# The Russian keyboard's letter rows: a finger slips to a neighbouring key.
+RUSSIAN_ROWS = ("йцукенгшщзхъ", "фывапролджэ", "ячсмитьбю")
+# The whole claim written in the name column: {n} name, {c} council, {r} region.
+WHOLE_CLAIM = (
+    "{n}, депутат {c}, {r}", "{n} ({c}, {r})", "{c} - {n}", "{r}, {c}, {n}",
+    "депутат {c} {n}", "{n} — {c}", "{n}, {r}, {c}", "{n} - депутат {c} ({r})",
+    "{c}, {n}", "{n} ({c})", "{r} {c} {n}", "{n}; {c}; {r}", "Депутат {c}, {n}",
+)  # fmt: skip
+# Difficulties the generator puts two or three at once on one claim.
+COMBINED = (
+    "case", "latin", "no region", "initials", "short council", "region inverted",
+    "typo", "neighbouring key", "first and surname", "capitals", "region in Latin",
+    "office words", "whole claim",
+)  # fmt: skip
+RELATIVES_FRACTION = 0.3  # of the claims from people not in the registry
 
 
 @dataclass
@@ -144,7 +163,9 @@ class Names:
         }
 
     def person(self) -> Person:
-        female = self.rng.random() < 0.45
+        return self.person_of(self.rng.random() < 0.45)
+
+    def person_of(self, female: bool) -> Person:
         parts = [
             self.rng.choices(values, cum_weights=cum)[0] for values, cum in self.tables[female]
         ]
@@ -213,14 +234,45 @@ class Noise:
                     self.diminutives.setdefault(full, []).append(short)
         self.regions = regions_by_code()
         self.applied: Counter[str] = Counter()
+        self.neighbours: dict[str, str] = {}
+        for row_index, row in enumerate(RUSSIAN_ROWS):
+            for column, letter in enumerate(row):
+                near = row[max(0, column - 1) : column] + row[column + 1 : column + 2]
+                for other_row in RUSSIAN_ROWS[max(0, row_index - 1) : row_index + 2]:
+                    if other_row is not row:
+                        near += other_row[column : column + 1]
+                self.neighbours[letter] = near
+        # The difficulties this claim must have (two or three at once), else by chance.
+        self.forced: frozenset[str] = frozenset()
+        self.kinds_by_claim: dict[str, list[str]] = {}
+
+    def chance(self, kind: str, probability: float) -> bool:
+        return kind in self.forced or self.rng.random() < probability
+
+    def combine(self) -> None:
+        """Two or three difficulties at once on the next claim."""
+        self.forced = frozenset(self.rng.sample(COMBINED, self.rng.choice((2, 2, 3))))
+        self.applied["two or three difficulties at once"] += 1
+
+    def neighbouring_key(self, word: str) -> str:
+        """One letter typed with a neighbouring key of the Russian keyboard."""
+        letters = [i for i, ch in enumerate(word) if ch.lower() in self.neighbours and i > 0]
+        if not letters:
+            return word
+        i = self.rng.choice(letters)
+        other = self.rng.choice(self.neighbours[word[i].lower()])
+        return word[:i] + (other.upper() if word[i].isupper() else other) + word[i + 1 :]
 
     def latin(self, text: str) -> str:
         return self.rng.choice(self.schemes).translate(text)
 
     def inflect(self, word: str, case: str) -> str:
         for parse in self.morph.parse(word)[:3]:
-            if {"Name", "Surn", "Patr"} & set(str(parse.tag).replace(" ", ",").split(",")):
-                form = parse.inflect({case})
+            grammemes = set(str(parse.tag).replace(" ", ",").split(","))
+            # The word as the registry has it, in the nominative singular: not "Гатов" read
+            # as the genitive plural of "Гата", which no one writes.
+            if {"Name", "Surn", "Patr"} & grammemes and {"nomn", "sing"} <= grammemes:
+                form = parse.inflect({case, "sing"}) or parse.inflect({case})
                 if form is not None:
                     return form.word.capitalize()
         return word
@@ -258,33 +310,44 @@ class Noise:
             return f"{'.'.join(letters)}. {surname}"
         return f"{surname} {' '.join(letter + '.' for letter in letters)}"
 
-    def name(self, person: Person, seat: Seat) -> str:
+    def name(self, person: Person, seat: Seat, *, initials_allowed: bool = True) -> str:
         rng, applied = self.rng, self.applied
         surname, first, patronymic = person.surname, person.first, person.patronymic
         words_order = "sfp"
         inflected = shortened = False
-        if rng.random() < 0.10 and first in self.diminutives:
+        if rng.random() < 0.10 and first in self.diminutives and not self.forced:
             shortened = True
             first = rng.choice(self.diminutives[first])
             patronymic = "" if rng.random() < 0.7 else patronymic
             applied["diminutive"] += 1
-        if rng.random() < 0.12:
+        if self.chance("case", 0.12):
             case = rng.choice(["gent", "datv", "ablt"])
             surname, first, patronymic = (
                 self.inflect(w, case) if w else w for w in (surname, first, patronymic)
             )
             inflected = True
             applied["grammatical case"] += 1
-        if rng.random() < 0.14:
+        if self.chance("typo", 0.14):
             target = rng.randrange(3)
             parts = [surname, first, patronymic]
             parts[target] = self.typo(parts[target]) if parts[target] else parts[target]
             surname, first, patronymic = parts
             applied["typo: swap, drop or doubled letter"] += 1
-        if patronymic and rng.random() < 0.18:
+        if self.chance("neighbouring key", 0.03):
+            target = rng.randrange(3)
+            parts = [surname, first, patronymic]
+            if len(parts[target]) >= 5:
+                parts[target] = self.neighbouring_key(parts[target])
+            surname, first, patronymic = parts
+            applied["typo: neighbouring key on a Russian keyboard"] += 1
+        if patronymic and self.chance("first and surname", 0.18):
             patronymic = ""
             applied["first name and surname only"] += 1
-        initials = not shortened and rng.random() < 0.08
+        initials = (
+            initials_allowed
+            and not shortened
+            and ("initials" in self.forced or (not self.forced and rng.random() < 0.08))
+        )
         if initials:
             text = self.initials(surname, first, patronymic)
             applied["surname and initials"] += 1
@@ -299,7 +362,7 @@ class Noise:
         if "ё" in text.lower() and rng.random() < 0.6:
             text = text.replace("ё", "е").replace("Ё", "Е")
             applied["ё as е"] += 1
-        roll = rng.random()
+        roll = 1.0 if self.forced else rng.random()
         if roll < 0.03:
             text = " ".join(
                 self.latin_inside(word) if index == 0 else word
@@ -314,13 +377,13 @@ class Noise:
                 for index, word in enumerate(words)
             )
             applied["typo: keyboard layout slip"] += 1
-        elif rng.random() < (0.3 if inflected else 0.28):
+        elif self.chance("latin", 0.3 if inflected else 0.28):
             text = self.latin(text)
             applied["Latin transliteration" + (" of another case" if inflected else "")] += 1
-        if rng.random() < 0.1:
+        if self.chance("capitals", 0.1):
             text = text.lower() if rng.random() < 0.4 else text.upper()
             applied["all in one case"] += 1
-        if rng.random() < 0.07:
+        if self.chance("office words", 0.07):
             prefix = rng.choice(
                 ["деп. ", "dep. ", f"Депутат МО {seat.municipality_root} ", "депутат ", "Депутат "]
             )
@@ -333,6 +396,10 @@ class Noise:
         rng = self.rng
         choice = rng.random()
         root = seat.municipality_root
+        if "short council" in self.forced:
+            choice = 0.5
+        elif self.forced:
+            choice = max(choice, 0.08)
         if choice < 0.08 and region_given:
             self.applied["region only, no council"] += 1
             return "", ""
@@ -352,6 +419,14 @@ class Noise:
     def region(self, code: str) -> str:
         region = self.regions[code]
         choice = self.rng.random()
+        if "no region" in self.forced:
+            choice = 0.0
+        elif "region inverted" in self.forced and " " in region.name_ru:
+            choice = 0.65
+        elif "region in Latin" in self.forced:
+            choice = 0.55
+        elif self.forced:
+            choice = max(choice, 0.07)
         if choice < 0.07:
             self.applied["no region"] += 1
             return ""
@@ -373,6 +448,55 @@ class Noise:
             return self.latin(inverted) if self.rng.random() < 0.5 else inverted
         return region.name_ru
 
+    def whole_claim(self, name: str, body: str, municipality: str, region: str) -> str:
+        """Name, council and region all in the name column, in one of several orders."""
+        self.applied["the whole claim in the name column"] += 1
+        council = municipality or body
+        if region in self.regions:  # a code picked from a list is not written out by hand
+            region = self.regions[region].name_ru
+        template = self.rng.choice(WHOLE_CLAIM)
+        if not council:
+            template = self.rng.choice(("{n}, {r}", "{r} - {n}", "{n} ({r})"))
+        text = template.format(n=name, c=council, r=region)
+        # A missing region leaves its separators behind: ", ," or "()".
+        return re.sub(r"\s*\(\s*\)|(,\s*)+$|^\s*,\s*|,\s*,", "", text).strip(" ,;-—")
+
+    def relative(self, names: "Names", deputy: Person) -> Person:
+        """A deputy's relative: the same surname, another first name; a sibling's patronymic."""
+        female = self.rng.random() < 0.5
+        surname = deputy.surname
+        if female != deputy.female:
+            surname = self.inflect_gender(surname, female)
+        first_names = names.tables[female][1]
+        while True:
+            first = self.rng.choices(first_names[0], cum_weights=first_names[1])[0]
+            if first != deputy.first:
+                break
+        if self.rng.random() < 0.5:
+            patronymic = self.inflect_gender(deputy.patronymic, female)
+        else:
+            patronymic = names.person_of(female).patronymic
+        self.applied["relative of a deputy (not in the registry)"] += 1
+        return Person(surname, first, patronymic, female)
+
+    def inflect_gender(self, word: str, female: bool) -> str:
+        """The same surname or patronymic for the other gender (Петров -> Петрова)."""
+        for parse in self.morph.parse(word)[:3]:
+            if {"Surn", "Patr"} & parse.tag.grammemes:
+                form = parse.inflect({"femn" if female else "masc", "nomn", "sing"})
+                if form is not None:
+                    return form.word.capitalize()
+        endings = (
+            ("ович", "овна"), ("евич", "евна"), ("ич", "ична"), ("ский", "ская"),
+            ("цкий", "цкая"), ("ой", "ая"), ("ов", "ова"), ("ев", "ева"), ("ин", "ина"),
+        )  # fmt: skip
+        for male, woman in endings:
+            if female and word.endswith(male):
+                return word[: -len(male)] + woman
+            if not female and word.endswith(woman):
+                return word[: -len(woman)] + male
+        return word
+
 
 def write_registry(seats: list[Seat], path: Path) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
@@ -393,7 +517,7 @@ def write_registry(seats: list[Seat], path: Path) -> None:
 
 def make_claims(
     rng: random.Random, names: Names, seats: list[Seat], count: int
-) -> tuple[list, dict[str, str]]:
+) -> tuple[list, dict[str, str], Counter[str], dict[str, list[str]]]:
     from undersigned.signatures.actions import Claims
 
     noise = Noise(rng)
@@ -401,10 +525,21 @@ def make_claims(
     claims, expected = [], {}
     for number in range(count):
         claim_id = f"c{number + 1}"
+        before = noise.applied.copy()
         seat = rng.choice(seats)
+        initials_allowed = True
+        noise.forced = frozenset()
+        if rng.random() < 0.1:
+            noise.combine()
         if rng.random() < NOT_IN_REGISTRY_FRACTION:
-            # Someone who is not in the registry, claiming a real council.
-            person = names.person()
+            # Someone who is not in the registry, claiming a real council: a stranger, or a
+            # deputy's relative (the same surname and council, another first name).
+            if rng.random() < RELATIVES_FRACTION:
+                person = noise.relative(names, seat.person)
+                # "Петров А.П." for Петров Алексей and Петров Андрей alike: unknowable.
+                initials_allowed = person.first[:1] != seat.person.first[:1]
+            else:
+                person = names.person()
             while person.full_name in registered_names:
                 person = names.person()
             expected[claim_id] = ""
@@ -413,11 +548,15 @@ def make_claims(
             expected[claim_id] = seat.source_id
         region = noise.region(seat.region_code)
         body, municipality = noise.place(seat, bool(region))
+        full_name = noise.name(person, seat, initials_allowed=initials_allowed)
+        if noise.chance("whole claim", 0.12):
+            full_name = noise.whole_claim(full_name, body, municipality, region)
+            body = municipality = region = ""
         claims.append(
             (
                 claim_id,
                 Claims(
-                    full_name=noise.name(person, seat),
+                    full_name=full_name,
                     office="депутат",
                     body=body,
                     municipality=municipality,
@@ -425,7 +564,8 @@ def make_claims(
                 ),
             )
         )
-    return claims, expected, noise.applied
+        noise.kinds_by_claim[claim_id] = sorted((noise.applied - before).keys())
+    return claims, expected, noise.applied, noise.kinds_by_claim
 
 
 def cpu_seconds() -> float:
@@ -532,7 +672,7 @@ def main() -> int:
     started = time.perf_counter()
     names = Names(rng)
     seats = build_registry(rng, names, args.officials, args.municipalities)
-    claims, expected, applied = make_claims(rng, names, seats, args.claims)
+    claims, expected, applied, kinds_by_claim = make_claims(rng, names, seats, args.claims)
     held_out, held_out_expected, held_out_kinds = held_out_claims(
         seats, names, args.held_out, args.held_out_seed
     )
@@ -565,6 +705,7 @@ def main() -> int:
             [*claims, *held_out],
             [*results, *held_out_results],
             {**expected, **held_out_expected},
+            kinds_by_claim,
         )
 
     online_ms, online_cpu_ms = [], []
@@ -644,10 +785,22 @@ def main() -> int:
 
 
 def write_misses(
-    path: Path, seats: list[Seat], claims: list, results: list, expected: dict
+    path: Path,
+    seats: list[Seat],
+    claims: list,
+    results: list,
+    expected: dict,
+    kinds: dict[str, list[str]],
 ) -> None:
-    """Each claim auto-matched wrongly or not auto-matched, beside the official it should be."""
+    """Each claim auto-matched wrongly or not auto-matched, beside the official it should be
+    and the one it got, with the kinds of claim the generator made it of."""
     by_id = {seat.source_id: seat for seat in seats}
+
+    def line(seat: Seat | None) -> str:
+        if seat is None:
+            return ""
+        return f"{seat.person.full_name} | {seat.municipality} | {seat.region_code}"
+
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(
@@ -662,6 +815,8 @@ def write_misses(
                 "municipality",
                 "region",
                 "registry",
+                "got_registry",
+                "kinds",
             ]
         )
         for (claim_id, claim), (_id, source_id, score, decision) in zip(
@@ -670,12 +825,7 @@ def write_misses(
             want = expected[claim_id]
             if (decision == "auto" and source_id == want) or (not want and decision != "auto"):
                 continue
-            seat = by_id.get(want)
-            registry = (
-                f"{seat.person.full_name} | {seat.municipality} | {seat.region_code}"
-                if seat
-                else ""
-            )
+
             writer.writerow(
                 [
                     claim_id,
@@ -687,7 +837,9 @@ def write_misses(
                     claim.body,
                     claim.municipality,
                     claim.region,
-                    registry,
+                    line(by_id.get(want)),
+                    line(by_id.get(source_id)),
+                    "; ".join(kinds.get(claim_id, ())),
                 ]
             )
 

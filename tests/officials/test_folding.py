@@ -74,3 +74,17 @@ def test_words_in_other_scripts_have_no_case_forms() -> None:
 
     assert case_forms("\U00017000") == ()
     assert case_forms("ксении") == ("ksenia",)
+
+
+def test_latin_tsh_is_t_and_sh_not_ts_and_h() -> None:
+    assert word_key("davletshino") == word_key("давлетшино")
+
+
+def test_a_surname_in_the_other_genders_form() -> None:
+    from undersigned.officials.names import other_gender
+
+    assert other_gender(word_key("петрова"), word_key("петров"))
+    assert other_gender(word_key("вишневский"), word_key("вишневская"))
+    assert not other_gender(word_key("петрова"), word_key("петрова"))
+    # "Рудковской" is a case of "Рудковская", not a man's "Рудковской".
+    assert not other_gender(word_key("рудковской"), word_key("рудковская"))

@@ -61,20 +61,40 @@ KINDS = {
     "typo: a Latin letter inside a Cyrillic word": {"full_name": "Сoколова Анна Викторовна", "region": "RU-KGD"},
     "typo: keyboard layout": {"full_name": "Bdfyjdf Vfhbz Gtnhjdyf", "municipality": "МО Семёновский"},
     "typo: one word in the keyboard layout": {"full_name": "Лебедев Jktu Николаевич", "region": "RU-TYU"},
+    "typo: a neighbouring key": {"full_name": "Иванова Мария Пктровна", "municipality": "МО Семёновский"},
+    "the whole claim in the name field": {"full_name": "Иванова Мария Петровна, депутат МО Семёновский, Санкт-Петербург"},
+    "the whole claim, region and council first": {"full_name": "Тверская область, с.п. Ивановское, Петров Пётр Ильич"},
+    "the whole claim, region and council run on": {"full_name": "Тверская область МО Ивановское Петров Пётр Ильич"},
+    "the whole claim, council in brackets": {"full_name": "Соколова Анна (городской округ Калининград)"},
+    "the whole claim, council without its type": {"full_name": "депутат Рузаевский Горшков Иван Маркович"},
+    "the whole claim, a name the region is named after": {"full_name": "Лебедев Олег Николаевич - Тюменская обл."},
+    "another case, Latin and no region": {"full_name": "Zaitsevoi Olgoi Yurevnoi", "municipality": "Иркутск"},
+    "initials, short council, region inverted": {"full_name": "Ахматдинов И.В.", "municipality": "Завьяловский м.р.", "region": "Udmurtskaja, Respublika"},
+    "another case in Latin beside a region in Latin": {"full_name": "Mariyu Ivanovu, Sankt-Peterburg", "municipality": "Семёновский"},
+    "the whole claim, a council with a typo among the name's words": {"full_name": "Ивновское Петров Пётр Ильич", "region": "RU-TVE"},
+    "the whole claim, a council that is also a name's word in another case": {"full_name": "Тверская обл., Ивановское, Петров Пётр"},
+    "the whole claim, Latin council and name, a typo in the name": {"full_name": "s.p. Ivanovskoe, Petrov Pyotr Ilych"},
+    "the whole claim in capitals with an apostrophe": {"full_name": "PETROV P’OTR IL’ICH, TVERSKAYA OBLAST’"},
+    "typo: a short patronymic": {"full_name": "Петров Пётр Ильсч", "municipality": "с.п. Ивановское"},
+    "typo in a name in another case": {"full_name": "Горшковым Иваом Марковичем", "municipality": "Рузаевский м.р."},
+    "typo in a diminutive": {"full_name": "Иванова Мвша", "municipality": "МО Семёновский"},
+    "a Latin letter inside a name in another case": {"full_name": "Кiльцовой Инны Анатольевны", "municipality": "МО Семёновский"},
 }  # fmt: skip
 BY_SURNAME = {
     "Иванов": "spb-1", "Ivanov": "spb-1", "Bdfyjdf": "spb-1", "Ивавнoа": "spb-1",
-    "Кильц": "spb-3", "KILTS": "spb-3", "Петров": "tve-1", "Petrov": "tve-1", "Соколов": "kgd-1",
+    "Кильц": "spb-3", "Кiльц": "spb-3", "KILTS": "spb-3", "Петров": "tve-1", "Petrov": "tve-1", "Соколов": "kgd-1",
     "Sokolov": "kgd-1", "Сoколов": "kgd-1", "Горшков": "mo-1", "Ахматд": "ud-1", "Лебедев": "tyu-1",
-    "Зайцев": "irk-1", "zaytsev": "irk-1",
+    "Зайцев": "irk-1", "zaytsev": "irk-1", "Zaitsev": "irk-1", "Mariyu": "spb-1",
 }  # fmt: skip
 
 
 def expected(claims: dict[str, str]) -> str:
     """The official a claim names, by the first word of its name that names a surname."""
-    for word in claims["full_name"].split():
+    for word in claims["full_name"].replace(",", " ").split():
+        if word.endswith(("ское", "skoe")):  # a council's name, not a surname
+            continue
         for prefix, source_id in BY_SURNAME.items():
-            if word.startswith(prefix):
+            if word.casefold().startswith(prefix.casefold()):
                 return source_id
     return ""
 
@@ -103,3 +123,23 @@ def test_the_thresholds_decide() -> None:
     assert decide_scores([0.95, 0.5]) == AUTO
     assert decide_scores([0.95, 0.93]) != AUTO
     assert decide_scores([0.2]) == NONE
+
+
+RELATIVES = {
+    "a sister on the same council": {"full_name": "Кильцова Анна Анатольевна", "municipality": "МО Семёновский"},
+    "a husband, the same council": {"full_name": "Соколов Андрей Викторович", "municipality": "Калининград"},
+    "a sister, first name and surname": {"full_name": "Инна Зайцева", "municipality": "Иркутск"},
+    "a son, whole claim in the name field": {"full_name": "Горшков Илья Маркович, Рузаевский м.р., Республика Мордовия"},
+    "a relative in another case, Latin": {"full_name": "Ivanovoi Elene Petrovnoi", "municipality": "МО Семёновский"},
+    "a relative whose initials are the deputy's read backwards": {"full_name": "Петров И.П.", "municipality": "с.п. Ивановское"},
+    "a relative whose initial folds like the deputy's": {"full_name": "Ю.Н. Лебедева", "region": "RU-TYU"},
+    "a wife": {"full_name": "Горшкова Анна Ивановна", "municipality": "Рузаевский м.р."},
+    "a son, his father's names the other way round": {"full_name": "Николай Олегович Лебедев", "region": "RU-TYU"},
+    "a relative with initials in Latin": {"full_name": "Gorshkov S.M.", "municipality": "Рузаевский м.р."},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", list(RELATIVES))
+def test_a_deputys_relative_is_not_auto_matched(index: RegistryIndex, kind: str) -> None:
+    # The same surname and council as a deputy, another first name: someone else.
+    assert best(index, **RELATIVES[kind])[0] != AUTO

@@ -45,3 +45,9 @@ def test_names_in_both_languages() -> None:
     assert region_name("RU-KGN", "ru") == "Курганская область"
     assert region_name("RU-MOS", "en") == "Moscow Oblast"
     assert region_name("X-UNKNOWN", "ru") == "X-UNKNOWN"
+
+
+def test_a_region_named_exactly_or_the_nearest_spelling() -> None:
+    assert find_region_code("Kareliya", nearest=False) == "RU-KR"
+    assert find_region_code("Voronejskaia oblast") == "RU-VOR"
+    assert find_region_code("Voronejskaia oblast", nearest=False) == ""

@@ -32,7 +32,8 @@ _LATIN_SPECIAL = str.maketrans(
 # Longest spellings first: each scheme's way of writing one Russian sound, to one letter.
 _LATIN_RULES = (
     ("shch", "S"), ("shh", "S"), ("sch", "S"), ("sh", "S"), ("tch", "C"),
-    ("ch", "C"), ("zh", "Z"), ("kh", "h"), ("ts", "c"), ("tz", "c"), ("tc", "c"), ("cz", "C"),
+    ("ch", "C"), ("zh", "Z"), ("kh", "h"), ("tsh", "tS"), ("ts", "c"), ("tz", "c"), ("tc", "c"),
+    ("cz", "C"),
     ("ye", "e"), ("je", "e"), ("yo", "e"), ("jo", "e"), ("ph", "f"), ("x", "ks"),
     ("w", "v"), ("q", "k"), ("j", "i"), ("y", "i"),
 )  # fmt: skip

@@ -62,6 +62,27 @@ def patronymic_root(key: str) -> tuple[str, str]:
     return key, ""
 
 
+# Surname endings in key form, masculine and feminine: Петров/Петрова, Лесной/Лесная.
+# Not "-ской": that is also a case of "-ская" ("Рудковской").
+_SURNAME_GENDERS = (
+    ("ov", "ova"), ("ev", "eva"), ("in", "ina"), ("ski", "skaia"), ("cki", "ckaia"),
+)  # fmt: skip
+
+
+def other_gender(key: str, other: str) -> bool:
+    """The same surname in the other gender's form: "petrova" and "petrov"."""
+    for masculine, feminine in _SURNAME_GENDERS:
+        for a, b in ((key, other), (other, key)):
+            if (
+                a.endswith(feminine)
+                and b.endswith(masculine)
+                and a[: -len(feminine)] == b[: -len(masculine)]
+                and len(b) > len(masculine) + 2
+            ):
+                return True
+    return False
+
+
 # Latin spellings back to Cyrillic, longest first, so the dictionary can read a Latin
 # name in another case ("Ksenii Petrovoy"). Rough, but only ever adds candidates' forms.
 _TO_CYRILLIC = (
@@ -75,7 +96,13 @@ _TO_CYRILLIC = (
 _TO_CYRILLIC_PATTERN = re.compile("|".join(latin for latin, _ in _TO_CYRILLIC))
 _TO_CYRILLIC_MAP = dict(_TO_CYRILLIC)
 _VOWELS = "аеёиоуыэюя"
+_LOOK_ALIKES = str.maketrans("aeopcxyiіїk", "аеорсхуииик")
 _RUSSIAN_WORD = re.compile(r"^[а-яё]+$")
+
+
+def look_alikes_to_cyrillic(word: str) -> str:
+    """A Cyrillic word with Latin look-alike letters typed inside, all in Cyrillic."""
+    return word.translate(_LOOK_ALIKES)
 
 
 def latin_to_cyrillic(word: str) -> str:
@@ -106,6 +133,8 @@ def case_forms(word: str) -> tuple[str, ...]:
     if not word.isalpha():
         return ()
     cyrillic = word if not word.isascii() else latin_to_cyrillic(word)
+    # Latin look-alikes typed inside a Cyrillic word ("Мусiна"), and the Ukrainian "і".
+    cyrillic = cyrillic.translate(_LOOK_ALIKES)
     if not _RUSSIAN_WORD.match(cyrillic):  # the dictionary knows Russian letters only
         return ()
     forms: list[str] = []

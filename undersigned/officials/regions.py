@@ -167,11 +167,12 @@ _DASH_TAIL = re.compile(r"\s[-–—]\s.*$")
 
 
 @lru_cache(maxsize=10_000)
-def find_region_code(text: str) -> str:
+def find_region_code(text: str, *, nearest: bool = True) -> str:
     """The code of a region named or coded in `text`, or "" when none is recognised.
 
     Accepts registry spellings such as "г. Санкт-Петербург", "Иркутская обл.",
-    "Республика Татарстан (Татарстан)", "Кемеровская область — Кузбасс" and Latin names.
+    "Республика Татарстан (Татарстан)", "Кемеровская область — Кузбасс" and Latin names;
+    with `nearest`, also the nearest spelling of a region's distinctive name.
     """
     text = (text or "").strip()
     if not text:
@@ -193,7 +194,7 @@ def find_region_code(text: str) -> str:
     # Spellings no scheme in the table gives ("Voronejskaia", "Xabarovskii"): the nearest
     # distinctive name, if it is near enough to be that region and no other.
     _full, distinctive = region_keys(outer)
-    if len(distinctive) >= 5:
+    if nearest and len(distinctive) >= 5:
         found = process.extract(
             distinctive, _distinctive_keys(), scorer=fuzz.ratio, score_cutoff=82, limit=2
         )

@@ -3,7 +3,9 @@
 Both the signer's claims and the registry are folded to one Latin key (`folding`),
 so transliteration schemes, ё/е and look-alike letters do not matter. Name parts are
 compared in any order, with case forms, diminutives, initials and a missing patronymic
-allowed for; typos cost a little.
+allowed for; typos cost a little. Another first name written right, or a surname in
+the other gender's form, is another person: a deputy's relative is not the deputy.
+A name field may hold the whole claim (`written`): the part most like a name is the name.
 
     vocabulary      words that come with names and councils but say nothing of which one
     tuning          the tuned weights and costs

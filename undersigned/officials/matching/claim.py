@@ -2,15 +2,38 @@
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, NamedTuple
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from undersigned.officials.folding import place_stem, word_key
 from undersigned.officials.matching.vocabulary import LATIN_DIGRAPH_INITIALS, place_stems
 from undersigned.officials.matching.written import layout_letters, read_name_field
-from undersigned.officials.names import case_forms, diminutive_keys, morph, patronymic_root
+from undersigned.officials.names import (
+    case_forms,
+    diminutive_keys,
+    look_alikes_to_cyrillic,
+    morph,
+    patronymic_root,
+)
 
 _CYRILLIC_WORD = re.compile(r"^[а-яё]+$")
 _NAME_TAGS = frozenset({"Name", "Surn", "Patr"})
+
+
+@lru_cache(maxsize=50_000)
+def _dictionary_name(folded: str) -> bool:
+    """A Cyrillic word the dictionary knows as a name, surname or patronymic."""
+    if not folded.isascii():
+        folded = look_alikes_to_cyrillic(folded)  # "Мусiна"
+    if not _CYRILLIC_WORD.match(folded):
+        return False
+    return any(
+        parse.is_known and _NAME_TAGS & parse.tag.grammemes
+        for parse in morph().parse(folded)[:4]  # type: ignore[attr-defined]
+    )
 
 
 class NameForm(NamedTuple):
@@ -34,19 +57,28 @@ class NameWord:
     key: str
     initial: bool
     forms: list[NameForm]
-    # The first letters (of keys) an initial may stand for: as typed, and as the same key
-    # in the other keyboard layout ("Y." typed for "Н.").
+    # The beginnings (of keys) an initial may stand for: as typed, and as the same key in
+    # the other keyboard layout ("Y." typed for "Н."). A whole key: "Ю." is "iu", which
+    # begins "Юрий" ("iurii") but not "Игорь".
     letters: frozenset[str] = frozenset()
     diminutive_of: dict[str, str] = field(default_factory=dict)
     expanded: bool = False
+    # The registry's first names this word is, as written or in another case: "Инна" is
+    # not a typo of "Дина" but another woman.
+    first_names: frozenset[str] = frozenset()
+    # A word that may be a council's instead (its stem), or "": left out of the name where
+    # it agrees with the official's council, it costs nothing.
+    place: str = ""
+    # Its diminutive was found one letter off.
+    diminutive_typo: bool = False
 
     @classmethod
     def parse(cls, word: str) -> "NameWord":
         key = word_key(word)
         initial = len(word) == 1 or word in LATIN_DIGRAPH_INITIALS
-        letters = frozenset({key[:1]})
+        letters = frozenset({key if initial else key[:1]})
         if initial and len(word) == 1 and word.isascii():
-            letters |= {word_key(other)[:1] for other in layout_letters(word)}
+            letters |= {word_key(other) for other in layout_letters(word)} - {""}  # not "ь"
         name_word = cls(word, key, initial, [name_form(key, False)], letters)
         name_word.find_diminutives()
         return name_word
@@ -61,12 +93,36 @@ class NameWord:
             return False
         self.forms.extend(name_form(form, True) for form in extra)
         self.find_diminutives()
+        self.find_first_names(self._known_first_names)
         return True
+
+    _known_first_names: frozenset[str] = frozenset()
+
+    def find_first_names(self, known_first_names: frozenset[str]) -> None:
+        self._known_first_names = known_first_names
+        if not self.initial:
+            found = {form.key for form in self.forms if form.key in known_first_names}
+            if not self.diminutive_typo:
+                found |= set(self.diminutive_of)
+            self.first_names = frozenset(found)
 
     def find_diminutives(self) -> None:
         table = diminutive_keys()
         for form in self.forms:
             for full_key, full_name in table.get(form.key, ()):
+                self.diminutive_of.setdefault(full_key, full_name)
+
+    def find_diminutive_with_typo(self) -> None:
+        """ "Натпша", "Свтеа": a diminutive one letter off, for a word no one is named."""
+        if self.initial or self.diminutive_of or len(self.key) < 4:
+            return
+        table = diminutive_keys()
+        # Each one letter off or two swapped: "Мвша" is "Маша" or "Миша", "Салва" "Слава".
+        for short, _distance, _index in process.extract(
+            self.key, list(table), scorer=OSA.distance, score_cutoff=1, limit=None
+        ):
+            self.diminutive_typo = True
+            for full_key, full_name in table[short]:
                 self.diminutive_of.setdefault(full_key, full_name)
 
 
@@ -85,30 +141,48 @@ class ClaimKeys:
         claims: Any,
         vocabulary: frozenset[str] = frozenset(),
         place_vocabulary: frozenset[str] = frozenset(),
+        first_names: frozenset[str] = frozenset(),
     ) -> "ClaimKeys":
         from undersigned.officials.regions import find_region_code
 
         def known(word: str) -> bool:
             """A name the registry or the dictionary knows (for keyboard-layout slips)."""
             folded = word.casefold()
-            if word_key(folded) in vocabulary:
-                return True
-            if not _CYRILLIC_WORD.match(folded):
-                return False
-            return any(
-                parse.is_known and _NAME_TAGS & parse.tag.grammemes
-                for parse in morph().parse(folded)[:4]  # type: ignore[attr-defined]
-            )
+            return word_key(folded) in vocabulary or _dictionary_name(folded)
 
+        def known_in_any_case(word: str) -> bool:
+            """Also "Vladimiru", "Ivanovu": a name in another case, written in Latin."""
+            if known(word):
+                return True
+            folded = word.casefold()
+            if folded.isascii() and folded.isalpha() and len(folded) > 3:
+                return any(form in vocabulary for form in case_forms(folded))
+            return False
+
+        given_region = claims.region_code or find_region_code(claims.region)
         written = read_name_field(
             claims.full_name,
             known=known,
+            known_in_any_case=known_in_any_case,
             is_name=lambda word: word_key(word) in vocabulary,
             is_place=lambda word: place_stem(word_key(word)) in place_vocabulary,
             find_region=find_region_code,
+            region_hint=given_region,
         )
         name_words = [NameWord.parse(word) for word in written.name]
-        region_code = claims.region_code or find_region_code(claims.region) or written.region
+        full = [word for word in name_words if not word.initial]
+        if any(word.text.isascii() for word in full):
+            # Beside a name in Latin, "S." is an S, not the "Ы" of the Russian layout.
+            for word in name_words:
+                if word.initial:
+                    word.letters = frozenset({word.key})
+        for name_word in name_words:
+            if name_word.key not in vocabulary and not _dictionary_name(name_word.text):
+                name_word.find_diminutive_with_typo()
+            name_word.find_first_names(first_names)
+            if name_word.text in written.spare:
+                name_word.place = place_stem(name_word.key)
+        region_code = given_region or written.region
         places = place_stems(claims.body, claims.municipality, " ".join(written.places))
         return cls(name_words[:4], places, region_code)
 

@@ -64,7 +64,7 @@ def explain(scored: Scored) -> list[str]:
             phrases.append(str(PART_PHRASES["gender"][role]))
         elif found.similarity >= 0.999:
             phrases.append(str(PART_PHRASES["case" if found.how == "case" else "agrees"][role]))
-        elif found.similarity >= AGREEMENT:
+        elif found.similarity >= AGREEMENT[role]:
             percent = math.floor(found.similarity * 100)
             phrases.append(str(PART_PHRASES["nearly"][role]) % {"percent": percent})
         else:

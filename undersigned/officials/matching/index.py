@@ -101,6 +101,11 @@ class RegistryIndex:
         self.size = len(everyone)
         self.vocabulary = frozenset(part for official in everyone for part in official.parts)
         self.place_vocabulary = frozenset(self.everyone.by_place)
+        # Officials' first names: a claim's word that is one of them names that person, not
+        # someone else's name with a typo.
+        self.first_names = frozenset(
+            official.parts.first for official in everyone if len(official.parts.first) > 2
+        )
 
     @classmethod
     def from_rows(cls, rows: Iterable[Sequence[Any]]) -> "RegistryIndex":
@@ -118,7 +123,9 @@ class RegistryIndex:
 
         Cheap look-ups first; each further step runs only while no clear match is found.
         """
-        claim = ClaimKeys.from_claims(claims, self.vocabulary, self.place_vocabulary)
+        claim = ClaimKeys.from_claims(
+            claims, self.vocabulary, self.place_vocabulary, self.first_names
+        )
         block = self.regions.get(claim.region_code) if claim.region_code else self.everyone
         scored: dict[int, Scored] = {}
         ranked: list[Scored] = []

@@ -6,6 +6,7 @@ from functools import cache
 from typing import NamedTuple
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA, Levenshtein
 
 from undersigned.officials.folding import split_words, word_key
 from undersigned.officials.matching.claim import ClaimKeys, NameWord
@@ -18,7 +19,10 @@ from undersigned.officials.matching.tuning import (
     INITIAL_SIMILARITY,
     MISSING,
     NAME_WEIGHT,
+    OTHER_FIRST_NAME,
+    OTHER_GENDER_SURNAME,
     PATRONYMIC,
+    PATRONYMIC_AS_SURNAME,
     PLACE_DISAGREEMENT_FACTOR,
     PLACE_FLOOR,
     PLACE_TYPO,
@@ -28,13 +32,14 @@ from undersigned.officials.matching.tuning import (
     ROLES,
     SURNAME,
     SURNAME_DISAGREEMENT_FACTOR,
+    TYPO_FACTOR,
     UNKNOWN_PLACE,
     UNKNOWN_REGION,
     UNUSUAL_ORDER_COST,
     USUAL_ORDERS,
     WEIGHTS,
 )
-from undersigned.officials.names import patronymic_root
+from undersigned.officials.names import other_gender, patronymic_root
 
 
 class NameParts(NamedTuple):
@@ -46,7 +51,16 @@ class NameParts(NamedTuple):
 class Official:
     """An official as the index holds them: keys only, no personal data beyond the name."""
 
-    __slots__ = ("gender", "id", "parts", "patronymic_root", "places", "region", "source_id")
+    __slots__ = (
+        "gender",
+        "id",
+        "parts",
+        "patronymic_root",
+        "patronymic_surname",
+        "places",
+        "region",
+        "source_id",
+    )
 
     def __init__(
         self, pk: int, source_id: str, full_name: str, places: tuple[str, ...], region: str
@@ -58,6 +72,8 @@ class Official:
             keys[0] if keys else "", keys[1] if len(keys) > 1 else "", "".join(keys[2:])
         )
         self.patronymic_root, self.gender = patronymic_root(self.parts.patronymic)
+        # A surname with a patronymic's ending: "Петрович", "Бабич".
+        self.patronymic_surname = bool(patronymic_root(self.parts.surname)[1])
         self.places = places
         self.region = region
 
@@ -85,6 +101,31 @@ class Scored:
 _NOT_FOUND = PartMatch(0.0, "plain", "")
 
 
+# Case endings of names in key form, longest first: "Иваом" (Иваном with a typo) is
+# compared as "iva" with "ivan", "Натаье" (Наталье) as "natai" with "natal".
+_CASE_ENDINGS = (
+    "omu", "ogo", "emu", "ego", "oiu", "eiu", "oi", "ei", "om", "em", "im", "ie", "iu",
+    "ia", "u", "e", "i", "a", "o",
+)  # fmt: skip
+
+
+def _stem(key: str) -> str:
+    for ending in _CASE_ENDINGS:
+        if key.endswith(ending) and len(key) - len(ending) >= 3:
+            return key[: -len(ending)]
+    return key
+
+
+def _alike(key: str, part: str) -> float:
+    """fuzz.ratio, or for a word not close as it is, the ratio of the two without their
+    case endings, a little less: a typo in a word in another case, which has no case form
+    in the dictionary to be found by."""
+    similarity = fuzz.ratio(key, part)
+    if 45.0 <= similarity < 70.0:
+        similarity = max(similarity, TYPO_FACTOR * fuzz.ratio(_stem(key), _stem(part)))
+    return similarity
+
+
 def _part_similarities(
     word: NameWord, official: Official
 ) -> tuple[PartMatch, PartMatch, PartMatch]:
@@ -95,8 +136,8 @@ def _part_similarities(
         found = PartMatch(INITIAL_SIMILARITY, "initial", word.text)
         return (
             PartMatch(0.0, "initial", word.text),
-            found if first[:1] in letters else _NOT_FOUND,
-            found if patronymic and patronymic[:1] in letters else _NOT_FOUND,
+            found if first.startswith(tuple(letters)) else _NOT_FOUND,
+            found if patronymic and patronymic.startswith(tuple(letters)) else _NOT_FOUND,
         )
     best_surname = best_first = best_patronymic = 0.0
     how_surname = how_first = how_patronymic = "plain"
@@ -104,10 +145,17 @@ def _part_similarities(
     conflicting = False
     for form in word.forms:
         how = "case" if form.by_case else "plain"
-        similarity = fuzz.ratio(form.key, surname)
+        similarity = _alike(form.key, surname)
+        cap = 100 * OTHER_GENDER_SURNAME
+        if similarity > cap and not form.by_case and other_gender(form.key, surname):
+            # "Васильцова" as written is not "Васильцов" (its genitive may be: a case form).
+            similarity = cap
+        if form.gender and not official.patronymic_surname:
+            similarity *= PATRONYMIC_AS_SURNAME  # "Ivanovich" is not "Ивановский"
         if similarity > best_surname:
             best_surname, how_surname = similarity, how
-        similarity = fuzz.ratio(form.key, first)
+        # A word with a patronymic's ending is no first name ("Николаевич" for "Николай").
+        similarity = 0.0 if form.gender else _alike(form.key, first)
         if similarity > best_first:
             best_first, how_first = similarity, how
         if patronymic:
@@ -121,9 +169,19 @@ def _part_similarities(
             if similarity > best_patronymic:
                 best_patronymic, how_patronymic = similarity, how
     first_match = PartMatch(best_first / 100, how_first, word.text)
-    if best_first < 100 and first in word.diminutive_of:
+    if (
+        best_first < 100
+        and word.first_names
+        and first not in word.first_names
+        and min(Levenshtein.distance(name, first) for name in word.first_names) > 1
+    ):
+        # Another first name, written right: another person (a sister, a son). One letter
+        # apart may still be a typo ("Маия" for "Мария").
+        first_match = PartMatch(min(best_first / 100, OTHER_FIRST_NAME), "other", word.text)
+    elif best_first < 100 and first in word.diminutive_of:
         shown = f"{word.text.capitalize()}→{word.diminutive_of[first]}"
-        first_match = PartMatch(DIMINUTIVE_SIMILARITY, "diminutive", shown)
+        similarity = DIMINUTIVE_SIMILARITY * (TYPO_FACTOR if word.diminutive_typo else 1.0)
+        first_match = PartMatch(similarity, "diminutive", shown)
     if conflicting and best_patronymic == 0:
         patronymic_match = PartMatch(0.2, "gender", word.text)
     else:
@@ -140,9 +198,10 @@ class Assignment(NamedTuple):
 
 
 @cache
-def _assignments(count: int, with_patronymic: bool) -> tuple[Assignment, ...]:
+def _assignments(count: int, with_patronymic: bool, spare: int = 0) -> tuple[Assignment, ...]:
+    """Every reading of `count` words as name parts; `spare` words may also be no part."""
     roles: list[int | None] = [SURNAME, FIRST, PATRONYMIC] if with_patronymic else [SURNAME, FIRST]
-    slots = roles + [None] * max(0, count - len(roles))
+    slots = roles + [None] * (max(0, count - len(roles)) + spare)
     result = []
     for assignment in sorted(set(itertools.permutations(slots, count)), key=str):
         placed = [role for role in assignment if role is not None]
@@ -154,10 +213,22 @@ def _assignments(count: int, with_patronymic: bool) -> tuple[Assignment, ...]:
     return tuple(result)
 
 
+def initials_reversed(words: list[NameWord], roles: tuple[int | None, ...]) -> bool:
+    """The patronymic's initial read before the first name's: "А.И." is never Иван
+    Александрович."""
+    if FIRST not in roles or PATRONYMIC not in roles:
+        return False
+    first, patronymic = roles.index(FIRST), roles.index(PATRONYMIC)
+    return patronymic < first and words[first].initial and words[patronymic].initial
+
+
 def name_similarity(
-    claim: ClaimKeys, official: Official
+    claim: ClaimKeys, official: Official, free: frozenset[int] = frozenset()
 ) -> tuple[float, list[PartMatch | None], bool]:
-    """The best reading of the written words as the official's name parts, in any order."""
+    """The best reading of the written words as the official's name parts, in any order.
+
+    The words at `free` agree with the official's council: left out, they cost nothing.
+    """
     if not claim.words:
         return 0.0, [None, None, None], True
     has_patronymic = bool(official.parts.patronymic)
@@ -169,16 +240,22 @@ def name_similarity(
     )
     best_score, best_usual = -1.0, True
     best_parts: list[PartMatch | None] = [None, None, None]
-    for assignment in _assignments(len(claim.words), has_patronymic):
+    spare = sum(bool(word.place) for word in claim.words)
+    for assignment in _assignments(len(claim.words), has_patronymic, spare):
         parts: list[PartMatch | None] = [None, None, None]
         score = 0.0
-        factor = EXTRA_WORD_FACTOR**assignment.extra
+        if initials_reversed(claim.words, assignment.roles):
+            continue
+        extra = assignment.extra
+        if free and extra:
+            extra -= sum(1 for index in free if assignment.roles[index] is None)
+        factor = EXTRA_WORD_FACTOR**extra
         for index, role in enumerate(assignment.roles):
             if role is not None:
                 found = table[index][role]
                 parts[role] = found
                 score += WEIGHTS[role] * found.similarity
-                if found.similarity < AGREEMENT:
+                if found.similarity < AGREEMENT[role]:
                     factor *= (
                         SURNAME_DISAGREEMENT_FACTOR if role == SURNAME else DISAGREEMENT_FACTOR
                     )
@@ -206,16 +283,32 @@ def place_similarity(
             continue
         best = max(fuzz.ratio(stem, other) for other in official_places) / 100
         # A typo keeps the agreement; a name half alike keeps a little; a different name none.
-        if best >= PLACE_TYPO:
+        # Stems are short ("Мтка" for "Мотка" is "mtk" and "motk"): one letter dropped,
+        # swapped or mistyped in a stem of four or more is a typo too.
+        if best >= PLACE_TYPO or (
+            best > PLACE_FLOOR
+            and len(stem) >= 4
+            and min(OSA.distance(stem, other) for other in official_places) <= 1
+        ):
             total += 1.0
         elif best > PLACE_FLOOR:
             total += 0.5 * (best - PLACE_FLOOR) / (PLACE_TYPO - PLACE_FLOOR)
     return total / len(claim_places)
 
 
+def _agrees_with_council(stem: str, places: tuple[str, ...]) -> bool:
+    return stem in places or any(fuzz.ratio(stem, other) >= PLACE_TYPO * 100 for other in places)
+
+
 def score_official(claim: ClaimKeys, official: Official) -> Scored:
-    name, parts, usual = name_similarity(claim, official)
-    place = place_similarity(claim.places, official.places)
+    free = frozenset(
+        index
+        for index, word in enumerate(claim.words)
+        if word.place and _agrees_with_council(word.place, official.places)
+    )
+    name, parts, usual = name_similarity(claim, official, free)
+    places = claim.places + tuple(claim.words[index].place for index in sorted(free))
+    place = place_similarity(places, official.places)
     region = None if not claim.region_code else float(claim.region_code == official.region)
     score = (
         NAME_WEIGHT * name

@@ -8,8 +8,18 @@ WEIGHTS = (0.45, 0.30, 0.25)
 MISSING = (0.0, 0.3, 0.85)
 INITIAL_SIMILARITY = 0.9
 DIMINUTIVE_SIMILARITY = 0.96
-# Below this a part written by both sides is taken to disagree, not to hold a typo.
-AGREEMENT = 0.7
+# What a part found through a typo on top of a case or a diminutive keeps.
+TYPO_FACTOR = 0.95
+# A first name written right that is another first name ("Инна" for "Дина"): at most this.
+OTHER_FIRST_NAME = 0.4
+# A surname in the other gender's form ("Петрова" for "Петров") as written, not a case
+# form: a wife or a sister.
+OTHER_GENDER_SURNAME = 0.5
+# A word with a patronymic's ending compared with a surname without one: alike by chance.
+PATRONYMIC_AS_SURNAME = 0.8
+# Below this a part written by both sides is taken to disagree, not to hold a typo (per
+# role: a short patronymic with a typo, "Ильсч" for "Ильич", is still far from any other).
+AGREEMENT = (0.7, 0.7, 0.6)
 DISAGREEMENT_FACTOR = 0.75
 # The surname carries most of a name's identity: another surname is another person.
 SURNAME_DISAGREEMENT_FACTOR = 0.5

@@ -22,6 +22,15 @@ NOT_NAME_WORDS = frozenset(
     ]
 )  # fmt: skip
 
+# Words that say a region is named, not which one: "Тверская обл.", "Mordovija, Respublika".
+REGION_WORDS = frozenset(
+    [
+        "область", "обл", "области", "край", "края", "республика", "республики", "респ",
+        "автономный", "автономная", "ао", "oblast", "oblasti", "obl", "krai", "kray", "kraj",
+        "respublika", "respubliki", "resp", "republic", "region", "oblastʹ",
+    ]
+)  # fmt: skip
+
 # Settlement-type abbreviations, as `abbreviations` joins them ("с.п." -> "сп").
 SETTLEMENT_ABBREVIATIONS = frozenset(
     [
