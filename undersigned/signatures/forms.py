@@ -123,6 +123,14 @@ def _shared_fields(campaign: Campaign, language: str, accepts_contacts: bool) ->
     return fields
 
 
+CHALLENGE_FIELDS = ("captcha", "question")
+
+
+def carries_challenge(data: Any) -> bool:
+    """Whether posted data came from a form that showed the captcha (its keys are there)."""
+    return any(f"{name}_0" in data for name in CHALLENGE_FIELDS)
+
+
 # Numbers as words: a question a screen reader reads out and a simple parser cannot.
 NUMBER_WORDS = (
     _("zero"),
@@ -269,7 +277,7 @@ class SignForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if self.challenge and not any(
-            str(self.data.get(f"{name}_1", "")).strip() for name in ("captcha", "question")
+            str(self.data.get(f"{name}_1", "")).strip() for name in CHALLENGE_FIELDS
         ):
             self.add_error("captcha", _("Type the letters in the picture, or answer the question."))
         if data.get("publication") == Signature.CONDITIONAL and not data.get("reveal_threshold"):

@@ -22,7 +22,7 @@ from undersigned.sharing.tracking import (
 )
 from undersigned.signatures import actions, public
 from undersigned.signatures.abuse import Sender, SigningGuard, form_issued
-from undersigned.signatures.forms import PublicationForm, SignForm
+from undersigned.signatures.forms import PublicationForm, SignForm, carries_challenge
 from undersigned.signatures.models import Signature
 from undersigned.signatures.signing import Outcome, submit_signature
 from undersigned.updates.actions import request_email_subscription
@@ -143,12 +143,17 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     guard = SigningGuard.for_sender(sender, campaign)
     issued = request.POST.get("issued", "")
     if "answers" not in request.POST:
+        if request.POST.get(CHECKED_IN_PAGE) == "1":
+            # The page's script showed what will be public, and the signer confirmed it.
+            # A challenge the form carried is checked; submit_signature asks for one when
+            # due, so the rates are read once, as the signature is counted.
+            form = sign_form(request.POST, challenge=carries_challenge(request.POST))
+            if not form.is_valid():
+                return _not_valid(request, campaign, text, form, sender, issued)
+            return _submit(request, campaign, text, sign_form, form, sender, issued, form.challenge)
         form = sign_form(request.POST, challenge=guard.captcha_due(issued))
         if not form.is_valid():
             return _not_valid(request, campaign, text, form, sender, issued)
-        if request.POST.get(CHECKED_IN_PAGE) == "1":
-            # The page's script showed what will be public, and the signer confirmed it.
-            return _submit(request, campaign, text, sign_form, form, sender, issued, form.challenge)
         return _check_answers(request, campaign, text, form, issued)
     # The second step: the answers the check page showed, exactly as it showed them.
     try:
