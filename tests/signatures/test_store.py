@@ -3,6 +3,7 @@ statement on PostgreSQL, in one transaction elsewhere; all or nothing."""
 
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext_lazy
+from psycopg import _queries as psycopg_queries
 
 from tests.base import OLGA, PersonaTestCase
 from undersigned.audit.actions import event
@@ -93,6 +94,19 @@ class InsertNewSignatureTest(PersonaTestCase):
             )
             assert cursor.fetchone() == (1,)
         assert Signature.objects.count() == 3
+
+    def test_on_postgresql_the_statement_is_turned_into_postgresqls_form_once(self) -> None:
+        """A signature verified as it arrives has 51 parameters, more than psycopg keeps the
+        conversion of by default: it is kept all the same."""
+        if connection.vendor != "postgresql":
+            self.skipTest("prepared statements are PostgreSQL's; SQLite takes the ORM's path")
+        self.insert(self.new_signature())
+        before = psycopg_queries._query2pg.cache_info()
+        second = self.new_signature()
+        second.claims_key = f"99{second.claims_key[2:]}"
+        self.insert(second)
+        after = psycopg_queries._query2pg.cache_info()
+        assert (after.hits, after.misses) == (before.hits + 1, before.misses)
 
     def test_row_values_are_those_django_would_write(self) -> None:
         signature = self.new_signature()

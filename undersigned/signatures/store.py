@@ -15,9 +15,19 @@ from typing import Any
 import psycopg
 from django.db import DatabaseError, connections, models, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
+from psycopg import _queries as psycopg_queries
 
 from undersigned.audit.models import AuditEvent
 from undersigned.signatures.models import CountChange, PendingLogEvent, Signature
+
+# psycopg turns %s into $n anew for every call of a query with more than 50 parameters
+# (a regular expression over the whole text): a signature verified as it arrives, with
+# its two audit events, has 51. The statements here come in a handful of shapes, so
+# psycopg may keep their conversion like any other query's.
+STATEMENT_PARAMETERS = 64
+psycopg_queries.MAX_CACHED_STATEMENT_PARAMS = max(
+    psycopg_queries.MAX_CACHED_STATEMENT_PARAMS, STATEMENT_PARAMETERS
+)
 
 
 def insert_new_signature(
