@@ -3,6 +3,8 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import override_settings
+from django.utils import timezone
 
 from tests.base import PersonaTestCase
 from tests.vault.keys import make_identity
@@ -45,3 +47,17 @@ class VerifierKeyModelTest(PersonaTestCase):
         actions.add_verifier_key(self.public, "Vera", campaign=self.campaign)
         with pytest.raises(IntegrityError):
             actions.add_verifier_key(self.public, "Vera again", campaign=self.campaign)
+
+    def test_sealing_keys_follow_a_change_here_at_once_and_elsewhere_in_time(self) -> None:
+        mine = actions.add_verifier_key(self.public, "Vera", campaign=self.campaign)
+        assert actions.sealing_keys(self.campaign) == [self.public]
+        _, second = make_identity(self.tmp, "second")
+        actions.add_verifier_key(second, "Second", campaign=self.campaign)
+        assert actions.sealing_keys(self.campaign) == [self.public, second]
+        actions.revoke_verifier_key(mine)
+        assert actions.sealing_keys(self.campaign) == [second]
+        # Revoked by another process: this one sees it once CAMPAIGN_CACHE_SECONDS are up.
+        VerifierKey.objects.filter(public_key=second).update(revoked_at=timezone.now())
+        assert actions.sealing_keys(self.campaign) == [second]
+        with override_settings(CAMPAIGN_CACHE_SECONDS=0):
+            assert actions.sealing_keys(self.campaign) == []

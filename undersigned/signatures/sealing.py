@@ -26,9 +26,10 @@ from django.db.models import Q
 
 from undersigned.audit.models import AuditEvent
 from undersigned.signatures.models import CountChange, Signature, Tally, day_of
+from undersigned.vault.actions import sealing_keys
 from undersigned.vault.crypto import encrypt_to
 from undersigned.vault.decrypt import REVEAL_FIELDS, SEALED_FORMAT, commitment
-from undersigned.vault.models import ContactCiphertext, VerifierKey
+from undersigned.vault.models import ContactCiphertext
 
 # Sealed plaintexts are padded to a multiple of this many bytes: lengths tell little.
 SEALED_BLOCK = 1024
@@ -189,7 +190,7 @@ def seal_unsaved(signature: Signature) -> None:
     which is then never written in clear at all.
     """
     campaign = signature.campaign
-    keys = list(VerifierKey.active_for(campaign).values_list("public_key", flat=True))
+    keys = sealing_keys(campaign)
     salt = secrets.token_hex(32) if signature.publication == Signature.CONDITIONAL else ""
     decisions = (
         decisions_model()

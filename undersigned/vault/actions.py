@@ -1,7 +1,9 @@
 """Changes in the vault: verifier keys, contacts encrypted on arrival, exported bundles."""
 
+import time
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from undersigned.audit.actions import record
@@ -40,6 +42,34 @@ def revoke_verifier_key(verifier_key: VerifierKey, *, actor: Any = None) -> Veri
             note=verifier_key.public_key,
         )
     return verifier_key
+
+
+# The keys each campaign's hidden signers are sealed to, by campaign id, with when they
+# were read: the busiest path of a mass petition seals one signer in four.
+_sealing_keys: dict[int, tuple[float, tuple[str, ...]]] = {}
+MAX_CAMPAIGNS = 1024
+
+
+def sealing_keys(campaign: Campaign) -> list[str]:
+    """The campaign's active verifier keys, read at most CAMPAIGN_CACHE_SECONDS ago.
+
+    A key added or revoked in this process counts at once (`forget_sealing_keys`); other
+    processes see it within that time, as they see any change to the campaign.
+    """
+    now = time.monotonic()
+    known = _sealing_keys.get(campaign.pk)
+    if known is not None and now - known[0] < settings.CAMPAIGN_CACHE_SECONDS:
+        return list(known[1])
+    keys = tuple(VerifierKey.active_for(campaign).values_list("public_key", flat=True))
+    if len(_sealing_keys) >= MAX_CAMPAIGNS:
+        _sealing_keys.clear()
+    _sealing_keys[campaign.pk] = (now, keys)
+    return list(keys)
+
+
+def forget_sealing_keys(**kwargs: Any) -> None:
+    """Signal receiver: a verifier key or a campaign changed in this process."""
+    _sealing_keys.clear()
 
 
 def campaign_accepts_contacts(campaign: Campaign) -> bool:
