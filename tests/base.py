@@ -7,6 +7,8 @@
 - Otto, an outsider with an account and no rights
 """
 
+import html
+import re
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -39,15 +41,20 @@ SIGN_FORM_OLGA = {
 }
 
 
+_ANSWERS = re.compile(r'name="answers" value="([^"]*)"')
+
+
+def answers_on(check_page: Any) -> str:
+    """The signed answers a "check your answers" page carries, as a browser reads them."""
+    found = _ANSWERS.search(check_page.content.decode())
+    return html.unescape(found.group(1)) if found else ""
+
+
 def sign_through_form(client: Any, url: str, data: dict[str, Any], **extra: Any) -> Any:
     """Post the sign form, then confirm on the "check your answers" page as a browser
     would; the form's own answer when there is no check page (errors, 429, 410)."""
     response = client.post(url, data, **extra)
-    answers = (
-        response.context and response.context.get("answers")
-        if response.status_code == 200
-        else None
-    )
+    answers = answers_on(response) if response.status_code == 200 else ""
     if not answers:
         return response
     confirm = {"answers": answers, "confirm": "1"}

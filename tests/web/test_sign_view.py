@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
-from tests.base import SIGN_FORM_OLGA, PersonaTestCase, sign_through_form
+from tests.base import SIGN_FORM_OLGA, PersonaTestCase, answers_on, sign_through_form
 from undersigned.signatures.models import Signature
 from undersigned.web.answers import CHECKED_IN_PAGE
 
@@ -128,16 +128,14 @@ class SignViewTest(PersonaTestCase):
         assert SIGN_FORM_OLGA["full_name"] in html
         assert check["Cache-Control"] == "no-store"
         assert not Signature.objects.exists()
-        confirmed = self.client.post(
-            self.url(), {"answers": check.context["answers"], "confirm": "1"}
-        )
+        confirmed = self.client.post(self.url(), {"answers": answers_on(check), "confirm": "1"})
         assert confirmed.status_code == 302
         assert Signature.objects.get().publication == Signature.NAMED
 
     def test_a_changed_answer_publishes_nothing(self) -> None:
         """The confirmation signs what the check page showed, or nothing at all."""
         data = dict(SIGN_FORM_OLGA, publication=Signature.ANONYMOUS)
-        answers = self.client.post(self.url(), data).context["answers"]
+        answers = answers_on(self.client.post(self.url(), data))
         payload = signing.loads(answers, salt="undersigned.web.answers")
         payload["data"]["publication"] = Signature.NAMED
         forged = signing.dumps(payload, salt="another salt", compress=True)
@@ -153,7 +151,7 @@ class SignViewTest(PersonaTestCase):
         assert not Signature.objects.exists()
 
     def test_answers_expire(self) -> None:
-        answers = self.client.post(self.url(), SIGN_FORM_OLGA).context["answers"]
+        answers = answers_on(self.client.post(self.url(), SIGN_FORM_OLGA))
         later = time.time() + 2 * 60 * 60
         with mock.patch("django.core.signing.time.time", return_value=later):
             response = self.client.post(self.url(), {"answers": answers, "confirm": "1"})
@@ -161,7 +159,7 @@ class SignViewTest(PersonaTestCase):
         assert not Signature.objects.exists()
 
     def test_change_goes_back_to_the_filled_form(self) -> None:
-        answers = self.client.post(self.url(), SIGN_FORM_OLGA).context["answers"]
+        answers = answers_on(self.client.post(self.url(), SIGN_FORM_OLGA))
         response = self.client.post(self.url(), {"answers": answers, "change": "1"})
         assert response.status_code == 200
         html = response.content.decode()

@@ -12,6 +12,7 @@ class WebConfig(AppConfig):
         from undersigned.campaigns.models import Campaign, CampaignText
         from undersigned.core import periodic
         from undersigned.vault.models import VerifierKey
+        from undersigned.web.check_page import forget_frames
         from undersigned.web.exports import start_exports
         from undersigned.web.signing import forget_campaigns
 
@@ -20,4 +21,7 @@ class WebConfig(AppConfig):
             for signal in (post_save, post_delete):
                 signal.connect(
                     forget_campaigns, sender=model, dispatch_uid=f"forget-{model.__name__}-{signal}"
+                )
+                signal.connect(
+                    forget_frames, sender=model, dispatch_uid=f"frames-{model.__name__}-{signal}"
                 )

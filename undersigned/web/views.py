@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext
@@ -31,7 +32,9 @@ from undersigned.web.abuse import too_many_signatures
 from undersigned.web.answers import CHECKED_IN_PAGE, BadAnswers
 from undersigned.web.answers import seal as seal_answers
 from undersigned.web.answers import unseal as unseal_answers
-from undersigned.web.signing import csrf_token_for, signing_campaign
+from undersigned.web.check_page import render_check_page
+from undersigned.web.signing import SigningCampaign, csrf_token_for, signing_campaign
+from undersigned.web.templatetags.undersigned import written_in
 
 LIST_STATES = {"open": (Campaign.OPEN,), "closed": (Campaign.CLOSED,)}
 
@@ -154,7 +157,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         form = sign_form(request.POST, challenge=guard.captcha_due(issued))
         if not form.is_valid():
             return _not_valid(request, campaign, text, form, sender, issued)
-        return _check_answers(request, campaign, text, form, issued)
+        return _check_answers(request, recent, text, form, issued)
     # The second step: the answers the check page showed, exactly as it showed them.
     try:
         answers = unseal_answers(request.POST["answers"], campaign.slug)
@@ -251,24 +254,28 @@ def _sign_page(
 
 
 def _check_answers(
-    request: HttpRequest, campaign: Campaign, text: CampaignText, form: SignForm, issued: str
+    request: HttpRequest,
+    recent: SigningCampaign,
+    text: CampaignText,
+    form: SignForm,
+    issued: str,
 ) -> HttpResponse:
     """The first step without the page's script: show exactly what will be public."""
+    campaign, language = recent.campaign, get_language()
     data = form.cleaned_data
-    region = regions_by_code()[data["region"]]
-    response = render(
-        request,
-        "web/sign_check.html",
-        {
-            "campaign": campaign,
-            "text": text,
-            "form": form,
-            "data": data,
-            "region_name": region.name(get_language()),
-            "answers": seal_answers(form, campaign.slug),
-            "form_issued": issued,
-        },
-    )
+    context = {
+        "campaign": campaign,
+        "text": text,
+        "form": form,
+        "data": data,
+        "name_lang": written_in(data["full_name"]),
+        "region_name": regions_by_code()[data["region"]].name(language),
+        "answers": seal_answers(form, campaign.slug),
+        "form_issued": issued,
+        "via": carried_code(request, campaign.slug),
+        "csrf_token": get_token(request),
+    }
+    response = HttpResponse(render_check_page(request, recent, language, context))
     response["Cache-Control"] = "no-store"  # it holds what the signer typed
     return response
 
