@@ -11,7 +11,7 @@ nginx serving the rendered campaign page as a static file (wrk again). Prints a 
 writes bench/results/load.json. Needs wrk, nginx, redis-server and PostgreSQL's binaries.
 
     python -m bench.load [--signatures 1000000] [--seconds 30] [--signers 24] [--readers 32]
-                         [--read-rate 3300]
+                         [--read-rate 3300] [--no-script-every 10]
 """
 
 import argparse
@@ -238,13 +238,21 @@ def page_reads(port: int, seconds: float, connections: int, rate: float = 0) -> 
 
 
 def mixed_load(
-    port: int, seconds: float, signers: int, readers: int, read_rate: float, baseline: int
+    port: int,
+    seconds: float,
+    signers: int,
+    readers: int,
+    read_rate: float,
+    baseline: int,
+    no_script_every: int = NO_SCRIPT_EVERY,
 ) -> dict:
     """Signers (wrk, bench/sign.lua) and readers (wrk, at a fixed rate) at the same time,
     and the public count read meanwhile; the readers' figures added to the signers'."""
     counting = start_timeline(port, seconds)
     cpu_before = cpu_reading()
-    process, answers, started = start_signers(port, seconds, signers)
+    process, answers, started = start_signers(
+        port, seconds, signers, no_script_every=no_script_every
+    )
     reading = start_wrk(
         port, seconds, readers, read_rate, [f"/c/{SLUG}/", f"/c/{SLUG}/counts.json"]
     )
@@ -389,6 +397,12 @@ def main() -> int:
     parser.add_argument("--readers", type=int, default=32)
     # Reads are offered at a fixed rate (the floor's, and some): a bounded load.
     parser.add_argument("--read-rate", type=float, default=3300)
+    parser.add_argument(
+        "--no-script-every",
+        type=int,
+        default=NO_SCRIPT_EVERY,
+        help="one signer in this many has scripts off and checks on a page of its own",
+    )
     parser.add_argument("--app-workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
     args = parser.parse_args()
@@ -417,6 +431,7 @@ def main() -> int:
             args.readers,
             args.read_rate,
             args.signatures,
+            args.no_script_every,
         )
         memory = stack.rss_mb()
         load_after = load_average()
