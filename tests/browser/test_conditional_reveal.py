@@ -12,16 +12,13 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
 
-import pytest
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.test import override_settings
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.base import Personas
 from tests.bot.fake_telegram import BOT_USERNAME, TOKEN, FakeTelegram
+from tests.browser.base import BrowserCase
 from tests.vault.keys import make_identity
 from undersigned.bot.models import StaffChat
 from undersigned.jobs.counts import run_count_job
@@ -38,15 +35,9 @@ SIGNERS = [
 VERA_CHAT = 7001
 
 
-@pytest.mark.browser
-class ConditionalRevealTest(Personas, StaticLiveServerTestCase):
-    @pytest.fixture(autouse=True)
-    def _browser(self, browser: Any, screenshots: Path) -> None:
-        self.browser = browser
-        self.shots = screenshots
-
+class ConditionalRevealTest(BrowserCase):
     def setUp(self) -> None:
-        self.create_personas()
+        super().setUp()
         self.letter = self.make_campaign("reveal", reveal_thresholds=[2])
         self.keys = Path(tempfile.mkdtemp())
         self.identity, public = make_identity(self.keys, "vera")

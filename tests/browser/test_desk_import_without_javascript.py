@@ -5,11 +5,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import pytest
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.base import Personas
+from tests.browser.base import BrowserCase
 from tests.desk.base import current_token
 from undersigned.audit.models import AuditEvent
 from undersigned.signatures.models import Signature
@@ -23,15 +21,9 @@ CSV = """full_name,municipality,region,publication
 """
 
 
-@pytest.mark.browser
-class DeskImportWithoutJavaScriptTest(Personas, StaticLiveServerTestCase):
-    @pytest.fixture(autouse=True)
-    def _browser(self, browser: Any, screenshots: Path) -> None:
-        self.browser = browser
-        self.shots = screenshots
-
+class DeskImportWithoutJavaScriptTest(BrowserCase):
     def setUp(self) -> None:
-        self.create_personas()
+        super().setUp()
         for scope in (throttle.login_by_username(), throttle.login_by_client()):
             scope.reset("oleg")
         self.device = TOTPDevice.objects.create(user=self.organizer, name="phone", confirmed=True)

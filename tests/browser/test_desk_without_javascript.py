@@ -3,28 +3,19 @@ signature and rejects another, moving through forms with the keyboard."""
 
 import base64
 import re
-from pathlib import Path
-from typing import Any
 
-import pytest
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django_otp.oath import totp
 
-from tests.base import OLGA, Personas, make_claims
+from tests.base import OLGA, make_claims
+from tests.browser.base import BrowserCase
 from undersigned.desk.enrolment import issue_enrolment_code
 from undersigned.signatures.models import Signature
 from undersigned.verification import actions, throttle
 
 
-@pytest.mark.browser
-class DeskWithoutJavaScriptTest(Personas, StaticLiveServerTestCase):
-    @pytest.fixture(autouse=True)
-    def _browser(self, browser: Any, screenshots: Path) -> None:
-        self.browser = browser
-        self.shots = screenshots
-
+class DeskWithoutJavaScriptTest(BrowserCase):
     def setUp(self) -> None:
-        self.create_personas()
+        super().setUp()
         self.olga, _ = self.sign(OLGA)
         self.fake, _ = self.sign(make_claims(1))
         self.olga.refresh_from_db()

@@ -2,13 +2,9 @@
 JavaScript off; the threshold is reached and the waiting signer is named, on the page and
 on their receipt. The unnamed signer is never shown."""
 
-from pathlib import Path
 from typing import Any
 
-import pytest
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
-
-from tests.base import Personas
+from tests.browser.base import BrowserCase
 from undersigned.campaigns.models import Campaign
 from undersigned.signatures import actions
 from undersigned.signatures.models import Signature
@@ -20,15 +16,9 @@ SIGNERS = [
 ]
 
 
-@pytest.mark.browser
-class PublicationChoicesTest(Personas, StaticLiveServerTestCase):
-    @pytest.fixture(autouse=True)
-    def _browser(self, browser: Any, screenshots: Path) -> None:
-        self.browser = browser
-        self.shots = screenshots
-
+class PublicationChoicesTest(BrowserCase):
     def setUp(self) -> None:
-        self.create_personas()
+        super().setUp()
         self.letter = self.make_campaign(
             "letter", eligibility=Campaign.ELIGIBLE_ANYONE, reveal_thresholds=[3]
         )

@@ -2,28 +2,18 @@
 with one post; they can go back and change their answers; an incomplete form still gets
 the server's errors; the check in the page passes axe-core."""
 
-from pathlib import Path
 from typing import Any
 
-import pytest
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
-
-from tests.base import Personas
+from tests.browser.base import BrowserCase
 from undersigned.campaigns.models import Campaign
 from undersigned.signatures.models import Signature
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
-@pytest.mark.browser
-class SigningWithJavaScriptTest(Personas, StaticLiveServerTestCase):
-    @pytest.fixture(autouse=True)
-    def _browser(self, browser: Any, screenshots: Path) -> None:
-        self.browser = browser
-        self.shots = screenshots
-
+class SigningWithJavaScriptTest(BrowserCase):
     def setUp(self) -> None:
-        self.create_personas()
+        super().setUp()
         self.make_campaign(
             "citizens",
             eligibility=Campaign.ELIGIBLE_ANYONE,

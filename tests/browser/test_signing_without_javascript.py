@@ -1,25 +1,13 @@
 """A person signs with JavaScript off, sees the receipt, withdraws, and sees the counts follow."""
 
-from pathlib import Path
-from typing import Any
-
-import pytest
-from django.contrib.staticfiles.testing import StaticLiveServerTestCase
-
-from tests.base import Personas
+from tests.browser.base import BrowserCase
 from undersigned.campaigns.models import Campaign
 from undersigned.signatures.models import Signature
 
 
-@pytest.mark.browser
-class SigningWithoutJavaScriptTest(Personas, StaticLiveServerTestCase):
-    @pytest.fixture(autouse=True)
-    def _browser(self, browser: Any, screenshots: Path) -> None:
-        self.browser = browser
-        self.shots = screenshots
-
+class SigningWithoutJavaScriptTest(BrowserCase):
     def setUp(self) -> None:
-        self.create_personas()
+        super().setUp()
         self.citizens = self.make_campaign(
             "citizens", eligibility=Campaign.ELIGIBLE_ANYONE, requires_verification=False
         )

@@ -52,6 +52,18 @@ def claims_of(who: str) -> Claims:
     )
 
 
+def anonymous_signer(claims: Claims) -> dict[str, str]:
+    """The claims as the form and the API take them, from a signer who asks not to be named."""
+    return {
+        "full_name": claims.full_name,
+        "office": claims.office,
+        "body": claims.body,
+        "municipality": claims.municipality,
+        "region": claims.region_code,
+        "publication": "anonymous",
+    }
+
+
 def scrub(text: str, who: str = "") -> str:
     """A page or message with what is its own alone removed: its token, handle and CSRF
     token, and the claims the sender typed (which the sender knows already)."""
@@ -151,14 +163,7 @@ class WebAndApiOracleTest(OracleCase, PersonaTestCase):
     def through_the_form(self, who: str, *, checked_in_page: bool = False) -> dict[str, Any]:
         claims = claims_of(who)
         url = reverse("sign", args=[self.campaign.slug]) + "?lang=en"
-        data = {
-            "full_name": claims.full_name,
-            "office": claims.office,
-            "body": claims.body,
-            "municipality": claims.municipality,
-            "region": claims.region_code,
-            "publication": "anonymous",
-        }
+        data = anonymous_signer(claims)
         response: HttpResponse
         if checked_in_page:  # with scripts on: one post
             response = self.client.post(
@@ -182,16 +187,7 @@ class WebAndApiOracleTest(OracleCase, PersonaTestCase):
         claims = claims_of(who)
         response = self.client.post(
             f"/api/v1/campaigns/{self.campaign.slug}/signatures",
-            json.dumps(
-                {
-                    "full_name": claims.full_name,
-                    "office": claims.office,
-                    "body": claims.body,
-                    "municipality": claims.municipality,
-                    "region": claims.region_code,
-                    "publication": "anonymous",
-                }
-            ),
+            json.dumps(anonymous_signer(claims)),
             content_type="application/json",
             REMOTE_ADDR="203.0.113.51",
         )

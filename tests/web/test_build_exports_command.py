@@ -2,6 +2,8 @@
 
 import io
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from unittest import mock
 
@@ -39,6 +41,24 @@ class BuildExportsCommandTest(PersonaTestCase):
             exports.start_exports()
         popen.assert_called_once()
         command = popen.call_args.args[0]
-        assert command[-3:] == ["build_exports", "--nice", "10"]
+        assert command[-2:] == ["build_exports", "--idle"]
         exports._builder = None
         assert not (self.root / "deputies").exists()  # nothing written in this process
+
+
+def test_idle_priority_leaves_the_cpu_to_every_other_process() -> None:
+    """In a process of its own: SCHED_IDLE, on Linux."""
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import os, django; os.environ.setdefault('DJANGO_SETTINGS_MODULE',"
+            " 'undersigned.settings'); django.setup();"
+            " from undersigned.jobs.management.commands.build_exports import idle_priority;"
+            " print(idle_priority(), os.sched_getscheduler(0) == os.SCHED_IDLE)",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.split() == ["True", "True"]

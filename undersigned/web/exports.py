@@ -187,9 +187,10 @@ _builder: subprocess.Popen[bytes] | None = None
 
 
 def start_exports() -> None:
-    """The periodic job: the export job in a process of its own, at a lower priority, so
-    that writing a million rows never holds up the count job or takes the app's CPU.
-    With EXPORT_IN_BACKGROUND off (tests), in this process."""
+    """The periodic job: the export job in a process of its own that runs only when no
+    other wants the CPU, so that writing a million rows (minutes of CPU) never holds up
+    a signer, a reader or the count job. With EXPORT_IN_BACKGROUND off (tests), in this
+    process."""
     global _builder
     if not settings.EXPORT_IN_BACKGROUND:
         build_exports()
@@ -198,7 +199,7 @@ def start_exports() -> None:
         return  # the last one is still writing
     manage = Path(settings.BASE_DIR) / "manage.py"
     _builder = subprocess.Popen(  # noqa: S603  # our own command, no input from outside
-        [sys.executable, str(manage), "build_exports", "--nice", "10"],
+        [sys.executable, str(manage), "build_exports", "--idle"],
         stdout=subprocess.DEVNULL,
     )
 
