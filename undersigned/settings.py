@@ -233,6 +233,10 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 EXPORT_ROOT = Path(env("EXPORT_ROOT", str(VAR_DIR / "exports")))
 EXPORT_SECONDS = env_int("EXPORT_SECONDS", 300)
 EXPORT_MAX_AGE_SECONDS = env_int("EXPORT_MAX_AGE_SECONDS", 6 * 3600)
+# At most this share of the time is spent writing one campaign's downloads: after a
+# writing that took T seconds, the next waits T / EXPORT_MAX_SHARE (a million signatures
+# take minutes of CPU; written every 5 minutes they would hold a core for good).
+EXPORT_MAX_SHARE = float(env("EXPORT_MAX_SHARE", "0.1"))
 # Whether the periodic runner starts the export job as a process of its own (nice 10).
 EXPORT_IN_BACKGROUND = env_bool("EXPORT_IN_BACKGROUND", True)
 # Behind nginx: the internal location that serves EXPORT_ROOT (deploy/nginx), so that

@@ -32,6 +32,19 @@ class BuildExportsCommandTest(PersonaTestCase):
         assert "signatories.ru.xlsx" in names and "timeline.en.json" in names
         assert len([n for n in names if not n.startswith(".")]) == 3 * 3 * len(settings.LANGUAGES)
 
+    def test_a_long_writing_waits_its_share_of_the_time_before_the_next(self) -> None:
+        call_command("build_exports", stdout=io.StringIO())
+        folder = self.root / "deputies"
+        assert float((folder / exports.BUILD_SECONDS_FILE).read_text()) >= 0
+        (folder / exports.FINGERPRINT_FILE).write_text("what they showed has changed")
+        (folder / exports.BUILD_SECONDS_FILE).write_text("60.0")  # as if it took a minute
+        with override_settings(EXPORT_MAX_SHARE=0.1):  # so the next waits ten minutes
+            assert not exports.build_campaign_exports(self.campaign)
+            assert exports.build_campaign_exports(self.campaign, force=True)
+        (folder / exports.FINGERPRINT_FILE).write_text("changed again")
+        (folder / exports.BUILD_SECONDS_FILE).write_text("0.5")  # a small campaign
+        assert exports.build_campaign_exports(self.campaign)
+
     @override_settings(EXPORT_IN_BACKGROUND=True)
     def test_the_periodic_job_starts_one_process_at_a_time(self) -> None:
         with mock.patch.object(exports.subprocess, "Popen") as popen:

@@ -42,6 +42,8 @@ CONTENT_TYPES = {
     "json": "application/json",
 }
 FINGERPRINT_FILE = ".fingerprint"
+# How long the last writing of a campaign's downloads took, in seconds.
+BUILD_SECONDS_FILE = ".build-seconds"
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 Row = Sequence[Any]
@@ -173,14 +175,26 @@ def build_campaign_exports(campaign: Campaign, *, force: bool = False) -> bool:
         built, age = "", float("inf")
     if not force and built == fingerprint and age < settings.EXPORT_MAX_AGE_SECONDS:
         return False
+    wait = _last_build_seconds(folder) / settings.EXPORT_MAX_SHARE
+    if not force and wait > settings.EXPORT_SECONDS and age < wait:
+        return False  # a large campaign's downloads wait their turn: see EXPORT_MAX_SHARE
     folder.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
     for language, _ in settings.LANGUAGES:
         for dataset, rows_of in DATASETS.items():
             for fmt in FORMATS:
                 path = export_path(campaign.slug, dataset, language, fmt)
                 _write_atomically(path, fmt, rows_of(campaign, language), dataset)
+    (folder / BUILD_SECONDS_FILE).write_text(f"{time.monotonic() - started:.1f}")
     marker.write_text(fingerprint)
     return True
+
+
+def _last_build_seconds(folder: Path) -> float:
+    try:
+        return float((folder / BUILD_SECONDS_FILE).read_text())
+    except (FileNotFoundError, ValueError):
+        return 0.0
 
 
 _builder: subprocess.Popen[bytes] | None = None
