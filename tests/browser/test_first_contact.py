@@ -375,7 +375,11 @@ class FirstContactTest(StaticLiveServerTestCase):
             self.axe(audit)
             for tab, who in zip((page, audit), AUDITED_SIGNERS[language], strict=True):
                 self.fill_sign_form(tab, who, "conditional")
-                tab.locator("form button[type=submit]").click()
+                if tab is audit:  # past the page's own check: the server's check page
+                    with tab.expect_navigation():
+                        tab.evaluate("document.querySelector('form[data-check]').submit()")
+                else:
+                    tab.locator("form button[type=submit]").click()
             self.assert_fits(page, "check page")
             self.axe(audit)
             for tab in (page, audit):
