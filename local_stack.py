@@ -37,13 +37,16 @@ UNLIMITED = {
 }
 
 
-def granian_command(port: int, *, workers: int, threads: int) -> list[str]:
+APP = "undersigned.wsgi:application"
+
+
+def granian_command(port: int, *, workers: int, threads: int, app: str = APP) -> list[str]:
     """granian serving the app on 127.0.0.1:`port`, as `make serve` runs it."""
     return [
         GRANIAN,
         "--interface",
         "wsgi",
-        "undersigned.wsgi:application",
+        app,
         "--host",
         "127.0.0.1",
         "--port",
@@ -221,6 +224,7 @@ class Stack:
         threads: int = 8,
         settings: dict[str, str] | None = None,
         unlimited: tuple[str, ...] = ("127.0.0.1",),
+        app: str = APP,
     ) -> None:
         self.workdir = Path(workdir or tempfile.mkdtemp(prefix="undersigned-stack-"))
         # The benchmark's own clients come from 127.0.0.1 and pass nginx's per-client
@@ -230,6 +234,7 @@ class Stack:
         self.workdir.chmod(0o755)
         self.app_workers = app_workers
         self.threads = threads
+        self.app = app
         self.pg_port = free_port()
         self.redis_port = free_port()
         self.pg_data = self.workdir / "pgdata"
@@ -497,7 +502,9 @@ class Stack:
         self._spawn(
             name,
             [
-                *granian_command(port, workers=self.app_workers, threads=self.threads),
+                *granian_command(
+                    port, workers=self.app_workers, threads=self.threads, app=self.app
+                ),
                 "--respawn-failed-workers",
                 "--respawn-interval",
                 "0.5",

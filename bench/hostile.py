@@ -25,6 +25,7 @@ addresses would, and what is measured is the app's own defence
 
 import argparse
 import http.client
+import itertools
 import json
 import os
 import platform
@@ -43,6 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.load import load_average, mixed_load, page_reads
+from bench.slow_app import SLOW_PREFIX, SLOW_SECONDS
 from local_stack import ROOT, SLUG, UNLIMITED, Stack, wait_until
 
 RESULTS = ROOT / "bench" / "results"
@@ -292,6 +294,29 @@ def charts_and_cards(port: int, source: str, stop: threading.Event, tally: Tally
     )
 
 
+SLOW_CONNECTIONS = 6  # 3 a server: as many timeouts as set a server aside (max_fails=3)
+
+
+class SlowRequests:
+    """6 connections, each asking for a request that an app server answers only after nginx
+    has stopped waiting (bench/slow_app.py), and asking again when nginx gives up. Each
+    request has a path of its own, so the app's log of them shows whether nginx sent one
+    to more than one server."""
+
+    def __init__(self) -> None:
+        self.sent = itertools.count()
+
+    def __call__(self, port: int, source: str, stop: threading.Event, tally: Tally) -> Any:
+        def each(n: int) -> int:
+            path = f"{SLOW_PREFIX}{next(self.sent)}/"
+            return request(port, source, path, timeout=SLOW_SECONDS + 10)
+
+        return run_threads(SLOW_CONNECTIONS, stop, tally, each)
+
+
+slow_request = SlowRequests()
+
+
 # The attacks of the issue's table, by the names --attacks takes.
 ATTACKS: dict[str, Callable[[int, str, threading.Event, Tally], Any]] = {
     "exports-then-leave": exports_then_leave,
@@ -303,7 +328,13 @@ ATTACKS: dict[str, Callable[[int, str, threading.Event, Tally], Any]] = {
     "captcha-refresh": captcha_refresh,
     "junk-via": junk_via,
     "charts-and-cards": charts_and_cards,
+    # Last: its requests still hold app threads for a while after its phase.
+    "slow-request": slow_request,
 }
+# The slow request's phase outlasts nginx's proxy_read_timeout (30 s), so that its
+# timeouts, and what nginx makes of them, fall inside it; the verifier signs in after them.
+LONGER_PHASES = {"slow-request": 50.0}
+DESK_AT = {"slow-request": 35.0}
 
 
 # --- the verifier --------------------------------------------------------------------
@@ -465,19 +496,40 @@ def explain_deep_page(stack: Stack) -> list[str]:
     return out.strip().splitlines()
 
 
+def nginx_errors(stack: Stack) -> Counter[str]:
+    """How often nginx's error log has said what the slow request's phase watches for."""
+    log = stack.workdir / "nginx" / "error.log"
+    text = log.read_text(errors="replace") if log.exists() else ""
+    return Counter({what: text.count(what) for what in ("upstream timed out", "no live upstreams")})
+
+
+def slow_request_hits(stack: Stack) -> list[str]:
+    hits = stack.workdir / "var" / "slow-requests.log"
+    lines = hits.read_text().splitlines() if hits.exists() else []
+    return [line.split()[-1] for line in lines]
+
+
 def phase(
-    stack: Stack, args: argparse.Namespace, browser: Browser, attack: str | None, n: int
+    stack: Stack,
+    args: argparse.Namespace,
+    browser: Browser | None,
+    attack: str | None,
+    n: int,
+    seconds: float,
+    desk_at: float,
 ) -> dict:
     assert stack.nginx_port is not None
     stop = threading.Event()
     tally = Tally()
     source = f"127.0.0.{n + 2}"
     redis_before = redis_memory_mb(stack)
+    nginx_before = nginx_errors(stack)
+    hits_before = len(slow_request_hits(stack))
     threads = ATTACKS[attack](stack.nginx_port, source, stop, tally) if attack else []
     desk: list[dict] = []
 
     def verifier() -> None:
-        time.sleep(min(5.0, args.seconds / 3))  # the attack has started
+        time.sleep(desk_at)  # the attack has started
         if browser is not None:
             desk.append(browser.sign_in())
 
@@ -485,7 +537,7 @@ def phase(
     checking.start()
     mixed = mixed_load(
         stack.nginx_port,
-        args.seconds,
+        seconds,
         args.signers,
         args.readers,
         args.read_rate,
@@ -494,11 +546,12 @@ def phase(
     stop.set()
     checking.join(30)
     for thread in threads:
-        thread.join(15)
+        thread.join(SLOW_SECONDS + 10)  # a request in flight ends within nginx's timeout
     sign = mixed["by_kind"].get("sign (POST)", {})
-    return {
+    result = {
         "attack": attack or "none",
         "attacker": source if attack else None,
+        "seconds": seconds,
         "signatures_per_second": mixed["signatures_per_second"],
         "sign_p99_ms": sign.get("p99_ms", 0),
         "errors": sum(mixed["errors"].values()),
@@ -508,8 +561,17 @@ def phase(
         "attacker_answers": dict(tally.statuses),
         "redis_mb_before": redis_before,
         "redis_mb_after": redis_memory_mb(stack),
+        "nginx_errors": dict(nginx_errors(stack) - nginx_before),
         "mixed_load": {k: v for k, v in mixed.items() if k not in {"receipts"}},
     }
+    if attack == "slow-request":
+        hits = slow_request_hits(stack)[hits_before:]
+        result["slow_requests"] = {
+            "sent": sum(tally.statuses.values()),
+            "reached_an_app_server": len(hits),
+            "sent_to_a_second_server": len(hits) - len(set(hits)),
+        }
+    return result
 
 
 def main() -> int:
@@ -519,7 +581,8 @@ def main() -> int:
     parser.add_argument("--signers", type=int, default=8)
     parser.add_argument("--readers", type=int, default=16)
     parser.add_argument("--read-rate", type=float, default=600)
-    parser.add_argument("--app-workers", type=int, default=2)
+    parser.add_argument("--app-servers", type=int, default=2)
+    parser.add_argument("--app-workers", type=int, default=1, help="per app server")
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--attacks", default=",".join(ATTACKS), help="comma-separated names")
     parser.add_argument("--attack-rate", type=float, default=ATTACK_RATE)
@@ -541,11 +604,12 @@ def main() -> int:
         threads=args.threads,
         settings=UNLIMITED,
         unlimited=tuple(unlimited),
+        app="bench.slow_app:application",
     )
     phases = []
     try:
         print(f"starting the stack in {stack.workdir}; load average {load_average()}", flush=True)
-        stack.start()
+        stack.start(app_servers=args.app_servers)
         print(f"seeding {args.signatures:,} signatures", flush=True)
         stack.seed(args.signatures, quiet=False)
         make_verifier(stack)
@@ -569,9 +633,11 @@ def main() -> int:
         # Each attack beside a run without attack just before it: on a shared machine the
         # reference moves with whatever else runs.
         for n, attack in enumerate(attacks):
-            print(f"phase: no attack, then {attack} ({args.seconds:.0f} s each)", flush=True)
-            reference = phase(stack, args, None, None, n)
-            attacked = phase(stack, args, browser, attack, n)
+            seconds = max(args.seconds, LONGER_PHASES.get(attack, 0))
+            desk_at = DESK_AT.get(attack, min(5.0, seconds / 3))
+            print(f"phase: no attack, then {attack} ({seconds:.0f} s each)", flush=True)
+            reference = phase(stack, args, None, None, n, seconds, desk_at)
+            attacked = phase(stack, args, browser, attack, n, seconds, desk_at)
             attacked["unattacked"] = {
                 key: reference[key]
                 for key in ("signatures_per_second", "sign_p99_ms", "errors", "error_kinds")
@@ -591,6 +657,8 @@ def main() -> int:
             (each["share_of_unattacked"] or 0) >= TARGET_SHARE
             and each["errors"] == 0
             and bool(each["desk"].get("signed_in"))
+            and each.get("slow_requests", {}).get("sent_to_a_second_server", 0) == 0
+            and not each["nginx_errors"].get("no live upstreams")
         )
     report = {
         "machine": {
@@ -635,6 +703,17 @@ def print_table(report: dict) -> None:
             f" {each['sign_p99_ms']:7.0f} {'yes' if each['desk'].get('signed_in') else 'NO':>5}"
             f" {each['redis_mb_after']:9.1f}  {'yes' if each['target_met'] else 'NO'}"
         )
+    for each in report["phases"]:
+        if "slow_requests" in each:
+            slow = each["slow_requests"]
+            print(
+                f"slow requests: {slow['sent']} sent, {slow['reached_an_app_server']} reached"
+                f" an app server, {slow['sent_to_a_second_server']} sent to a second one;"
+                f" nginx: {each['nginx_errors'].get('upstream timed out', 0)} timed out,"
+                f" {each['nginx_errors'].get('upstream server temporarily disabled', 0)}"
+                " servers set aside,"
+                f" {each['nginx_errors'].get('no live upstreams', 0)} 'no live upstreams'"
+            )
     print(f"export job (every download, both languages): {report['export_job_seconds']} s")
     print("deep page plan: " + " | ".join(line.strip() for line in report["deep_page_plan"][:4]))
     print(f"written to {results_path(settings['without_proxy_limits']).relative_to(ROOT)}")
