@@ -1,16 +1,17 @@
 """The hostile phase: the attacks of a crowd that wants the site down, one at a time, each
 from its own client, during the mixed load of bench/load.py.
 
-Starts the production stack on 127.0.0.1 (local_stack.py: PostgreSQL, Redis, granian,
-worker, periodic jobs, nginx with deploy/nginx/undersigned.conf), seeds a petition with
---signatures (1,000,000 by default), writes its downloads once (the export job), signs a
-verifier in once (their browser keeps its device cookie), and measures the legitimate
-signers (wrk, bench/sign.lua, from 127.0.0.1) without attack. Then, for each attack, the
-same signers and readers run while one attacker, bound to an address of its own
-(127.0.0.2 and up) and to a fixed number of connections, does its worst; meanwhile the
-verifier signs in to the desk with password and TOTP. Prints, per attack, the signers'
-rate beside the unattacked rate, their errors and p99, and whether the verifier got in;
-writes bench/results/hostile.json.
+Starts the production stack on 127.0.0.1 (local_stack.py: PostgreSQL, Redis, two granian
+app servers, worker, periodic jobs, nginx with deploy/nginx/undersigned.conf; the app
+servers run the app inside bench/slow_app.py, which adds one slow path of its own),
+seeds a petition with --signatures (1,000,000 by default), writes its downloads once (the
+export job), signs a verifier in once (their browser keeps its device cookie), and
+measures the legitimate signers (wrk, bench/sign.lua, from 127.0.0.1) without attack.
+Then, for each attack, the same signers and readers run while one attacker, bound to an
+address of its own (127.0.0.2 and up) and to a fixed number of connections, does its
+worst; meanwhile the verifier signs in to the desk with password and TOTP. Prints, per
+attack, the signers' rate beside the unattacked rate, their errors and p99, and whether
+the verifier got in; writes bench/results/hostile.json.
 
 As in bench/load.py, the app's own per-client thresholds are lifted (local_stack.UNLIMITED:
 the signers share one address); the attackers meet nginx's per-client limits, which
@@ -19,6 +20,7 @@ addresses would, and what is measured is the app's own defence
 (bench/results/hostile-without-proxy-limits.json).
 
     python -m bench.hostile [--signatures 1000000] [--seconds 20] [--signers 8]
+                            [--app-servers 2] [--app-workers 1] [--threads 8]
                             [--readers 16] [--read-rate 600] [--attack-rate 100]
                             [--attacks a,b,...] [--without-proxy-limits]
 """
