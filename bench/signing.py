@@ -123,6 +123,8 @@ def measure(count: int, profile: bool = False) -> dict[str, float]:
         pstats.Stats(profiler, stream=sys.stderr).sort_stats(
             os.environ.get("PROFILE_SORT", "cumulative")
         ).print_stats(150)
+        if os.environ.get("PROFILE_CALLEES"):
+            pstats.Stats(profiler, stream=sys.stderr).print_callees(os.environ["PROFILE_CALLEES"])
     wall = (time.perf_counter() - started) / (2 * count) * 1000
     form = spent["form"] / (2 * count) * 1000
     in_page = spent["checked in page"] / count * 1000

@@ -21,6 +21,8 @@ _CONTROL_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn"}
 
 def strip_controls(value: str) -> str:
     """Remove control, format (bidi overrides, zero-width) and unassigned characters."""
+    if value.isprintable():  # none of them (nor any separator but the space): as it is
+        return value
     return "".join(ch for ch in value if unicodedata.category(ch) not in _CONTROL_CATEGORIES)
 
 

@@ -15,6 +15,7 @@ import logging
 import secrets
 import time
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
@@ -109,8 +110,13 @@ def _day_salt(now: datetime) -> str:
 def day_key(now: datetime | None = None) -> bytes:
     now = now or datetime.now(UTC)
     day = now.astimezone(UTC).date().isoformat()
-    material = f"client-hash:{day}:{_day_salt(now)}".encode()
-    return hmac.new(settings.SECRET_KEY.encode(), material, hashlib.sha256).digest()
+    return _day_key(settings.SECRET_KEY, day, _day_salt(now))
+
+
+@lru_cache(maxsize=4)
+def _day_key(secret: str, day: str, salt: str) -> bytes:
+    material = f"client-hash:{day}:{salt}".encode()
+    return hmac.new(secret.encode(), material, hashlib.sha256).digest()
 
 
 def hash_address(address: str, now: datetime | None = None) -> str:

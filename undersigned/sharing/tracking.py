@@ -43,10 +43,10 @@ def counts_share_signatures(
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         response = view(request, *args, **kwargs)
-        receipts = reverse("receipt", args=["-"]).removesuffix("-/")
-        signed = response.status_code == 302 and response.get("Location", "").startswith(receipts)
-        if request.method == "POST" and signed and request.POST.get("via"):
-            note_signature(kwargs["slug"], request.POST["via"])
+        if request.method == "POST" and response.status_code == 302 and request.POST.get("via"):
+            receipts = reverse("receipt", args=["-"]).removesuffix("-/")
+            if response.get("Location", "").startswith(receipts):
+                note_signature(kwargs["slug"], request.POST["via"])
         return response
 
     return wrapper

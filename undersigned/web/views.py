@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -228,7 +228,7 @@ def _submit(
         return _sign_page(request, campaign, text, again, status=400)
     if form.cleaned_data.get("updates_email") and not form.honeypot_filled():
         request_email_subscription(campaign, form.cleaned_data["updates_email"], language)
-    return redirect(reverse("receipt", args=[submitted.token]) + "?new=1", permanent=False)
+    return HttpResponseRedirect(reverse("receipt", args=[submitted.token]) + "?new=1")
 
 
 def _sign_page(
