@@ -117,7 +117,7 @@ class SameRulesOnEveryChannelTest(PersonaTestCase):
     @override_settings(RATE_CLIENT_CAPTCHA_AFTER=0)
     def test_a_captcha_due_is_asked_on_the_web_and_held_back_where_none_can_be_shown(self) -> None:
         url = reverse("sign", args=[self.campaign.slug]) + "?lang=en"
-        response = self.client.post(url, fields(1), REMOTE_ADDR="203.0.113.8")
+        response = sign_through_form(self.client, url, fields(1), REMOTE_ADDR="203.0.113.8")
         assert response.status_code == 400
         assert 'name="captcha_1"' in response.content.decode()
         assert not Signature.objects.filter(channel=Signature.WEB).exists()

@@ -169,12 +169,12 @@ class SharedSigningPageTest(PersonaTestCase):
         self.switch_the_captcha_on()
         for issued in ("", "forged", form_issued(time.time() + 600)):
             late = self.client_class(REMOTE_ADDR="10.8.0.1")
-            response = late.post(
-                self.url(), dict(SIGN_FORM_OLGA, full_name="Поздний", issued=issued)
+            response = sign_through_form(
+                late, self.url(), dict(SIGN_FORM_OLGA, full_name="Поздний Подписант", issued=issued)
             )
             assert response.status_code == 400
             assert 'name="captcha_1"' in response.content.decode()
-        assert not Signature.objects.filter(full_name="Поздний").exists()
+        assert not Signature.objects.filter(full_name="Поздний Подписант").exists()
 
     def test_a_post_is_never_answered_with_the_placeholder(self) -> None:
         response = sign_through_form(

@@ -143,20 +143,16 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
             "form_issued": "" if challenge else form_issued(),
         }
         return render(request, "web/sign.html", context)
-    guard = SigningGuard.for_sender(sender, campaign)
     issued = request.POST.get("issued", "")
     if "answers" not in request.POST:
-        if request.POST.get(CHECKED_IN_PAGE) == "1":
-            # The page's script showed what will be public, and the signer confirmed it.
-            # A challenge the form carried is checked; submit_signature asks for one when
-            # due, so the rates are read once, as the signature is counted.
-            form = sign_form(request.POST, challenge=carries_challenge(request.POST))
-            if not form.is_valid():
-                return _not_valid(request, campaign, text, form, sender, issued)
-            return _submit(request, campaign, text, sign_form, form, sender, issued, form.challenge)
-        form = sign_form(request.POST, challenge=guard.captcha_due(issued))
+        # A challenge the form carried is checked; submit_signature asks for one when due,
+        # so the rates are read once, as the signature is counted.
+        form = sign_form(request.POST, challenge=carries_challenge(request.POST))
         if not form.is_valid():
             return _not_valid(request, campaign, text, form, sender, issued)
+        if request.POST.get(CHECKED_IN_PAGE) == "1":
+            # The page's script showed what will be public, and the signer confirmed it.
+            return _submit(request, campaign, text, sign_form, form, sender, issued, form.challenge)
         return _check_answers(request, recent, text, form, issued)
     # The second step: the answers the check page showed, exactly as it showed them.
     try:
@@ -169,7 +165,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
             initial=answers.data,
             campaign=campaign,
             language=language,
-            challenge=guard.captcha_due(issued),
+            challenge=SigningGuard.for_sender(sender, campaign).captcha_due(issued),
             accepts_contacts=recent.accepts_contacts,
         )
         return _sign_page(request, campaign, text, form, issued=issued)
