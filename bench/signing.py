@@ -8,7 +8,10 @@ realistic claims, once checked in the page (with scripts: one post) and once thr
 per signature each way; writes bench/results/signing.json. Read beside `make bench`:
 what the server adds on top is the difference.
 
-    python -m bench.signing [--signatures 2000]
+    python -m bench.signing [--signatures 2000] [--profile]
+
+--profile prints a cProfile of the one post to stderr, sorted by $PROFILE_SORT
+(cumulative by default); $PROFILE_CALLEES names a function whose callees are printed too.
 """
 
 import argparse
