@@ -40,6 +40,7 @@ def test_the_slow_path_answers_late_and_is_logged(
     )
 
 
+@pytest.mark.django_db
 def test_every_other_path_reaches_the_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(slow_app, "HITS", tmp_path / "slow-requests.log")
     status, body = call("/no-such-page/")
