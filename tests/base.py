@@ -64,6 +64,19 @@ def sign_through_form(client: Any, url: str, data: dict[str, Any], **extra: Any)
     return client.post(url, confirm, **extra)
 
 
+def form_fields(claims: Claims, publication: str, **extra: Any) -> dict[str, Any]:
+    """The claims as the sign form and the API take them, with the signer's choice."""
+    return {
+        "full_name": claims.full_name,
+        "office": claims.office,
+        "body": claims.body,
+        "municipality": claims.municipality,
+        "region": claims.region_code,
+        "publication": publication,
+        **extra,
+    }
+
+
 def make_claims(n: int, region_code: str = "RU-MOW") -> Claims:
     return Claims(
         full_name=f"Депутатов{n} Иван Иванович",

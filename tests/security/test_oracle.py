@@ -20,7 +20,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.urls import reverse
 
-from tests.base import PersonaTestCase, sign_through_form
+from tests.base import PersonaTestCase, form_fields, sign_through_form
 from tests.bot.botcase import BotTestCase
 from undersigned.officials.claims import Claims
 from undersigned.officials.models import Official
@@ -54,14 +54,7 @@ def claims_of(who: str) -> Claims:
 
 def anonymous_signer(claims: Claims) -> dict[str, str]:
     """The claims as the form and the API take them, from a signer who asks not to be named."""
-    return {
-        "full_name": claims.full_name,
-        "office": claims.office,
-        "body": claims.body,
-        "municipality": claims.municipality,
-        "region": claims.region_code,
-        "publication": "anonymous",
-    }
+    return form_fields(claims, "anonymous")
 
 
 def scrub(text: str, who: str = "") -> str:

@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 
-from tests.base import PersonaTestCase, make_claims, sign_through_form
+from tests.base import PersonaTestCase, form_fields, make_claims, sign_through_form
 from undersigned.bot import actions as bot_actions
 from undersigned.bot import conversation
 from undersigned.signatures import actions
@@ -26,16 +26,7 @@ LIMITS = {
 
 
 def fields(n: int) -> dict[str, Any]:
-    claims = make_claims(n, "RU-IRK")
-    return {
-        "full_name": claims.full_name,
-        "office": claims.office,
-        "body": claims.body,
-        "municipality": claims.municipality,
-        "region": claims.region_code,
-        "publication": Signature.CONDITIONAL,
-        "reveal_threshold": 2,
-    }
+    return form_fields(make_claims(n, "RU-IRK"), Signature.CONDITIONAL, reveal_threshold=2)
 
 
 @override_settings(**LIMITS)

@@ -7,7 +7,13 @@ from captcha.models import CaptchaStore
 from django.test import override_settings
 from django.urls import reverse
 
-from tests.base import SIGN_FORM_OLGA, PersonaTestCase, make_claims, sign_through_form
+from tests.base import (
+    SIGN_FORM_OLGA,
+    PersonaTestCase,
+    form_fields,
+    make_claims,
+    sign_through_form,
+)
 from undersigned.signatures.models import Signature
 from undersigned.web.answers import CHECKED_IN_PAGE
 
@@ -21,16 +27,7 @@ LIMITS = {
 
 
 def form_for(n: int, **extra: str) -> dict[str, str]:
-    claims = make_claims(n)
-    return {
-        "full_name": claims.full_name,
-        "office": claims.office,
-        "body": claims.body,
-        "municipality": claims.municipality,
-        "region": claims.region_code,
-        "publication": Signature.NAMED,
-        **extra,
-    }
+    return form_fields(make_claims(n), Signature.NAMED, **extra)
 
 
 def solved(html: str) -> dict[str, str]:
