@@ -307,6 +307,15 @@ DESK_LOGIN_WINDOW_SECONDS = env_int("DESK_LOGIN_WINDOW_SECONDS", 900)
 # Failures of one username from one client (or one signed-in-before browser) that lock
 # that pair alone; below it, past the limits above, a captcha is asked instead.
 DESK_LOGIN_LOCK_ATTEMPTS = env_int("DESK_LOGIN_LOCK_ATTEMPTS", 50)
+# Password hashers, strongest first (Django's default list). The test suite names a fast one.
+PASSWORD_HASHERS = env_list(
+    "PASSWORD_HASHERS",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher,"
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher,"
+    "django.contrib.auth.hashers.Argon2PasswordHasher,"
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher,"
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+)
 DESK_DEVICE_DAYS = env_int("DESK_DEVICE_DAYS", 365)
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "undersigned")
 # How long the one-time code that lets a staff account enrol its authenticator stays valid.
