@@ -55,11 +55,13 @@ class Decision(models.Model):
     IN_PERSON = "in_person"
     PUBLIC_STATEMENT = "public_statement"
     KNOWN = "known"
+    SIGNER_CONTACT = "signer_contact"
     MANUAL_METHODS: ClassVar[list[tuple[str, Any]]] = [
         (PHONE, _("phone call to the office's public number")),
         (IN_PERSON, _("in person")),
         (PUBLIC_STATEMENT, _("public statement (link)")),
         (KNOWN, _("known to the verifier")),
+        (SIGNER_CONTACT, _("reached the signer through the contact they left")),
     ]
     # A code is recorded when the official enters it; the others a verifier records by hand.
     METHODS = [(CODE, _("confirmation code")), *MANUAL_METHODS]
