@@ -60,6 +60,18 @@ def _save(signature: Signature, before: CountSnapshot, fields: list[str]) -> Non
     queue_count_change(signature, before)
 
 
+def _save_moving_region(signature: Signature, before: CountSnapshot, old_region: str) -> None:
+    """Save a transition that may also have set the region (a match fills a missing one
+    from the official, undoing it empties it again): the tallies follow the region."""
+    if old_region == signature.region_code:
+        _save(signature, before, TRANSITION_FIELDS)
+        return
+    signature.save(update_fields=[*TRANSITION_FIELDS, "region_code"])
+    if before.state:
+        sealing.move_region(signature, old_region, before)
+    queue_count_change(signature, before)
+
+
 TRANSITION_FIELDS = [
     "state",
     "state_changed_at",
@@ -195,11 +207,17 @@ def add_opening_signatory(
 def match_signature(
     signature: Signature, official_id: int, score: float, *, actor: Any = None
 ) -> None:
+    from undersigned.officials.models import Official
+
     with transaction.atomic():
         signature = Signature.objects.select_for_update().get(pk=signature.pk)
         before = signature.count_snapshot()
-        signature.match(official_id, score)
-        _save(signature, before, TRANSITION_FIELDS)
+        old_region = signature.region_code
+        official_region = (
+            Official.objects.filter(pk=official_id).values_list("region_code", flat=True).first()
+        )
+        signature.match(official_id, score, official_region or "")
+        _save_moving_region(signature, before, old_region)
         record(
             "signature.matched",
             signature,
@@ -240,8 +258,9 @@ def unmatch_signature(signature: Signature, *, actor: Any, note: str = "") -> Si
     with transaction.atomic():
         signature = Signature.objects.select_for_update().get(pk=signature.pk)
         before = signature.count_snapshot()
+        old_region = signature.region_code
         signature.unmatch()
-        _save(signature, before, TRANSITION_FIELDS)
+        _save_moving_region(signature, before, old_region)
         record(
             "signature.unmatched", signature, actor=actor, campaign=signature.campaign, note=note
         )

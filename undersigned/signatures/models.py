@@ -226,15 +226,21 @@ class Signature(models.Model):
         self.state = target
         self.state_changed_at = timezone.now()
 
-    def match(self, official_id: int, score: float) -> None:
+    def match(self, official_id: int, score: float, official_region: str = "") -> None:
+        """Matched to a registry official; a signer who named no region is counted in the
+        official's."""
         self._move(self.MATCHED)
         self.official_id = official_id
         self.match_score = score
+        if not self.region and not self.region_code:
+            self.region_code = official_region
 
     def unmatch(self) -> None:
         self._move(self.RECEIVED)
         self.official_id = None
         self.match_score = None
+        if not self.region:  # the region was the official's, not the signer's
+            self.region_code = ""
 
     def verify(self) -> None:
         self._move(self.VERIFIED)

@@ -1,5 +1,6 @@
 """Import signatures received elsewhere (Telegram, e-mail, paper) into a campaign's queue."""
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -45,9 +46,20 @@ def describe(read: ReadFile) -> list[str]:
             lines.append(f"line {row.line}: duplicate of a signature already in the campaign")
         elif row.duplicate_of is not None:
             lines.append(f"line {row.line}: duplicate of line {row.duplicate_of}")
+        elif row.doubtful:
+            verdict = "included" if row.included else f"left out (--include {row.line} to import)"
+            lines.append(f"line {row.line}: not a signature? {verdict}: {row.text}")
         else:
             lines.append(f"line {row.line}: {fields}")
     return lines
+
+
+def write_receipts(path: Path, lines: list[str]) -> None:
+    """Write the receipt links to a new file only its owner can read: each link is a
+    signer's secret, beside their name."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write("\n".join(lines) + "\n")
 
 
 class Command(BaseCommand):
@@ -67,6 +79,14 @@ class Command(BaseCommand):
             help="username of an organizer or verifier of the campaign, for the audit trail",
         )
         parser.add_argument("--confirm", action="store_true", help="import (else preview only)")
+        parser.add_argument(
+            "--include",
+            type=int,
+            action="append",
+            default=[],
+            metavar="LINE",
+            help="import this line although nothing in it reads like a name (repeatable)",
+        )
         parser.add_argument(
             "--receipts",
             type=Path,
@@ -95,6 +115,7 @@ class Command(BaseCommand):
         try:
             check_campaign(campaign)
             read = mark_duplicates(read_received(path.read_bytes(), path.name), campaign)
+            read.include(options["include"])
         except (UnreadableFile, CannotImport) as error:
             raise CommandError(f"nothing imported: {error}") from error
         for line in describe(read):
@@ -103,6 +124,8 @@ class Command(BaseCommand):
             f"{len(read.importable)} to import, {len(read.duplicates)} duplicates, "
             f"{len(read.unreadable)} unreadable"
         )
+        if read.doubtful:
+            summary += f", {len(read.doubtful)} left out as not a signature"
         if not options["confirm"]:
             self.stdout.write(f"{summary}. Nothing imported: run again with --confirm.")
             return
@@ -112,13 +135,14 @@ class Command(BaseCommand):
             )
         except CannotImport as error:
             raise CommandError(f"nothing imported: {error}") from error
+        names = {row.line: row.claims.full_name for row in read.rows if row.claims is not None}
         links = [
-            f"line {item.line}: {settings.SITE_URL}{reverse('receipt', args=[item.token])}"
+            f"line {item.line}: {names.get(item.line, '')}: "
+            f"{settings.SITE_URL}{reverse('receipt', args=[item.token])}"
             for item in imported
         ]
         if receipts is not None:
-            with receipts.open("x", encoding="utf-8") as handle:
-                handle.write("\n".join(links) + "\n")
+            write_receipts(receipts, links)
         else:
             self.stdout.write(
                 "Receipt links (shown once, not stored; send each back to its signer):"
