@@ -134,7 +134,10 @@ def test_files_that_cannot_be_read_as_a_whole(data: bytes, name: str) -> None:
             "МО Семёновский, Иванова Мария, Санкт-Петербург",
             "Иванова Мария", "", "МО Семёновский", "RU-SPE",
         ),
-        ("Volkova Olga, депутат Irkutsk, Иркутская область", "Volkova Olga", "депутат", "Irkutsk", "RU-IRK"),
+        (
+            "Volkova Olga, депутат Irkutsk, Иркутская область",
+            "Volkova Olga", "депутат", "Irkutsk", "RU-IRK",
+        ),
     ],
 )  # fmt: skip
 def test_the_message_around_a_claim_is_no_part_of_the_name(
