@@ -125,6 +125,8 @@ def _confirm(request: HttpRequest, campaign: Campaign, context: dict[str, Any]) 
         context["expired"] = True
         return render(request, "desk/import.html", context, status=400)
     channel, read = loaded
+    # The lines with nothing like a name that the organizer ticked to import all the same.
+    read.include(int(line) for line in request.POST.getlist("include") if line.isdigit())
     try:
         imported = import_received_signatures(campaign, read, channel=channel, actor=request.user)
     except (CannotImport, ValueError):
