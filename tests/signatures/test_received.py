@@ -153,6 +153,12 @@ def test_the_message_around_a_claim_is_no_part_of_the_name(
     assert contact == ""
 
 
+def test_a_phone_number_keeps_its_brackets_although_brackets_cut_the_line() -> None:
+    claims, contact = split_free_form("Иванова Мария (МО Семёновский) +7 (911) 000-00-01")
+    assert (claims.full_name, claims.municipality) == ("Иванова Мария", "МО Семёновский")
+    assert contact == "+7 (911) 000-00-01"
+
+
 def test_a_line_with_nothing_like_a_name_is_not_a_signature_until_included() -> None:
     read = read_received(
         "Поддерживаю! Подпишусь завтра\nИванова Мария Петровна\nСпасибо за вашу работу\n".encode(),

@@ -79,6 +79,7 @@ _INITIALS = re.compile(r"^(?:[^\W\d_]\.){1,3}$|^[^\W\d_]$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.\w+$")
 _TELEGRAM = re.compile(r"^(?:@|https?://t\.me/|t\.me/)(\w{4,32})$")
 _PHONE = re.compile(r"^\+?[\d\s()-]{7,20}$")
+_PHONE_IN_LINE = re.compile(r"(?<![\w@.])\+?\d[\d\s()-]{5,18}\d(?![\w@])")
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
 
 
@@ -258,15 +259,20 @@ def split_free_form(line: str) -> tuple[Claims, str]:
     """
     from undersigned.officials.regions import find_region_code
 
-    parts = [part.strip(" " + _QUOTES) for part in _SEPARATORS.split(line)]
     office, region, region_code, contact = "", "", "", ""
+    # A phone number first, whole: its brackets and dashes are not the line's.
+    phone = _PHONE_IN_LINE.search(line)
+    if phone and contact_of(phone.group(0)):
+        contact = phone.group(0).strip()
+        line = f"{line[: phone.start()]}, {line[phone.end() :]}"
+    parts = [part.strip(" " + _QUOTES) for part in _SEPARATORS.split(line)]
     kept: list[str] = []  # the parts that may hold the name or the council
     named: list[str] = []  # a name read after an office and its council
     council: list[str] = []
     for part in parts:
         if not part:
             continue
-        if kept and not contact and contact_of(part):
+        if (kept or named) and not contact and contact_of(part):
             contact = part
             continue
         words = _without_message_words(part.split())
