@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -115,9 +114,3 @@ def telegram(request: HttpRequest) -> HttpResponse:
             "bot_username": settings.TELEGRAM_BOT_USERNAME,
         },
     )
-
-
-urlpatterns = [
-    path("c/<slug:slug>/updates/", updates, name="updates"),
-    path("telegram/", telegram, name="telegram"),
-]
