@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from local_stack import free_port, nginx_config, port_open, wait_until
+from harness.net import free_port, port_open, wait_until
+from harness.nginx import nginx_config
 
 # Runs the real nginx, which `make test` installs (scripts/test_tools.py).
 pytestmark = pytest.mark.tools

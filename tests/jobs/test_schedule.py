@@ -8,8 +8,8 @@ from typing import Any
 from django.conf import settings
 from django.test import override_settings
 
+from harness.smtp import SMTPServer
 from tests.base import PersonaTestCase, make_claims
-from tests.updates.smtp import SMTPServer
 from undersigned.core.periodic import PeriodicJob, PeriodicRunner
 from undersigned.jobs import counts as count_job
 from undersigned.jobs.schedule import SCHEDULE
