@@ -37,6 +37,22 @@ class ScheduleTest(PersonaTestCase):
         # Both move the tallies, and both are followed by the same steps: never at once.
         assert _job("counts").lock == _job("reconcile").lock
 
+    def test_the_table_in_the_schedules_docstring_is_the_schedule(self) -> None:
+        from undersigned.jobs import schedule
+
+        units = {"s": 1, "min": 60, "hour": 3600}
+        rows = [
+            [cell.strip() for cell in line.strip("|").split("|")]
+            for line in (schedule.__doc__ or "").splitlines()
+            if line.startswith("| ") and not line.startswith(("| job ", "| ---"))
+        ]
+        assert [row[0] for row in rows] == [job.name for job in SCHEDULE]
+        for (name, every, setting, lock, _inside), job in zip(rows, SCHEDULE, strict=True):
+            amount, unit = every.split()
+            assert float(amount) * units[unit] == job.every_seconds, name
+            assert (setting or None) == job.setting, name
+            assert (lock or f"periodic:{name}") == job.lock, name
+
     def test_a_setting_changes_its_jobs_interval(self) -> None:
         with override_settings(UPDATES_REQUEST_SECONDS=42):
             assert _job("updates.subscription_requests").every_seconds == 42
