@@ -65,7 +65,7 @@ lint: $(STAMP)
 
 # Extract new strings into the .po files (needs GNU gettext's xgettext).
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l ru -l en --no-obsolete --ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*'
+	$(PY) manage.py makemessages -l ru -l en --no-obsolete --ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*' --ignore 'harness/*'
 
 clean:
 	rm -rf $(VENV) var staticfiles

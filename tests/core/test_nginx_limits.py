@@ -3,7 +3,6 @@ stand-in app that counts what reaches it: per-client limits, and junk in a query
 or a header that never gets past the cache."""
 
 import http.client
-import shutil
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -12,9 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from local_stack import free_port, nginx_config, port_open, wait_until
+from harness.net import free_port, port_open, wait_until
+from harness.nginx import nginx_config
 
-pytestmark = pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed")
+# Runs the real nginx, which `make test` installs (scripts/test_tools.py).
+pytestmark = pytest.mark.tools
 
 
 class StandIn(BaseHTTPRequestHandler):

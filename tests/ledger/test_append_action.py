@@ -132,10 +132,10 @@ class AppendActionTest(PersonaTestCase):
         assert [event for event, _ in self.events()] == ["verified", "verified", "revealed"]
 
     def test_periodic_job_appends(self) -> None:
-        from undersigned.core import periodic
+        from undersigned.jobs.schedule import SCHEDULE
         from undersigned.signatures.counts import fold_changes
 
-        job = next(job for job in periodic.JOBS if job.name == "ledger")
+        job = next(job for job in SCHEDULE if job.name == "ledger")
         self.sign_verified(make_claims(1))
         fold_changes()
         job.run()

@@ -36,9 +36,9 @@ from django.db import connection
 from django.test import TransactionTestCase, override_settings
 from django.urls import reverse
 
+from harness.smtp import SMTPServer
 from tests.base import Personas, sign_through_form
 from tests.security.public_pages import public_pages
-from tests.updates.smtp import SMTPServer
 from tests.vault.keys import make_identity
 from undersigned.audit.models import AuditEvent
 from undersigned.officials.models import Official

@@ -24,7 +24,10 @@ from typing import Any
 import pytest
 from django_otp.oath import totp
 
-from local_stack import ONION_NAME, PUBLIC_NAME, ROOT, Stack, wait_until
+from harness import ROOT
+from harness.net import wait_until
+from harness.nginx import ONION_NAME, PUBLIC_NAME
+from harness.stack import Stack
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser]
 

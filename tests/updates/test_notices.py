@@ -2,8 +2,8 @@
 
 from django.test import override_settings
 
+from harness.smtp import SMTPServer
 from tests.base import PersonaTestCase, make_claims
-from tests.updates.smtp import SMTPServer
 from undersigned.signatures.actions import reject_signature
 from undersigned.signatures.models import Signature
 from undersigned.updates.actions import subscribe_email

@@ -1,7 +1,17 @@
-from django.urls import include, path
+from django.urls import path
 
-from undersigned.desk import contacts, sealed
-from undersigned.desk.views import auth, campaigns, decisions, imports, invalidate, queue
+from undersigned.desk.views import (
+    auth,
+    campaigns,
+    contacts,
+    decisions,
+    imports,
+    invalidate,
+    queue,
+    sealed,
+    sharing,
+    updates,
+)
 
 app_name = "desk"
 
@@ -33,6 +43,7 @@ urlpatterns = [
     path("s/<int:signature_id>/reject/", decisions.reject, name="reject"),
     path("s/<int:signature_id>/reopen/", decisions.reopen, name="reopen"),
     path("s/<int:signature_id>/code/", decisions.issue_code, name="issue_code"),
-    path("", include("undersigned.desk.updates")),
-    path("", include("undersigned.desk.sharing")),
+    path("c/<slug:slug>/updates/", updates.updates, name="updates"),
+    path("c/<slug:slug>/sharing/", sharing.sharing, name="sharing"),
+    path("telegram/", updates.telegram, name="telegram"),
 ]

@@ -351,6 +351,8 @@ def change_publication(signature: Signature, publication: str, threshold: int | 
             note=publication,
         )
         sealing.seal_if_hidden(signature)
+    # Every channel's change (the receipt page, the bot) is on the public pages at once.
+    invalidate_campaign(signature.campaign)
     return signature
 
 

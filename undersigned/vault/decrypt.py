@@ -134,11 +134,6 @@ def open_contact(armored: str, identities: list[pyrage.x25519.Identity]) -> tupl
     return kind, value
 
 
-def decrypt_bundle(data: bytes, identities: list[pyrage.x25519.Identity]) -> list[dict[str, str]]:
-    """The rows of a contacts bundle."""
-    return contact_rows(pyrage.decrypt(data, identities).decode("utf-8"), identities)
-
-
 def contact_rows(text: str, identities: list[pyrage.x25519.Identity]) -> list[dict[str, str]]:
     rows = []
     for record in parse_bundle(text):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from undersigned.access import (
+    ORGANIZERS,
     STAFF_ROLES,
     access_campaign_as,
     campaigns_for_staff,
@@ -34,8 +35,6 @@ from undersigned.signatures import actions as signature_actions
 from undersigned.signatures import public
 from undersigned.signatures.actions import Claims
 from undersigned.verification.sealed import reveals_due
-
-ORGANIZER = (StaffRole.ORGANIZER,)
 
 
 @require_GET
@@ -147,14 +146,14 @@ def _render_manage(
 @require_GET
 @staff_required
 def manage(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = access_campaign_as(request.user, slug, *ORGANIZER)
+    campaign = access_campaign_as(request.user, slug, *ORGANIZERS)
     return _render_manage(request, campaign)
 
 
 @require_POST
 @staff_required
 def transition(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = access_campaign_as(request.user, slug, *ORGANIZER)
+    campaign = access_campaign_as(request.user, slug, *ORGANIZERS)
     form = TransitionForm(request.POST)
     if not form.is_valid():
         return _render_manage(request, campaign, 400, error=_("Unknown action."))
@@ -176,7 +175,7 @@ def transition(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 @staff_required
 def names_hidden(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = access_campaign_as(request.user, slug, *ORGANIZER)
+    campaign = access_campaign_as(request.user, slug, *ORGANIZERS)
     form = NamesHiddenForm(request.POST)
     if not form.is_valid():
         return _render_manage(request, campaign, 400, error=_("Unknown action."))
@@ -194,7 +193,7 @@ def names_hidden(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 @staff_required
 def grant_role(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = access_campaign_as(request.user, slug, *ORGANIZER)
+    campaign = access_campaign_as(request.user, slug, *ORGANIZERS)
     form = RoleForm(request.POST)
     if form.is_valid():
         user = (
@@ -216,7 +215,7 @@ def grant_role(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 @staff_required
 def revoke_role(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = access_campaign_as(request.user, slug, *ORGANIZER)
+    campaign = access_campaign_as(request.user, slug, *ORGANIZERS)
     form = RevokeRoleForm(request.POST)
     if not form.is_valid():
         return _render_manage(request, campaign, 400, error=_("Unknown action."))
@@ -236,7 +235,7 @@ def revoke_role(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @staff_required
 def edit_text(request: HttpRequest, slug: str, language: str) -> HttpResponse:
-    campaign = access_campaign_as(request.user, slug, *ORGANIZER)
+    campaign = access_campaign_as(request.user, slug, *ORGANIZERS)
     if language not in dict(_languages()):
         raise Http404("no such language")
     existing = campaign.texts.filter(language=language).first()
@@ -277,7 +276,7 @@ def edit_text(request: HttpRequest, slug: str, language: str) -> HttpResponse:
 @require_POST
 @staff_required
 def add_opening_signatory(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = access_campaign_as(request.user, slug, *ORGANIZER)
+    campaign = access_campaign_as(request.user, slug, *ORGANIZERS)
     form = OpeningSignatoryForm(request.POST, language=get_language())
     if not campaign.takes_opening_signatories:
         return _render_manage(

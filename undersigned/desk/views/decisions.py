@@ -14,16 +14,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from undersigned.access import access_signature_as
-from undersigned.campaigns.models import StaffRole
+from undersigned.access import DECIDERS, access_signature_as
 from undersigned.desk.auth import staff_required
 from undersigned.desk.candidates import candidates_for
 from undersigned.desk.forms import MatchForm, NoteForm, RejectForm, VerifyForm
 from undersigned.desk.views.queue import render_signature
 from undersigned.verification import actions
 from undersigned.verification.actions import DecisionError
-
-DECIDERS = (StaffRole.VERIFIER,)
 
 
 def _decide(

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from undersigned.access import access_campaign_as, access_signature_as, staff_roles
+from undersigned.access import QUEUE_ROLES, access_campaign_as, access_signature_as, staff_roles
 from undersigned.audit.models import AuditEvent
 from undersigned.campaigns.models import StaffRole
 from undersigned.desk.auth import staff_required
@@ -25,7 +25,6 @@ from undersigned.verification.queue import (
     same_claims,
 )
 
-QUEUE_ROLES = (StaffRole.ORGANIZER, StaffRole.VERIFIER)
 PER_PAGE = 50
 
 

@@ -9,20 +9,17 @@ from django.contrib import messages
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from undersigned.access import access_campaign_as
+from undersigned.access import PUBLISHERS, access_campaign_as
 from undersigned.bot.actions import create_link_code
 from undersigned.bot.models import StaffChat
-from undersigned.campaigns.models import Campaign, StaffRole
+from undersigned.campaigns.models import Campaign
 from undersigned.desk.auth import staff_required
 from undersigned.updates.actions import publish_update
 from undersigned.updates.models import Subscription, Update
-
-PUBLISHERS = (StaffRole.SPOKESPERSON, StaffRole.ORGANIZER)
 
 
 class UpdateForm(forms.Form):
@@ -117,9 +114,3 @@ def telegram(request: HttpRequest) -> HttpResponse:
             "bot_username": settings.TELEGRAM_BOT_USERNAME,
         },
     )
-
-
-urlpatterns = [
-    path("c/<slug:slug>/updates/", updates, name="updates"),
-    path("telegram/", telegram, name="telegram"),
-]

@@ -6,10 +6,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
+from django.http import Http404
 from django.urls import reverse
 
-from undersigned.campaigns.models import Campaign, StaffRole
+from undersigned.access import IMPORTERS, access_campaign_as
 from undersigned.signatures.imports import (
     IMPORT_CHANNELS,
     CannotImport,
@@ -22,8 +25,6 @@ from undersigned.signatures.received import (
     mark_duplicates,
     read_received,
 )
-
-IMPORTERS = (StaffRole.ORGANIZER, StaffRole.VERIFIER)
 
 
 def describe(read: ReadFile) -> list[str]:
@@ -95,17 +96,15 @@ class Command(BaseCommand):
 
     @no_translations  # the command speaks English throughout
     def handle(self, *args: Any, **options: Any) -> None:
-        campaign = Campaign.objects.filter(slug=options["slug"]).first()
-        if campaign is None:
-            raise CommandError(f"no campaign {options['slug']!r}")
-        actor = get_user_model().objects.filter(username=options["actor"], is_active=True).first()
-        if (
-            actor is None
-            or not StaffRole.objects.filter(
-                user=actor, campaign=campaign, role__in=IMPORTERS
-            ).exists()
-        ):
-            raise CommandError("--as must name an organizer or verifier of this campaign")
+        actor = get_user_model().objects.filter(username=options["actor"]).first()
+        try:
+            campaign = access_campaign_as(actor or AnonymousUser(), options["slug"], *IMPORTERS)
+        except Http404 as error:
+            raise CommandError(f"no campaign {options['slug']!r}") from error
+        except PermissionDenied as error:
+            raise CommandError(
+                "--as must name an organizer or verifier of this campaign"
+            ) from error
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"no such file: {path}")
