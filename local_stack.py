@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -133,6 +134,61 @@ class NginxPorts:
     redirect: int = field(default_factory=lambda: free_port())
 
 
+def tor_proxy_line(circuit: int) -> bytes:
+    """The PROXY protocol line Tor sends first on each connection to an onion service with
+    `HiddenServiceExportCircuitID haproxy`: the circuit's id in the source address (and its
+    low 16 bits as the source port), the onion's virtual port as the destination port."""
+    return (
+        f"PROXY TCP6 fc00:dead:beef:4dad::{circuit >> 16:x}:{circuit & 0xFFFF:x} ::1 "
+        f"{circuit & 0xFFFF} 80\r\n"
+    ).encode()
+
+
+class TorStandIn:
+    """What the Tor daemon does for the onion service, for a browser on this machine: each
+    connection to `port` is passed to nginx's onion listener after the PROXY line of one
+    circuit, `circuit`, as for one Tor Browser visitor."""
+
+    def __init__(self, onion_port: int, circuit: int = 1) -> None:
+        self.onion_port = onion_port
+        self.circuit = circuit
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = int(self.server.getsockname()[1])
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.server.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._relay, args=(client,), daemon=True).start()
+
+    def _relay(self, client: socket.socket) -> None:
+        with client, socket.create_connection(("127.0.0.1", self.onion_port)) as upstream:
+            upstream.sendall(tor_proxy_line(self.circuit))
+            pipes = [
+                threading.Thread(target=_pipe, args=(client, upstream), daemon=True),
+                threading.Thread(target=_pipe, args=(upstream, client), daemon=True),
+            ]
+            for pipe in pipes:
+                pipe.start()
+            for pipe in pipes:
+                pipe.join()
+
+    def close(self) -> None:
+        self.server.close()
+
+
+def _pipe(source: socket.socket, sink: socket.socket) -> None:
+    try:
+        while data := source.recv(65536):
+            sink.sendall(data)
+        sink.shutdown(socket.SHUT_WR)
+    except OSError:
+        pass
+
+
 PUBLIC_NAME = "petition.example.org"
 ONION_NAME = "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvw.onion"
 
@@ -178,7 +234,10 @@ def nginx_config(
             f"    listen 127.0.0.1:{ports.plain};\n    listen 127.0.0.1:{ports.tls} ssl http2;",
         ),
         ("listen 80;", f"listen 127.0.0.1:{ports.redirect};"),
-        ("listen 127.0.0.1:8080;", f"listen 127.0.0.1:{ports.onion};"),
+        (
+            "listen 127.0.0.1:8080 proxy_protocol;",
+            f"listen 127.0.0.1:{ports.onion} proxy_protocol;",
+        ),
         ("    8080 1;", f"    {ports.onion} 1;"),
         (f"server_name {PUBLIC_NAME} {ONION_NAME};", f"server_name {local} {onion_name};"),
         (f"server_name {PUBLIC_NAME};", f"server_name {local};"),
@@ -188,6 +247,7 @@ def nginx_config(
         ("/srv/undersigned/var/exports/", f"{exports_root}/"),
         ("/var/cache/nginx/undersigned", str(cache_dir)),
         ("root /var/www/html;", f"root {prefix};"),
+        ("/var/log/nginx/error.log", f"{prefix}/error.log"),
     ]:
         if shipped not in site:
             raise ValueError(f"deploy/nginx/undersigned.conf no longer has {shipped!r}")
@@ -242,6 +302,9 @@ class Stack:
         self.app_ports: list[int] = []
         self.nginx_port: int | None = None
         self.nginx_ports: NginxPorts | None = None
+        # In front of the onion listener, as the Tor daemon is: a browser reaches the onion
+        # through `tor.port`.
+        self.tor: TorStandIn | None = None
         self.database = "undersigned"
 
     # Environment for every app process
@@ -547,6 +610,7 @@ class Stack:
         self._spawn("nginx", ["nginx", "-p", str(prefix), "-c", str(conf), "-g", "daemon off;"])
         for port in (self.nginx_ports.plain, self.nginx_ports.tls, self.nginx_ports.onion):
             wait_until(lambda port=port: port_open(port), what="nginx")
+        self.tor = TorStandIn(self.nginx_ports.onion)
         return self.nginx_port
 
     def start(self, *, app_servers: int = 1, nginx: bool = True) -> None:
@@ -600,6 +664,8 @@ class Stack:
             process.wait()
 
     def close(self) -> None:
+        if self.tor is not None:
+            self.tor.close()
         for name in list(self.processes):
             self.stop(name)
         if getattr(self, "replica_data", None):
