@@ -204,10 +204,13 @@ def nginx_config(
     *,
     public_name: str = PUBLIC_NAME,
     onion_name: str = ONION_NAME,
+    request_log_level: str = "emerg",
 ) -> str:
     """A complete nginx.conf around deploy/nginx/undersigned.conf as shipped, with local
     ports and paths, and a self-signed certificate in place of certbot's; `unlimited`
-    addresses (the benchmark's own load) pass the per-client limits."""
+    addresses (the benchmark's own load) pass the per-client limits. A benchmark that
+    counts what nginx says of requests (the app servers' timeouts) lowers
+    `request_log_level` from the shipped `emerg`, in its own throwaway directory."""
     ports = listen_port if isinstance(listen_port, NginxPorts) else NginxPorts(listen_port)
     exports_root = exports_root or prefix / "exports"
     site = (ROOT / "deploy" / "nginx" / "undersigned.conf").read_text()
@@ -247,7 +250,10 @@ def nginx_config(
         ("/srv/undersigned/var/exports/", f"{exports_root}/"),
         ("/var/cache/nginx/undersigned", str(cache_dir)),
         ("root /var/www/html;", f"root {prefix};"),
-        ("/var/log/nginx/error.log", f"{prefix}/error.log"),
+        (
+            "error_log /var/log/nginx/error.log emerg;",
+            f"error_log {prefix}/error.log {request_log_level};",
+        ),
     ]:
         if shipped not in site:
             raise ValueError(f"deploy/nginx/undersigned.conf no longer has {shipped!r}")
@@ -285,6 +291,7 @@ class Stack:
         settings: dict[str, str] | None = None,
         unlimited: tuple[str, ...] = ("127.0.0.1",),
         app: str = APP,
+        nginx_request_log_level: str = "emerg",
     ) -> None:
         self.workdir = Path(workdir or tempfile.mkdtemp(prefix="undersigned-stack-"))
         # The benchmark's own clients come from 127.0.0.1 and pass nginx's per-client
@@ -295,6 +302,7 @@ class Stack:
         self.app_workers = app_workers
         self.threads = threads
         self.app = app
+        self.nginx_request_log_level = nginx_request_log_level
         self.pg_port = free_port()
         self.redis_port = free_port()
         self.pg_data = self.workdir / "pgdata"
@@ -605,6 +613,7 @@ class Stack:
                 prefix / "cache",
                 self.unlimited,
                 self.workdir / "var" / "exports",
+                request_log_level=self.nginx_request_log_level,
             )
         )
         self._spawn("nginx", ["nginx", "-p", str(prefix), "-c", str(conf), "-g", "daemon off;"])

@@ -116,3 +116,27 @@ def test_junk_on_a_public_page_still_reaches_the_kept_copy(port: int) -> None:
     for n in range(10):
         assert get(port, f"/c/z/?utm_source={n}") == "answer to /c/z/?utm_source=0"
     assert App.seen == ["/c/z/?utm_source=0"]
+
+
+# Queries that nginx and the app would read differently: nginx keys a page on the first
+# `after=` whose name matches whatever its case, the app reads the last one, its name
+# decoded. Answered, but never kept: no one else is shown the page they would get.
+AMBIGUOUS = [
+    "after=one&after=two",
+    "after=one&after",
+    "%61fter=two",
+    "AFTER=two",
+    "q=one&junk=1&q=two",
+    "lang=en&lang=ru",
+]
+
+
+@pytest.mark.parametrize("query", AMBIGUOUS)
+def test_a_query_read_two_ways_is_never_kept_for_others(port: int, query: str) -> None:
+    page = f"/c/amb-{AMBIGUOUS.index(query)}/signatories/"
+    get(port, f"{page}?{query}")
+    for value in ("one", "two"):
+        for plain in (page, f"{page}?after={value}", f"{page}?q={value}"):
+            assert get(port, plain) == f"answer to {plain}"
+    for plain in (f"{page}?lang=en", f"{page}?lang=ru"):
+        assert get(port, plain) == f"answer to {plain}"
