@@ -15,6 +15,7 @@ def torrc() -> str:
     return (DEPLOY / "tor" / "torrc").read_text()
 
 
+@pytest.mark.tools
 @pytest.mark.skipif(shutil.which("tor") is None, reason="tor is not installed")
 def test_tor_accepts_the_config(tmp_path: Path) -> None:
     service = tmp_path / "service"
