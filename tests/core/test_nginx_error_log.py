@@ -55,12 +55,15 @@ class App(BaseHTTPRequestHandler):
         if App.slow.is_set():
             time.sleep(READ_TIMEOUT + 1)
         body = b"private page"
-        self.send_response(200)
-        self.send_header("Content-Type", "text/plain")
-        self.send_header("Cache-Control", "private, no-store")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Cache-Control", "private, no-store")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # nginx stopped waiting for a slow answer
 
     do_GET = do_POST = _answer
 
