@@ -70,10 +70,13 @@ def nginx_config(
     *,
     public_name: str = PUBLIC_NAME,
     onion_name: str = ONION_NAME,
+    request_log_level: str = "emerg",
 ) -> str:
     """A complete nginx.conf around deploy/nginx/undersigned.conf as shipped, with local
     ports and paths, and a self-signed certificate in place of certbot's; `unlimited`
-    addresses (the benchmark's own load) pass the per-client limits."""
+    addresses (the benchmark's own load) pass the per-client limits. A benchmark that
+    counts what nginx says of requests (the app servers' timeouts) lowers
+    `request_log_level` from the shipped `emerg`, in its own throwaway directory."""
     ports = listen_port if isinstance(listen_port, NginxPorts) else NginxPorts(listen_port)
     exports_root = exports_root or prefix / "exports"
     site = (ROOT / "deploy" / "nginx" / "undersigned.conf").read_text()
@@ -100,7 +103,10 @@ def nginx_config(
             f"    listen 127.0.0.1:{ports.plain};\n    listen 127.0.0.1:{ports.tls} ssl http2;",
         ),
         ("listen 80;", f"listen 127.0.0.1:{ports.redirect};"),
-        ("listen 127.0.0.1:8080;", f"listen 127.0.0.1:{ports.onion};"),
+        (
+            "listen 127.0.0.1:8080 proxy_protocol;",
+            f"listen 127.0.0.1:{ports.onion} proxy_protocol;",
+        ),
         ("    8080 1;", f"    {ports.onion} 1;"),
         (f"server_name {PUBLIC_NAME} {ONION_NAME};", f"server_name {local} {onion_name};"),
         (f"server_name {PUBLIC_NAME};", f"server_name {local};"),
@@ -110,6 +116,10 @@ def nginx_config(
         ("/srv/undersigned/var/exports/", f"{exports_root}/"),
         ("/var/cache/nginx/undersigned", str(cache_dir)),
         ("root /var/www/html;", f"root {prefix};"),
+        (
+            "error_log /var/log/nginx/error.log emerg;",
+            f"error_log {prefix}/error.log {request_log_level};",
+        ),
     ]:
         if shipped not in site:
             raise ValueError(f"deploy/nginx/undersigned.conf no longer has {shipped!r}")

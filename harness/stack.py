@@ -21,6 +21,7 @@ from pathlib import Path
 from harness import ROOT
 from harness.net import free_port, port_open, wait_until
 from harness.nginx import NginxPorts, nginx_config
+from harness.tor import TorStandIn
 
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 GRANIAN = str(ROOT / ".venv" / "bin" / "granian")
@@ -75,6 +76,7 @@ class Stack:
         settings: dict[str, str] | None = None,
         unlimited: tuple[str, ...] = ("127.0.0.1",),
         app: str = APP,
+        nginx_request_log_level: str = "emerg",
     ) -> None:
         self.workdir = Path(workdir or tempfile.mkdtemp(prefix="undersigned-stack-"))
         # The benchmark's own clients come from 127.0.0.1 and pass nginx's per-client
@@ -85,6 +87,7 @@ class Stack:
         self.app_workers = app_workers
         self.threads = threads
         self.app = app
+        self.nginx_request_log_level = nginx_request_log_level
         self.pg_port = free_port()
         self.redis_port = free_port()
         self.pg_data = self.workdir / "pgdata"
@@ -92,6 +95,9 @@ class Stack:
         self.app_ports: list[int] = []
         self.nginx_port: int | None = None
         self.nginx_ports: NginxPorts | None = None
+        # In front of the onion listener, as the Tor daemon is: a browser reaches the onion
+        # through `tor.port`.
+        self.tor: TorStandIn | None = None
         self.database = "undersigned"
 
     # Environment for every app process
@@ -392,11 +398,13 @@ class Stack:
                 prefix / "cache",
                 self.unlimited,
                 self.workdir / "var" / "exports",
+                request_log_level=self.nginx_request_log_level,
             )
         )
         self._spawn("nginx", ["nginx", "-p", str(prefix), "-c", str(conf), "-g", "daemon off;"])
         for port in (self.nginx_ports.plain, self.nginx_ports.tls, self.nginx_ports.onion):
             wait_until(lambda port=port: port_open(port), what="nginx")
+        self.tor = TorStandIn(self.nginx_ports.onion)
         return self.nginx_port
 
     def start(self, *, app_servers: int = 1, nginx: bool = True) -> None:
@@ -450,6 +458,8 @@ class Stack:
             process.wait()
 
     def close(self) -> None:
+        if self.tor is not None:
+            self.tor.close()
         for name in list(self.processes):
             self.stop(name)
         if getattr(self, "replica_data", None):

@@ -1,6 +1,6 @@
 """The system programs `make test` needs besides Python, installed or named at once.
 
-The browser tests drive Debian's Chromium; the `tools` tests run Debian's age and nginx;
+The browser tests drive Debian's Chromium; the `tools` tests run Debian's age, nginx and tor;
 `python -m venv` needs ensurepip, which Debian ships apart. As root with apt-get they are
 installed; otherwise this stops with one line naming the packages and the command.
 Only the standard library: it runs before the virtual environment exists.
@@ -18,6 +18,7 @@ PROGRAMS = {
     "age": "age",
     "age-keygen": "age",
     "nginx": "nginx-light",
+    "tor": "tor",
 }
 
 

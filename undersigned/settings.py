@@ -307,7 +307,8 @@ RATE_CLIENT_CAPTCHA_AFTER = env_int("RATE_CLIENT_CAPTCHA_AFTER", 3)
 RATE_CLIENT_LIMIT = env_int("RATE_CLIENT_LIMIT", 10)  # past this, 429 and nothing stored
 # Complete submissions (valid forms) from one client within the window past which more are held.
 RATE_CLIENT_HOLD_AFTER = env_int("RATE_CLIENT_HOLD_AFTER", 5)
-# Onion visitors share one bucket (the Tor daemon is their one address), with these limits.
+# Onion visitors are counted per Tor circuit (nginx names it in TRUSTED_PROXY_HEADER),
+# with these limits.
 RATE_ONION_LIMIT = env_int("RATE_ONION_LIMIT", 300)
 # Complete submissions past which more are held.
 RATE_ONION_HOLD_AFTER = env_int("RATE_ONION_HOLD_AFTER", 100)

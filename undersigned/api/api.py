@@ -26,7 +26,7 @@ from undersigned.access import (
     access_signature_as,
 )
 from undersigned.api.auth import StaffToken
-from undersigned.api.http import private, public_read
+from undersigned.api.http import own_writes_only, private, public_read
 from undersigned.api.schemas import (
     CampaignDetail,
     CampaignSummary,
@@ -259,12 +259,24 @@ def campaign_checkpoint(request: HttpRequest, slug: str) -> Any:
 
 @api.post(
     "/campaigns/{slug}/signatures",
-    response={201: SignedOut, 400: Error, 404: Error, 410: Error, 429: Error},
+    response={
+        201: SignedOut,
+        400: Error,
+        403: Error,
+        404: Error,
+        410: Error,
+        415: Error,
+        429: Error,
+    },
     tags=["public"],
 )
-@decorate_view(private)
+@decorate_view(own_writes_only, private)
 def sign_campaign(request: HttpRequest, slug: str, signature: SignatureIn) -> Any:
     """Sign a campaign: the web form's fields, checks and abuse rules (per client address).
+
+    Only a JSON body (`Content-Type: application/json`) is taken, and a browser's request
+    from another site's page (`Sec-Fetch-Site: cross-site` or `same-site`, or an `Origin`
+    that is not this site's) is refused with 403.
 
     When the rate on the campaign or from this address calls for a captcha, which the API
     cannot show, the signature is stored held back for verifiers.
