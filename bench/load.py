@@ -49,6 +49,13 @@ FLOORS = {
     "app_worker_rss_mb": 150,
 }
 
+# The same run's references: signing against PostgreSQL's own insert rate, reads alone
+# against nginx serving the same page as a static file.
+RATIO_GOALS = {
+    "signatures_to_postgres_inserts": 0.10,
+    "page_reads_alone_to_nginx_static": 0.90,
+}
+
 PGBENCH_SCRIPT = """\
 INSERT INTO bench_signature (campaign_id, handle, full_name, office, body, municipality, region,
   region_code, claims_key, channel, language, publication, state, created_at)
@@ -441,9 +448,18 @@ def main() -> int:
         print("reads alone, unbounded", flush=True)
         reads_alone = page_reads(stack.nginx_port, 10, args.readers)
         print("reference: PostgreSQL inserts (pgbench)", flush=True)
-        pg_tps = pgbench_inserts(stack, 10)
+        try:
+            pg_tps = pgbench_inserts(stack, 10)
+        except (subprocess.CalledProcessError, RuntimeError) as error:
+            detail = getattr(error, "stderr", "") or ""
+            print(f"FAILED: pgbench: {error} {detail[-500:]}", file=sys.stderr, flush=True)
+            pg_tps = 0.0
         print("reference: nginx serving the page as a static file", flush=True)
-        static = static_page_reads(stack, 10, args.readers)
+        try:
+            static = static_page_reads(stack, 10, args.readers)
+        except (OSError, RuntimeError, ValueError) as error:
+            print(f"FAILED: nginx static reads: {error}", file=sys.stderr, flush=True)
+            static = {"requests": 0, "per_second": 0.0, "errors": 0, "failed": str(error)}
     finally:
         stack.close()
 
@@ -498,7 +514,23 @@ def main() -> int:
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(report, indent=2))
     print_table(report)
-    return 0
+    unmeasured = unmeasured_references(report)
+    for line in unmeasured:
+        print(f"FAILED: {line}; the ratios cannot be told", file=sys.stderr)
+    return 1 if unmeasured else 0
+
+
+def unmeasured_references(report: dict) -> list[str]:
+    """What made a ratio impossible: a reference or a measured rate that came out empty."""
+    ref = report["reference"]
+    missing = []
+    if not ref["postgres_inserts_per_second"]:
+        missing.append("the PostgreSQL reference (pgbench) measured no inserts")
+    if not ref["nginx_static_page_reads_per_second"] or ref["nginx_static"].get("errors"):
+        missing.append("the nginx reference (the page as a static file) was not measured whole")
+    if not report["page_reads_alone"]["requests"] or report["page_reads_alone"].get("errors"):
+        missing.append("the reads alone were not measured whole")
+    return missing
 
 
 def print_table(report: dict) -> None:
@@ -538,6 +570,26 @@ def print_table(report: dict) -> None:
     for name, value in report["figures"].items():
         met = "yes" if report["floors_met"][name] else "NO"
         print(f"{name:<24}{value:>10.1f}{report['floors'][name]:>8}  {met}")
+    figures = report["figures"]
+    for label, ratio, part, whole, goal in (
+        (
+            "signatures/s ÷ pgbench inserts/s",
+            report["ratios"]["signatures_to_postgres_inserts"],
+            figures["signatures_per_second"],
+            ref["postgres_inserts_per_second"],
+            RATIO_GOALS["signatures_to_postgres_inserts"],
+        ),
+        (
+            "reads alone/s ÷ nginx static/s",
+            report["ratios"]["page_reads_alone_to_nginx_static"],
+            report["page_reads_alone"]["per_second"],
+            ref["nginx_static_page_reads_per_second"],
+            RATIO_GOALS["page_reads_alone_to_nginx_static"],
+        ),
+    ):
+        shown = "NOT MEASURED" if ratio is None else f"{ratio:.1%}"
+        met = "" if ratio is None else ("  met" if ratio >= goal else "  NOT met")
+        print(f"ratio: {label}: {part:,.0f} ÷ {whole:,.0f} = {shown} (goal ≥ {goal:.0%}){met}")
     print(f"written to {RESULTS.relative_to(ROOT)}")
 
 

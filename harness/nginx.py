@@ -71,15 +71,17 @@ def nginx_config(
     public_name: str = PUBLIC_NAME,
     onion_name: str = ONION_NAME,
     request_log_level: str = "emerg",
+    site: str | None = None,
 ) -> str:
     """A complete nginx.conf around deploy/nginx/undersigned.conf as shipped, with local
     ports and paths, and a self-signed certificate in place of certbot's; `unlimited`
     addresses (the benchmark's own load) pass the per-client limits. A benchmark that
     counts what nginx says of requests (the app servers' timeouts) lowers
-    `request_log_level` from the shipped `emerg`, in its own throwaway directory."""
+    `request_log_level` from the shipped `emerg`, in its own throwaway directory. `site`
+    is another version of the site's config to run in place of the shipped one."""
     ports = listen_port if isinstance(listen_port, NginxPorts) else NginxPorts(listen_port)
     exports_root = exports_root or prefix / "exports"
-    site = (ROOT / "deploy" / "nginx" / "undersigned.conf").read_text()
+    site = site or (ROOT / "deploy" / "nginx" / "undersigned.conf").read_text()
     servers = "\n".join(
         f"    server 127.0.0.1:{port} max_fails=3 fail_timeout=10s;" for port in app_ports
     )
@@ -125,7 +127,10 @@ def nginx_config(
             raise ValueError(f"deploy/nginx/undersigned.conf no longer has {shipped!r}")
         site = site.replace(shipped, here)
     user = "user root root;\n" if os.geteuid() == 0 else ""
+    # pcre_jit: the site's maps and locations match regular expressions on every request;
+    # compiled, they cost a fraction (docs/deploy.md asks the same of nginx.conf).
     return f"""{user}worker_processes 1;
+pcre_jit on;
 worker_rlimit_nofile 40000;
 pid {prefix}/nginx.pid;
 error_log {prefix}/error.log warn;

@@ -3,6 +3,8 @@ stand-in app that counts what reaches it: per-client limits, and junk in a query
 or a header that never gets past the cache."""
 
 import http.client
+import re
+import shlex
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -146,3 +148,43 @@ def test_the_config_carries_its_limits() -> None:
     assert "server 127.0.0.1:8000 backup max_fails=0;" in site  # never no live upstreams
     assert "proxy_next_upstream error;" in site  # a timeout is never retried elsewhere
     assert "$request_uri" not in site.split("proxy_cache_key", 1)[1].split(";", 1)[0]
+
+
+def accept_language_map() -> tuple[dict[str, str], re.Pattern[str]]:
+    """The exact entries and the regular expression of the config's Accept-Language map."""
+    site = (
+        Path(__file__).resolve().parents[2] / "deploy" / "nginx" / "undersigned.conf"
+    ).read_text()
+    block = site.split("map $http_accept_language $undersigned_accept_language {", 1)[1]
+    block = block.split("\n}", 1)[0]
+    exact: dict[str, str] = {}
+    expression = None
+    for line in block.strip().splitlines():
+        source, value = shlex.split(line.strip().rstrip(";"))
+        if source.startswith("~*"):
+            # PCRE's named group, in Python's spelling.
+            expression = re.compile(source[2:].replace("(?<", "(?P<"), re.IGNORECASE)
+        elif source != "default":
+            exact[source] = value
+    assert expression is not None
+    return exact, expression
+
+
+def test_headers_listed_in_the_language_map_get_the_expressions_answer(proxy: int) -> None:
+    """The common headers are looked up as they are, not matched by the expression; each
+    must be cut down to what the expression makes of it, and reach the app so."""
+    exact, expression = accept_language_map()
+    assert len(exact) > 5
+    for header, value in exact.items():
+        found = expression.match(header)
+        assert (found.group("undersigned_lang") if found else "") == value, header
+    StandIn.seen.clear()
+    for n, (header, value) in enumerate(exact.items()):
+        if header:
+            assert get(proxy, f"/c/lang-{n}/", **{"Accept-Language": header}) == (
+                200,
+                f"page in [{value}]",
+            )
+    assert StandIn.seen == [
+        (f"/c/lang-{n}/", value) for n, (header, value) in enumerate(exact.items()) if header
+    ]
