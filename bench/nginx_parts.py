@@ -124,6 +124,9 @@ PARTS: dict[str, Callable[[str], str]] = {
         )
     ),
     "no cache lock": cut(("proxy_cache_lock on;", "proxy_cache_lock off;")),
+    "no open_file_cache": cut(
+        ("    open_file_cache max=1024 inactive=10s;\n    open_file_cache_valid 1s;\n", ""),
+    ),
     "no shared-form headers": cut(
         ("proxy_set_header X-Shared-Form $undersigned_shared_form;", ""),
     ),
@@ -140,9 +143,12 @@ PARTS["no pcre_jit"] = without_pcre_jit
 def without_everything(conf: str) -> str:
     conf = cut((KEY, 'proxy_cache_key "$scheme$host$uri";'))(conf)
     for name, apply in PARTS.items():
-        if name not in ("shipped", "all of the above out", "no pcre_jit") and (
-            "the key" not in name
-        ):
+        if name not in (
+            "shipped",
+            "all of the above out",
+            "no pcre_jit",
+            "with open_file_cache",
+        ) and ("the key" not in name):
             conf = apply(conf)
     return cut(("proxy_set_header Accept-Language $undersigned_accept_language;", ""))(conf)
 

@@ -6,6 +6,7 @@ import http.client
 import shutil
 import subprocess
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -25,9 +26,13 @@ class App(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         App.seen.append(self.path)
         body = f"answer to {self.path}".encode()
+        kept = "public, max-age=60"
+        if self.path == "/c/fresh/":  # a new version each time, kept a second as pages are
+            body = f"version {App.seen.count(self.path)}".encode()
+            kept = "public, max-age=0, s-maxage=1"
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
-        self.send_header("Cache-Control", "public, max-age=60")
+        self.send_header("Cache-Control", kept)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -141,3 +146,16 @@ def test_a_query_read_two_ways_is_never_kept_for_others(port: int, query: str) -
             assert get(port, plain) == f"answer to {plain}"
     for plain in (f"{page}?lang=en", f"{page}?lang=ru"):
         assert get(port, plain) == f"answer to {plain}"
+
+
+def test_a_refreshed_copy_is_served_though_nginx_keeps_files_open(port: int) -> None:
+    """nginx keeps the files of its copies open (open_file_cache); a copy refreshed after
+    its second is a new file, and readers get it, not the file kept open."""
+    served = []
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and len(set(served)) < 4:
+        served.append(int(get(port, "/c/fresh/").removeprefix("version ")))
+        time.sleep(0.05)
+    assert served == sorted(served)
+    assert len(set(served)) >= 4  # each refresh reached the readers
+    assert served[-1] >= App.seen.count("/c/fresh/") - 1  # at most one refresh under way
