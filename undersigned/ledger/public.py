@@ -57,17 +57,17 @@ def entries_page(campaign: Campaign, page: int) -> dict[str, Any]:
 def claimed_counts(campaign: Campaign) -> dict[str, Any]:
     """The counts the site shows, for verifiers to compare with the log."""
     counts = public.counts_for(campaign)
-    regions = None
+    regions = regions_checking = None
     if campaign.publish_region_counts:
-        regions = {
-            row.code: row.verified
-            for row in public.regions_for(campaign, campaign.original_language)
-            if row.verified
-        }
+        rows = public.regions_for(campaign, campaign.original_language)
+        regions = {row.code: row.verified for row in rows if row.verified}
+        regions_checking = {row.code: row.checking for row in rows if row.checking}
     return {
         "campaign": campaign.slug,
         "verified": counts.verified,
+        "checking": counts.checking,
         "regions": regions,
+        "regions_checking": regions_checking,
         "checkpoint_size": signed_size(campaign),
     }
 
