@@ -169,7 +169,7 @@ def _append(campaign: Campaign, events: list[Pending], time: str) -> int:
     return size + len(events)
 
 
-def _figures(campaign_id: int, previous: Checkpoint | None, size: int) -> tally.Tally:
+def figures_at(campaign_id: int, previous: Checkpoint | None, size: int) -> tally.Tally:
     """The figures the first `size` entries prove: the previous checkpoint's figures moved
     by the entries since, each replayed from its handle's standing in the entries before."""
     entries = LogEntry.objects.filter(campaign_id=campaign_id, index__lt=size).order_by("index")
@@ -210,7 +210,7 @@ def sign_checkpoint(campaign: Campaign, time: str | None = None) -> Checkpoint |
     time = time or batch_time(timezone.now())
     if latest is not None and (latest.time or "") > time:
         time = latest.time or time
-    figures = _figures(campaign.pk, latest, size)
+    figures = figures_at(campaign.pk, latest, size)
     root = StoredTree(campaign.pk).root(size)
     body = note.Checkpoint(
         origin,
