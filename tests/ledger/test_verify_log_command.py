@@ -209,6 +209,7 @@ class VerifyLogLiveTest(Personas, LiveServerTestCase):
         assert "cosigned:" in report
         status, report = self.verify("--witness", witness_key)
         assert status == 0, report
+        assert "cosigned by witness.example at 20" in report
 
     def test_standalone_verifier_needs_no_django(self) -> None:
         script = (
@@ -253,3 +254,43 @@ class VerifyLogLiveTest(Personas, LiveServerTestCase):
         path.write_text(json.dumps(data))
         assert verify.main(["--receipt", str(path)], out=io.StringIO()) == 1
         assert base64.b64decode(data["entries"][-1]["proof"][0])
+
+    def cite_line(self, size: int, language: str = "en") -> str:
+        data = json.loads(self.client.get(f"/c/deputies/cite/{size}.json").content)
+        return data["citation_en"] if language == "en" else data["citation"]
+
+    def test_citation_line_checked_against_the_site(self) -> None:
+        old = Checkpoint.objects.filter(campaign=self.campaign).latest()
+        line = self.cite_line(old.size)
+        assert line.startswith(f"As of {old.time[:10]} {old.time[11:16]} UTC: 6 verified")
+        self.sign_verified(make_claims(80))
+        self.refresh_counts()
+        # A line quoted before the log moved on still checks: its checkpoint is kept.
+        status, report = self.verify("--cite", line)
+        assert status == 0, report
+        assert f"citation: OK, checkpoint {old.size} of deputies" in report
+        russian = self.cite_line(old.size, "ru")
+        assert russian.startswith("По состоянию на")
+        status, report = self.verify("--cite", russian)
+        assert status == 0, report
+
+        for wrong, problem in (
+            (line.replace("1 being checked", "84 being checked"), "being-checked figure 84"),
+            (line.replace("6 verified", "19 verified"), "verified figure 19"),
+            (line.replace(old.time[11:16], "00:00"), "the time"),
+        ):
+            if wrong == line:
+                continue
+            status, report = self.verify("--cite", wrong)
+            assert status == 1, report
+            assert problem in report and "citation: FAIL" in report
+        root = line.rsplit(" ", 1)[1]
+        other_root = ("A" if root[0] != "A" else "B") + root[1:]
+        status, report = self.verify("--cite", line.replace(root, other_root))
+        assert status == 1 and "the line gives the root" in report
+        status, report = self.verify(
+            "--cite", line.replace(f"checkpoint {old.size}", "checkpoint 999")
+        )
+        assert status == 1 and "no checkpoint of 999 entries" in report
+        status, report = self.verify("--cite", "nineteen, more or less")
+        assert status == 2 and "error: the line gives no time" in report

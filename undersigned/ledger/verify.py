@@ -130,13 +130,16 @@ def default_state_path() -> Path:
 class State:
     """Checkpoints seen before, by origin, with the log's key trusted on first use."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path | None):
+        """`path` None: nothing seen before, and nothing to remember."""
         self.path = path
         self.logs: dict[str, dict[str, Any]] = {}
-        if path.exists():
+        if path is not None and path.exists():
             self.logs = json.loads(path.read_text(encoding="utf-8")).get("logs", {})
 
     def save(self) -> None:
+        if self.path is None:
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         text = json.dumps({"logs": self.logs}, indent=1, sort_keys=True)
         self.path.write_text(text, encoding="utf-8")
@@ -453,7 +456,7 @@ def check_citation(target: str, line: str, key_text: str | None, out: Any) -> in
         say(out, f"error: the line cites the log {quoted.origin}, not one of {target}")
         return 2
     slug = match.group(1)
-    state = State(Path(os.devnull))
+    state = State(None)
     try:
         report = verify_campaign(source, slug, state, key_text=key_text, size=quoted.size)
     except (VerifyError, note.NoteError) as error:
