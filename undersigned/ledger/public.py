@@ -104,6 +104,29 @@ def receipt_entries(signature: Signature) -> dict[str, Any] | None:
     }
 
 
+def checkpoint_summary(campaign: Campaign) -> dict[str, Any] | None:
+    """The latest checkpoint as counts.json and the widget give it: size, time, root, the
+    figures it signs and its citable page; None while the log is empty or its latest
+    checkpoint is older than times and figures."""
+    checkpoint = latest_checkpoint(campaign)
+    if checkpoint is None:
+        return None
+    body = checkpoint.body()
+    verified, checking = body.figure(note.EXTENSION_VERIFIED), body.figure(note.EXTENSION_CHECKING)
+    time = body.extension(note.EXTENSION_TIME)
+    if verified is None or checking is None or time is None:
+        return None
+    return {
+        "size": checkpoint.size,
+        "time": time,
+        "root": b64(bytes(checkpoint.root)),
+        "verified": verified,
+        "being_checked": checking,
+        "cite": f"{settings.SITE_URL}/{paths.cite_page(campaign.slug, checkpoint.size)}",
+        "cite_path": "/" + paths.cite_page(campaign.slug, checkpoint.size),
+    }
+
+
 def checkpoint_of_size(campaign: Campaign, size: int) -> Checkpoint | None:
     return (
         Checkpoint.objects.filter(campaign=campaign, size=size)
