@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import get_language
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from undersigned.access import access_public_campaign, access_signature_by_receipt
 from undersigned.campaigns.models import Campaign
 from undersigned.ledger import actions, merkle, paths, public
+from undersigned.ledger import letter as letter_module
 from undersigned.ledger.models import Checkpoint
 
 TEXT = "text/plain; charset=utf-8"
@@ -211,3 +213,29 @@ def cite_page(request: HttpRequest, slug: str, size: int) -> HttpResponse:
         },
     )
     return _cacheable(request, response)
+
+
+@require_GET
+def letter(request: HttpRequest, slug: str, size: int) -> HttpResponseBase:
+    """The letter as delivered, as of that checkpoint: the file the task worker wrote. A
+    letter not written yet is asked of the worker; this request never builds it."""
+    campaign = access_public_campaign(slug)
+    checkpoint = _checkpoint(campaign, size)
+    fingerprint = letter_module.names_fingerprint(campaign)
+    path = letter_module.letter_path(campaign.slug, checkpoint.size, fingerprint)
+    try:
+        handle = path.open("rb")
+    except FileNotFoundError:
+        letter_module.build_letter_task.enqueue(campaign.pk, checkpoint.size)
+        response = render(
+            request,
+            "ledger/letter_pending.html",
+            {"campaign": campaign, "size": checkpoint.size},
+            status=503,
+        )
+        response["Retry-After"] = "30"
+        return response
+    document = FileResponse(handle, content_type="application/pdf")
+    document["Content-Disposition"] = f'inline; filename="{campaign.slug}-letter-{size}.pdf"'
+    patch_cache_control(document, public=True, max_age=settings.LEDGER_CACHE_SECONDS)
+    return document
