@@ -132,7 +132,7 @@ class DemoCitationTest(TestCase):
 
         with tempfile.TemporaryDirectory() as root, override_settings(EXPORT_ROOT=root):
             letter_url = reverse("letter", args=[appeal.slug, checkpoint.size])
-            assert self.client.get(letter_url).status_code == 503  # asked of the worker
+            assert self.client.get(letter_url).status_code == 202  # asked of the worker
             response = self.client.get(letter_url)
             assert response.status_code == 200
             pdf = pypdf.PdfReader(io.BytesIO(b"".join(response.streaming_content)))

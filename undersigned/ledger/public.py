@@ -122,8 +122,8 @@ def checkpoint_summary(campaign: Campaign) -> dict[str, Any] | None:
         "root": b64(bytes(checkpoint.root)),
         "verified": verified,
         "being_checked": checking,
-        "cite": f"{settings.SITE_URL}/{paths.cite_page(campaign.slug, checkpoint.size)}",
-        "cite_path": "/" + paths.cite_page(campaign.slug, checkpoint.size),
+        # Paths, not addresses: the same JSON serves the site, its onion service and mirrors.
+        "cite": "/" + paths.cite_page(campaign.slug, checkpoint.size),
     }
 
 
@@ -203,6 +203,8 @@ def citable(campaign: Campaign, checkpoint: Checkpoint, language: str) -> dict[s
             else f"python -m undersigned.ledger.verify {site}/c/{campaign.slug}/"
         ),
         "mirror": settings.MIRROR_URL or None,
-        "page": f"{site}/{paths.cite_page(campaign.slug, checkpoint.size)}",
-        "json": f"{site}/{paths.cite_json(campaign.slug, checkpoint.size)}",
+        # Paths, not addresses: the same JSON serves the site, its onion service and mirrors.
+        "page": "/" + paths.cite_page(campaign.slug, checkpoint.size),
+        "json": "/" + paths.cite_json(campaign.slug, checkpoint.size),
+        "letter": "/" + paths.cite_page(campaign.slug, checkpoint.size) + "letter.pdf",
     }

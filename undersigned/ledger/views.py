@@ -231,7 +231,7 @@ def letter(request: HttpRequest, slug: str, size: int) -> HttpResponseBase:
             request,
             "ledger/letter_pending.html",
             {"campaign": campaign, "size": checkpoint.size},
-            status=503,
+            status=202,  # accepted: the worker is writing it
         )
         response["Retry-After"] = "30"
         return response
