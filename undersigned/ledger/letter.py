@@ -88,12 +88,28 @@ def named_at(campaign: Campaign, size: int) -> list[Any]:
 
 
 def _line(pdf: FPDF, text: str) -> None:
-    """One line, wrapped only when it must be: fpdf2's line breaking costs ~50 times a
-    plain cell, and most signatories fit on one line (10,000 of them in seconds)."""
-    if pdf.get_string_width(text) <= pdf.epw:
-        pdf.cell(0, 5, text, new_x="LMARGIN", new_y="NEXT")
-    else:
+    """A paragraph of plain cells, wrapped at spaces with the font's own glyph widths.
+    fpdf2's multi_cell re-measures a line at each character (a 10,000-name letter took
+    minutes with it); a word that alone is wider than the page still goes to it."""
+    font: Any = pdf.current_font  # a TrueType font: `cw` maps code points to widths
+    scale = pdf.font_size_pt * 0.001 / pdf.k
+    try:
+        widths = [sum(font.cw[ord(ch)] for ch in word) * scale for word in text.split(" ")]
+    except (IndexError, KeyError, TypeError, AttributeError):
+        widths = []
+    if not widths or max(widths) > pdf.epw:
         pdf.multi_cell(0, 5, text, align="L", new_x="LMARGIN", new_y="NEXT")
+        return
+    space = font.cw[ord(" ")] * scale
+    line: list[str] = []
+    used = 0.0
+    for word, width in zip(text.split(" "), widths, strict=True):
+        if line and used + space + width > pdf.epw:
+            pdf.cell(0, 5, " ".join(line), new_x="LMARGIN", new_y="NEXT")
+            line, used = [], 0.0
+        used += (space if line else 0.0) + width
+        line.append(word)
+    pdf.cell(0, 5, " ".join(line), new_x="LMARGIN", new_y="NEXT")
 
 
 class LetterPDF(FPDF):
