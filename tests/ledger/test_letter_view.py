@@ -105,3 +105,22 @@ class LetterViewTest(DeskTestCase):
         draft = self.make_campaign("draft", open_it=False)
         self.client.force_login(self.outsider)
         assert self.client.get(reverse("letter", args=[draft.slug, 1])).status_code == 404
+
+    def test_a_campaign_costs_the_worker_one_letter_at_a_time(self) -> None:
+        from django.core.cache import cache
+
+        earlier = self.checkpoint
+        self.sign(make_claims(30))
+        self.refresh_counts()
+        self.checkpoint = Checkpoint.objects.filter(campaign=self.campaign).latest()
+        assert earlier.size < self.checkpoint.size
+        # While one of the campaign's letters is being written, asking for others asks nothing.
+        cache.set(letter._building_key(self.campaign.pk), self.checkpoint.size, 60)
+        self.addCleanup(cache.delete, letter._building_key(self.campaign.pk))
+        for size in (earlier.size, self.checkpoint.size):
+            response = self.client.get(reverse("letter", args=["deputies", size]))
+            assert response.status_code == 202
+        assert not list(letter.letters_dir("deputies").glob("*.pdf"))
+        cache.delete(letter._building_key(self.campaign.pk))
+        self.fetch(earlier.size)  # the worker's turn is free again once a letter is written
+        assert cache.get(letter._building_key(self.campaign.pk)) is None

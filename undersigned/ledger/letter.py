@@ -27,6 +27,7 @@ from typing import Any
 
 import qrcode
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -40,6 +41,7 @@ from undersigned.signatures import public
 
 # fontTools tells every glyph it keeps while fpdf2 subsets the font: not for the logs.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
+log = logging.getLogger(__name__)
 
 FONT = "PT Sans"
 FONT_FILES = {"": "PT_Sans-Web-Regular.ttf", "B": "PT_Sans-Web-Bold.ttf"}
@@ -251,13 +253,39 @@ def write_letter(campaign: Campaign, checkpoint: Checkpoint, fingerprint: str) -
     return path
 
 
+BUILDING_SECONDS = 600
+
+
+def _building_key(campaign_id: int) -> str:
+    return f"letter-building:{campaign_id}"
+
+
+def request_letter(campaign: Campaign, size: int) -> bool:
+    """Ask the task worker for a letter, unless one of this campaign's letters is being
+    written already: however many checkpoints a client asks for, a campaign costs the
+    worker one letter at a time. Whether it was asked."""
+    try:
+        if not cache.add(_building_key(campaign.pk), size, timeout=BUILDING_SECONDS):
+            return False
+    except Exception:  # without the cache, the worker is asked all the same
+        log.warning("letter: the cache is unavailable")
+    build_letter_task.enqueue(campaign.pk, size)
+    return True
+
+
 @task()
 def build_letter_task(campaign_id: int, size: int) -> str:
     """The letter of one checkpoint, unless it is written already."""
-    campaign = Campaign.objects.get(pk=campaign_id)
-    checkpoint = Checkpoint.objects.get(campaign=campaign, size=size)
-    fingerprint = names_fingerprint(campaign)
-    path = letter_path(campaign.slug, size, fingerprint)
-    if not path.exists():
-        write_letter(campaign, checkpoint, fingerprint)
+    try:
+        campaign = Campaign.objects.get(pk=campaign_id)
+        checkpoint = Checkpoint.objects.get(campaign=campaign, size=size)
+        fingerprint = names_fingerprint(campaign)
+        path = letter_path(campaign.slug, size, fingerprint)
+        if not path.exists():
+            write_letter(campaign, checkpoint, fingerprint)
+    finally:
+        try:
+            cache.delete(_building_key(campaign_id))
+        except Exception:  # the key expires by itself
+            log.warning("letter: the cache is unavailable")
     return str(path)

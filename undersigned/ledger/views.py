@@ -226,7 +226,7 @@ def letter(request: HttpRequest, slug: str, size: int) -> HttpResponseBase:
     try:
         handle = path.open("rb")
     except FileNotFoundError:
-        letter_module.build_letter_task.enqueue(campaign.pk, checkpoint.size)
+        letter_module.request_letter(campaign, checkpoint.size)
         response = render(
             request,
             "ledger/letter_pending.html",
