@@ -395,6 +395,9 @@ LEDGER_BATCH_SIZE = env_int("LEDGER_BATCH_SIZE", 10000)  # entries appended per 
 LEDGER_TIME_ROUNDING_SECONDS = env_int("LEDGER_TIME_ROUNDING_SECONDS", 60)
 # How long readers and proxies may cache the log's public endpoints.
 LEDGER_CACHE_SECONDS = env_int("LEDGER_CACHE_SECONDS", 10)
+# Where a static mirror of the public pages and log lives (export_site), named on each
+# checkpoint's citable page so a citation can be checked away from this site; empty: none.
+MIRROR_URL = env("MIRROR_URL").rstrip("/")
 
 # Matching signatures to the registry of officials (undersigned.officials.matching): a best
 # candidate at or above the auto threshold, ahead of the next by the margin, is matched

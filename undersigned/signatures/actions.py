@@ -143,7 +143,7 @@ def sign(
     insert_new_signature(
         signature,
         change,
-        count_change_event(signature, None, signature.state),
+        count_change_event(signature, None, signature.counted_state),
         audit_events,
     )
     transaction.on_commit(partial(registry_match.enqueue_matching, signature))

@@ -334,13 +334,16 @@ class CountChange(models.Model):
 
 
 class LogEvent:
-    """The kinds of entry, and how each moves a signature's standing in the count."""
+    """The kinds of entry; how each moves the verified and being-checked figures is
+    undersigned.ledger.tally's to say."""
 
+    RECEIVED = "received"
     VERIFIED = "verified"
+    REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
     INVALIDATED = "invalidated"
     REVEALED = "revealed"
-    ALL = (VERIFIED, WITHDRAWN, INVALIDATED, REVEALED)
+    ALL = (RECEIVED, VERIFIED, REJECTED, WITHDRAWN, INVALIDATED, REVEALED)
 
 
 class PendingLogEvent(models.Model):

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from undersigned.access import access_public_campaign, access_signature_by_receipt
 from undersigned.campaigns.models import Campaign, CampaignText
 from undersigned.campaigns.page_cache import cached_public_page
-from undersigned.ledger.public import receipt_entries
+from undersigned.ledger.public import latest_checkpoint, receipt_entries
 from undersigned.officials.regions import regions_by_code
 from undersigned.sharing.actions import note_signature
 from undersigned.sharing.models import known_code
@@ -87,6 +87,7 @@ def campaign_page(request: HttpRequest, slug: str) -> HttpResponse:
             "timeline": timeline,
             "timeline_max": max((row.arrived for row in timeline), default=0),
             "signatories": signatories,
+            "checkpoint": latest_checkpoint(campaign),
         },
     )
 

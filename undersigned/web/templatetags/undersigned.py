@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -31,6 +31,14 @@ def ago(moment: datetime | None) -> str:
     if seconds < 90:
         return ngettext("%(n)d second", "%(n)d seconds", seconds) % {"n": seconds}
     return timesince(moment)
+
+
+@register.filter
+def utc_time(moment: datetime | None) -> str:
+    """An absolute time in UTC, "2022-09-12 18:00:05": true on a page cached or mirrored."""
+    if moment is None:
+        return ""
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
 @register.filter

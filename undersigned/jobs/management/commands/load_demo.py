@@ -19,6 +19,8 @@ from undersigned.campaigns import actions as campaign_actions
 from undersigned.campaigns.models import Campaign, StaffRole
 from undersigned.desk.enrolment import issue_enrolment_code
 from undersigned.jobs.counts import run_count_job
+from undersigned.ledger import paths
+from undersigned.ledger.public import latest_checkpoint
 from undersigned.officials import demo as demo_registry
 from undersigned.officials.matching import AUTO
 from undersigned.officials.regions import regions_by_code
@@ -249,6 +251,12 @@ class Command(BaseCommand):
         self._spokesperson_update(users)
         run_count_job()
         self.stdout.write(self.style.SUCCESS("Demo loaded."))
+        self.stdout.write("Cite these numbers: each campaign's latest checkpoint, and its letter:")
+        for campaign in Campaign.objects.filter(state__in=Campaign.PUBLIC_STATES).order_by("slug"):
+            checkpoint = latest_checkpoint(campaign)
+            if checkpoint is not None:
+                page = f"{settings.SITE_URL}/{paths.cite_page(campaign.slug, checkpoint.size)}"
+                self.stdout.write(f"  {page}  {page}letter.pdf")
         self.stdout.write(
             "Staff accounts (password 'demo-password' for each), with the one-time code that "
             "enrols each one's authenticator app at first sign-in:"
