@@ -83,6 +83,19 @@ class VerifyForm(forms.Form):
         validators=[web_link],
     )
     note = NOTE
+    sealed_check = forms.BooleanField(
+        label=_(
+            "I searched a fresh sealed bundle with the offline tool (--official with the "
+            "registry id): this official has not signed already"
+        ),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, sealed_signers: bool = False, **kwargs: Any):
+        kwargs.setdefault("auto_id", "verify_%s")
+        super().__init__(*args, **kwargs)
+        if not sealed_signers:
+            del self.fields["sealed_check"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -98,6 +111,10 @@ class RejectForm(forms.Form):
         widget=forms.RadioSelect,
     )
     note = NOTE
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        kwargs.setdefault("auto_id", "reject_%s")
+        super().__init__(*args, **kwargs)
 
 
 class QueueFilterForm(ChoicesMixin, forms.Form):
@@ -278,6 +295,8 @@ class NamesHiddenForm(forms.Form):
 
 
 class OpeningSignatoryForm(ChoicesMixin, forms.Form):
+    NO_OFFICIAL = "none"
+
     full_name = ClaimField(label=_("Full name"), validators=[check_full_name])
     office = ClaimField(label=_("Position"), required=False)
     body = ClaimField(label=_("Council or body"), required=False)
@@ -289,10 +308,18 @@ class OpeningSignatoryForm(ChoicesMixin, forms.Form):
         initial=Signature.NAMED,
         choices=[(Signature.NAMED, _("named")), (Signature.ANONYMOUS, _("counted but not named"))],
     )
+    # Empty on the first step; then a registry official's id, or "none".
+    official = forms.RegexField(
+        regex=r"^(none|[0-9]{1,12})?$", required=False, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args: Any, language: str, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self._choice_field("region").choices = [("", _("— region —")), *region_choices(language)]
+
+
+class RematchForm(forms.Form):
+    official = forms.RegexField(regex=r"^(none|[0-9]{1,12})$")
 
 
 class ImportSignaturesForm(forms.Form):

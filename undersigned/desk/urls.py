@@ -26,6 +26,11 @@ urlpatterns = [
     path("c/<slug:slug>/roles/revoke/", campaigns.revoke_role, name="revoke_role"),
     path("c/<slug:slug>/texts/<str:language>/", campaigns.edit_text, name="edit_text"),
     path("c/<slug:slug>/opening/", campaigns.add_opening_signatory, name="add_opening"),
+    path(
+        "c/<slug:slug>/opening/<int:signature_id>/official/",
+        campaigns.rematch_opening_signatory,
+        name="rematch_opening",
+    ),
     path("s/<int:signature_id>/", queue.signature_detail, name="signature"),
     path("s/<int:signature_id>/match/", decisions.match, name="match"),
     path("s/<int:signature_id>/unmatch/", decisions.unmatch, name="unmatch"),
