@@ -1,7 +1,16 @@
 from django.urls import include, path
 
 from undersigned.desk import contacts, sealed
-from undersigned.desk.views import auth, campaigns, decisions, imports, invalidate, queue
+from undersigned.desk.views import (
+    auth,
+    campaigns,
+    decisions,
+    imports,
+    invalidate,
+    keys,
+    queue,
+    registry,
+)
 
 app_name = "desk"
 
@@ -21,6 +30,13 @@ urlpatterns = [
     path("c/<slug:slug>/sealed/", sealed.sealed, name="sealed"),
     path("c/<slug:slug>/manage/", campaigns.manage, name="manage"),
     path("c/<slug:slug>/state/", campaigns.transition, name="transition"),
+    path("c/<slug:slug>/close/", campaigns.close_confirmation, name="close"),
+    path("c/<slug:slug>/closing-date/", campaigns.closing_date, name="closing_date"),
+    path("c/<slug:slug>/region-counts/", campaigns.region_counts, name="region_counts"),
+    path("c/<slug:slug>/keys/", keys.verifier_keys, name="verifier_keys"),
+    path("c/<slug:slug>/keys/add/", keys.add_key, name="add_key"),
+    path("c/<slug:slug>/keys/revoke/", keys.revoke_key, name="revoke_key"),
+    path("registry/", registry.registry, name="registry"),
     path("c/<slug:slug>/names/", campaigns.names_hidden, name="names_hidden"),
     path("c/<slug:slug>/roles/", campaigns.grant_role, name="grant_role"),
     path("c/<slug:slug>/roles/revoke/", campaigns.revoke_role, name="revoke_role"),

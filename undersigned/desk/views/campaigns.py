@@ -25,8 +25,11 @@ from undersigned.desk.auth import staff_required
 from undersigned.desk.candidates import candidates_for, candidates_for_claims, signatures_behind
 from undersigned.desk.forms import (
     CampaignForm,
+    CloseConfirmForm,
+    ClosingDateForm,
     NamesHiddenForm,
     OpeningSignatoryForm,
+    RegionCountsForm,
     RematchForm,
     RevokeRoleForm,
     RoleForm,
@@ -95,6 +98,8 @@ def create(request: HttpRequest) -> HttpResponse:
                 addressee=data["addressee"],
                 eligibility=data["eligibility"],
                 registry_source=data["registry_source"],
+                closes_at=data["closes_at"],
+                publish_region_counts=data["publish_region_counts"],
                 requires_verification=data["requires_verification"],
                 four_eyes=data["four_eyes"],
                 reveal_thresholds=data["reveal_thresholds"],
@@ -127,6 +132,8 @@ def _manage_context(campaign: Campaign, language: str) -> dict[str, object]:
         .select_related("user")
         .order_by("role", "user__username"),
         "role_form": RoleForm(),
+        "closing_form": ClosingDateForm(initial={"closes_at": campaign.closes_at}),
+        "may_set_closing_date": campaign.state in (Campaign.DRAFT, Campaign.OPEN),
         "opening_form": OpeningSignatoryForm(language=language),
         "may_open": campaign.state in (Campaign.DRAFT, Campaign.CLOSED),
         "may_close": campaign.state == Campaign.OPEN,
@@ -180,11 +187,16 @@ def transition(request: HttpRequest, slug: str) -> HttpResponse:
     form = TransitionForm(request.POST)
     if not form.is_valid():
         return _render_manage(request, campaign, 400, error=_("Unknown action."))
+    action = form.cleaned_data["action"]
+    if action == "close" and campaign.state == Campaign.OPEN:
+        confirm = CloseConfirmForm(request.POST)
+        if not confirm.is_valid():
+            return _render_close(request, campaign, confirm if "confirm" in request.POST else None)
     move = {
         "open": campaign_actions.open_campaign,
         "close": campaign_actions.close_campaign,
         "archive": campaign_actions.archive_campaign,
-    }[form.cleaned_data["action"]]
+    }[action]
     try:
         move(campaign, actor=request.user)
     except TransitionError:
@@ -192,6 +204,80 @@ def transition(request: HttpRequest, slug: str) -> HttpResponse:
             request, campaign, 400, error=_("A campaign in this state cannot do that.")
         )
     messages.success(request, _("The campaign's state has changed."))
+    return redirect("desk:manage", campaign.slug)
+
+
+def _render_close(
+    request: HttpRequest, campaign: Campaign, form: CloseConfirmForm | None
+) -> HttpResponse:
+    """The question before closing: how many signatures are still being checked."""
+    checking = campaign.signatures.filter(
+        state__in=Signature.CHECKING_STATES, merged_into__isnull=True
+    ).count()
+    return render(
+        request,
+        "desk/close.html",
+        {"campaign": campaign, "checking": checking, "form": form or CloseConfirmForm()},
+        status=200 if form is None else 400,
+    )
+
+
+@require_GET
+@staff_required
+def close_confirmation(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = access_campaign_as(request.user, slug, *ORGANIZER)
+    if campaign.state != Campaign.OPEN:
+        return redirect("desk:manage", campaign.slug)
+    return _render_close(request, campaign, None)
+
+
+@require_POST
+@staff_required
+def closing_date(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = access_campaign_as(request.user, slug, *ORGANIZER)
+    form = ClosingDateForm(request.POST)
+    if not form.is_valid():
+        return _render_manage(request, campaign, 400, closing_form=form)
+    try:
+        campaign_actions.set_closing_date(
+            campaign, form.cleaned_data["closes_at"], actor=request.user
+        )
+    except TransitionError:
+        return _render_manage(
+            request, campaign, 400, error=_("A closed campaign has no closing date to change.")
+        )
+    messages.success(
+        request,
+        _("The closing date is set.")
+        if form.cleaned_data["closes_at"]
+        else _("The closing date is removed: the campaign closes when you close it."),
+    )
+    return redirect("desk:manage", campaign.slug)
+
+
+@require_POST
+@staff_required
+def region_counts(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = access_campaign_as(request.user, slug, *ORGANIZER)
+    form = RegionCountsForm(request.POST)
+    if not form.is_valid():
+        return _render_manage(request, campaign, 400, error=_("Unknown action."))
+    published = form.cleaned_data["published"] == "yes"
+    try:
+        campaign_actions.set_region_counts_published(campaign, published, actor=request.user)
+    except TransitionError:
+        return _render_manage(
+            request,
+            campaign,
+            400,
+            error=_("Whether counts by region are published is fixed once the campaign is open."),
+        )
+    messages.success(
+        request,
+        _("Counts by region will be published.")
+        if published
+        else _("Counts by region will not be published."),
+    )
     return redirect("desk:manage", campaign.slug)
 
 
