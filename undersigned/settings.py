@@ -346,6 +346,9 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+# Where the file backend (EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend,
+# as `make demo` sets it) writes each e-mail instead of sending it.
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "undersigned <noreply@localhost>")
 # Attempts at one delivery before a temporary failure counts as final.
 UPDATES_MAX_ATTEMPTS = env_int("UPDATES_MAX_ATTEMPTS", 5)
