@@ -18,7 +18,7 @@ MANAGE = ".venv/bin/python manage.py"
 class DemoTargetTest(PersonaTestCase):
     def dry_run(self, *args: str) -> list[str]:
         make = shutil.which("make") or "/usr/bin/make"
-        result = subprocess.run(  # noqa: S603 - a fixed command line
+        result = subprocess.run(
             [make, "-n", "--no-print-directory", "demo", *args],
             cwd=ROOT,
             capture_output=True,
