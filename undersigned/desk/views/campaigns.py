@@ -41,6 +41,7 @@ from undersigned.signatures import actions as signature_actions
 from undersigned.signatures import public
 from undersigned.signatures.actions import Claims
 from undersigned.signatures.models import Signature
+from undersigned.vault.actions import campaign_accepts_contacts
 from undersigned.verification.sealed import reveals_due
 
 ORGANIZER = (StaffRole.ORGANIZER,)
@@ -435,6 +436,12 @@ def add_opening_signatory(request: HttpRequest, slug: str) -> HttpResponse:
     data = form.cleaned_data
     claims = _opening_claims(data)
     choice = data["official"]
+    if data["publication"] != Signature.NAMED and not campaign_accepts_contacts(campaign):
+        # Said at once, before the organizer picks an official.
+        refused = signature_actions.OpeningSignatoryRefused(
+            signature_actions.OpeningSignatoryRefused.NO_VERIFIER_KEY
+        )
+        return _render_manage(request, campaign, 400, opening_form=form, error=_refusal(refused))
     if _matches_registry(campaign) and not choice:
         candidates = candidates_for_claims(claims, campaign.registry_source) or []
         behind = signatures_behind(campaign.pk, [c.official.pk for c in candidates])
