@@ -242,6 +242,7 @@ class StaffDayTest(BrowserCase):
         assert f"already behind signature #{opening.pk}" in vera.content()
         vera.get_by_role("button", name="This is the signer: confirm the match").first.click()
         assert "one person counts once" in vera.content().lower()
+        assert vera.evaluate(BROKEN_WORDS) == []
         self.shot(vera, "08-repeat-flagged")
         self.axe(audit, f"/desk/s/{repeat.pk}/?lang=en")
         vera.get_by_label("phone call to the office's public number").check()
