@@ -376,6 +376,9 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")  # the SMTP user's password
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)  # whether to use STARTTLS with the SMTP server
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)  # whether to use TLS from the start (SMTPS)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)  # seconds before a mail server counts as unreachable
+# Where the file backend (EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend,
+# as `make demo` sets it) writes each e-mail instead of sending it.
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 # The sender of every mail.
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "undersigned <noreply@localhost>")
 # Attempts at one delivery before a temporary failure counts as final.

@@ -29,6 +29,8 @@ class LoadDemoCommandTest(TestCase):
         opening = Signature.objects.filter(campaign=appeal, channel=Signature.ORGANIZER)
         assert opening.count() == 19
         assert set(opening.values_list("state", flat=True)) == {Signature.VERIFIED}
+        # Each matched to its registry official, so that a repeat of one is recognised.
+        assert not opening.filter(official__isnull=True).exists()
         assert Campaign.objects.get(slug="district-letter").state == Campaign.OPEN
         citizens = Campaign.objects.get(slug="citizens-parks")
         assert citizens.state == Campaign.CLOSED

@@ -150,17 +150,68 @@ def sign(
     return signature, token
 
 
-def add_opening_signatory(
-    campaign: Campaign, organizer: Any, claims: Claims, *, publication: str = Signature.NAMED
-) -> Signature:
-    """A signatory the organizers collected before publication: verified by them.
+class OpeningSignatoryRefused(Exception):
+    """An opening signatory the rules refuse before anything is stored; `reason` says why."""
 
-    Staff enter these, so a repeat is refused outright (IntegrityError): only a signer's
-    own submission must never tell what was submitted before.
+    NO_VERIFIER_KEY = "no_verifier_key"
+    OFFICIAL_TAKEN = "official_taken"
+    NOT_IN_REGISTRY = "not_in_registry"
+
+    def __init__(self, reason: str, other: Signature | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.other = other
+
+
+def official_behind(campaign_id: int, official_id: int, *, exclude: int | None = None) -> Any:
+    """The standing signatures of the campaign matched to this official, still in clear.
+
+    A sealed signer's official is only in its ciphertext: the verifiers' offline tool
+    finds those."""
+    rows = Signature.objects.filter(
+        campaign_id=campaign_id,
+        official_id=official_id,
+        state__in=Signature.ACTIVE_STATES,
+        merged_into__isnull=True,
+    )
+    return rows.exclude(pk=exclude) if exclude is not None else rows
+
+
+def _check_official(campaign: Campaign, official_id: int, exclude: int | None = None) -> None:
+    from undersigned.officials.models import Official
+
+    official = Official.objects.filter(pk=official_id).first()
+    if official is None or (
+        campaign.registry_source and official.source != campaign.registry_source
+    ):
+        raise OpeningSignatoryRefused(OpeningSignatoryRefused.NOT_IN_REGISTRY)
+    other = official_behind(campaign.pk, official_id, exclude=exclude).first()
+    if other is not None:
+        raise OpeningSignatoryRefused(OpeningSignatoryRefused.OFFICIAL_TAKEN, other)
+
+
+def add_opening_signatory(
+    campaign: Campaign,
+    organizer: Any,
+    claims: Claims,
+    *,
+    publication: str = Signature.NAMED,
+    official_id: int | None = None,
+) -> Signature:
+    """A signatory the organizers collected before publication: verified by them, and
+    matched to the registry official the organizer chose (`official_id`), if any.
+
+    Staff enter these, so a repeat is refused outright: the same claims raise
+    IntegrityError, an official already behind another standing signature raises
+    OpeningSignatoryRefused; only a signer's own submission must never tell what was
+    submitted before. A hidden signatory is sealed at once to the verifiers' keys: without
+    a key there is nobody to seal it to, and it is refused before anything is stored.
     """
     if not campaign.takes_opening_signatories:
         raise ValueError("opening signatories are added only while the campaign is a draft")
     with transaction.atomic():
+        if publication != Signature.NAMED and not sealing.sealing_keys(campaign):
+            raise OpeningSignatoryRefused(OpeningSignatoryRefused.NO_VERIFIER_KEY)
         if Signature.objects.filter(
             campaign=campaign,
             claims_key=claims.key(),
@@ -168,6 +219,8 @@ def add_opening_signatory(
             state__in=Signature.ACTIVE_STATES,
         ).exists():
             raise IntegrityError("this signatory is on the campaign already")
+        if official_id is not None:
+            _check_official(campaign, official_id)
         signature = Signature(
             campaign=campaign,
             full_name=claims.full_name,
@@ -190,6 +243,17 @@ def add_opening_signatory(
             note="opening signatory",
         )
         queue_count_change(signature, NOT_COUNTED)
+        if official_id is not None:
+            before = signature.count_snapshot()
+            signature.match(official_id, 1.0)
+            _save(signature, before, TRANSITION_FIELDS)
+            record(
+                "signature.matched",
+                signature,
+                actor=organizer,
+                campaign=campaign,
+                note=f"official {official_id}, chosen by the organizer",
+            )
         before = signature.count_snapshot()
         signature.verify()
         _save(signature, before, TRANSITION_FIELDS)
@@ -201,6 +265,40 @@ def add_opening_signatory(
             note="opening signatory",
         )
         sealing.seal_if_hidden(signature)
+    return signature
+
+
+def rematch_opening_signatory(
+    signature: Signature, official_id: int | None, *, actor: Any
+) -> Signature:
+    """Correct the registry official of an opening signatory while the campaign is a draft:
+    another official, or none."""
+    with transaction.atomic():
+        signature = (
+            Signature.objects.select_for_update(of=("self",))
+            .select_related("campaign")
+            .get(pk=signature.pk)
+        )
+        campaign = signature.campaign
+        if (
+            not campaign.takes_opening_signatories
+            or signature.channel != Signature.ORGANIZER
+            or signature.is_sealed
+            or signature.state != Signature.VERIFIED
+        ):
+            raise ValueError("only a draft's opening signatory in clear can be rematched")
+        if official_id is not None:
+            _check_official(campaign, official_id, exclude=signature.pk)
+        signature.official_id = official_id
+        signature.match_score = 1.0 if official_id is not None else None
+        signature.save(update_fields=["official", "match_score"])
+        record(
+            "signature.rematched",
+            signature,
+            actor=actor,
+            campaign=campaign,
+            note=f"official {official_id}" if official_id else "no official",
+        )
     return signature
 
 

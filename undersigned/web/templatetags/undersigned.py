@@ -67,14 +67,11 @@ def written_in(value: str) -> str:
     return ""
 
 
-MILESTONES = (10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 25000, 50000, 100000)
-
-
 @register.simple_tag
 def next_goal(verified: int, thresholds: list[int]) -> int | None:
-    """The next threshold the verified count moves towards: the campaign's own reveal
-    thresholds first, then round milestones."""
-    for goal in (*sorted(thresholds or ()), *MILESTONES):
+    """The next of the campaign's own reveal thresholds the verified count moves towards;
+    None when it has none left (no invented goal)."""
+    for goal in sorted(thresholds or ()):
         if goal > verified:
             return goal
     return None
