@@ -20,9 +20,9 @@ from typing import Any
 from django.test import override_settings
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from harness.smtp import SMTPServer
 from tests.browser.base import BrowserCase
 from tests.desk.base import current_token
-from tests.updates.smtp import SMTPServer
 from tests.vault.keys import make_identity
 from undersigned.audit.models import AuditEvent
 from undersigned.campaigns.models import Campaign

@@ -3,8 +3,8 @@
 from django.test import override_settings
 from django.urls import reverse
 
+from harness.smtp import SMTPServer, free_port
 from tests.desk.base import DeskTestCase
-from tests.updates.smtp import SMTPServer, free_port
 from undersigned.bot.models import StaffLinkCode
 from undersigned.updates.actions import publish_update, subscribe_email
 from undersigned.updates.models import Delivery, Update
