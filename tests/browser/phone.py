@@ -41,7 +41,7 @@ def audit(browser: Any, page: Any, *, scripts: bool) -> None:
     if scripts:
         axe(page)
         return
-    html, url = page.content(), page.url
+    html, url = page.content(), page.url.split("#")[0]  # a request has no fragment
     context = browser.new_context(
         java_script_enabled=True, viewport=page.viewport_size, locale="en-US"
     )
