@@ -20,7 +20,6 @@ def phone(browser: Any, *, scripts: bool, width: int = WIDTH, **options: Any) ->
     context = browser.new_context(
         java_script_enabled=scripts, viewport={"width": width, "height": HEIGHT}, **options
     )
-    context.set_default_timeout(10_000)
     return context.new_page()
 
 
