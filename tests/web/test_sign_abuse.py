@@ -206,9 +206,15 @@ class SignAbuseTest(PersonaTestCase):
     def test_neither_the_picture_nor_the_question_is_refused(self) -> None:
         self.post(form_for(1))
         self.post(form_for(2))
-        response = self.post(form_for(3))
+        due = self.post(form_for(3)).content.decode()
+        # A captcha that becomes due is one more step, not an error.
+        assert "One more step" in due and "There is a problem" not in due
+        response = self.post(
+            form_for(3, captcha_0=solved(due)["captcha_0"], captcha_1="", question_1=" ")
+        )
         assert response.status_code == 400
         assert (
             "Type the letters in the picture, or answer the question." in response.content.decode()
         )
+        assert "There is a problem" in response.content.decode()
         assert Signature.objects.count() == 2
