@@ -57,7 +57,7 @@ class ApplyRetentionCommandTest(PersonaTestCase):
         self.close_days_ago(31)
         output = run("--dry-run")
         assert (
-            "would destroy in campaign deputies: 3 contacts, 2 client hashes, 3 unverified claims"
+            "would destroy in campaign deputies: 3 contacts, 2 client hashes, 2 unverified claims"
             in output
         )
         assert make_claims(2).full_name not in output and "+7911" not in output
@@ -70,7 +70,7 @@ class ApplyRetentionCommandTest(PersonaTestCase):
         before = {row.key: row.n for row in self.campaign.tallies.all()}
         output = run()
         assert (
-            "destroyed in campaign deputies: 3 contacts, 2 client hashes, 3 unverified claims"
+            "destroyed in campaign deputies: 3 contacts, 2 client hashes, 2 unverified claims"
             in output
         )
         assert not ContactCiphertext.objects.exists()
@@ -83,15 +83,18 @@ class ApplyRetentionCommandTest(PersonaTestCase):
                 signature.body,
                 signature.municipality,
             ) == ("", "", "", "")
+        for signature in (self.waiting, self.rejected):
             assert signature.claims_key == f"destroyed-{signature.handle}"
             assert signature.region_code == "RU-MOW"
+        # The withdrawn signer's claims went when they withdrew (sealed), not at retention.
+        assert self.withdrawn.is_sealed
         assert Signature.objects.get(pk=self.waiting.pk).state == Signature.RECEIVED
         assert Signature.objects.get(pk=self.rejected.pk).state == Signature.REJECTED
         self.verified.refresh_from_db()
         assert self.verified.full_name == make_claims(1).full_name
         assert {row.key: row.n for row in self.campaign.tallies.all()} == before
         event = AuditEvent.objects.get(action="campaign.retention_applied")
-        assert event.note == "3 contacts, 2 client hashes, 3 unverified claims destroyed"
+        assert event.note == "3 contacts, 2 client hashes, 2 unverified claims destroyed"
         # Idempotent: a second run finds nothing and records nothing.
         assert "no closed campaign" in run()
         assert AuditEvent.objects.filter(action="campaign.retention_applied").count() == 1

@@ -4,8 +4,8 @@
 - When a campaign has been closed for `RETENTION_DAYS_AFTER_CLOSE` days, its contact
   ciphertexts, remaining client hashes, and the claims of every signature that is not
   verified (received, matched, rejected, withdrawn) are destroyed, with the decision
-  notes, links, matched officials and audit notes that could name them. Hidden signers
-  decided but somehow not sealed are sealed first. State, region, counts, published
+  notes, links, matched officials and audit notes that could name them. (Hidden signers
+  were sealed by the transition that decided them.) State, region, counts, published
   names, sealed ciphertexts and the audit trail's facts stay.
 """
 
@@ -22,8 +22,7 @@ from undersigned.audit.actions import record
 from undersigned.audit.models import AuditEvent
 from undersigned.campaigns.models import Campaign
 from undersigned.core.locks import LockBusy, job_lock
-from undersigned.signatures.models import SEALED_PREFIX, Signature
-from undersigned.signatures.sealing import decisions_model, seal_decided
+from undersigned.signatures.models import SEALED_PREFIX, Decision, Signature
 from undersigned.vault.models import ContactCiphertext
 
 RETENTION_JOB = "retention"
@@ -83,7 +82,6 @@ def _destroy(campaign: Campaign, dry_run: bool) -> RetentionReport:
     report = RetentionReport(campaign.slug, contacts.count(), hashes.count(), claims.count())
     if dry_run or not report.anything:
         return report
-    seal_decided(campaign.pk)
     with transaction.atomic():
         contacts.delete()
         hashes.update(client_hash="")
@@ -110,7 +108,6 @@ def _destroy(campaign: Campaign, dry_run: bool) -> RetentionReport:
 
 def _scrub_traces(signature_ids: list[int]) -> None:
     """What names a signer outside their row: decision notes, links and officials, audit notes."""
-    Decision = decisions_model()
     for start in range(0, len(signature_ids), 500):
         ids = signature_ids[start : start + 500]
         Decision.objects.filter(signature_id__in=ids).update(official=None, note="", link="")
