@@ -26,13 +26,15 @@ import sqlite3
 import subprocess
 import tempfile
 from collections.abc import Iterator
-from datetime import UTC
+from datetime import UTC, datetime, time
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, models
+from django_tasks_db.models import DBTaskResult
 from django.test import TransactionTestCase, override_settings
 from django.urls import reverse
 
@@ -70,7 +72,12 @@ SIGNERS = [
     ("named", "Открытов Явный Именович", "named", "phone", "+79990001122", "198.51.100.77"),
     ("pending", "Ожидайкин Очередной Ждунович", "anonymous", "", "", "198.51.100.78"),
     ("turned", "Передумкина Бывшая Открытовна", "named", "", "", "198.51.100.79"),
+    ("gone", "Ушедшева Отозванная Именовна", "named", "phone", "+79990005566", "198.51.100.80"),
 ]  # fmt: skip
+# Signers the server must keep nothing of in clear: hidden and decided, or withdrawn.
+SEALED = (*CANARIES, "turned", "gone")
+# The task queue of production: rows written, run by the worker, as `make serve` does.
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Tables a seizure may read addresses or public data from, set aside before searching.
 PUBLIC_REGISTRY = "officials_official"
 SUBSCRIBERS = "updates_subscription"
@@ -184,6 +191,45 @@ def files_under(root: Path) -> Iterator[tuple[str, bytes]]:
                 yield str(path), path.read_bytes()
 
 
+def rows_naming(signature_id: int) -> Iterator[tuple[str, dict[str, object]]]:
+    """Every row, in every table, that names the signature: the row itself, any row with a
+    foreign key to it, its audit events and the task queue's rows that carry its id."""
+    for model in apps.get_models():
+        conditions = models.Q()
+        if model is Signature:
+            conditions |= models.Q(pk=signature_id)
+        for field in model._meta.concrete_fields:
+            if field.is_relation and field.related_model is Signature:
+                conditions |= models.Q(**{field.attname: signature_id})
+        if model is AuditEvent:
+            conditions |= models.Q(
+                object_type=Signature._meta.label_lower, object_id=str(signature_id)
+            )
+        if model is DBTaskResult:
+            # The arguments are JSON (SQLite cannot search inside it): read every row.
+            for row in model._default_manager.values():
+                if signature_id in row["args_kwargs"].get("args", []):
+                    yield model._meta.db_table, row
+            continue
+        if not conditions:
+            continue
+        for row in model._default_manager.filter(conditions).values():
+            yield model._meta.db_table, row
+
+
+def finer_than_the_day(signature_id: int) -> list[str]:
+    """The times finer than the day, and the task queue's rows, that name the signature."""
+    found = []
+    for table, row in rows_naming(signature_id):
+        if table == DBTaskResult._meta.db_table:
+            found.append(f"{table} row {row['id']}")
+            continue
+        for name, value in row.items():
+            if isinstance(value, datetime) and value.astimezone(UTC).time() != time(0):
+                found.append(f"{table}.{name} = {value.isoformat()}")
+    return found
+
+
 class SeizureTest(Personas, TransactionTestCase):
     def setUp(self) -> None:
         self.create_personas()
@@ -262,21 +308,28 @@ class SeizureTest(Personas, TransactionTestCase):
         assert link
         assert self.client.post(link.group(1)).status_code == 302
 
+    @override_settings(TASKS=DATABASE_TASKS)
     def test_a_seized_server_names_no_hidden_signer_and_gives_away_no_secret(self) -> None:
         tokens = self.sign_through_the_form()
+        # The registry matcher runs in the worker, from the task queue's rows.
+        call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO())
         by_key = {
             key: Signature.objects.get(receipt_hash=hash_token(tokens[key])) for key in tokens
         }
         assert all(len(s.client_hash) == 64 for s in by_key.values())
-        # The registry matcher ran when they arrived (immediate tasks): the canaries matched.
+        # The registry matcher ran when they arrived: the canaries matched.
         for key in CANARIES:
             assert by_key[key].official_id == self.officials[key].pk
-        for key in ("a", "b", "c", "named", "turned"):
+        for key in ("a", "b", "c", "named", "turned", "gone"):
             self.verify(by_key[key], key)
         # The signers use their receipts: the tokens travel in request paths.
         for token in tokens.values():
             assert self.client.get(f"/r/{token}/?lang=en").status_code == 200
         self.client.post(f"/r/{tokens['turned']}/publication/", {"publication": "anonymous"})
+        self.client.post(f"/r/{tokens['gone']}/withdraw/", {"confirm": "yes"})
+        # Withdrawn, the named signer keeps nothing in clear at once, before any job runs.
+        gone = Signature.objects.get(pk=by_key["gone"].pk)
+        assert gone.state == Signature.WITHDRAWN and gone.is_sealed and gone.full_name == ""
         self.confirm_the_subscription()
         # The periodic jobs run as in production (counts, log, retention, ...).
         call_command("run_periodic", "--once", stdout=io.StringIO())
@@ -298,21 +351,24 @@ class SeizureTest(Personas, TransactionTestCase):
             "unsubscribe_hash",
         }  # fmt: skip
         assert not AuditEvent.objects.filter(action__startswith="subscription.").exists()
-        for key in CANARIES:
+        for key in SEALED:
             sealed = Signature.objects.get(pk=by_key[key].pk)
             assert (
                 sealed.is_sealed
                 and sealed.full_name == ""
                 and sealed.claims_key.startswith("sealed-")
             )
-            assert sealed.created_at.astimezone(UTC).time().isoformat() == "00:00:00"
+        # No row in any table that names a sealed signer keeps a time finer than the day,
+        # and the task queue keeps no row that names one.
+        exact = {key: finer_than_the_day(by_key[key].pk) for key in SEALED}
+        assert exact == {key: [] for key in SEALED}
 
         secrets: dict[str, set[str]] = {}
         for key, name, _, _, contact, address in SIGNERS:
             secrets[f"address {address}"] = encodings(address)
             if contact:
                 secrets[f"contact {contact}"] = encodings(contact)
-            if key in CANARIES or key == "turned":
+            if key in SEALED:
                 secrets[f"name of {key}"] = encodings(name)
         for key, (surname, council, source_id) in CANARIES.items():
             secrets[f"surname {key}"] = encodings(surname)
