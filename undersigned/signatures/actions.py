@@ -25,6 +25,7 @@ from undersigned.signatures.models import (
     CountSnapshot,
     Decision,
     Signature,
+    day_of,
     hash_token,
 )
 from undersigned.signatures.store import insert_new_signature
@@ -137,6 +138,10 @@ def sign(
                 "signature.verified", signature, campaign=campaign, note="verification not required"
             )
         )
+    if signature.is_sealed:
+        # Sealed as it arrives: its events, like the row, keep only their day.
+        for pending in audit_events:
+            pending.at = day_of(pending.at)
     insert_new_signature(
         signature,
         change,

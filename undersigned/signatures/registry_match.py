@@ -95,9 +95,10 @@ def enqueue_matching(signature: Signature) -> None:
 @receiver(task_finished)
 def forget_finished_matching(sender: Any, task_result: TaskResult, **kwargs: Any) -> None:
     """A finished matching task leaves no row in the task queue."""
+    # The worker sends its backend, or the backend's class when the task failed.
+    backend = sender if isinstance(sender, type) else type(sender)
     if (
-        isinstance(sender, type)
-        and issubclass(sender, DatabaseBackend)
+        issubclass(backend, DatabaseBackend)
         and task_result.task.module_path == match_signature_task.module_path
     ):
         DBTaskResult.objects.filter(pk=task_result.id).delete()
