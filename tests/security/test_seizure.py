@@ -34,9 +34,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, models
-from django_tasks_db.models import DBTaskResult
 from django.test import TransactionTestCase, override_settings
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from tests.base import Personas, sign_through_form
 from tests.security.public_pages import public_pages
