@@ -163,7 +163,12 @@ def carries_challenge(data: Any) -> bool:
     return any(f"{name}_0" in data for name in CHALLENGE_FIELDS)
 
 
-# Numbers as words: a question a screen reader reads out and a simple parser cannot.
+# Numbers as words: a question a screen reader reads out, for whoever cannot see the picture.
+# What it stops: a bot that posts forms without reading them (a generic spammer, a fuzzer).
+# What it does not stop: a script written for this site. Its questions are the 81 sums of
+# two of these words, one sentence per language, and a regex answers them (a test does).
+# Against a targeted flood the limits per client, the hold-back and the verifiers stand,
+# not this question (SECURITY.md, "Captcha").
 NUMBER_WORDS = (
     _("zero"),
     _("one"),
