@@ -214,8 +214,19 @@ class SignAbuseTest(PersonaTestCase):
         assert "it does not stop a script written for this site" in security
         assert "a regex answers it" in security
         words = {
-            "en": "zero one two three four five six seven eight nine".split(),
-            "ru": "ноль один два три четыре пять шесть семь восемь девять".split(),
+            "en": ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"],
+            "ru": [
+                "ноль",
+                "один",
+                "два",
+                "три",
+                "четыре",
+                "пять",
+                "шесть",
+                "семь",
+                "восемь",
+                "девять",
+            ],
         }
         self.post(form_for(1))
         self.post(form_for(2))
