@@ -26,7 +26,7 @@ import sqlite3
 import subprocess
 import tempfile
 from collections.abc import Iterator
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 from django.apps import apps
@@ -36,23 +36,30 @@ from django.core.management import call_command
 from django.db import connection, models
 from django.test import TransactionTestCase, override_settings
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from tests.base import Personas, sign_through_form
+from tests.base import Personas, make_claims, sign_through_form
 from tests.security.public_pages import public_pages
 from tests.updates.smtp import SMTPServer
 from tests.vault.keys import make_identity
 from undersigned.audit.models import AuditEvent
+from undersigned.campaigns.actions import close_campaign
+from undersigned.campaigns.models import Campaign
 from undersigned.officials.models import Official
 from undersigned.signatures import retention
+from undersigned.signatures.actions import withdraw_signature
 from undersigned.signatures.models import Signature, hash_token
 from undersigned.updates import actions as update_actions
 from undersigned.updates.models import Subscription, SubscriptionRequest
 from undersigned.vault.actions import add_verifier_key
+from undersigned.vault.actions import attach_contact as add_contact
+from undersigned.vault.models import ContactCiphertext
 from undersigned.verification import actions as decide
 from undersigned.verification.contacts import export_contacts
 from undersigned.verification.models import Decision
 from undersigned.verification.sealed import export_sealed
+from undersigned.web.exports import build_exports
 
 # The hidden signers' canaries: surname, council, registry source id.
 CANARIES = {
@@ -230,6 +237,76 @@ def finer_than_the_day(signature_id: int) -> list[str]:
     return found
 
 
+def security_table() -> dict[str, dict[str, str]]:
+    """SECURITY.md's table *A seized server, stage by stage*: stage -> column -> cell."""
+    text = (Path(settings.BASE_DIR) / "SECURITY.md").read_text()
+    section = text.split("### A seized server, stage by stage", 1)[1]
+    lines = section.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("|"))
+    rows = []
+    for line in lines[start:]:
+        if not line.startswith("|"):
+            break
+        rows.append([cell.strip() for cell in line.strip().strip("|").split(" | ")])
+    header = rows[0]
+    table = {}
+    for cells in rows[2:]:
+        table[cells[0]] = dict(zip(header, cells, strict=True))
+    return table
+
+
+def server_files() -> bytes:
+    roots = {Path(settings.VAR_DIR), Path(settings.MEDIA_ROOT), Path(settings.EXPORT_ROOT)}
+    return b"".join(blob for root in sorted(roots) for _, blob in files_under(root))
+
+
+def database_holds(phrase: str, signature: Signature, name: str) -> bool:
+    """Whether the database holds of `signature` what the phrase of SECURITY.md says."""
+    signature.refresh_from_db()
+    decisions = Decision.objects.filter(signature=signature)
+    contact = ContactCiphertext.objects.filter(signature=signature)
+    checks = {
+        "the claims in clear": lambda: signature.full_name == name,
+        "no claims in clear": lambda: (
+            (signature.full_name, signature.office, signature.body, signature.municipality)
+            == ("", "", "", "")
+            and signature.claims_key.startswith(("sealed-", "destroyed-")) is not False
+        ),
+        "the matched official": lambda: signature.official_id is not None,
+        "no official": lambda: (
+            signature.official_id is None and not decisions.exclude(official=None).exists()
+        ),
+        "exact times": lambda: signature.created_at.astimezone(UTC).time() != time(0),
+        "no time finer than the day": lambda: finer_than_the_day(signature.pk) == [],
+        "the ciphertext of the claims, official and evidence": lambda: bool(signature.sealed),
+        "no ciphertext": lambda: not signature.sealed,
+        "the verifiers' notes": lambda: decisions.exclude(note="").exists(),
+        "no verifiers' notes": lambda: not decisions.exclude(note="", link="").exists(),
+        "the contact, encrypted to the verifiers' keys": lambda: contact.exists(),
+        "no contact": lambda: not contact.exists(),
+    }
+    return checks[phrase]()
+
+
+def files_hold(phrase: str, name: str) -> bool:
+    files = server_files()
+    checks = {
+        "nothing that names the signer": lambda: name.encode() not in files,
+        "the name, in the downloads of named signatories": lambda: name.encode() in files,
+    }
+    return checks[phrase]()
+
+
+def task_queue_holds(phrase: str, signature: Signature) -> bool:
+    naming = [
+        row
+        for table, row in rows_naming(signature.pk)
+        if table == "django_tasks_database_dbtaskresult"
+    ]
+    checks = {"no row once the worker has run": lambda: naming == []}
+    return checks[phrase]()
+
+
 class SeizureTest(Personas, TransactionTestCase):
     def setUp(self) -> None:
         self.create_personas()
@@ -307,6 +384,80 @@ class SeizureTest(Personas, TransactionTestCase):
         link = re.search(r"https://p\.example(/updates/confirm/[^/\s]+/)", body)
         assert link
         assert self.client.post(link.group(1)).status_code == 302
+
+    @override_settings(TASKS=DATABASE_TASKS)
+    def test_security_md_says_what_a_copy_holds_at_each_stage(self) -> None:
+        table = security_table()
+        assert len(table) == 8
+        self.letter.registry_source = ""
+        self.letter.save()
+
+        def signer(n: int, publication: str = "named") -> tuple[Signature, str]:
+            signature, _ = self.sign(make_claims(n), self.letter, publication=publication)
+            add_contact(signature, "phone", f"+7999000{n:04d}")
+            return signature, make_claims(n).full_name
+
+        def decided(n: int, publication: str = "named") -> tuple[Signature, str]:
+            signature, name = signer(n, publication)
+            decide.confirm_match(signature, self.official, actor=self.verifier, note="looked up")
+            decide.verify(signature, actor=self.verifier, method="known", note="called back")
+            return signature, name
+
+        received = signer(41, "anonymous")
+        matched = signer(42)
+        call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO())
+        decide.confirm_match(matched[0], self.official, actor=self.verifier, note="looked up")
+        named = decided(43)
+        hidden = decided(44, "anonymous")
+        withdrawn = decided(45)
+        withdraw_signature(withdrawn[0])
+        call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO())
+        stages = {
+            "received": [received],
+            "matched": [matched],
+            "decided: named and verified": [named],
+            "decided: not public": [hidden],
+            "withdrawn": [withdrawn],
+        }
+        self.refresh_counts()
+        build_exports()
+        self.check_stages(table, stages)
+
+        close_campaign(self.letter, actor=self.organizer)
+        Campaign.objects.filter(pk=self.letter.pk).update(
+            closed_at=timezone.now() - timedelta(days=settings.RETENTION_DAYS_AFTER_CLOSE + 1)
+        )
+        retention.apply_retention()
+        Campaign.objects.filter(pk=self.letter.pk).update(state=Campaign.OPEN)
+        build_exports()
+        self.check_stages(
+            table,
+            {
+                "after retention: never verified": [received, matched, withdrawn],
+                "after retention: verified and named": [named],
+                "after retention: verified, not public": [hidden],
+            },
+        )
+
+    def check_stages(
+        self,
+        table: dict[str, dict[str, str]],
+        stages: dict[str, list[tuple[Signature, str]]],
+    ) -> None:
+        wrong = []
+        for stage, signers in stages.items():
+            row = table[stage]
+            for signature, name in signers:
+                for phrase in row["database"].split("; "):
+                    if not database_holds(phrase, signature, name):
+                        wrong.append(f"{stage}: database: {phrase} ({name})")
+                for phrase in row["files"].split("; "):
+                    if not files_hold(phrase, name):
+                        wrong.append(f"{stage}: files: {phrase} ({name})")
+                for phrase in row["task queue"].split("; "):
+                    if not task_queue_holds(phrase, signature):
+                        wrong.append(f"{stage}: task queue: {phrase} ({name})")
+        assert wrong == []
 
     @override_settings(TASKS=DATABASE_TASKS)
     def test_a_seized_server_names_no_hidden_signer_and_gives_away_no_secret(self) -> None:
