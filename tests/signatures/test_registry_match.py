@@ -4,7 +4,7 @@ from django.core.management import call_command
 from django.test import TransactionTestCase, override_settings
 from django_tasks_db.models import DBTaskResult
 
-from tests.base import OLGA, PersonaTestCase, Personas
+from tests.base import OLGA, Personas, PersonaTestCase
 from undersigned.audit.models import AuditEvent
 from undersigned.campaigns.models import Campaign
 from undersigned.officials.models import Official
