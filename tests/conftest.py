@@ -28,3 +28,15 @@ def _fresh_signing_campaigns() -> Iterator[None]:
     yield
     forget_campaigns()
     forget_codes()
+
+
+@pytest.fixture(autouse=True)
+def _no_queued_subscription_requests() -> Iterator[None]:
+    """Subscription requests wait in Redis, which a test's rollback does not empty."""
+    from django.core.cache import cache
+
+    from undersigned.updates.actions import REQUEST_QUEUE
+
+    cache.delete(REQUEST_QUEUE)
+    yield
+    cache.delete(REQUEST_QUEUE)
