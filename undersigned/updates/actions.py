@@ -1,6 +1,5 @@
 """Publishing updates, subscribing and unsubscribing, and recording each delivery's outcome."""
 
-import contextlib
 import json
 import logging
 import random
@@ -93,6 +92,15 @@ def request_telegram_subscription(campaign: Campaign, chat_id: int, language: st
     _request(campaign, channel=Subscription.TELEGRAM, telegram_chat_id=chat_id, language=language)
 
 
+def _write_queued_if_possible() -> None:
+    try:
+        write_queued_requests()
+    except LockBusy:
+        pass  # another runner is writing them
+    except RedisError as error:  # they wait in Redis for the next run
+        log.warning("queued subscription requests not written: Redis failed (%s)", error)
+
+
 def write_queued_requests() -> int:
     """Move the requests waiting in Redis into the database: in random order, in one
     transaction per batch, after the job's lock is taken (a transaction of its own), so
@@ -161,8 +169,7 @@ def unsubscribe(subscription: Subscription) -> None:
 def unsubscribe_telegram_chat(chat_id: int) -> int:
     """Every subscription of one Telegram chat deleted, and its requests still waiting for
     the subscription job; how many subscriptions there were."""
-    with contextlib.suppress(LockBusy):  # queued ones first join those in the database
-        write_queued_requests()
+    _write_queued_if_possible()  # queued ones first join those in the database
     SubscriptionRequest.objects.filter(
         channel=Subscription.TELEGRAM, telegram_chat_id=chat_id
     ).delete()
@@ -280,8 +287,7 @@ def handle_subscription_requests(send: Any = None) -> int:
     from undersigned.updates.delivery import DeliveryError, send_confirmation
 
     send = send or send_confirmation
-    with contextlib.suppress(LockBusy):  # another runner is writing them
-        write_queued_requests()
+    _write_queued_if_possible()
     ids = list(SubscriptionRequest.objects.values_list("id", flat=True)[:1000])
     random.SystemRandom().shuffle(ids)
     handled = 0
