@@ -21,7 +21,7 @@ import secrets
 import statistics
 import time
 
-from bench.scratch import ROOT, setup_django
+from bench.django_setup import ROOT, setup_django
 
 
 def main() -> None:

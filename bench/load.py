@@ -4,7 +4,7 @@ Starts the stack on 127.0.0.1 (its own PostgreSQL, Redis, granian, worker, perio
 jobs, nginx), seeds an open petition with 1,000,000 signatures, then drives at once
 signing through the real form (wrk with bench/sign.lua, one connection per signer) and
 reads of the campaign page and the count JSON offered at a fixed rate (wrk with
-bench/reads.lua), while bench/client.py reads the public count every 50 ms for the
+bench/reads.lua), while harness/client.py reads the public count every 50 ms for the
 count's freshness. Then reads alone, unbounded. In the same run it measures
 PostgreSQL's own insert rate for a signature-sized row (pgbench, custom script) and
 nginx serving the rendered campaign page as a static file (wrk again). Prints a table;
@@ -29,8 +29,9 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from bench.client import by_kind, freshness
-from local_stack import PG_BIN, PYTHON, ROOT, SLUG, UNLIMITED, Stack
+from harness import ROOT
+from harness.client import by_kind, freshness
+from harness.stack import PG_BIN, PYTHON, SLUG, UNLIMITED, Stack
 
 WRK = shutil.which("wrk") or "wrk"
 
@@ -71,7 +72,7 @@ def start_client(
         out = handle.name
     args = [paths_slug, str(seconds), str(signers), str(readers), str(baseline)]
     process = subprocess.Popen(
-        [PYTHON, "-m", "bench.client", str(port), *args, str(read_rate), str(first_signer), out],
+        [PYTHON, "-m", "harness.client", str(port), *args, str(read_rate), str(first_signer), out],
         cwd=ROOT,
     )
     return process, out
@@ -175,7 +176,7 @@ def start_signers(
 
 
 def signers_report(process: subprocess.Popen[str], answers: Path) -> dict:
-    """bench/sign.lua's answers in bench/client.py's report shape, with the times of the
+    """bench/sign.lua's answers in harness/client.py's report shape, with the times of the
     acknowledgements (`acks`) for the count's freshness and their receipt tokens."""
     out, err = process.communicate()
     lines = [line for f in sorted(answers.iterdir()) for line in f.read_text().splitlines()]
@@ -222,11 +223,11 @@ def signers_report(process: subprocess.Popen[str], answers: Path) -> dict:
 
 
 def start_timeline(port: int, seconds: float) -> tuple[subprocess.Popen[bytes], str]:
-    """bench/client.py reading the public count every 50 ms, through the load and after."""
+    """harness/client.py reading the public count every 50 ms, through the load and after."""
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
         out = handle.name
     process = subprocess.Popen(
-        [PYTHON, "-m", "bench.client", "timeline", str(port), SLUG, str(seconds), out], cwd=ROOT
+        [PYTHON, "-m", "harness.client", "timeline", str(port), SLUG, str(seconds), out], cwd=ROOT
     )
     return process, out
 
@@ -346,7 +347,7 @@ def cpu_seconds_by_program() -> dict[str, float]:
             continue
         name = stat[stat.index("(") + 1 : stat.rindex(")")]
         fields = stat[stat.rindex(")") + 2 :].split()
-        if name.startswith("python") and len(command) > 2:  # python -m bench.client, manage.py x
+        if name.startswith("python") and len(command) > 2:  # python -m harness.client, manage.py x
             name = " ".join(part.decode() for part in command[1:3] if part != b"-m")
         elif name.startswith("postgres"):
             name = "postgres"

@@ -1,4 +1,5 @@
-"""Claims the matcher is never tuned on: a second generator, written apart from bench.matching's.
+"""Claims the matcher is never tuned on: a second generator, written apart from the first
+(bench.matching_claims).
 
 Its own templates, transliteration schemes, typo model, grammatical cases and seed, and
 people who are not in the registry chosen to be hard: relatives of a deputy (the same
@@ -10,7 +11,7 @@ import random
 from collections import Counter
 from typing import Any
 
-# Schemes bench.matching's generator does not use.
+# Schemes bench.matching_claims' generator does not use.
 SCHEMES = ("GOST_7034", "GOST_16876", "UNGEGN_1987", "MVD_782", "TELEGRAM", "ISO_9_1968")
 # How people fill a single "who" column when the spreadsheet has only one.
 ONE_COLUMN = (
@@ -165,7 +166,8 @@ class Writer:
 def held_out_claims(
     seats: list[Any], names: Any, count: int, seed: int
 ) -> tuple[list[tuple[str, Any]], dict[str, str], Counter[str]]:
-    """`count` claims on the registry `seats` (bench.matching.Seat): (id, Claims), expected."""
+    """`count` claims on the registry `seats` (bench.matching_claims.Seat): (id, Claims),
+    expected."""
     from undersigned.signatures.actions import Claims
 
     rng = random.Random(seed)

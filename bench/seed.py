@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 import django
 
-from bench.client import FIRST, PATRONYMIC
+from harness.client import FIRST, PATRONYMIC
 
 SURNAMES = [
     "Иванов",

@@ -1,6 +1,6 @@
 """Which HTTP server: granian and gunicorn serving the app on this machine.
 
-Same stack (own PostgreSQL and Redis), same app, same client (bench/client.py); each
+Same stack (own PostgreSQL and Redis), same app, same client (harness/client.py); each
 server in turn, with 2 worker processes, is asked for signatures through the form (24
 signers) and then for the campaign page (32 readers), directly, with no nginx in front.
 Prints signatures/s, reads/s, p99s and worker memory; writes bench/results/servers.json.
@@ -16,16 +16,9 @@ import sys
 from pathlib import Path
 
 from bench.load import client_report, run_client, start_client
-from local_stack import (
-    PYTHON,
-    ROOT,
-    SLUG,
-    UNLIMITED,
-    Stack,
-    free_port,
-    granian_command,
-    wait_until,
-)
+from harness import ROOT
+from harness.net import free_port, wait_until
+from harness.stack import PYTHON, SLUG, UNLIMITED, Stack, granian_command
 
 RESULTS = ROOT / "bench" / "results" / "servers.json"
 

@@ -1,7 +1,7 @@
 -- wrk script for the benchmark's signers, each wrk thread one signer on one connection
 -- (run with as many threads as connections). A signer behaves like a new browser: GET the
 -- form, take the CSRF cookie and the form's token, POST realistic claims (the claims of
--- bench/client.py's realistic_claims), expect a redirect to a receipt, then close the
+-- harness/client.py's realistic_claims), expect a redirect to a receipt, then close the
 -- connection. A browser with scripts on has checked its answers in the page and posts
 -- them once, marked checked_in_page (web/static/web/sign.js); one signature in
 -- <no-script every> comes from a browser without scripts, which gets the "check your

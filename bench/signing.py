@@ -1,8 +1,8 @@
 """The CPU one signature costs the app itself: the form and the post, in one process.
 
-Starts its own PostgreSQL and Redis (local_stack.py), seeds a petition, then calls the
+Starts its own PostgreSQL and Redis (harness/stack.py), seeds a petition, then calls the
 WSGI application directly, with no HTTP server, no proxy and no other load, the way
-bench/client.py's signers ask: GET the form, take the CSRF cookie and token, POST
+harness/client.py's signers ask: GET the form, take the CSRF cookie and token, POST
 realistic claims, once checked in the page (with scripts: one post) and once through the
 "check your answers" page (without: two posts). Prints CPU milliseconds per request and
 per signature each way; writes bench/results/signing.json. Read beside `make bench`:
@@ -27,7 +27,8 @@ import sys
 import time
 from urllib.parse import urlencode
 
-from local_stack import PYTHON, ROOT, SLUG, UNLIMITED, Stack
+from harness import ROOT
+from harness.stack import PYTHON, SLUG, UNLIMITED, Stack
 
 RESULTS = ROOT / "bench" / "results" / "signing.json"
 TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -40,7 +41,7 @@ def measure(count: int, profile: bool = False) -> dict[str, float]:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "undersigned.settings")
     from django.core.wsgi import get_wsgi_application
 
-    from bench.client import realistic_claims
+    from harness.client import realistic_claims
 
     app = get_wsgi_application()
 

@@ -17,14 +17,14 @@ import os
 import platform
 import time
 
-from bench.scratch import ROOT, setup_django
+from bench.django_setup import ROOT, setup_django
 
 
 def run(subscribers: int) -> dict[str, object]:
     from django.test import override_settings
 
+    from harness.smtp import SMTPServer
     from tests.bot.fake_telegram import TOKEN, FakeTelegram
-    from tests.updates.smtp import SMTPServer
     from undersigned.campaigns.actions import create_campaign, open_campaign
     from undersigned.updates.actions import publish_update, subscribe_email, subscribe_telegram
     from undersigned.updates.models import Delivery

@@ -73,7 +73,15 @@ def access_signature_as(user: Any, signature_id: int, *roles: str) -> Signature:
     return signature
 
 
+# Who may do what on a campaign, by role: each use case's roles, whatever the channel (the
+# desk, the API, a command).
 STAFF_ROLES = (StaffRole.ORGANIZER, StaffRole.VERIFIER, StaffRole.SPOKESPERSON)
+ORGANIZERS = (StaffRole.ORGANIZER,)
+QUEUE_ROLES = (StaffRole.ORGANIZER, StaffRole.VERIFIER)  # read the queue of signatures
+DECIDERS = (StaffRole.VERIFIER,)  # decide a signature
+IMPORTERS = (StaffRole.ORGANIZER, StaffRole.VERIFIER)  # import signatures received elsewhere
+INVALIDATORS = (StaffRole.ORGANIZER, StaffRole.VERIFIER)  # invalidate signatures in bulk
+PUBLISHERS = (StaffRole.SPOKESPERSON, StaffRole.ORGANIZER)  # publish updates
 
 
 def may_create_campaigns(user: Any) -> bool:

@@ -1,7 +1,9 @@
 """Settings, all read from the environment with defaults that run on SQLite.
 
-Every variable is listed in `.env.example`. A secret can also be given as
-`NAME_FILE`, the path of a file holding it.
+Every variable is listed, with its default and the comment beside it here, in
+`.env.example` and docs/configuration.md, both written from this file by
+`python scripts/configuration.py`. A secret can also be given as `NAME_FILE`, the path of
+a file holding it.
 """
 
 import os
@@ -11,6 +13,7 @@ from pathlib import Path
 import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# Where local state lives: the SQLite database, generated secrets, downloads.
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 
 
@@ -44,8 +47,10 @@ def _local_secret(filename: str) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
-DEBUG = env_bool("DEBUG", False)
+DEBUG = env_bool("DEBUG", False)  # Django's debug pages: never in production
+# Django's signing key; generated into $VAR_DIR/secret_key when unset.
 SECRET_KEY = env("SECRET_KEY") or _local_secret("secret_key")
+# Host names served, comma-separated.
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 # The site's .onion name when it is also served as a Tor onion service.
 ONION_HOST = env("ONION_HOST")
@@ -53,6 +58,7 @@ if ONION_HOST and ONION_HOST not in ALLOWED_HOSTS:
     ALLOWED_HOSTS.append(ONION_HOST)
 # The public base URL, used only where an absolute link is unavoidable (Telegram, e-mail).
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Other origins whose forms may post here, comma-separated.
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
@@ -122,6 +128,7 @@ TEMPLATES = [
     }
 ]
 
+# SQLite by default; postgres://user@host:5432/db in production.
 DATABASE_URL = env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'undersigned.sqlite3'}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
 # Optional read replica: public pages read from it (see undersigned/core/dbrouter.py).
@@ -139,14 +146,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES[alias]["CONN_HEALTH_CHECKS"] = env_bool("DATABASE_HEALTH_CHECKS", False)
         DATABASES[alias]["OPTIONS"] = {
             "pool": {
+                # Pooled connections kept open per process.
                 "min_size": env_int("DATABASE_POOL_MIN", 2),
-                "max_size": env_int("DATABASE_POOL_MAX", 8),
+                "max_size": env_int("DATABASE_POOL_MAX", 8),  # at most this many per process
+                # Seconds to wait for a free pooled connection.
                 "timeout": float(env("DATABASE_POOL_TIMEOUT", "5")),
             },
+            # Seconds: give up on an unreachable PostgreSQL.
             "connect_timeout": env_int("DATABASE_CONNECT_TIMEOUT", 3),
             # Lets psycopg prepare statements (Django leaves it off). Django's own cursors
             # bind on the client and are never prepared; the signature insert asks for it.
             "prepare_threshold": 5,
+            # Stops a runaway query.
             "options": f"-c statement_timeout={env_int('DATABASE_STATEMENT_TIMEOUT_MS', 30000)}",
         }
 else:
@@ -161,10 +172,10 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = env("REDIS_URL")
+REDIS_URL = env("REDIS_URL")  # cache and rate limits; local memory when empty
 # Short timeouts: a stopped Redis must slow no page down (the page cache fails open).
 REDIS_CONNECT_TIMEOUT = float(env("REDIS_CONNECT_TIMEOUT", "0.25"))
-REDIS_TIMEOUT = float(env("REDIS_TIMEOUT", "0.5"))
+REDIS_TIMEOUT = float(env("REDIS_TIMEOUT", "0.5"))  # seconds a Redis command may take
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -187,6 +198,7 @@ else:
 
 TASKS = {
     "default": {
+        # The django.tasks backend.
         "BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
@@ -194,9 +206,10 @@ TASKS = {
 # Sessions exist at the desk only (DESK_MIDDLEWARE): staff sessions in the database, on a
 # cookie of their own limited to /desk/, that a public page never sees.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# The staff session cookie's name.
 SESSION_COOKIE_NAME = env("DESK_SESSION_COOKIE_NAME", "undersigned_desk")
 SESSION_COOKIE_PATH = "/desk/"
-SESSION_COOKIE_AGE = env_int("DESK_SESSION_SECONDS", 8 * 3600)
+SESSION_COOKIE_AGE = env_int("DESK_SESSION_SECONDS", 8 * 3600)  # a staff session's lifetime
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_HTTPONLY = True
@@ -204,8 +217,10 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SECURE = env_bool("SECURE", False)  # served over HTTPS: secure cookies, HSTS, redirect
 SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
+# With SECURE: plain HTTP is sent to HTTPS.
 SECURE_SSL_REDIRECT = SECURE and env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE else None
+# With SECURE: the HSTS lifetime.
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000) if SECURE else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
 # Only says the site consents to the browsers' preload list; submitting it is a separate step.
@@ -216,6 +231,7 @@ X_FRAME_OPTIONS = "DENY"
 # Django looks for its own CSRF middleware by name; undersigned.core.middleware.CsrfMiddleware
 # extends it, and undersigned.core.checks checks that it is installed instead.
 SILENCED_SYSTEM_CHECKS = ["security.W003"]
+# Bytes: the largest form body accepted.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 64 * 1024)
 
 LANGUAGE_CODE = "ru"
@@ -226,12 +242,15 @@ USE_TZ = True
 TIME_ZONE = "UTC"
 
 STATIC_URL = "/static/"
+# Where collectstatic puts the static files.
 STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
-MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
+MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))  # link-preview card images
 # Downloads (CSV, XLSX, JSON), written by a periodic job every EXPORT_SECONDS when what
 # they show may have changed, and at least every EXPORT_MAX_AGE_SECONDS.
 EXPORT_ROOT = Path(env("EXPORT_ROOT", str(VAR_DIR / "exports")))
+# How often the export job looks for downloads to write.
 EXPORT_SECONDS = env_int("EXPORT_SECONDS", 300)
+# A download is written again at least this often.
 EXPORT_MAX_AGE_SECONDS = env_int("EXPORT_MAX_AGE_SECONDS", 6 * 3600)
 # At most this share of the time is spent writing one campaign's downloads: after a
 # writing that took T seconds, the next waits T / EXPORT_MAX_SHARE (a million signatures
@@ -256,6 +275,7 @@ LOGGING = {
             "filters": ["redact_secrets"],
         }
     },
+    # The log level of every logger.
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     # Request lines carry receipt tokens in their paths; they are never logged.
     "loggers": {
@@ -266,9 +286,10 @@ LOGGING = {
 
 # Counting: how often the batched count job runs, and how long a run may hold its lock.
 COUNT_INTERVAL_SECONDS = float(env("COUNT_INTERVAL_SECONDS", "2"))
-COUNT_BATCH_SIZE = env_int("COUNT_BATCH_SIZE", 20000)
+COUNT_BATCH_SIZE = env_int("COUNT_BATCH_SIZE", 20000)  # count changes folded per transaction
 # Public pages are cached this long; stale copies are served while a fresh one is made.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 1)
+# A stale copy is served this long while a fresh one is made.
 PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 30)
 # Workers keep the campaign behind the signing form this long (undersigned/web/signing.py).
 CAMPAIGN_CACHE_SECONDS = float(env("CAMPAIGN_CACHE_SECONDS", "2"))
@@ -281,13 +302,17 @@ TRUSTED_PROXY_HEADER = env("TRUSTED_PROXY_HEADER")
 # Rate limits on signing, per client address and per campaign, over one window. Past the
 # captcha threshold a captcha is asked; past the client limit, 429 and nothing is stored.
 RATE_WINDOW_SECONDS = env_int("RATE_WINDOW_SECONDS", 600)
+# Signatures from one client past which a captcha is asked.
 RATE_CLIENT_CAPTCHA_AFTER = env_int("RATE_CLIENT_CAPTCHA_AFTER", 3)
-RATE_CLIENT_LIMIT = env_int("RATE_CLIENT_LIMIT", 10)
+RATE_CLIENT_LIMIT = env_int("RATE_CLIENT_LIMIT", 10)  # past this, 429 and nothing stored
 # Complete submissions (valid forms) from one client within the window past which more are held.
 RATE_CLIENT_HOLD_AFTER = env_int("RATE_CLIENT_HOLD_AFTER", 5)
-# Onion visitors share one bucket (the Tor daemon is their one address), with these limits.
+# Onion visitors are counted per Tor circuit (nginx names it in TRUSTED_PROXY_HEADER),
+# with these limits.
 RATE_ONION_LIMIT = env_int("RATE_ONION_LIMIT", 300)
+# Complete submissions past which more are held.
 RATE_ONION_HOLD_AFTER = env_int("RATE_ONION_HOLD_AFTER", 100)
+# Signatures on one campaign past which all are asked.
 RATE_CAMPAIGN_CAPTCHA_AFTER = env_int("RATE_CAMPAIGN_CAPTCHA_AFTER", 600)
 # Contacts, client hashes and unverified claims are destroyed this long after a campaign closes.
 RETENTION_DAYS_AFTER_CLOSE = env_int("RETENTION_DAYS_AFTER_CLOSE", 30)
@@ -302,7 +327,9 @@ CAPTCHA_2X_IMAGE = False
 # Failed sign-ins per username and per client address within the window past which the
 # sign-in form asks for a captcha (undersigned.verification.throttle).
 DESK_LOGIN_ATTEMPTS = env_int("DESK_LOGIN_ATTEMPTS", 5)
+# Failures per client address.
 DESK_LOGIN_CLIENT_ATTEMPTS = env_int("DESK_LOGIN_CLIENT_ATTEMPTS", 20)
+# The window those failures count in.
 DESK_LOGIN_WINDOW_SECONDS = env_int("DESK_LOGIN_WINDOW_SECONDS", 900)
 # Failures of one username from one client (or one signed-in-before browser) that lock
 # that pair alone; below it, past the limits above, a captcha is asked instead.
@@ -316,14 +343,16 @@ PASSWORD_HASHERS = env_list(
     "django.contrib.auth.hashers.BCryptSHA256PasswordHasher,"
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 )
-DESK_DEVICE_DAYS = env_int("DESK_DEVICE_DAYS", 365)
-OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "undersigned")
+DESK_DEVICE_DAYS = env_int("DESK_DEVICE_DAYS", 365)  # days a browser that signed in is remembered
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "undersigned")  # the name authenticator apps show
 # How long the one-time code that lets a staff account enrol its authenticator stays valid.
 ENROLMENT_CODE_DAYS = env_int("ENROLMENT_CODE_DAYS", 7)
 # Confirmation codes: lifetime, wrong tries per signature, wrong tries per client and window.
 CONFIRMATION_CODE_DAYS = env_int("CONFIRMATION_CODE_DAYS", 7)
-CONFIRMATION_CODE_ATTEMPTS = env_int("CONFIRMATION_CODE_ATTEMPTS", 5)
+CONFIRMATION_CODE_ATTEMPTS = env_int("CONFIRMATION_CODE_ATTEMPTS", 5)  # wrong tries per signature
+# Wrong tries per client address.
 CONFIRMATION_CODE_CLIENT_ATTEMPTS = env_int("CONFIRMATION_CODE_CLIENT_ATTEMPTS", 10)
+# The window those tries count in.
 CONFIRMATION_CODE_WINDOW_SECONDS = env_int("CONFIRMATION_CODE_WINDOW_SECONDS", 3600)
 # Signatures rejected per transaction by a bulk invalidation.
 INVALIDATION_BATCH_SIZE = env_int("INVALIDATION_BATCH_SIZE", 500)
@@ -331,41 +360,53 @@ INVALIDATION_BATCH_SIZE = env_int("INVALIDATION_BATCH_SIZE", 500)
 # Telegram bot: token from @BotFather; its username for t.me links on campaign pages; the
 # Bot API server (a local one, or a test double); the secret path and header of the webhook.
 TELEGRAM_BOT_TOKEN = env("TELEGRAM_BOT_TOKEN")
-TELEGRAM_BOT_USERNAME = env("TELEGRAM_BOT_USERNAME").lstrip("@")
+TELEGRAM_BOT_USERNAME = env("TELEGRAM_BOT_USERNAME").lstrip("@")  # for t.me links on campaign pages
+# The Bot API server.
 TELEGRAM_API_URL = env("TELEGRAM_API_URL", "https://api.telegram.org").rstrip("/")
-TELEGRAM_WEBHOOK_SECRET = env("TELEGRAM_WEBHOOK_SECRET")
+TELEGRAM_WEBHOOK_SECRET = env("TELEGRAM_WEBHOOK_SECRET")  # the webhook's secret path and header
 # Staff hear of new signatures waiting at most this often per campaign.
 TELEGRAM_STAFF_NOTIFY_SECONDS = env_int("TELEGRAM_STAFF_NOTIFY_SECONDS", 300)
 
 # E-mail, for updates to subscribers.
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
-EMAIL_HOST = env("EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("EMAIL_PORT", 25)
-EMAIL_HOST_USER = env("EMAIL_HOST_USER")
-EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
-EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+EMAIL_HOST = env("EMAIL_HOST", "localhost")  # the SMTP server
+EMAIL_PORT = env_int("EMAIL_PORT", 25)  # the SMTP server's port
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")  # the SMTP user name, if the server asks for one
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")  # the SMTP user's password
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)  # whether to use STARTTLS with the SMTP server
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)  # whether to use TLS from the start (SMTPS)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)  # seconds before a mail server counts as unreachable
+# Where the file backend (EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend,
+# as `make demo` sets it) writes each e-mail instead of sending it.
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+# The sender of every mail.
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "undersigned <noreply@localhost>")
 # Attempts at one delivery before a temporary failure counts as final.
 UPDATES_MAX_ATTEMPTS = env_int("UPDATES_MAX_ATTEMPTS", 5)
 # Addresses given with a signature wait for a job that runs this often, apart from signing.
 UPDATES_REQUEST_SECONDS = env_int("UPDATES_REQUEST_SECONDS", 900)
+# Days an e-mail confirmation link stays valid.
 UPDATES_CONFIRM_DAYS = env_int("UPDATES_CONFIRM_DAYS", 7)
 
 # The public log (undersigned.ledger). The checkpoint signing key is the base64 of a 32-byte
 # Ed25519 seed (`manage.py ledger_key --new` makes one); generated into VAR_DIR when unset.
 LEDGER_SIGNING_KEY = env("LEDGER_SIGNING_KEY")
+# How often the log catches up with the counts.
 LEDGER_INTERVAL_SECONDS = float(env("LEDGER_INTERVAL_SECONDS", "5"))
-LEDGER_BATCH_SIZE = env_int("LEDGER_BATCH_SIZE", 10000)
+LEDGER_BATCH_SIZE = env_int("LEDGER_BATCH_SIZE", 10000)  # entries appended per transaction
 # Entries carry their batch's time rounded down to this many seconds.
 LEDGER_TIME_ROUNDING_SECONDS = env_int("LEDGER_TIME_ROUNDING_SECONDS", 60)
 # How long readers and proxies may cache the log's public endpoints.
 LEDGER_CACHE_SECONDS = env_int("LEDGER_CACHE_SECONDS", 10)
+# Where a static mirror of the public pages and log lives (export_site), named on each
+# checkpoint's citable page so a citation can be checked away from this site; empty: none.
+MIRROR_URL = env("MIRROR_URL").rstrip("/")
 
 # Matching signatures to the registry of officials (undersigned.officials.matching): a best
 # candidate at or above the auto threshold, ahead of the next by the margin, is matched
 # without a person; one at or above the review threshold goes to a verifier; below, no match.
 MATCH_AUTO_THRESHOLD = float(env("MATCH_AUTO_THRESHOLD", "0.88"))
+# At or above: a verifier decides.
 MATCH_REVIEW_THRESHOLD = float(env("MATCH_REVIEW_THRESHOLD", "0.7"))
+# The lead over the next candidate an automatic match needs.
 MATCH_AUTO_MARGIN = float(env("MATCH_AUTO_MARGIN", "0.05"))

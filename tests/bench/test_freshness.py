@@ -1,7 +1,7 @@
 """The count's freshness, worked out after the load from the acknowledgements and a
-timeline of the public count (bench/client.py)."""
+timeline of the public count (harness/client.py)."""
 
-from bench.client import freshness
+from harness.client import freshness
 
 BASELINE = 1000
 

@@ -1,5 +1,5 @@
 """The benchmark's wrk signers (bench/sign.lua) against the real stack: every signature
-they count as acknowledged is stored, under the realistic claims bench/client.py makes."""
+they count as acknowledged is stored, under the realistic claims harness/client.py makes."""
 
 import hashlib
 import shutil
@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from bench.client import realistic_claims
 from bench.load import signers_report, start_signers
-from local_stack import Stack, seeded_stack
+from harness.client import realistic_claims
+from harness.stack import Stack, seeded_stack
 
 pytestmark = pytest.mark.stack
 
@@ -35,7 +35,7 @@ def test_acknowledged_signatures_are_stored_with_realistic_claims(stack: Stack) 
         f" WHERE receipt_hash IN ({hashes})"
     ).splitlines()
     assert len(stored) == len(receipts)
-    # The same people bench/client.py would make for signers 7 and 8, in order. Hidden
+    # The same people harness/client.py would make for signers 7 and 8, in order. Hidden
     # signers on this petition (it does not verify) are sealed as they are written: no
     # name in clear, only their region and choice.
     made = [realistic_claims(worker, n) for worker in (7, 8) for n in range(1, len(receipts) + 1)]

@@ -319,6 +319,7 @@ class FirstContactTest(StaticLiveServerTestCase):
             "/c/citizens-parks/compare/",
             "/c/deputies-appeal/embed/",
             "/confirm/",
+            f"/c/deputies-appeal/cite/{appeal.checkpoints.latest().size}/",
         ]
         desk = [
             "/desk/",

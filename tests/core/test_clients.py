@@ -1,6 +1,7 @@
 from datetime import UTC, datetime, timedelta
 
 from django.core.cache import cache
+from django.http import HttpRequest
 from django.test import RequestFactory, SimpleTestCase, override_settings
 
 from undersigned.core import clients
@@ -52,17 +53,33 @@ class ClientHashTest(SimpleTestCase):
         ONION_HOST="abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvwx.onion",
         TRUSTED_PROXY_HEADER="X-Real-IP",
     )
-    def test_onion_visitors_share_one_client_hash(self) -> None:
-        onion = [
+    def test_onion_visitors_are_told_apart_by_circuit(self) -> None:
+        def through_onion(circuit: str) -> HttpRequest:
+            return self.factory.get(
+                "/", REMOTE_ADDR="127.0.0.1", HTTP_X_ONION_SERVICE="1", HTTP_X_REAL_IP=circuit
+            )
+
+        # Every circuit's address lies in one /64: each is a client of its own all the same.
+        first, again, other = (
+            through_onion("fc00:dead:beef:4dad::0:7"),
+            through_onion("fc00:dead:beef:4dad::0:7"),
+            through_onion("fc00:dead:beef:4dad::1:7"),
+        )
+        assert clients.is_onion_request(first)
+        assert clients.client_hash(first) == clients.client_hash(again)
+        assert clients.client_hash(first) != clients.client_hash(other)
+        assert len(clients.client_hash(first)) == 64
+        # Without a circuit (a proxy that passes none), onion visitors share one bucket.
+        nameless = [
             self.factory.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_ONION_SERVICE="1")
             for _ in range(2)
         ]
-        assert clients.is_onion_request(onion[0])
-        assert clients.client_hash(onion[0]) == clients.client_hash(onion[1])
-        assert len(clients.client_hash(onion[0])) == 64
-        clear = self.factory.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="198.51.100.4")
+        assert clients.client_hash(nameless[0]) == clients.client_hash(nameless[1])
+        clear = self.factory.get(
+            "/", REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="fc00:dead:beef:4dad::0:7"
+        )
         assert not clients.is_onion_request(clear)
-        assert clients.client_hash(clear) != clients.client_hash(onion[0])
+        assert clients.client_hash(clear) != clients.client_hash(first)
 
     def test_a_proxy_header_without_trusted_proxy_header_is_warned_about_once(self) -> None:
         clients._warned_about_proxy = False

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from local_stack import nginx_config
+from harness.nginx import nginx_config
 
 NGINX = shutil.which("nginx", path=os.environ.get("PATH", "") + os.pathsep + "/usr/sbin") or "nginx"
 

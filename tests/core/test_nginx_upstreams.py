@@ -4,7 +4,6 @@ aside; a server that refuses connections is passed over without an error for any
 Only the read timeout is shortened (30 s to 2 s), so that a slow request is quick to make."""
 
 import http.client
-import shutil
 import subprocess
 import threading
 import time
@@ -15,9 +14,11 @@ from typing import cast
 
 import pytest
 
-from local_stack import free_port, nginx_config, port_open, wait_until
+from harness.net import free_port, port_open, wait_until
+from harness.nginx import nginx_config
 
-pytestmark = pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed")
+# Runs the real nginx, which `make test` installs (scripts/test_tools.py).
+pytestmark = pytest.mark.tools
 
 READ_TIMEOUT = 2
 

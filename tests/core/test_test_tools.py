@@ -1,5 +1,5 @@
-"""scripts/test_tools.py, which `make test` runs first: on a machine without Chromium, age
-or nginx it installs them with apt-get as root, or stops at once with one line naming the
+"""scripts/test_tools.py, which `make test` runs first: on a machine without Chromium, age,
+nginx or tor it installs them with apt-get as root, or stops at once with one line naming the
 packages and the command. Checked by hiding the tools with PATH."""
 
 import os
@@ -31,8 +31,8 @@ def test_missing_tools_stop_at_once_with_one_line(tmp_path: Path) -> None:
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
     assert lines[0] == (
-        "make test needs chromium, age, nginx-light: "
-        "run `sudo apt-get install chromium age nginx-light`"
+        "make test needs chromium, age, nginx-light, tor: "
+        "run `sudo apt-get install chromium age nginx-light tor`"
     )
 
 
@@ -46,14 +46,14 @@ def test_as_root_it_asks_apt_get_for_them(tmp_path: Path) -> None:
     result = run(tmp_path)
     calls = log.read_text().splitlines()
     assert calls[0] == "update -qq"
-    assert calls[1] == "install -y -qq --no-install-recommends chromium age nginx-light"
+    assert calls[1] == "install -y -qq --no-install-recommends chromium age nginx-light tor"
     # The fake installed nothing: the tools are still missing, and it says so.
     assert result.returncode == 1
-    assert "make test needs chromium, age, nginx-light" in result.stderr
+    assert "make test needs chromium, age, nginx-light, tor" in result.stderr
 
 
 def test_nothing_to_do_when_the_tools_are_there(tmp_path: Path) -> None:
-    for program in ("chromium", "age", "age-keygen", "nginx"):
+    for program in ("chromium", "age", "age-keygen", "nginx", "tor"):
         tool = tmp_path / program
         tool.write_text("#!/bin/sh\n")
         tool.chmod(0o755)

@@ -71,6 +71,19 @@ class DecisionViewsTest(DeskTestCase):
             decision = Decision.objects.get(signature=signature)
             assert (decision.method, decision.verifier_id) == (method, self.verifier.pk)
 
+    def test_the_signers_own_contact_is_evidence(self) -> None:
+        url = reverse("desk:signature", args=[self.signature.pk])
+        assert "reached the signer through the contact they left" in (
+            self.vera.get(url + "?lang=en").content.decode()
+        )
+        assert "связались с подписавшим по контакту, который он оставил" in (
+            self.vera.get(url + "?lang=ru").content.decode()
+        )
+        data = {"method": "signer_contact", "note": "answered from the address they gave"}
+        assert self.post("verify", data).status_code == 302
+        assert self.state() == Signature.VERIFIED
+        assert Decision.objects.get(signature=self.signature).method == "signer_contact"
+
     def test_verify_form_errors_change_nothing(self) -> None:
         response = self.post("verify", {"method": "public_statement"})
         assert response.status_code == 400

@@ -86,6 +86,35 @@ class ImportViewTest(DeskTestCase):
         assert event.note == "2 imported from telegram, 1 duplicates, 1 unreadable lines"
         assert "Иванова" not in event.note
 
+    def test_a_line_with_nothing_like_a_name_is_imported_only_if_ticked(self) -> None:
+        oleg = self.desk_client(self.organizer)
+        text = (
+            "Здравствуйте! Я Гусев Юрий Олегович, депутат МО Смольнинское, подписываюсь\n"
+            "Поддерживаю! Подпишусь завтра\n"
+            "Спасибо за вашу работу\n"
+        )
+        status, page = self.preview(oleg, text=text)
+        assert status == 200
+        assert "1 signature to import" in page and "2 lines not a signature?" in page
+        assert re.search(
+            r'id="line-1">\s*<td>1</td>\s*<td>Гусев Юрий Олегович</td><td>депутат</td>'
+            r"<td>МО Смольнинское</td>",
+            page,
+        )
+        assert re.search(r'id="line-2">.*?not a signature\?.*?name="include" value="2"', page, re.S)
+        payload = re.search(r'name="payload" value="([^"]+)"', page).group(1)
+        response = oleg.post(self.url, {"payload": payload, "include": ["3", "1", "x"]})
+        assert response.status_code == 200
+        assert list(Signature.objects.order_by("pk").values_list("full_name", flat=True)) == [
+            "Гусев Юрий Олегович",
+            "Спасибо за вашу работу",
+        ]
+        russian = oleg.post(
+            reverse("desk:import", args=[self.campaign.slug]) + "?lang=ru",
+            {"channel": "telegram", "text": "Поддерживаю! Подпишусь завтра\n"},
+        ).content.decode()
+        assert "не подпись?" in russian and "импортировать всё равно" in russian
+
     def test_the_preview_cannot_be_confirmed_twice_into_duplicates(self) -> None:
         oleg = self.desk_client(self.organizer)
         _status, page = self.preview(oleg, text=PASTED)

@@ -146,10 +146,10 @@ class ApplyRetentionCommandTest(PersonaTestCase):
         assert not Signature.objects.exclude(client_hash="").exists()
         assert ContactCiphertext.objects.count() == 3  # the campaign is open: contacts stay
 
-    def test_periodic_jobs_are_registered(self) -> None:
-        from undersigned.core import periodic
+    def test_periodic_jobs_are_scheduled(self) -> None:
+        from undersigned.jobs.schedule import SCHEDULE
 
-        names = {job.name for job in periodic.JOBS}
+        names = {job.name for job in SCHEDULE}
         assert {"retention", "forget-client-hashes"} <= names
 
     def test_destroyed_claims_leave_no_trace_in_the_database(self) -> None:

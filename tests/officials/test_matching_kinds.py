@@ -2,7 +2,7 @@
 
 import pytest
 
-from undersigned.officials.matching import AUTO, NONE, RegistryIndex
+from undersigned.officials.matching import AUTO, NONE, REVIEW, RegistryIndex
 from undersigned.officials.matching.decision import decide_scores
 from undersigned.signatures.actions import Claims
 
@@ -143,3 +143,46 @@ RELATIVES = {
 def test_a_deputys_relative_is_not_auto_matched(index: RegistryIndex, kind: str) -> None:
     # The same surname and council as a deputy, another first name: someone else.
     assert best(index, **RELATIVES[kind])[0] != AUTO
+
+
+# Several difficulties at once, as claims nobody here generated have them.
+MORE_OFFICIALS = [
+    (11, "msk-1", "Кузнецов Дмитрий Алексеевич", "Совет депутатов муниципального округа Гагаринский", "Гагаринский район", "RU-MOW"),
+    (12, "msk-2", "Смирнов Сергей Павлович", "Совет депутатов муниципального округа Ломоносовский", "Ломоносовский район", "RU-MOW"),
+    (13, "amu-1", "Вольская Ирина Яковлевна", "Совет депутатов сельского поселения Петрское", "сельское поселение Петрское", "RU-AMU"),
+    (14, "amu-2", "Лаптева Инна Сергеевна", "Совет депутатов сельского поселения Петрское", "сельское поселение Петрское", "RU-AMU"),
+    (15, "ros-1", "Окунев Дмитрий Игнатьевич", "Дума городского округа Ножеск", "городской округ Ножеск", "RU-ROS"),
+]  # fmt: skip
+AT_ONCE = {
+    "letters of the first name swapped": ({"full_name": "Кузнецов Дмтирий", "region": "RU-MOW"}, "msk-1"),
+    "letters of the first name swapped, whole name": ({"full_name": "Смирнов Серегй Павлович"}, "msk-2"),
+    "a typo that folds to another first name": ({"full_name": "Вольская Иина", "municipality": "ВМО Петрское", "region": "RU-AMU"}, "amu-1"),
+    "a Latin surname with letters swapped, no council, no region": ({"full_name": "Okunve Dmitrii Ignatevich"}, "ros-1"),
+    "a Latin surname with letters swapped, first name in another scheme": ({"full_name": "Kuzentsov Dmitry Alekseyevich"}, "msk-1"),
+    "initials typed as Latin look-alikes": ({"full_name": "Соколова A.B.", "region": "RU-KGD"}, "kgd-1"),
+    "an office and council word, a typo and another case": ({"full_name": "Депутат МО Гагаринский Кузенцова Дмитрия"}, "msk-1"),
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def larger_index() -> RegistryIndex:
+    return RegistryIndex.from_rows(REGISTRY + MORE_OFFICIALS)
+
+
+@pytest.mark.parametrize("kind", list(AT_ONCE))
+def test_several_difficulties_at_once(larger_index: RegistryIndex, kind: str) -> None:
+    claims, source_id = AT_ONCE[kind]
+    assert best(larger_index, **claims) == (AUTO, source_id)
+
+
+def test_a_candidate_that_agrees_on_most_of_the_claim_is_reviewed_not_dropped(
+    larger_index: RegistryIndex,
+) -> None:
+    # The council and the first name agree, the surname has three typos: a person looks.
+    claims = {"full_name": "Хамтаднв Ильдар", "municipality": "Завьяловский район"}
+    assert best(larger_index, **claims) == (REVIEW, "ud-1")
+    # Not a relative (another first name written right), nor a name on another council.
+    assert (
+        best(larger_index, full_name="Хамтаднв Олег", municipality="Завьяловский район")[0] == NONE
+    )
+    assert best(larger_index, full_name="Хамтаднв Ильдар", municipality="Калининград")[0] == NONE

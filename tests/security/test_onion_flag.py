@@ -2,7 +2,7 @@
 
 A clearnet client that names the onion in its Host header, or sends the onion header
 itself to an app with no trusted proxy, is limited like any other client; onion
-visitors, who cannot be told apart, share one bucket instead of having none.
+visitors are limited per Tor circuit, as nginx names it.
 """
 
 from django.test import override_settings
@@ -56,17 +56,20 @@ class OnionFlagTest(DeskTestCase):
         ]
         assert statuses[-1] == 429
 
-    def test_onion_visitors_share_one_bucket(self) -> None:
+    def test_onion_visitors_are_limited_per_circuit(self) -> None:
         through_onion = {**ATTACKER, "HTTP_X_ONION_SERVICE": "1"}
         signature, _ = self.sign(make_claims(1))
         actions.issue_code(signature, actor=self.verifier)
-        statuses = []
-        for n in range(4):
-            # Different Tor users all reach nginx from the Tor daemon: one bucket.
-            headers = {**through_onion, "HTTP_X_REAL_IP": f"127.0.0.{n + 1}"}
-            response = self.client.post(reverse("confirm"), {"code": "AAAA-BBBB-CCCC"}, **headers)
-            statuses.append(response.status_code)
-        assert statuses[-1] == 429
+
+        def wrong_code(circuit: str) -> int:
+            # nginx names the Tor circuit in X-Real-IP (PROXY protocol from Tor).
+            headers = {**through_onion, "HTTP_X_REAL_IP": f"fc00:dead:beef:4dad::{circuit}"}
+            return self.client.post(
+                reverse("confirm"), {"code": "AAAA-BBBB-CCCC"}, **headers
+            ).status_code
+
+        assert [wrong_code("0:7") for _ in range(4)][-1] == 429
+        assert wrong_code("0:8") != 429  # another visitor's circuit
 
     def test_an_unknown_address_shares_one_bucket(self) -> None:
         request = self.client.get("/", REMOTE_ADDR="").wsgi_request

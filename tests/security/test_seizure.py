@@ -39,9 +39,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from harness.smtp import SMTPServer
 from tests.base import Personas, make_claims, sign_through_form
 from tests.security.public_pages import public_pages
-from tests.updates.smtp import SMTPServer
 from tests.vault.keys import make_identity
 from undersigned.audit.models import AuditEvent
 from undersigned.campaigns.actions import close_campaign
@@ -397,16 +397,22 @@ class SeizureTest(Personas, TransactionTestCase):
             add_contact(signature, "phone", f"+7999000{n:04d}")
             return signature, make_claims(n).full_name
 
+        def official(n: int) -> Official:
+            # One official stands behind one signature of a campaign.
+            return Official.objects.create(
+                source="stage-registry", source_id=f"stage-{n}", full_name=make_claims(n).full_name
+            )
+
         def decided(n: int, publication: str = "named") -> tuple[Signature, str]:
             signature, name = signer(n, publication)
-            decide.confirm_match(signature, self.official, actor=self.verifier, note="looked up")
+            decide.confirm_match(signature, official(n), actor=self.verifier, note="looked up")
             decide.verify(signature, actor=self.verifier, method="known", note="called back")
             return signature, name
 
         received = signer(41, "anonymous")
         matched = signer(42)
         call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO())
-        decide.confirm_match(matched[0], self.official, actor=self.verifier, note="looked up")
+        decide.confirm_match(matched[0], official(42), actor=self.verifier, note="looked up")
         named = decided(43)
         hidden = decided(44, "anonymous")
         withdrawn = decided(45)

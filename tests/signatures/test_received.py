@@ -139,3 +139,79 @@ def test_a_sheet_at_the_limit_is_read() -> None:
     book.save(buffer)
     with pytest.raises(UnreadableFile):
         read_received(buffer.getvalue(), "claims.xlsx")
+
+
+@pytest.mark.parametrize(
+    ("line", "name", "office", "council", "region_code"),
+    [
+        (
+            "Здравствуйте! Я Гусев Юрий Олегович, депутат МО Смольнинское, Санкт-Петербург",
+            "Гусев Юрий Олегович", "депутат", "МО Смольнинское", "RU-SPE",
+        ),
+        (
+            "Гусев Юрий Олегович, депутат МО Смольнинское, подписываюсь",
+            "Гусев Юрий Олегович", "депутат", "МО Смольнинское", "",
+        ),
+        (
+            "депутат Лиговка-Ямская Беляева Вера, Санкт-Петербург",
+            "Беляева Вера", "депутат", "Лиговка-Ямская", "RU-SPE",
+        ),
+        (
+            "Беляева Вера (МО Лиговка-Ямская, Санкт-Петербург)",
+            "Беляева Вера", "", "МО Лиговка-Ямская", "RU-SPE",
+        ),
+        (
+            "Добрый день, коллеги! Меня зовут Соколова Анна, депутат Гагаринский район, Москва",
+            "Соколова Анна", "депутат", "Гагаринский район", "RU-MOW",
+        ),
+        (
+            "депутат МО Семёновский Иванова Мария Петровна",
+            "Иванова Мария Петровна", "депутат", "МО Семёновский", "",
+        ),
+        (
+            "МО Семёновский, Иванова Мария, Санкт-Петербург",
+            "Иванова Мария", "", "МО Семёновский", "RU-SPE",
+        ),
+        (
+            "Volkova Olga, депутат Irkutsk, Иркутская область",
+            "Volkova Olga", "депутат", "Irkutsk", "RU-IRK",
+        ),
+    ],
+)  # fmt: skip
+def test_the_message_around_a_claim_is_no_part_of_the_name(
+    line: str, name: str, office: str, council: str, region_code: str
+) -> None:
+    claims, contact = split_free_form(line)
+    assert (claims.full_name, claims.office, claims.municipality, claims.region_code) == (
+        name,
+        office,
+        council,
+        region_code,
+    )
+    assert contact == ""
+
+
+def test_a_phone_number_keeps_its_brackets_although_brackets_cut_the_line() -> None:
+    claims, contact = split_free_form("Иванова Мария (МО Семёновский) +7 (911) 000-00-01")
+    assert (claims.full_name, claims.municipality) == ("Иванова Мария", "МО Семёновский")
+    assert contact == "+7 (911) 000-00-01"
+
+
+def test_a_line_with_nothing_like_a_name_is_not_a_signature_until_included() -> None:
+    read = read_received(
+        "Поддерживаю! Подпишусь завтра\nИванова Мария Петровна\nСпасибо за вашу работу\n".encode(),
+        "",
+    )
+    assert [row.doubtful for row in read.rows] == [True, False, True]
+    assert [row.problem for row in read.rows] == ["", "", ""]
+    assert [row.line for row in read.importable] == [2]
+    assert [row.line for row in read.doubtful] == [1, 3]
+    read.include([1, 2])
+    assert [row.line for row in read.importable] == [1, 2]
+    assert [row.line for row in read.doubtful] == [3]
+
+
+def test_a_name_column_with_nothing_like_a_name_is_questioned_too() -> None:
+    text = "full_name,region\nПоддерживаю полностью всё,RU-SPE\nKomarov Andrey,RU-SPE\n"
+    read = read_received(text.encode(), "claims.csv")
+    assert [row.doubtful for row in read.rows] == [True, False]

@@ -142,3 +142,44 @@ class MatchingTaskRowTest(Personas, TransactionTestCase):
         signature.refresh_from_db()
         assert (signature.state, signature.official_id) == (Signature.MATCHED, self.official.pk)
         assert not DBTaskResult.objects.exists()
+
+
+class MatchFillsTheRegionTest(PersonaTestCase):
+    """A claim that named no region is counted in the matched official's region."""
+
+    def claims_without_region(self) -> Claims:
+        return Claims(full_name=OLGA.full_name, municipality=OLGA.municipality)
+
+    def test_the_officials_region_fills_a_missing_one_and_the_tallies_follow(self) -> None:
+        from undersigned.signatures import actions, counts
+        from undersigned.signatures.public import regions_for
+
+        signature, _token = self.sign(self.claims_without_region())
+        self.refresh_counts()
+        assert {row.code for row in regions_for(self.campaign, "en")} == {"-"}
+        assert match_received_signature(signature.pk) == "auto"
+        signature.refresh_from_db()
+        assert (signature.region_code, signature.region) == ("RU-SPE", "")
+        actions.verify_signature(signature, actor=self.verifier)
+        self.refresh_counts()
+        rows = {row.code: (row.verified, row.checking) for row in regions_for(self.campaign, "en")}
+        assert rows == {"RU-SPE": (1, 0)}
+        assert counts.reconcile_counts(self.campaign) == 0
+
+    def test_undoing_the_match_takes_the_officials_region_back(self) -> None:
+        from undersigned.signatures import actions, counts
+
+        signature, _token = self.sign(self.claims_without_region())
+        actions.match_signature(signature, self.official.pk, 0.95)
+        actions.unmatch_signature(signature, actor=self.verifier)
+        signature.refresh_from_db()
+        assert signature.region_code == ""
+        self.refresh_counts()
+        assert counts.reconcile_counts(self.campaign) == 0
+
+    def test_a_region_the_signer_gave_is_kept(self) -> None:
+        signature, _token = self.sign(latin_olga())
+        Official.objects.filter(pk=self.official.pk).update(region_code="RU-MOW")
+        assert match_received_signature(signature.pk) == "auto"
+        signature.refresh_from_db()
+        assert signature.region_code == "RU-SPE"

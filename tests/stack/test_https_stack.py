@@ -24,7 +24,10 @@ from typing import Any
 import pytest
 from django_otp.oath import totp
 
-from local_stack import ONION_NAME, PUBLIC_NAME, ROOT, Stack, wait_until
+from harness import ROOT
+from harness.net import wait_until
+from harness.nginx import ONION_NAME, PUBLIC_NAME
+from harness.stack import Stack
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser]
 
@@ -79,8 +82,8 @@ def stack() -> Iterator[Stack]:
 def chromium(stack: Stack) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
-    assert stack.nginx_ports is not None
-    onion_origin = f"http://{ONION_NAME}:{stack.nginx_ports.onion}"
+    assert stack.tor is not None
+    onion_origin = f"http://{ONION_NAME}:{stack.tor.port}"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
@@ -111,8 +114,9 @@ def https(stack: Stack, path: str = "/") -> str:
 
 
 def onion(stack: Stack, path: str = "/") -> str:
-    assert stack.nginx_ports is not None
-    return f"http://{ONION_NAME}:{stack.nginx_ports.onion}{path}"
+    # Through what stands in for the Tor daemon: the circuit named first, as Tor does.
+    assert stack.tor is not None
+    return f"http://{ONION_NAME}:{stack.tor.port}{path}"
 
 
 def fill_sign_form(page: Any, name: str, body: str, publication: str = "anonymous") -> None:

@@ -1,5 +1,5 @@
 """The production stack under load and faults: its own PostgreSQL and Redis, two granian
-app servers, the task worker and the periodic jobs (local_stack.py).
+app servers, the task worker and the periodic jobs (harness/stack.py).
 
 After each fault (an app worker killed with SIGKILL, PostgreSQL restarted, Redis
 stopped): every signature acknowledged to its sender is in the database, the tallies
@@ -20,8 +20,9 @@ from urllib.parse import urlencode
 
 import pytest
 
-from bench.client import ANSWERS, Connection, Results, reader, realistic_claims, signer
-from local_stack import PG_BIN, SLUG, UNLIMITED, Stack, wait_until
+from harness.client import ANSWERS, Connection, Results, reader, realistic_claims, signer
+from harness.net import wait_until
+from harness.stack import PG_BIN, SLUG, UNLIMITED, Stack
 
 pytestmark = pytest.mark.stack
 

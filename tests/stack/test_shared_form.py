@@ -10,8 +10,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from bench.client import realistic_claims
-from local_stack import SLUG, Stack, seeded_stack
+from harness.client import realistic_claims
+from harness.stack import SLUG, Stack, seeded_stack
 
 pytestmark = pytest.mark.stack
 

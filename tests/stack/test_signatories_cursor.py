@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from bench.hostile import explain_deep_page
-from local_stack import Stack, seeded_stack
+from harness.stack import Stack, seeded_stack
 
 pytestmark = pytest.mark.stack
 

@@ -4,8 +4,8 @@ from unittest import mock
 
 from django.test import override_settings
 
+from harness.smtp import SMTPServer
 from tests.base import PersonaTestCase, make_claims
-from tests.updates.smtp import SMTPServer
 from undersigned.signatures import sealing
 from undersigned.signatures.actions import reject_signature
 from undersigned.signatures.models import Signature

@@ -8,8 +8,8 @@ from django.http import HttpResponse
 from django.test import override_settings
 from django.urls import reverse
 
+from harness.smtp import SMTPServer
 from tests.base import SIGN_FORM_OLGA, PersonaTestCase, sign_through_form
-from tests.updates.smtp import SMTPServer
 from undersigned.audit.models import AuditEvent
 from undersigned.signatures.models import Signature
 from undersigned.updates import actions

@@ -123,6 +123,15 @@ class SealedBundleTest(ToolCase):
         by_name = self.run_tool(self.vera, bundle, "--name", "семенова ОЛЬГА")
         assert by_name.returncode == 0 and handle in by_name.stdout
 
+    def test_a_name_in_latin_or_in_another_order_is_found(self) -> None:
+        bundle, handle = self.seal_two()
+        for name in ("Semyonova Olga", "Olga Semenova", "Ol'ga Semjonova Petrovna", "Семёнова"):
+            found = self.run_tool(self.vera, bundle, "--name", name)
+            assert found.returncode == 0 and handle in found.stdout, name
+        for name in ("Semenov Oleg", "Semyonova Olga Ivanovna", "Olga Olga"):
+            missing = self.run_tool(self.vera, bundle, "--name", name)
+            assert missing.returncode == 3 and handle not in missing.stdout, name
+
     def test_reveal_file_only_when_the_threshold_is_reached(self) -> None:
         bundle, _ = self.seal_two()
         reveal = self.tmp / "reveal.json"

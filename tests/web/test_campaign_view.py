@@ -29,6 +29,20 @@ class CampaignPageTest(PersonaTestCase):
         assert "<strong>2</strong> being checked" in html
         assert "Counted" in html
 
+    def test_progress_counts_to_the_campaigns_own_thresholds(self) -> None:
+        # The campaign's thresholds are 2 and 3.
+        self.sign_verified(make_claims(1))
+        self.refresh_counts()
+        assert "1 of 2 verified signatures, the next threshold" in self.page()
+        for n in (2, 3, 4):
+            self.sign_verified(make_claims(n))
+        self.refresh_counts()
+        cache.clear()
+        html = self.page()
+        # Past its last threshold: no invented goal such as 10 or 50.
+        assert "the next threshold" not in html
+        assert "<progress" not in html
+
     def test_language_switch_shows_translation(self) -> None:
         assert "Deputies&#x27; appeal" in self.page("en")
         assert "Обращение депутатов" in self.page("ru")

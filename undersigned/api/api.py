@@ -18,9 +18,15 @@ from ninja.decorators import decorate_view
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from undersigned.access import access_campaign_as, access_public_campaign, access_signature_as
+from undersigned.access import (
+    DECIDERS,
+    QUEUE_ROLES,
+    access_campaign_as,
+    access_public_campaign,
+    access_signature_as,
+)
 from undersigned.api.auth import StaffToken
-from undersigned.api.http import private, public_read
+from undersigned.api.http import own_writes_only, private, public_read
 from undersigned.api.schemas import (
     CampaignDetail,
     CampaignSummary,
@@ -37,7 +43,7 @@ from undersigned.api.schemas import (
     SignedOut,
     UpdateOut,
 )
-from undersigned.campaigns.models import Campaign, StaffRole
+from undersigned.campaigns.models import Campaign
 from undersigned.signatures import public
 from undersigned.signatures.abuse import Sender
 from undersigned.signatures.forms import SignForm
@@ -50,7 +56,6 @@ MAX_PER_PAGE = 500
 MAX_PAGE = 1_000_000  # the staff queue's page numbers
 PUBLIC_ERRORS = {404: Error}
 # The same roles as the desk: organizers and verifiers see the queue, verifiers decide.
-QUEUE_ROLES = (StaffRole.ORGANIZER, StaffRole.VERIFIER)
 STAFF_ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error}
 
 api = NinjaAPI(
@@ -254,12 +259,24 @@ def campaign_checkpoint(request: HttpRequest, slug: str) -> Any:
 
 @api.post(
     "/campaigns/{slug}/signatures",
-    response={201: SignedOut, 400: Error, 404: Error, 410: Error, 429: Error},
+    response={
+        201: SignedOut,
+        400: Error,
+        403: Error,
+        404: Error,
+        410: Error,
+        415: Error,
+        429: Error,
+    },
     tags=["public"],
 )
-@decorate_view(private)
+@decorate_view(own_writes_only, private)
 def sign_campaign(request: HttpRequest, slug: str, signature: SignatureIn) -> Any:
     """Sign a campaign: the web form's fields, checks and abuse rules (per client address).
+
+    Only a JSON body (`Content-Type: application/json`) is taken, and a browser's request
+    from another site's page (`Sec-Fetch-Site: cross-site` or `same-site`, or an `Origin`
+    that is not this site's) is refused with 403.
 
     When the rate on the campaign or from this address calls for a captcha, which the API
     cannot show, the signature is stored held back for verifiers.
@@ -345,7 +362,7 @@ def staff_decision(request: HttpRequest, signature_id: int, decision: DecisionIn
     if not 1 <= signature_id <= 2**62:
         raise Http404("no such signature")
     user = staff_user(request)
-    signature = access_signature_as(user, signature_id, StaffRole.VERIFIER)
+    signature = access_signature_as(user, signature_id, *DECIDERS)
     fields = decision.dict(exclude={"decision"})
     try:
         decided = decide(signature, decision.decision, actor=user, **fields)

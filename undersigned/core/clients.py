@@ -123,17 +123,22 @@ def hash_address(address: str, now: datetime | None = None) -> str:
     return hmac.new(day_key(now), _network(address).encode(), hashlib.sha256).hexdigest()
 
 
-# Buckets for clients whose own address cannot be known: they share one between them.
-ONION_BUCKET = "onion visitors"
+# Onion visitors are told apart by their Tor circuit, which the proxy passes in place of an
+# address (deploy/nginx: fc00:dead:beef:4dad::<circuit id>, from the PROXY protocol line Tor
+# sends with HiddenServiceExportCircuitID haproxy). Requests whose address is unknown share
+# one bucket between them.
+ONION_BUCKET = "onion circuit"
 UNKNOWN_BUCKET = "unknown address"
 
 
 def client_hash(request: HttpRequest) -> str:
     """The keyed hash of the request's client.
 
-    Onion visitors share one bucket, and so do requests whose address is unknown: every
-    request counts against some limit.
+    An onion visitor's is that of their Tor circuit, whole: all circuits share one /64, so
+    they are not cut down to a network as addresses are. Onion visitors without a circuit
+    share one bucket, and so do requests whose address is unknown: every request counts
+    against some limit.
     """
     if is_onion_request(request):
-        return hash_address(ONION_BUCKET)
+        return hash_address(f"{ONION_BUCKET} {client_address(request)}")
     return hash_address(client_address(request) or UNKNOWN_BUCKET)

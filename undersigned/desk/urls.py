@@ -1,7 +1,19 @@
-from django.urls import include, path
+from django.urls import path
 
-from undersigned.desk import contacts, sealed
-from undersigned.desk.views import auth, campaigns, decisions, imports, invalidate, queue
+from undersigned.desk.views import (
+    auth,
+    campaigns,
+    contacts,
+    decisions,
+    imports,
+    invalidate,
+    keys,
+    queue,
+    registry,
+    sealed,
+    sharing,
+    updates,
+)
 
 app_name = "desk"
 
@@ -21,11 +33,23 @@ urlpatterns = [
     path("c/<slug:slug>/sealed/", sealed.sealed, name="sealed"),
     path("c/<slug:slug>/manage/", campaigns.manage, name="manage"),
     path("c/<slug:slug>/state/", campaigns.transition, name="transition"),
+    path("c/<slug:slug>/close/", campaigns.close_confirmation, name="close"),
+    path("c/<slug:slug>/closing-date/", campaigns.closing_date, name="closing_date"),
+    path("c/<slug:slug>/region-counts/", campaigns.region_counts, name="region_counts"),
+    path("c/<slug:slug>/keys/", keys.verifier_keys, name="verifier_keys"),
+    path("c/<slug:slug>/keys/add/", keys.add_key, name="add_key"),
+    path("c/<slug:slug>/keys/revoke/", keys.revoke_key, name="revoke_key"),
+    path("registry/", registry.registry, name="registry"),
     path("c/<slug:slug>/names/", campaigns.names_hidden, name="names_hidden"),
     path("c/<slug:slug>/roles/", campaigns.grant_role, name="grant_role"),
     path("c/<slug:slug>/roles/revoke/", campaigns.revoke_role, name="revoke_role"),
     path("c/<slug:slug>/texts/<str:language>/", campaigns.edit_text, name="edit_text"),
     path("c/<slug:slug>/opening/", campaigns.add_opening_signatory, name="add_opening"),
+    path(
+        "c/<slug:slug>/opening/<int:signature_id>/official/",
+        campaigns.rematch_opening_signatory,
+        name="rematch_opening",
+    ),
     path("s/<int:signature_id>/", queue.signature_detail, name="signature"),
     path("s/<int:signature_id>/match/", decisions.match, name="match"),
     path("s/<int:signature_id>/unmatch/", decisions.unmatch, name="unmatch"),
@@ -33,6 +57,7 @@ urlpatterns = [
     path("s/<int:signature_id>/reject/", decisions.reject, name="reject"),
     path("s/<int:signature_id>/reopen/", decisions.reopen, name="reopen"),
     path("s/<int:signature_id>/code/", decisions.issue_code, name="issue_code"),
-    path("", include("undersigned.desk.updates")),
-    path("", include("undersigned.desk.sharing")),
+    path("c/<slug:slug>/updates/", updates.updates, name="updates"),
+    path("c/<slug:slug>/sharing/", sharing.sharing, name="sharing"),
+    path("telegram/", updates.telegram, name="telegram"),
 ]

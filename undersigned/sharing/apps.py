@@ -8,9 +8,7 @@ class SharingConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from undersigned.core import periodic
-        from undersigned.sharing import actions, models
+        from undersigned.sharing import models
 
-        periodic.register("share_counts", actions.SHARE_FOLD_SECONDS, actions.fold_share_hits)
         for signal in (post_save, post_delete):
             signal.connect(models.forget_codes, sender=models.ShareChannel)

@@ -1,9 +1,10 @@
 """Counting what arrives through share links, around the public views (and their page cache).
 
 `?via=CODE` on a campaign or sign page counts a visit; the sign form carries the
-code in a hidden field and a completed signature counts for the channel. The
-campaign page passes the code on to the sign page as `?shared_via=`, which is
-carried but not counted again.
+code in a hidden field and the signing view counts a completed signature for the
+channel (`note_signature`) once `submit_signature` has signed. The campaign page
+passes the code on to the sign page as `?shared_via=`, which is carried but not
+counted again.
 """
 
 from collections.abc import Callable
@@ -11,9 +12,8 @@ from functools import wraps
 from typing import Any
 
 from django.http import HttpRequest, HttpResponseBase
-from django.urls import reverse
 
-from undersigned.sharing.actions import note_signature, note_visit
+from undersigned.sharing.actions import note_visit
 from undersigned.sharing.models import known_code
 
 
@@ -32,21 +32,6 @@ def counts_share_visits(view: Callable[..., HttpResponseBase]) -> Callable[..., 
         response = view(request, *args, **kwargs)
         if request.method == "GET" and response.status_code == 200 and request.GET.get("via"):
             note_visit(kwargs["slug"], request.GET["via"])
-        return response
-
-    return wrapper
-
-
-def counts_share_signatures(
-    view: Callable[..., HttpResponseBase],
-) -> Callable[..., HttpResponseBase]:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        response = view(request, *args, **kwargs)
-        if request.method == "POST" and response.status_code == 302 and request.POST.get("via"):
-            receipts = reverse("receipt", args=["-"]).removesuffix("-/")
-            if response.get("Location", "").startswith(receipts):
-                note_signature(kwargs["slug"], request.POST["via"])
         return response
 
     return wrapper

@@ -11,9 +11,10 @@ chat on Telegram.
 - A filled honeypot, or more than `RATE_CLIENT_HOLD_AFTER` complete submissions (valid
   forms) from one client in the window: the signature is stored held back for verifiers;
   the sender sees the usual receipt.
-- Onion visitors all arrive from the Tor daemon's address: they share one client bucket,
-  with its own, higher limits (`RATE_ONION_LIMIT`, `RATE_ONION_HOLD_AFTER`), are always
-  asked for the captcha, and are not counted towards the campaign's captcha threshold.
+- Onion visitors all arrive from the Tor daemon's address: each is counted by their Tor
+  circuit (which the proxy names), with the onion's own limits (`RATE_ONION_LIMIT`,
+  `RATE_ONION_HOLD_AFTER`), is always asked for the captcha, and is not counted towards
+  the campaign's captcha threshold.
   Nor are attempts refused for their client's rate: one client alone cannot switch the
   captcha on for everyone.
 
@@ -79,7 +80,7 @@ class Sender:
     """Where a submission comes from, as the abuse rules count it."""
 
     client: str  # a keyed hash: of the client's address (web, API) or of the chat (Telegram)
-    onion: bool = False  # an onion visitor: the onion's shared bucket, always a captcha
+    onion: bool = False  # an onion visitor: counted by circuit, always a captcha
     # Whether the hash is kept with the signature (an address hash, forgotten by rule).
     # A chat's key is not: it would tie the signature to the chat.
     kept: bool = True

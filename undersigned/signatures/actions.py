@@ -70,6 +70,18 @@ def _save(signature: Signature, before: CountSnapshot, fields: list[str]) -> Non
     queue_count_change(signature, before)
 
 
+def _save_moving_region(signature: Signature, before: CountSnapshot, old_region: str) -> None:
+    """Save a transition that may also have set the region (a match fills a missing one
+    from the official, undoing it empties it again): the tallies follow the region."""
+    if old_region == signature.region_code:
+        _save(signature, before, TRANSITION_FIELDS)
+        return
+    signature.save(update_fields=[*TRANSITION_FIELDS, "region_code"])
+    if before.state:
+        sealing.move_region(signature, old_region, before)
+    queue_count_change(signature, before)
+
+
 TRANSITION_FIELDS = [
     "state",
     "state_changed_at",
@@ -145,24 +157,75 @@ def sign(
     insert_new_signature(
         signature,
         change,
-        count_change_event(signature, None, signature.state),
+        count_change_event(signature, None, signature.counted_state),
         audit_events,
     )
     transaction.on_commit(partial(registry_match.enqueue_matching, signature))
     return signature, token
 
 
-def add_opening_signatory(
-    campaign: Campaign, organizer: Any, claims: Claims, *, publication: str = Signature.NAMED
-) -> Signature:
-    """A signatory the organizers collected before publication: verified by them.
+class OpeningSignatoryRefused(Exception):
+    """An opening signatory the rules refuse before anything is stored; `reason` says why."""
 
-    Staff enter these, so a repeat is refused outright (IntegrityError): only a signer's
-    own submission must never tell what was submitted before.
+    NO_VERIFIER_KEY = "no_verifier_key"
+    OFFICIAL_TAKEN = "official_taken"
+    NOT_IN_REGISTRY = "not_in_registry"
+
+    def __init__(self, reason: str, other: Signature | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.other = other
+
+
+def official_behind(campaign_id: int, official_id: int, *, exclude: int | None = None) -> Any:
+    """The standing signatures of the campaign matched to this official, still in clear.
+
+    A sealed signer's official is only in its ciphertext: the verifiers' offline tool
+    finds those."""
+    rows = Signature.objects.filter(
+        campaign_id=campaign_id,
+        official_id=official_id,
+        state__in=Signature.ACTIVE_STATES,
+        merged_into__isnull=True,
+    )
+    return rows.exclude(pk=exclude) if exclude is not None else rows
+
+
+def _check_official(campaign: Campaign, official_id: int, exclude: int | None = None) -> None:
+    from undersigned.officials.models import Official
+
+    official = Official.objects.filter(pk=official_id).first()
+    if official is None or (
+        campaign.registry_source and official.source != campaign.registry_source
+    ):
+        raise OpeningSignatoryRefused(OpeningSignatoryRefused.NOT_IN_REGISTRY)
+    other = official_behind(campaign.pk, official_id, exclude=exclude).first()
+    if other is not None:
+        raise OpeningSignatoryRefused(OpeningSignatoryRefused.OFFICIAL_TAKEN, other)
+
+
+def add_opening_signatory(
+    campaign: Campaign,
+    organizer: Any,
+    claims: Claims,
+    *,
+    publication: str = Signature.NAMED,
+    official_id: int | None = None,
+) -> Signature:
+    """A signatory the organizers collected before publication: verified by them, and
+    matched to the registry official the organizer chose (`official_id`), if any.
+
+    Staff enter these, so a repeat is refused outright: the same claims raise
+    IntegrityError, an official already behind another standing signature raises
+    OpeningSignatoryRefused; only a signer's own submission must never tell what was
+    submitted before. A hidden signatory is sealed at once to the verifiers' keys: without
+    a key there is nobody to seal it to, and it is refused before anything is stored.
     """
     if not campaign.takes_opening_signatories:
         raise ValueError("opening signatories are added only while the campaign is a draft")
     with transaction.atomic():
+        if publication != Signature.NAMED and not sealing.sealing_keys(campaign):
+            raise OpeningSignatoryRefused(OpeningSignatoryRefused.NO_VERIFIER_KEY)
         if Signature.objects.filter(
             campaign=campaign,
             claims_key=claims.key(),
@@ -170,6 +233,8 @@ def add_opening_signatory(
             state__in=Signature.ACTIVE_STATES,
         ).exists():
             raise IntegrityError("this signatory is on the campaign already")
+        if official_id is not None:
+            _check_official(campaign, official_id)
         signature = Signature(
             campaign=campaign,
             full_name=claims.full_name,
@@ -192,6 +257,17 @@ def add_opening_signatory(
             note="opening signatory",
         )
         queue_count_change(signature, NOT_COUNTED)
+        if official_id is not None:
+            before = signature.count_snapshot()
+            signature.match(official_id, 1.0)
+            _save(signature, before, TRANSITION_FIELDS)
+            record(
+                "signature.matched",
+                signature,
+                actor=organizer,
+                campaign=campaign,
+                note=f"official {official_id}, chosen by the organizer",
+            )
         return _transition(
             signature,
             Signature.verify,
@@ -199,6 +275,40 @@ def add_opening_signatory(
             actor=organizer,
             note="opening signatory",
         )
+
+
+def rematch_opening_signatory(
+    signature: Signature, official_id: int | None, *, actor: Any
+) -> Signature:
+    """Correct the registry official of an opening signatory while the campaign is a draft:
+    another official, or none."""
+    with transaction.atomic():
+        signature = (
+            Signature.objects.select_for_update(of=("self",))
+            .select_related("campaign")
+            .get(pk=signature.pk)
+        )
+        campaign = signature.campaign
+        if (
+            not campaign.takes_opening_signatories
+            or signature.channel != Signature.ORGANIZER
+            or signature.is_sealed
+            or signature.state != Signature.VERIFIED
+        ):
+            raise ValueError("only a draft's opening signatory in clear can be rematched")
+        if official_id is not None:
+            _check_official(campaign, official_id, exclude=signature.pk)
+        signature.official_id = official_id
+        signature.match_score = 1.0 if official_id is not None else None
+        signature.save(update_fields=["official", "match_score"])
+        record(
+            "signature.rematched",
+            signature,
+            actor=actor,
+            campaign=campaign,
+            note=f"official {official_id}" if official_id else "no official",
+        )
+    return signature
 
 
 def record_decision(signature: Signature, kind: str, actor: Any, **fields: Any) -> Decision:
@@ -237,8 +347,12 @@ def _transition(
     with transaction.atomic():
         signature = Signature.objects.select_for_update().get(pk=signature.pk)
         before = signature.count_snapshot()
+        old_region = signature.region_code
         move(signature)
-        _save(signature, before, fields or TRANSITION_FIELDS)
+        if fields is None:
+            _save_moving_region(signature, before, old_region)
+        else:
+            _save(signature, before, fields)
         record(
             event,
             signature,
@@ -270,9 +384,15 @@ def match_signature(
     actor: Any = None,
     decision: dict[str, Any] | None = None,
 ) -> Signature:
+    """Matched to a registry official; a missing region is filled from the official's."""
+    from undersigned.officials.models import Official
+
+    official_region = (
+        Official.objects.filter(pk=official_id).values_list("region_code", flat=True).first()
+    )
     return _transition(
         signature,
-        lambda s: s.match(official_id, score),
+        lambda s: s.match(official_id, score, official_region or ""),
         "signature.matched",
         actor=actor,
         note=f"official {official_id}, score {score:.2f}",
@@ -411,7 +531,7 @@ def withdraw_signature(signature: Signature) -> Signature:
 
 
 def change_publication(signature: Signature, publication: str, threshold: int | None) -> Signature:
-    return _transition(
+    signature = _transition(
         signature,
         lambda s: s.lower_visibility(publication, threshold),
         "signature.publication_changed",
@@ -419,6 +539,9 @@ def change_publication(signature: Signature, publication: str, threshold: int | 
         note=publication,
         fields=["publication", "reveal_threshold", "revealed_at"],
     )
+    # Every channel's change (the receipt page, the bot) is on the public pages at once.
+    invalidate_campaign(signature.campaign)
+    return signature
 
 
 def reveal_conditional_signers(campaign: Campaign, verified_count: int) -> int:

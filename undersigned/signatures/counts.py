@@ -83,27 +83,26 @@ def fold_changes(batch_size: int | None = None) -> set[int]:
 
 
 def refresh_counts() -> set[int]:
-    """Fold the pending changes into the tallies and name the conditional signers whose
-    threshold was reached; the campaigns whose tallies moved. Skips if a run is under way.
+    """Fold the pending changes into the tallies; the campaigns whose tallies moved. Skips
+    if a run is under way.
 
-    The count job (undersigned.jobs.counts) runs this, then what follows.
+    The count job (undersigned.jobs.counts) runs this, then what follows, reveals first.
     """
-    from undersigned.signatures.actions import reveal_conditional_signers
-
     started = timezone.now()
     changed: set[int] = set()
     try:
         with job_lock(COUNT_JOB, lease=timedelta(minutes=2)):
             while batch := fold_changes():
                 changed |= batch
-            for campaign in Campaign.objects.filter(id__in=changed):
-                verified = tally_of(campaign.pk, Tally.ALL).get(Signature.VERIFIED, 0)
-                if campaign.thresholds:
-                    reveal_conditional_signers(campaign, verified)
             JobRun.finished(COUNT_JOB, started)
     except LockBusy:
         return set()
     return changed
+
+
+def verified_count(campaign_id: int) -> int:
+    """The campaign's verified signatures, as the tallies count them."""
+    return tally_of(campaign_id, Tally.ALL).get(Signature.VERIFIED, 0)
 
 
 def tally_of(campaign_id: int, key: str) -> dict[str, int]:
@@ -154,8 +153,14 @@ def reconcile_counts(campaign: Campaign) -> int:
     return corrected
 
 
-def reconcile_all() -> int:
+def reconcile_all() -> set[int]:
+    """Reconcile every campaign that is not a draft; the campaigns whose tallies were
+    corrected (none when the count lock is busy: the next run reconciles)."""
+    corrected: set[int] = set()
     try:
-        return sum(reconcile_counts(c) for c in Campaign.objects.exclude(state=Campaign.DRAFT))
+        for campaign in Campaign.objects.exclude(state=Campaign.DRAFT):
+            if reconcile_counts(campaign):
+                corrected.add(campaign.pk)
     except LockBusy:
-        return 0
+        pass
+    return corrected

@@ -86,6 +86,7 @@ def import_received_signatures(
             note=(
                 f"{len(imported)} imported from {channel}, {len(read.duplicates)} duplicates, "
                 f"{len(read.unreadable)} unreadable lines"
+                + (f", {len(read.doubtful)} not a signature" if read.doubtful else "")
             ),
         )
     return imported

@@ -231,15 +231,21 @@ class Signature(models.Model):
         self.state = target
         self.state_changed_at = timezone.now()
 
-    def match(self, official_id: int, score: float) -> None:
+    def match(self, official_id: int, score: float, official_region: str = "") -> None:
+        """Matched to a registry official; a signer who named no region is counted in the
+        official's."""
         self._move(self.MATCHED)
         self.official_id = official_id
         self.match_score = score
+        if not self.region and not self.region_code:
+            self.region_code = official_region
 
     def unmatch(self) -> None:
         self._move(self.RECEIVED)
         self.official_id = None
         self.match_score = None
+        if not self.region:  # the region was the official's, not the signer's
+            self.region_code = ""
 
     def verify(self) -> None:
         self._move(self.VERIFIED)
@@ -333,13 +339,16 @@ class CountChange(models.Model):
 
 
 class LogEvent:
-    """The kinds of entry, and how each moves a signature's standing in the count."""
+    """The kinds of entry; how each moves the verified and being-checked figures is
+    undersigned.ledger.tally's to say."""
 
+    RECEIVED = "received"
     VERIFIED = "verified"
+    REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
     INVALIDATED = "invalidated"
     REVEALED = "revealed"
-    ALL = (VERIFIED, WITHDRAWN, INVALIDATED, REVEALED)
+    ALL = (RECEIVED, VERIFIED, REJECTED, WITHDRAWN, INVALIDATED, REVEALED)
 
 
 class PendingLogEvent(models.Model):
@@ -428,11 +437,13 @@ class Decision(models.Model):
     IN_PERSON = "in_person"
     PUBLIC_STATEMENT = "public_statement"
     KNOWN = "known"
+    SIGNER_CONTACT = "signer_contact"
     MANUAL_METHODS: ClassVar[list[tuple[str, Any]]] = [
         (PHONE, _("phone call to the office's public number")),
         (IN_PERSON, _("in person")),
         (PUBLIC_STATEMENT, _("public statement (link)")),
         (KNOWN, _("known to the verifier")),
+        (SIGNER_CONTACT, _("reached the signer through the contact they left")),
     ]
     # A code is recorded when the official enters it; the others a verifier records by hand.
     METHODS = [(CODE, _("confirmation code")), *MANUAL_METHODS]

@@ -12,6 +12,7 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -58,10 +59,32 @@ OFFICE_WORDS = re.compile(
     r"^\s*(депутат\w*|деп\.?|член\s+совета|председател\w*|глава|deputy|dep\.?|councillor)\b\.?",
     re.IGNORECASE,
 )
-_SEPARATORS = re.compile(r"\s*(?:[,;\t]|\s[-–—]+\s)\s*")
+# A message is cut at commas, semicolons, tabs, dashes between words, brackets, and the
+# ends of exclamations, questions and labels ("Здравствуйте! Я …", "ФИО: …").
+_SEPARATORS = re.compile(r"\s*(?:[,;\t()\[\]«»!?:]|\s[-–—]+\s)\s*")
+_QUOTES = "\"'“”„«»`"
+# Words of a message around a name that are no part of it: greetings, courtesies, the
+# message's own verbs. Besides these, a word the dictionary knows only as a verb,
+# pronoun, adverb, particle or interjection is no name ("Я", "подписываюсь", "завтра").
+MESSAGE_WORDS = frozenset(
+    [
+        "здравствуйте", "здравствуй", "привет", "приветствую", "добрый", "доброе", "доброго",
+        "день", "дня", "вечер", "утро", "уважаемые", "уважаемый", "уважаемая", "коллеги",
+        "друзья", "всем", "всех", "спасибо", "пожалуйста", "уважением", "подпись", "фио",
+        "имя", "фамилия", "прошу", "добавить", "добавьте", "меня", "мою", "подпишусь",
+        "hello", "hi", "dear", "thanks", "thank", "regards", "signed", "sign", "name",
+    ]
+)  # fmt: skip
+_MESSAGE_PARTS_OF_SPEECH = frozenset(
+    {"VERB", "INFN", "NPRO", "ADVB", "INTJ", "PRCL", "PREP", "CONJ", "PRED", "GRND", "ADJS",
+     "COMP", "PRTS"}
+)  # fmt: skip
+_NAME_TAGS = frozenset({"Name", "Surn", "Patr"})
+_INITIALS = re.compile(r"^(?:[^\W\d_]\.){1,3}$|^[^\W\d_]$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.\w+$")
 _TELEGRAM = re.compile(r"^(?:@|https?://t\.me/|t\.me/)(\w{4,32})$")
 _PHONE = re.compile(r"^\+?[\d\s()-]{7,20}$")
+_PHONE_IN_LINE = re.compile(r"(?<![\w@.])\+?\d[\d\s()-]{5,18}\d(?![\w@])")
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
 
 
@@ -79,10 +102,23 @@ class ReceivedRow:
     problem: str = ""
     # The line this one repeats; 0 when it repeats a signature already in the campaign.
     duplicate_of: int | None = None
+    # Nothing in it reads like a name ("Поддерживаю! Подпишусь завтра"): not a signature?
+    # Left out unless the organizer includes it.
+    doubtful: bool = False
+    included: bool = False
 
     @property
     def importable(self) -> bool:
-        return self.claims is not None and not self.problem and self.duplicate_of is None
+        return (
+            self.claims is not None
+            and not self.problem
+            and self.duplicate_of is None
+            and (not self.doubtful or self.included)
+        )
+
+    @property
+    def left_out_as_doubtful(self) -> bool:
+        return self.doubtful and not self.included and not self.problem
 
 
 @dataclass
@@ -101,6 +137,18 @@ class ReadFile:
     def unreadable(self) -> list[ReceivedRow]:
         return [row for row in self.rows if row.problem]
 
+    @property
+    def doubtful(self) -> list[ReceivedRow]:
+        """Lines with nothing like a name, left out unless the organizer includes them."""
+        return [row for row in self.rows if row.left_out_as_doubtful and row.duplicate_of is None]
+
+    def include(self, lines: Iterable[int]) -> None:
+        """The organizer includes these lines although nothing in them reads like a name."""
+        wanted = set(lines)
+        for row in self.rows:
+            if row.doubtful and row.line in wanted:
+                row.included = True
+
 
 def contact_of(value: str) -> tuple[str, str] | None:
     """(kind, value) of a contact written as an e-mail address, a Telegram name or a phone."""
@@ -116,33 +164,155 @@ def contact_of(value: str) -> tuple[str, str] | None:
     return None
 
 
+def _parses(word: str) -> list[Any]:
+    """The dictionary's readings of a word, Latin ones read back in Cyrillic first."""
+    from undersigned.officials.names import latin_to_cyrillic, morph
+
+    word = word.casefold().strip(_QUOTES + ".")
+    if not word.isalpha():
+        return []
+    if word.isascii():
+        word = latin_to_cyrillic(word)
+    return list(morph().parse(word)[:4])  # type: ignore[attr-defined]
+
+
+def _is_message_word(word: str) -> bool:
+    """A word of the message around a name, not of the name."""
+    folded = word.casefold().strip(_QUOTES + ".")
+    if folded in MESSAGE_WORDS:
+        return True
+    if not folded.isalpha() or folded.isascii():
+        return False
+    parses = _parses(folded)
+    return (
+        bool(parses)
+        and parses[0].is_known
+        and parses[0].tag.POS in _MESSAGE_PARTS_OF_SPEECH
+        and not any(_NAME_TAGS & parse.tag.grammemes for parse in parses)
+    )
+
+
+def _is_name_word(word: str) -> bool:
+    """A word the dictionary knows as a name, surname or patronymic, or an initial."""
+    if _INITIALS.match(word.strip(_QUOTES)):
+        return True
+    return any(parse.is_known and _NAME_TAGS & parse.tag.grammemes for parse in _parses(word))
+
+
+def _nameness(words: list[str]) -> float:
+    """How much a group of words reads like a name: names and initials for, words the
+    dictionary knows as something else and council words against; unknown words, most
+    often surnames, a little for."""
+    from undersigned.officials.matching.vocabulary import COUNCIL_MARKERS, abbreviations
+
+    total = 0.0
+    for word in words:
+        bare = word.strip(_QUOTES)
+        if abbreviations(bare).casefold().strip(".") in COUNCIL_MARKERS:
+            total -= 1.0
+        elif _is_name_word(bare):
+            total += 1.0 if not _INITIALS.match(bare) else 0.5
+        elif any(parse.is_known for parse in _parses(bare)):
+            total -= 0.5
+        elif any(ch.isalpha() for ch in bare):
+            total += 0.3
+    return total
+
+
+def _without_message_words(words: list[str]) -> list[str]:
+    start, end = 0, len(words)
+    while start < end and _is_message_word(words[start]):
+        start += 1
+    while end > start and _is_message_word(words[end - 1]):
+        end -= 1
+    return words[start:end]
+
+
+def _council_then_name(words: list[str]) -> tuple[list[str], list[str]]:
+    """ "Лиговка-Ямская Беляева Вера" after an office: (council words, name words).
+
+    The name is the last two words (three when the last is a patronymic) when they read
+    as a name and the words before them do not; else the words are all the name."""
+    from undersigned.officials.matching.vocabulary import COUNCIL_MARKERS, abbreviations
+
+    if len(words) < 3:
+        return [], words
+    last_is_patronymic = any(
+        "Patr" in parse.tag.grammemes for parse in _parses(words[-1]) if parse.is_known
+    )
+    size = 3 if last_is_patronymic and len(words) >= 4 else 2
+    council, name = words[:-size], words[-size:]
+    council_marked = any(
+        abbreviations(word).casefold().strip(".") in COUNCIL_MARKERS for word in council
+    )
+    if all(_is_name_word(word) for word in name) and (
+        council_marked or not any(_is_name_word(word) for word in council)
+    ):
+        return council, name
+    return [], words
+
+
 def split_free_form(line: str) -> tuple[Claims, str]:
     """Claims from one free-form line, and a contact written in it ("" if none).
 
-    The first part is the name; a part naming a region is the region; a part that
-    starts with an office ("депутат МО Семёновский") gives the office and the council;
-    any other part is the council.
+    The message around the claim goes (greetings, "Я", "подписываюсь"); a part naming a
+    region is the region; a part that starts with an office ("депутат МО Семёновский")
+    gives the office and the council, and the name too when it follows the council
+    ("депутат Лиговка-Ямская Беляева Вера"); of the other parts the one most like a name
+    is the name (the first, when alike), the rest is the council. A line with nothing
+    like a name keeps all its words as the name, for `looks_like_a_name` to question.
     """
     from undersigned.officials.regions import find_region_code
 
-    parts = [part.strip() for part in _SEPARATORS.split(line) if part.strip()]
-    name, office, council, region, region_code, contact = "", "", [], "", "", ""
-    for index, part in enumerate(parts):
-        if index > 0 and not contact and contact_of(part):
+    office, region, region_code, contact = "", "", "", ""
+    # A phone number first, whole: its brackets and dashes are not the line's.
+    phone = _PHONE_IN_LINE.search(line)
+    if phone and contact_of(phone.group(0)):
+        contact = phone.group(0).strip()
+        line = f"{line[: phone.start()]}, {line[phone.end() :]}"
+    parts = [part.strip(" " + _QUOTES) for part in _SEPARATORS.split(line)]
+    kept: list[str] = []  # the parts that may hold the name or the council
+    named: list[str] = []  # a name read after an office and its council
+    council: list[str] = []
+    for part in parts:
+        if not part:
+            continue
+        if (kept or named) and not contact and contact_of(part):
             contact = part
             continue
-        found_office = OFFICE_WORDS.match(part)
+        words = _without_message_words(part.split())
+        found_office = OFFICE_WORDS.match(" ".join(words))
         if found_office:
             office = office or found_office.group(0).strip(" .").casefold()
-            part = part[found_office.end() :].strip()
-            if not part:
-                continue
-        if not name:
-            name = part
-        elif not found_office and not region and (code := find_region_code(part)):
-            region, region_code = part, code
+            words = _without_message_words(" ".join(words)[found_office.end() :].split())
+            if not named and not kept:
+                place, name_words = _council_then_name(words)
+                if place:
+                    council.append(" ".join(place))
+                    named = name_words
+                    continue
+            if words:
+                council.append(" ".join(words)) if kept or named else kept.append(" ".join(words))
+            continue
+        if not words:
+            continue
+        text = " ".join(words)
+        if (kept or named) and not region and (code := find_region_code(text)):
+            region, region_code = text, code
         else:
-            council.append(part)
+            kept.append(text)
+    name = " ".join(named)
+    if not name and kept:
+        scores = [_nameness(part.split()) for part in kept]
+        best = max(range(len(kept)), key=lambda index: (scores[index], -index))
+        if scores[best] > 0:
+            name = kept.pop(best)
+    if not name:
+        # Nothing like a name: the whole line (but a contact), for the organizer to judge.
+        name = " ".join(part for part in (p.strip() for p in parts) if part and part != contact)
+        council, office, region, region_code = [], "", "", ""
+    else:
+        council = [*kept, *council] if not named else [*council, *kept]
     return (
         Claims(
             full_name=name[:LONGEST_FIELD],
@@ -152,6 +322,21 @@ def split_free_form(line: str) -> tuple[Claims, str]:
             region_code=region_code,
         ),
         contact,
+    )
+
+
+def looks_like_a_name(full_name: str) -> bool:
+    """Whether any word of a name field reads like a name: not a message such as
+    "Поддерживаю! Подпишусь завтра", which is shown as "not a signature?"."""
+    words = [word for word in re.split(r"[\s,;!?:()]+", full_name) if word]
+    return any(
+        _is_name_word(word)
+        or (
+            any(ch.isalpha() for ch in word)
+            and not _is_message_word(word)
+            and not any(parse.is_known for parse in _parses(word))
+        )
+        for word in words
     )
 
 
@@ -190,6 +375,7 @@ def _check(row: ReceivedRow, publication: str, contact: str) -> None:
     except ValidationError:
         row.problem = str(_("a first name and surname are needed"))
         return
+    row.doubtful = not looks_like_a_name(claims.full_name)
     choice = _PUBLICATION.get(publication.strip().casefold())
     if choice is None:
         row.problem = str(_("publication choice not understood"))

@@ -183,7 +183,7 @@ def seal(signature: Signature) -> None:
     seal_unsaved(signature)
     signature.save()
     if old_region != signature.region_code and before.state:
-        _move_region(signature, old_region, before)
+        move_region(signature, old_region, before)
     scrub(signature)
 
 
@@ -218,9 +218,10 @@ def seal_unsaved(signature: Signature) -> None:
     signature.seal(ciphertext, promise, keep_region=campaign.publish_region_counts)
 
 
-def _move_region(signature: Signature, old_region: str, counted: Any) -> None:
-    """Move the signature's place in the region tallies to "no region": out of the old
-    region, into none. Not a public event: the public log and the overall counts net out."""
+def move_region(signature: Signature, old_region: str, counted: Any) -> None:
+    """Move the signature's place in the region tallies from the old region to its region
+    now ("no region" once sealed, the official's once matched). Not a public event: the
+    public log and the overall counts net out."""
     created_on = signature.created_at.astimezone(UTC).date()
     CountChange.objects.bulk_create(
         [
@@ -234,7 +235,7 @@ def _move_region(signature: Signature, old_region: str, counted: Any) -> None:
             ),
             CountChange(
                 campaign_id=signature.campaign_id,
-                region_code="",
+                region_code=signature.region_code,
                 from_state="",
                 to_state=counted.state,
                 created_on=created_on,

@@ -21,11 +21,13 @@ threshold is reached: the names of conditional signers with the salts that open 
 commitments the server holds, so the server publishes those names and no other.
 """
 
+# ruff: noqa: RUF001  # the table of Cyrillic letters and the marks of Latin schemes
 import argparse
 import base64
 import csv
 import hashlib
 import json
+import re
 import sys
 import unicodedata
 from pathlib import Path
@@ -132,11 +134,6 @@ def open_contact(armored: str, identities: list[pyrage.x25519.Identity]) -> tupl
     return kind, value
 
 
-def decrypt_bundle(data: bytes, identities: list[pyrage.x25519.Identity]) -> list[dict[str, str]]:
-    """The rows of a contacts bundle."""
-    return contact_rows(pyrage.decrypt(data, identities).decode("utf-8"), identities)
-
-
 def contact_rows(text: str, identities: list[pyrage.x25519.Identity]) -> list[dict[str, str]]:
     rows = []
     for record in parse_bundle(text):
@@ -220,6 +217,62 @@ def _folded(text: str) -> str:
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 
 
+# A name in Cyrillic or in any common Latin scheme, folded to one key per word, so that
+# "Sokolov Sergey", "Sergei Sokolov" and "Соколов Сергей" meet (the server's matcher folds
+# the same way; this file stands alone, so it carries its own short copy).
+_CYRILLIC_KEYS = str.maketrans(
+    {
+        "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "Z",
+        "з": "z", "и": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
+        "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "h", "ц": "c",
+        "ч": "C", "ш": "S", "щ": "S", "ъ": "", "ы": "i", "ь": "", "э": "e", "ю": "iu",
+        "я": "ia", "і": "i", "ї": "i", "є": "e", "ґ": "g",
+    }
+)  # fmt: skip
+_LATIN_KEYS = (
+    ("shch", "S"), ("shh", "S"), ("sch", "S"), ("sh", "S"), ("tch", "C"), ("ch", "C"),
+    ("zh", "Z"), ("kh", "h"), ("tsh", "tS"), ("ts", "c"), ("tz", "c"), ("tc", "c"),
+    ("cz", "C"), ("ye", "e"), ("je", "e"), ("yo", "e"), ("jo", "e"), ("ph", "f"),
+    ("x", "ks"), ("w", "v"), ("q", "k"), ("j", "i"), ("y", "i"),
+)  # fmt: skip
+_LATIN_KEY_PATTERN = re.compile("|".join(re.escape(spelling) for spelling, _ in _LATIN_KEYS))
+_LATIN_KEY_OF = dict(_LATIN_KEYS)
+_DIACRITIC_LETTERS = str.maketrans(
+    {"ž": "zh", "č": "ch", "š": "sh", "ŝ": "shch", "â": "ia", "û": "iu", "ǎ": "ia", "ǔ": "iu"}
+)
+_NOT_NAME_LETTER = re.compile(r"[^\w]+")
+_MARKS = re.compile(r"['’ʹʼ`´\"ʺ·]")
+
+
+def name_keys(text: str) -> list[str]:
+    """The folded key of each word of a name, whatever its script or scheme."""
+    text = unicodedata.normalize("NFC", text.casefold()).replace("й", "и").replace("ё", "е")
+    text = text.translate(_DIACRITIC_LETTERS)
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    keys = []
+    for word in _NOT_NAME_LETTER.split(_MARKS.sub("", text).replace("-", "")):
+        if not word:
+            continue
+        key = _LATIN_KEY_PATTERN.sub(
+            lambda m: _LATIN_KEY_OF[m.group(0)], word.translate(_CYRILLIC_KEYS)
+        )
+        keys.append(re.sub(r"(.)\1+", r"\1", key))
+    return keys
+
+
+def same_name(wanted: str, written: str) -> bool:
+    """Each word asked for is a word of the name, in any order and any script:
+    "Sokolov Sergey" is "Соколов Сергей Иванович"; "Соколов" alone is too."""
+    wanted_keys, written_keys = name_keys(wanted), name_keys(written)
+    if not wanted_keys:
+        return False
+    for key in wanted_keys:
+        if key not in written_keys:
+            return False
+        written_keys.remove(key)
+    return True
+
+
 def already_signed(
     entries: list[tuple[dict[str, str], dict[str, Any]]], official: str = "", name: str = ""
 ) -> list[dict[str, str]]:
@@ -231,7 +284,8 @@ def already_signed(
             continue
         matched = sealed.get("official") or {}
         by_official = official in (matched.get("source_id"), str(matched.get("id", "")))
-        by_name = wanted in _folded(sealed.get("claims", {}).get("full_name", ""))
+        written = sealed.get("claims", {}).get("full_name", "")
+        by_name = bool(wanted) and (wanted in _folded(written) or same_name(name, written))
         if (official and by_official) or (wanted and by_name):
             found.append(sealed_row(outer, sealed))
     return found

@@ -103,13 +103,47 @@ def _confirm(signature: Signature, confirmer: Any, method: str, note: str, link:
     return True
 
 
+OFFICIAL_TAKEN = _(
+    "This registry official already stands behind another signature of the campaign: "
+    "one person counts once. Reject one of them as a duplicate first."
+)
+
+
+def official_taken(signature: Signature) -> bool:
+    """Whether the signature's official stands behind another standing signature in clear."""
+    return bool(signature.official_id) and (
+        signature_actions.official_behind(
+            signature.campaign_id, signature.official_id or 0, exclude=signature.pk
+        ).exists()
+    )
+
+
+def has_sealed_signers(campaign: Campaign) -> bool:
+    """Whether an earlier signer of the campaign is sealed: the server cannot tell whether
+    they are the same official, only the verifiers' offline tool can."""
+    return Signature.objects.filter(campaign=campaign, sealed__isnull=False).exists()
+
+
+SEALED_CHECK_DONE = "decision.sealed_check_done"
+SEALED_CHECK_NOT_DONE = "decision.sealed_check_not_done"
+
+
 def verify(
-    signature: Signature, *, actor: Any, method: str, note: str = "", link: str = ""
+    signature: Signature,
+    *,
+    actor: Any,
+    method: str,
+    note: str = "",
+    link: str = "",
+    sealed_check: bool = False,
 ) -> bool:
     """A verifier confirms the signer's identity; True when the signature is now verified.
 
     On a four-eyes campaign the first confirmation only records itself: the signature
-    is verified when a second, different verifier confirms too.
+    is verified when a second, different verifier confirms too. A signature whose official
+    stands behind another standing signature is refused. Where the campaign has sealed
+    signers, whether the verifier searched the sealed bundle for this official
+    (`sealed_check`) is recorded with the confirmation.
     """
     if method not in dict(Decision.MANUAL_METHODS):
         raise DecisionError(_("Choose how you confirmed the signer's identity."))
@@ -132,6 +166,15 @@ def verify(
         if actor.pk in Decision.confirmers(signature):
             raise DecisionError(
                 _("You have confirmed this signature already; another verifier must confirm it.")
+            )
+        if official_taken(signature):
+            raise DecisionError(OFFICIAL_TAKEN)
+        if has_sealed_signers(signature.campaign):
+            record(
+                SEALED_CHECK_DONE if sealed_check else SEALED_CHECK_NOT_DONE,
+                signature,
+                actor=actor,
+                campaign=signature.campaign,
             )
         return _confirm(signature, actor, method, note, link)
 
@@ -191,6 +234,7 @@ def decide(
     link: str = "",
     reason: str = "",
     note: str = "",
+    sealed_check: bool = False,
 ) -> Decided:
     """One verifier's decision on one signature, from the desk or the API alike.
 
@@ -208,7 +252,14 @@ def decide(
         elif kind == UNMATCH:
             signature = undo_match(signature, actor=actor, note=note)
         elif kind == VERIFY:
-            verify(signature, actor=actor, method=method, note=note, link=link)
+            verify(
+                signature,
+                actor=actor,
+                method=method,
+                note=note,
+                link=link,
+                sealed_check=sealed_check,
+            )
         elif kind == REJECT:
             signature = reject(signature, actor=actor, reason=reason, note=note)
         elif kind == REOPEN:
@@ -292,6 +343,10 @@ def redeem_code(typed: str, *, signature: Signature | None = None) -> CodeResult
             actor_kind=AuditEvent.ACTOR_SIGNER,
             campaign=target.campaign,
         )
+        if official_taken(target):
+            # A repeat of an official already behind another signature is never verified
+            # without a person: the code's use stays in the audit trail for the verifier.
+            return CodeResult(CodeOutcome.CONFIRMED, target)
         if code.issued_by_id in Decision.confirmers(target):
             # The issuer already confirmed: the code adds evidence, not a second pair of eyes.
             record_decision(target, Decision.VERIFY, code.issued_by, method=Decision.CODE)

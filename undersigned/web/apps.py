@@ -7,16 +7,11 @@ class WebConfig(AppConfig):
     label = "web"
 
     def ready(self) -> None:
-        from django.conf import settings
-
         from undersigned.campaigns.models import Campaign, CampaignText
-        from undersigned.core import periodic
         from undersigned.vault.models import VerifierKey
         from undersigned.web.check_page import forget_frames
-        from undersigned.web.exports import start_exports
         from undersigned.web.signing import forget_campaigns
 
-        periodic.register("exports", settings.EXPORT_SECONDS, start_exports)
         for model in (Campaign, CampaignText, VerifierKey):
             for signal in (post_save, post_delete):
                 signal.connect(

@@ -12,13 +12,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from undersigned.access import access_public_campaign, access_signature_by_receipt
 from undersigned.campaigns.models import Campaign, CampaignText
-from undersigned.campaigns.page_cache import cached_public_page, invalidate_campaign
-from undersigned.ledger.public import receipt_entries
+from undersigned.campaigns.page_cache import cached_public_page
+from undersigned.ledger.public import latest_checkpoint, receipt_entries
 from undersigned.officials.regions import regions_by_code
+from undersigned.sharing.actions import note_signature
 from undersigned.sharing.models import known_code
 from undersigned.sharing.tracking import (
     carried_code,
-    counts_share_signatures,
     counts_share_visits,
 )
 from undersigned.signatures import actions, public
@@ -87,6 +87,7 @@ def campaign_page(request: HttpRequest, slug: str) -> HttpResponse:
             "timeline": timeline,
             "timeline_max": max((row.arrived for row in timeline), default=0),
             "signatories": signatories,
+            "checkpoint": latest_checkpoint(campaign),
         },
     )
 
@@ -108,7 +109,6 @@ def signatories(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @counts_share_visits
-@counts_share_signatures
 def sign(request: HttpRequest, slug: str) -> HttpResponse:
     recent = signing_campaign(slug)
     campaign = recent.campaign
@@ -224,6 +224,9 @@ def _submit(
         return _sign_page(request, campaign, text, again, status=400)
     if form.cleaned_data.get("updates_email") and not form.honeypot_filled():
         request_email_subscription(campaign, form.cleaned_data["updates_email"], language)
+    if request.POST.get("via"):
+        # The form came through a share link: a signature for that channel.
+        note_signature(campaign.slug, request.POST["via"])
     return HttpResponseRedirect(reverse("receipt", args=[submitted.token]) + "?new=1")
 
 
@@ -351,7 +354,6 @@ def change_publication(request: HttpRequest, token: str) -> HttpResponse:
         actions.change_publication(
             signature, form.cleaned_data["publication"], form.cleaned_data.get("reveal_threshold")
         )
-        invalidate_campaign(signature.campaign)
         return redirect("receipt", token)
     context = _receipt_context(signature)
     context.update(

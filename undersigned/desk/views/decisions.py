@@ -14,16 +14,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from undersigned.access import access_signature_as
-from undersigned.campaigns.models import StaffRole
+from undersigned.access import DECIDERS, access_signature_as
 from undersigned.desk.auth import staff_required
 from undersigned.desk.candidates import candidates_for
 from undersigned.desk.forms import MatchForm, NoteForm, RejectForm, VerifyForm
 from undersigned.desk.views.queue import render_signature
 from undersigned.verification import actions
 from undersigned.verification.actions import DecisionError
-
-DECIDERS = (StaffRole.VERIFIER,)
 
 
 def _decide(
@@ -35,7 +32,11 @@ def _decide(
     message: Callable[[actions.Decided], str],
 ) -> HttpResponse:
     signature = access_signature_as(request.user, signature_id, *DECIDERS)
-    form = form_class(request.POST)
+    form = (
+        VerifyForm(request.POST, sealed_signers=actions.has_sealed_signers(signature.campaign))
+        if form_class is VerifyForm
+        else form_class(request.POST)
+    )
     if not form.is_valid():
         return render_signature(request, signature, 400, **{form_name: form})
     fields = dict(form.cleaned_data)
@@ -56,6 +57,16 @@ def _decide(
             request, signature, 400, **{form_name: form, "error": str(refused.message)}
         )
     messages.success(request, message(decided))
+    if kind == actions.MATCH and actions.official_taken(decided.signature):
+        messages.warning(request, actions.OFFICIAL_TAKEN)
+    if kind == actions.VERIFY and "sealed_check" in form.fields and not fields["sealed_check"]:
+        messages.warning(
+            request,
+            _(
+                "Recorded without the offline check for sealed signers: whether this official "
+                "has signed already, sealed, was not searched."
+            ),
+        )
     return redirect("desk:signature", signature.pk)
 
 

@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from undersigned.access import access_campaign_as
-from undersigned.campaigns.models import Campaign, StaffRole
+from undersigned.access import IMPORTERS, access_campaign_as
+from undersigned.campaigns.models import Campaign
 from undersigned.desk.auth import staff_required
 from undersigned.desk.forms import ConfirmImportForm, ImportSignaturesForm
 from undersigned.signatures.actions import Claims
@@ -31,7 +31,6 @@ from undersigned.signatures.received import (
     read_received,
 )
 
-IMPORTERS = (StaffRole.ORGANIZER, StaffRole.VERIFIER)
 # What the desk previews in one page; a bigger file goes through `manage.py import_signatures`.
 DESK_MOST_ROWS = 1000
 SALT = "desk.import_signatures"
@@ -125,6 +124,8 @@ def _confirm(request: HttpRequest, campaign: Campaign, context: dict[str, Any]) 
         context["expired"] = True
         return render(request, "desk/import.html", context, status=400)
     channel, read = loaded
+    # The lines with nothing like a name that the organizer ticked to import all the same.
+    read.include(int(line) for line in request.POST.getlist("include") if line.isdigit())
     try:
         imported = import_received_signatures(campaign, read, channel=channel, actor=request.user)
     except (CannotImport, ValueError):

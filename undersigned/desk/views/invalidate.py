@@ -11,14 +11,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from undersigned.access import access_campaign_as
-from undersigned.campaigns.models import Campaign, StaffRole
+from undersigned.access import INVALIDATORS, access_campaign_as
+from undersigned.campaigns.models import Campaign
 from undersigned.desk.auth import staff_required
 from undersigned.desk.forms import ConfirmInvalidationForm, InvalidationForm
 from undersigned.verification import actions
 from undersigned.verification.bulk import InvalidationCriteria
 
-INVALIDATORS = (StaffRole.ORGANIZER, StaffRole.VERIFIER)
 SAMPLE_SIZE = 20
 
 

@@ -14,12 +14,19 @@ from undersigned.officials.matching.written import layout_letters, read_name_fie
 from undersigned.officials.names import (
     case_forms,
     diminutive_keys,
+    latin_to_cyrillic,
     look_alikes_to_cyrillic,
     morph,
     patronymic_root,
 )
 
 _CYRILLIC_WORD = re.compile(r"^[а-яё]+$")
+_DOUBLED_LETTER = re.compile(r"([^\W\d_])\1")
+# Latin initials that look like Cyrillic ones, as folded (lower case) words hold them.
+_LOOK_ALIKE_INITIALS = {
+    "a": "а", "b": "в", "c": "с", "e": "е", "h": "н", "k": "к", "m": "м", "o": "о",
+    "p": "р", "t": "т", "x": "х", "y": "у",
+}  # fmt: skip
 _NAME_TAGS = frozenset({"Name", "Surn", "Patr"})
 
 
@@ -71,6 +78,8 @@ class NameWord:
     place: str = ""
     # Its diminutive was found one letter off.
     diminutive_typo: bool = False
+    # Some official's name part as written: not a typo of another one.
+    known: bool = False
 
     @classmethod
     def parse(cls, word: str) -> "NameWord":
@@ -79,6 +88,9 @@ class NameWord:
         letters = frozenset({key if initial else key[:1]})
         if initial and len(word) == 1 and word.isascii():
             letters |= {word_key(other) for other in layout_letters(word)} - {""}  # not "ь"
+            # A Latin letter that looks like a Cyrillic one: "В." typed as "B.".
+            if word in _LOOK_ALIKE_INITIALS:
+                letters |= {word_key(_LOOK_ALIKE_INITIALS[word])}
         name_word = cls(word, key, initial, [name_form(key, False)], letters)
         name_word.find_diminutives()
         return name_word
@@ -101,7 +113,16 @@ class NameWord:
     def find_first_names(self, known_first_names: frozenset[str]) -> None:
         self._known_first_names = known_first_names
         if not self.initial:
-            found = {form.key for form in self.forms if form.key in known_first_names}
+            # A doubled letter folds to one ("Иина" is "ina", as "Инна"): only a word the
+            # dictionary knows as written is that other name.
+            folded_twice = _DOUBLED_LETTER.search(self.text) and not _dictionary_name(
+                latin_to_cyrillic(self.text) if self.text.isascii() else self.text
+            )
+            found = {
+                form.key
+                for form in self.forms
+                if form.key in known_first_names and (form.by_case or not folded_twice)
+            }
             if not self.diminutive_typo:
                 found |= set(self.diminutive_of)
             self.first_names = frozenset(found)
@@ -177,7 +198,8 @@ class ClaimKeys:
                 if word.initial:
                     word.letters = frozenset({word.key})
         for name_word in name_words:
-            if name_word.key not in vocabulary and not _dictionary_name(name_word.text):
+            name_word.known = name_word.key in vocabulary
+            if not name_word.known and not _dictionary_name(name_word.text):
                 name_word.find_diminutive_with_typo()
             name_word.find_first_names(first_names)
             if name_word.text in written.spare:

@@ -15,8 +15,48 @@ from undersigned.officials.matching.claim import ClaimKeys
 from undersigned.officials.matching.decision import AUTO, NONE, Candidate, decide_scores, thresholds
 from undersigned.officials.matching.explanation import explain
 from undersigned.officials.matching.scoring import Official, Scored, score_official
-from undersigned.officials.matching.tuning import FUZZY_SURNAME_CUTOFF, PLACE_AGREEMENT
+from undersigned.officials.matching.tuning import (
+    AGREEMENT_ON_MOST,
+    FUZZY_SURNAME_CUTOFF,
+    INITIAL_SIMILARITY,
+    PLACE_AGREEMENT,
+    REVIEW_FLOOR,
+    SURNAME,
+    SURNAME_WITH_TYPOS,
+)
 from undersigned.officials.matching.vocabulary import place_stems
+
+
+def agrees_on_most(scored: Scored, words: int) -> bool:
+    """A candidate that agrees with most of the claim, although its score is low: the
+    surname with a typo or two, each of the claim's `words` read as a part written more
+    than half alike (none of them another first name or the other gender's), and the
+    council; without a council, the region and every part nearly alike."""
+    parts = [part for part in scored.parts if part is not None]
+    surname = scored.parts[SURNAME]
+    if (
+        scored.score < REVIEW_FLOOR
+        or len(parts) < words
+        or surname is None
+        or surname.similarity <= SURNAME_WITH_TYPOS
+        or len(parts) < 2
+        or any(part.how in ("other", "gender") for part in parts)
+    ):
+        return False
+    others = [part for part in parts if part is not surname]
+    if scored.place == 1.0 and scored.region != 0.0:
+        # The council agrees: a surname with typos beside the other parts right, or a
+        # surname nearly right beside the other parts more than half alike.
+        if all(part.similarity >= INITIAL_SIMILARITY for part in others):
+            return True
+        return surname.similarity >= AGREEMENT_ON_MOST and all(
+            part.similarity > 0.6 for part in others
+        )
+    return (
+        scored.place is None
+        and scored.region == 1.0
+        and all(part.similarity >= AGREEMENT_ON_MOST for part in parts)
+    )
 
 
 class Block:
@@ -157,6 +197,13 @@ class RegistryIndex:
             # The region may be wrong (no council of it agrees): look for the name everywhere.
             claim.expand(self.vocabulary)
             add(self.everyone.by_name(claim))
+        if (
+            ranked
+            and ranked[0].score < limits.review
+            and agrees_on_most(ranked[0], len(claim.words))
+        ):
+            # Too unlike to match, too like to drop: a person looks.
+            ranked[0].score = limits.review
         return ranked
 
     def candidates(self, claims: Any, limit: int = 5) -> list[Candidate]:

@@ -19,6 +19,7 @@ from undersigned.officials.matching.tuning import (
     INITIAL_SIMILARITY,
     MISSING,
     NAME_WEIGHT,
+    ONE_TYPO,
     OTHER_FIRST_NAME,
     OTHER_GENDER_SURNAME,
     PATRONYMIC,
@@ -116,13 +117,22 @@ def _stem(key: str) -> str:
     return key
 
 
-def _alike(key: str, part: str) -> float:
+def _alike(key: str, part: str, typo: bool = False) -> float:
     """fuzz.ratio, or for a word not close as it is, the ratio of the two without their
     case endings, a little less: a typo in a word in another case, which has no case form
-    in the dictionary to be found by."""
+    in the dictionary to be found by. With `typo` (a word no official is named), one
+    letter dropped, added, mistyped or two swapped in a word of five or more letters is
+    a typo whatever the word's length ("Okunve" for "Окунев", "Серегй" for "Сергей")."""
     similarity = fuzz.ratio(key, part)
     if 45.0 <= similarity < 70.0:
         similarity = max(similarity, TYPO_FACTOR * fuzz.ratio(_stem(key), _stem(part)))
+    if (
+        typo
+        and similarity < 100 * ONE_TYPO
+        and min(len(key), len(part)) >= 5
+        and OSA.distance(key, part, score_cutoff=1) <= 1
+    ):
+        similarity = 100 * ONE_TYPO
     return similarity
 
 
@@ -143,9 +153,10 @@ def _part_similarities(
     how_surname = how_first = how_patronymic = "plain"
     gender = official.gender
     conflicting = False
+    typo = not word.known
     for form in word.forms:
         how = "case" if form.by_case else "plain"
-        similarity = _alike(form.key, surname)
+        similarity = _alike(form.key, surname, typo and not form.by_case)
         cap = 100 * OTHER_GENDER_SURNAME
         if similarity > cap and not form.by_case and other_gender(form.key, surname):
             # "Васильцова" as written is not "Васильцов" (its genitive may be: a case form).
@@ -155,7 +166,7 @@ def _part_similarities(
         if similarity > best_surname:
             best_surname, how_surname = similarity, how
         # A word with a patronymic's ending is no first name ("Николаевич" for "Николай").
-        similarity = 0.0 if form.gender else _alike(form.key, first)
+        similarity = 0.0 if form.gender else _alike(form.key, first, typo and not form.by_case)
         if similarity > best_first:
             best_first, how_first = similarity, how
         if patronymic:

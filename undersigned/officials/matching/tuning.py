@@ -10,6 +10,9 @@ INITIAL_SIMILARITY = 0.9
 DIMINUTIVE_SIMILARITY = 0.96
 # What a part found through a typo on top of a case or a diminutive keeps.
 TYPO_FACTOR = 0.95
+# What a word no official is named keeps when it is one letter off a name part (a letter
+# dropped, added or mistyped, or two swapped), at least.
+ONE_TYPO = 0.9
 # A first name written right that is another first name ("Инна" for "Дина"): at most this.
 OTHER_FIRST_NAME = 0.4
 # A surname in the other gender's form ("Петрова" for "Петров") as written, not a case
@@ -35,3 +38,10 @@ PLACE_AGREEMENT = 85.0
 FUZZY_SURNAME_CUTOFF = 80.0
 # Name part orders people write in: Фамилия Имя Отчество, or Имя Отчество Фамилия.
 USUAL_ORDERS = ((SURNAME, FIRST, PATRONYMIC), (FIRST, PATRONYMIC, SURNAME))
+# A candidate scored below review that agrees with most of the claim is reviewed down to
+# this score; below it, nothing is.
+REVIEW_FLOOR = 0.5
+AGREEMENT_ON_MOST = 0.8
+# More alike than this, a surname beside a council and the other parts that agree may
+# hold a typo or two ("Кчоетквоа"): reviewed, not dropped.
+SURNAME_WITH_TYPOS = 0.6

@@ -19,8 +19,10 @@ from undersigned.campaigns import actions as campaign_actions
 from undersigned.campaigns.models import Campaign, StaffRole
 from undersigned.desk.enrolment import issue_enrolment_code
 from undersigned.jobs.counts import run_count_job
+from undersigned.ledger import paths
+from undersigned.ledger.public import latest_checkpoint
 from undersigned.officials import demo as demo_registry
-from undersigned.officials.matching import AUTO
+from undersigned.officials.models import Official
 from undersigned.officials.regions import regions_by_code
 from undersigned.signatures import actions, counts
 from undersigned.signatures.actions import Claims
@@ -249,6 +251,12 @@ class Command(BaseCommand):
         self._spokesperson_update(users)
         run_count_job()
         self.stdout.write(self.style.SUCCESS("Demo loaded."))
+        self.stdout.write("Cite these numbers: each campaign's latest checkpoint, and its letter:")
+        for campaign in Campaign.objects.filter(state__in=Campaign.PUBLIC_STATES).order_by("slug"):
+            checkpoint = latest_checkpoint(campaign)
+            if checkpoint is not None:
+                page = f"{settings.SITE_URL}/{paths.cite_page(campaign.slug, checkpoint.size)}"
+                self.stdout.write(f"  {page}  {page}letter.pdf")
         self.stdout.write(
             "Staff accounts (password 'demo-password' for each), with the one-time code that "
             "enrols each one's authenticator app at first sign-in:"
@@ -305,11 +313,21 @@ class Command(BaseCommand):
             registry: list[Claims] = []
             opening = COUNCILS[:4] * 4 + COUNCILS[4:7]
             for council in opening[:19]:
-                claims = council_claims(rng, council, used)
-                registry.append(claims)
-                actions.add_opening_signatory(campaign, organizer, claims)
-            campaign = campaign_actions.open_campaign(campaign, actor=organizer)
+                registry.append(council_claims(rng, council, used))
+            opening_claims = list(registry)
             received = demo_received(rng, used, registry)
+            colleagues = random.Random(19)  # noqa: S311 - reproducible invented data, not secrets
+            run = demo_registry.load_registry(
+                registry, COUNCILS, lambda council: council_claims(colleagues, council, used)
+            )
+            # The opening signatories are the registry's first rows: each is matched to its
+            # official as the organizer picks it on the desk, so a repeat is recognised.
+            officials = dict(Official.objects.filter(import_run=run).values_list("source_id", "id"))
+            for number, claims in enumerate(opening_claims, start=1):
+                actions.add_opening_signatory(
+                    campaign, organizer, claims, official_id=officials.get(f"demo-{number:04}")
+                )
+            campaign = campaign_actions.open_campaign(campaign, actor=organizer)
             # The 84 claims that arrived as Telegram messages and e-mails, imported by the
             # organizer from the files they were collected in, as the desk would.
             imported = []
@@ -320,12 +338,10 @@ class Command(BaseCommand):
                     campaign, read, channel=channel, actor=organizer
                 )
             ids = [item.signature_id for item in imported]
-        colleagues = random.Random(19)  # noqa: S311 - reproducible invented data, not secrets
-        demo_registry.load_registry(
-            registry, COUNCILS, lambda council: council_claims(colleagues, council, used)
-        )
-        # Matched now, as the task worker would.
-        matched = sum(match_received_signature(pk) == AUTO for pk in ids)
+        # Matched now, as the task worker would (those it matched already are skipped).
+        for pk in ids:
+            match_received_signature(pk)
+        matched = Signature.objects.filter(pk__in=ids, state=Signature.MATCHED).count()
         self.stdout.write(
             f"deputies-appeal: 19 opening signatories verified, {len(ids)} received "
             "(imported from Telegram messages and e-mails), "

@@ -4,9 +4,12 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.http import Http404
 
-from undersigned.campaigns.models import Campaign, StaffRole
+from undersigned.access import INVALIDATORS, access_campaign_as
 from undersigned.signatures.models import Signature
 from undersigned.verification import actions
 from undersigned.verification.bulk import InvalidationCriteria
@@ -50,18 +53,17 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        campaign = Campaign.objects.filter(slug=options["campaign"]).first()
-        if campaign is None:
-            raise CommandError("no such campaign")
-        actor = get_user_model().objects.filter(username=options["actor"], is_active=True).first()
-        allowed = {StaffRole.ORGANIZER, StaffRole.VERIFIER}
-        if (
-            actor is None
-            or not StaffRole.objects.filter(
-                user=actor, campaign=campaign, role__in=allowed
-            ).exists()
-        ):
-            raise CommandError("--as must name an organizer or verifier of this campaign")
+        actor = get_user_model().objects.filter(username=options["actor"]).first()
+        try:
+            campaign = access_campaign_as(
+                actor or AnonymousUser(), options["campaign"], *INVALIDATORS
+            )
+        except Http404 as error:
+            raise CommandError("no such campaign") from error
+        except PermissionDenied as error:
+            raise CommandError(
+                "--as must name an organizer or verifier of this campaign"
+            ) from error
         criteria = InvalidationCriteria(
             campaign=campaign,
             received_from=options["received_from"],

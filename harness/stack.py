@@ -3,26 +3,26 @@ the benchmarks (bench/).
 
 Starts its own PostgreSQL (initdb into a temporary directory, its own port), its own
 redis-server, granian app servers, the task worker, the periodic jobs and nginx (the
-config from deploy/nginx with local paths and ports), so that restarting or
-stopping them never touches anyone else's services.
+config from deploy/nginx with local paths and ports, harness.nginx), so that restarting
+or stopping them never touches anyone else's services.
 """
 
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent
+from harness import ROOT
+from harness.net import free_port, port_open, wait_until
+from harness.nginx import NginxPorts, nginx_config
+from harness.tor import TorStandIn
+
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 GRANIAN = str(ROOT / ".venv" / "bin" / "granian")
 PG_BIN = next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"))), Path("/usr/bin"))
@@ -59,158 +59,9 @@ def granian_command(port: int, *, workers: int, threads: int, app: str = APP) ->
     ]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_until(check, timeout: float = 30.0, what: str = "service") -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if check():
-                return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    raise TimeoutError(f"{what} did not come up in {timeout:.0f} s")
-
-
-def port_open(port: int) -> bool:
-    with socket.socket() as sock:
-        sock.settimeout(0.2)
-        return sock.connect_ex(("127.0.0.1", port)) == 0
-
-
 def _as_postgres(args: list[str]) -> list[str]:
     """PostgreSQL refuses to run as root: drop to the postgres user when we are root."""
     return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
-
-
-def self_signed_certificate(directory: Path, names: list[str]) -> tuple[Path, Path]:
-    """A certificate for `names` and its key, made here: what certbot would have put in place."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])])
-    now = datetime.now(UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(minutes=5))
-        .not_valid_after(now + timedelta(days=2))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName(n) for n in names]), False)
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = directory / "fullchain.pem", directory / "privkey.pem"
-    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return cert_path, key_path
-
-
-@dataclass
-class NginxPorts:
-    """Where the harness's nginx listens: `plain` is the public server over HTTP (what the
-    benchmark reads through), `tls` the same server over HTTPS, `onion` the onion service's
-    listener, `redirect` the plain-HTTP server that sends visitors to HTTPS."""
-
-    plain: int
-    tls: int = field(default_factory=lambda: free_port())
-    onion: int = field(default_factory=lambda: free_port())
-    redirect: int = field(default_factory=lambda: free_port())
-
-
-PUBLIC_NAME = "petition.example.org"
-ONION_NAME = "abcdefghijklmnopqrstuvwxyz234567abcdefghijklmnopqrstuvw.onion"
-
-
-def nginx_config(
-    prefix: Path,
-    listen_port: int | NginxPorts,
-    app_ports: list[int],
-    static_root: Path,
-    cache_dir: Path,
-    unlimited: tuple[str, ...] = (),
-    exports_root: Path | None = None,
-    *,
-    public_name: str = PUBLIC_NAME,
-    onion_name: str = ONION_NAME,
-) -> str:
-    """A complete nginx.conf around deploy/nginx/undersigned.conf as shipped, with local
-    ports and paths, and a self-signed certificate in place of certbot's; `unlimited`
-    addresses (the benchmark's own load) pass the per-client limits."""
-    ports = listen_port if isinstance(listen_port, NginxPorts) else NginxPorts(listen_port)
-    exports_root = exports_root or prefix / "exports"
-    site = (ROOT / "deploy" / "nginx" / "undersigned.conf").read_text()
-    servers = "\n".join(
-        f"    server 127.0.0.1:{port} max_fails=3 fail_timeout=10s;" for port in app_ports
-    )
-    backups = "\n".join(f"    server 127.0.0.1:{port} backup max_fails=0;" for port in app_ports)
-    exempt = "".join(f"    {address} 1;\n" for address in unlimited)
-    geo = "geo $undersigned_unlimited {\n    default 0;\n"
-    cert, key = self_signed_certificate(prefix, [public_name, "localhost"])
-    local = f"{public_name} 127.0.0.1 localhost"
-    for shipped, here in [
-        ("    server 127.0.0.1:8000 max_fails=3 fail_timeout=10s;", servers),
-        ("    server 127.0.0.1:8000 backup max_fails=0;", backups),
-        (geo, geo + exempt),
-        ("    listen [::]:80 default_server;\n", ""),
-        ("    listen [::]:443 ssl default_server;\n", ""),
-        ("    listen [::]:443 ssl http2;\n", ""),
-        ("    listen [::]:80;\n", ""),
-        ("listen 80 default_server;", f"listen 127.0.0.1:{ports.redirect} default_server;"),
-        ("listen 443 ssl default_server;", f"listen 127.0.0.1:{ports.tls} ssl default_server;"),
-        (
-            "    listen 443 ssl http2;",
-            f"    listen 127.0.0.1:{ports.plain};\n    listen 127.0.0.1:{ports.tls} ssl http2;",
-        ),
-        ("listen 80;", f"listen 127.0.0.1:{ports.redirect};"),
-        ("listen 127.0.0.1:8080;", f"listen 127.0.0.1:{ports.onion};"),
-        ("    8080 1;", f"    {ports.onion} 1;"),
-        (f"server_name {PUBLIC_NAME} {ONION_NAME};", f"server_name {local} {onion_name};"),
-        (f"server_name {PUBLIC_NAME};", f"server_name {local};"),
-        (f"/etc/letsencrypt/live/{PUBLIC_NAME}/fullchain.pem", str(cert)),
-        (f"/etc/letsencrypt/live/{PUBLIC_NAME}/privkey.pem", str(key)),
-        ("/srv/undersigned/staticfiles/", f"{static_root}/"),
-        ("/srv/undersigned/var/exports/", f"{exports_root}/"),
-        ("/var/cache/nginx/undersigned", str(cache_dir)),
-        ("root /var/www/html;", f"root {prefix};"),
-    ]:
-        if shipped not in site:
-            raise ValueError(f"deploy/nginx/undersigned.conf no longer has {shipped!r}")
-        site = site.replace(shipped, here)
-    user = "user root root;\n" if os.geteuid() == 0 else ""
-    return f"""{user}worker_processes 1;
-worker_rlimit_nofile 40000;
-pid {prefix}/nginx.pid;
-error_log {prefix}/error.log warn;
-events {{ worker_connections 16384; }}
-http {{
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    sendfile on;
-    keepalive_requests 100000;
-    client_body_temp_path {prefix}/body;
-    proxy_temp_path {prefix}/proxy;
-    fastcgi_temp_path {prefix}/fastcgi;
-    uwsgi_temp_path {prefix}/uwsgi;
-    scgi_temp_path {prefix}/scgi;
-{site}
-}}
-"""
 
 
 class Stack:
@@ -225,6 +76,7 @@ class Stack:
         settings: dict[str, str] | None = None,
         unlimited: tuple[str, ...] = ("127.0.0.1",),
         app: str = APP,
+        nginx_request_log_level: str = "emerg",
     ) -> None:
         self.workdir = Path(workdir or tempfile.mkdtemp(prefix="undersigned-stack-"))
         # The benchmark's own clients come from 127.0.0.1 and pass nginx's per-client
@@ -235,6 +87,7 @@ class Stack:
         self.app_workers = app_workers
         self.threads = threads
         self.app = app
+        self.nginx_request_log_level = nginx_request_log_level
         self.pg_port = free_port()
         self.redis_port = free_port()
         self.pg_data = self.workdir / "pgdata"
@@ -242,6 +95,9 @@ class Stack:
         self.app_ports: list[int] = []
         self.nginx_port: int | None = None
         self.nginx_ports: NginxPorts | None = None
+        # In front of the onion listener, as the Tor daemon is: a browser reaches the onion
+        # through `tor.port`.
+        self.tor: TorStandIn | None = None
         self.database = "undersigned"
 
     # Environment for every app process
@@ -542,11 +398,13 @@ class Stack:
                 prefix / "cache",
                 self.unlimited,
                 self.workdir / "var" / "exports",
+                request_log_level=self.nginx_request_log_level,
             )
         )
         self._spawn("nginx", ["nginx", "-p", str(prefix), "-c", str(conf), "-g", "daemon off;"])
         for port in (self.nginx_ports.plain, self.nginx_ports.tls, self.nginx_ports.onion):
             wait_until(lambda port=port: port_open(port), what="nginx")
+        self.tor = TorStandIn(self.nginx_ports.onion)
         return self.nginx_port
 
     def start(self, *, app_servers: int = 1, nginx: bool = True) -> None:
@@ -600,6 +458,8 @@ class Stack:
             process.wait()
 
     def close(self) -> None:
+        if self.tor is not None:
+            self.tor.close()
         for name in list(self.processes):
             self.stop(name)
         if getattr(self, "replica_data", None):

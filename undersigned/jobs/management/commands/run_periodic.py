@@ -1,4 +1,4 @@
-"""Run the periodic jobs (counts, reconciliation, and those other apps register) forever."""
+"""Run the periodic jobs of the schedule (undersigned.jobs.schedule) forever, or once."""
 
 import signal
 import time
@@ -7,7 +7,8 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from undersigned.core import periodic
+from undersigned.core.periodic import PeriodicRunner
+from undersigned.jobs.schedule import SCHEDULE
 
 
 class Command(BaseCommand):
@@ -17,10 +18,9 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="run every job once and exit")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        runner = PeriodicRunner(SCHEDULE)
         if options["once"]:
-            for job in periodic.JOBS:
-                job.next_at = 0
-            names = periodic.run_due()
+            names = runner.run_due()
             self.stdout.write("ran: " + ", ".join(names))
             return
         running = True
@@ -31,9 +31,9 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
-        self.stdout.write("periodic jobs: " + ", ".join(j.name for j in periodic.JOBS))
+        self.stdout.write("periodic jobs: " + ", ".join(job.name for job in SCHEDULE))
         while running:
             # A long-running process: drop connections that broke or outlived their age.
             close_old_connections()
-            periodic.run_due()
+            runner.run_due()
             time.sleep(0.25)

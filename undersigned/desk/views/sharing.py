@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -66,8 +66,3 @@ def sharing(request: HttpRequest, slug: str) -> HttpResponse:
         },
         status=400 if request.method == "POST" else 200,
     )
-
-
-urlpatterns = [
-    path("c/<slug:slug>/sharing/", sharing, name="sharing"),
-]

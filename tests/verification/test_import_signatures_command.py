@@ -79,6 +79,39 @@ class ImportSignaturesCommandTest(PersonaTestCase):
             self.run_command("--channel", "paper", "--confirm", "--receipts", str(receipts))
         assert Signature.objects.filter(merged_into__isnull=True).count() == 2
 
+    def test_the_receipts_file_names_each_line_and_only_its_owner_reads_it(self) -> None:
+        receipts = self.directory / "receipts.txt"
+        self.run_command("--channel", "paper", "--confirm", "--receipts", str(receipts))
+        lines = receipts.read_text(encoding="utf-8").splitlines()
+        assert lines[0].startswith("line 1: Иванова Мария Петровна: http")
+        assert lines[1].startswith("line 2: KILTSOVA INNA ANATOLEVNA: http")
+        assert oct(receipts.stat().st_mode & 0o777) == "0o600"
+
+    def test_a_line_with_nothing_like_a_name_is_left_out_unless_included(self) -> None:
+        self.path.write_text(
+            "Здравствуйте! Я Гусев Юрий Олегович, депутат МО Смольнинское, подписываюсь\n"
+            "Поддерживаю! Подпишусь завтра\n",
+            encoding="utf-8",
+        )
+        out = self.run_command("--channel", "telegram")
+        assert (
+            "line 1: name: Гусев Юрий Олегович | office: депутат | council: МО Смольнинское |"
+            in out
+        )
+        assert "line 2: not a signature? left out (--include 2 to import)" in out
+        assert "1 to import, 0 duplicates, 0 unreadable, 1 left out as not a signature." in out
+        out = self.run_command("--channel", "telegram", "--confirm")
+        assert list(Signature.objects.values_list("full_name", flat=True)) == [
+            "Гусев Юрий Олегович"
+        ]
+        assert AuditEvent.objects.get(action="signatures.imported").note.endswith(
+            ", 1 not a signature"
+        )
+        self.path.write_text("Поддерживаю! Подпишусь завтра\n", encoding="utf-8")
+        out = self.run_command("--channel", "telegram", "--confirm", "--include", "1")
+        assert "line 1: not a signature? included" in out and "1 signatures imported" in out
+        assert Signature.objects.count() == 2
+
     def test_a_bad_file_imports_nothing(self) -> None:
         self.path = self.directory / "received.xlsx"
         self.path.write_bytes(b"PK\x03\x04broken")

@@ -4,9 +4,9 @@ Signers behave like browsers: GET the form on a kept-alive connection, take the 
 cookie and the form's token, POST realistic claims, expect a redirect to a receipt.
 Readers GET the campaign page and the count JSON. Only 127.0.0.1 is contacted.
 
-    python -m bench.client <port> <slug> <seconds> <signers> <readers> <baseline>
+    python -m harness.client <port> <slug> <seconds> <signers> <readers> <baseline>
         [<reads per second, all readers together; 0: unbounded> [<first signer>]] <out.json>
-    python -m bench.client timeline <port> <slug> <seconds> <out.json>
+    python -m harness.client timeline <port> <slug> <seconds> <out.json>
 
 The second form only reads the public count every 50 ms, through the load and
 CATCH_UP_SECONDS after it, for bench/load.py's wrk signers (bench/sign.lua).

@@ -12,8 +12,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('officials', '0001_initial'),
-        ('signatures', '0008_named_list_index'),
-        ('verification', '0001_initial'),
+        ('signatures', '0009_log_being_checked'),
+        ('verification', '0002_evidence_signer_contact'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
                     fields=[
                         ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                         ('kind', models.CharField(choices=[('match', 'matched to a registry official'), ('unmatch', 'registry match undone'), ('verify', 'confirmed'), ('reject', 'rejected'), ('reopen', 'reopened')], max_length=16)),
-                        ('method', models.CharField(blank=True, choices=[('code', 'confirmation code'), ('phone', "phone call to the office's public number"), ('in_person', 'in person'), ('public_statement', 'public statement (link)'), ('known', 'known to the verifier')], max_length=20)),
+                        ('method', models.CharField(blank=True, choices=[('code', 'confirmation code'), ('phone', "phone call to the office's public number"), ('in_person', 'in person'), ('public_statement', 'public statement (link)'), ('known', 'known to the verifier'), ('signer_contact', 'reached the signer through the contact they left')], max_length=20)),
                         ('reason', models.CharField(blank=True, choices=[('not_official', 'not an official'), ('impersonation', 'impersonation'), ('duplicate', 'duplicate'), ('invalidated', 'invalidated in bulk'), ('other', 'other')], max_length=16)),
                         ('link', models.URLField(blank=True, max_length=500)),
                         ('note', models.TextField(blank=True)),

@@ -1,4 +1,4 @@
-# The decisions' model now belongs to the signatures app (signatures 0009): the table stays.
+# The decisions' model now belongs to the signatures app (signatures 0010): the table stays.
 
 from django.db import migrations
 
@@ -6,8 +6,8 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('verification', '0001_initial'),
-        ('signatures', '0009_decision'),
+        ('verification', '0002_evidence_signer_contact'),
+        ('signatures', '0010_decision'),
     ]
 
     operations = [

@@ -1,14 +1,18 @@
 """Import signatures received elsewhere (Telegram, e-mail, paper) into a campaign's queue."""
 
+import os
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
+from django.http import Http404
 from django.urls import reverse
 
-from undersigned.campaigns.models import Campaign, StaffRole
+from undersigned.access import IMPORTERS, access_campaign_as
 from undersigned.signatures.imports import (
     IMPORT_CHANNELS,
     CannotImport,
@@ -21,8 +25,6 @@ from undersigned.signatures.received import (
     mark_duplicates,
     read_received,
 )
-
-IMPORTERS = (StaffRole.ORGANIZER, StaffRole.VERIFIER)
 
 
 def describe(read: ReadFile) -> list[str]:
@@ -45,9 +47,20 @@ def describe(read: ReadFile) -> list[str]:
             lines.append(f"line {row.line}: duplicate of a signature already in the campaign")
         elif row.duplicate_of is not None:
             lines.append(f"line {row.line}: duplicate of line {row.duplicate_of}")
+        elif row.doubtful:
+            verdict = "included" if row.included else f"left out (--include {row.line} to import)"
+            lines.append(f"line {row.line}: not a signature? {verdict}: {row.text}")
         else:
             lines.append(f"line {row.line}: {fields}")
     return lines
+
+
+def write_receipts(path: Path, lines: list[str]) -> None:
+    """Write the receipt links to a new file only its owner can read: each link is a
+    signer's secret, beside their name."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write("\n".join(lines) + "\n")
 
 
 class Command(BaseCommand):
@@ -68,6 +81,14 @@ class Command(BaseCommand):
         )
         parser.add_argument("--confirm", action="store_true", help="import (else preview only)")
         parser.add_argument(
+            "--include",
+            type=int,
+            action="append",
+            default=[],
+            metavar="LINE",
+            help="import this line although nothing in it reads like a name (repeatable)",
+        )
+        parser.add_argument(
             "--receipts",
             type=Path,
             help="write the signers' receipt links to this new file (else to standard output)",
@@ -75,17 +96,15 @@ class Command(BaseCommand):
 
     @no_translations  # the command speaks English throughout
     def handle(self, *args: Any, **options: Any) -> None:
-        campaign = Campaign.objects.filter(slug=options["slug"]).first()
-        if campaign is None:
-            raise CommandError(f"no campaign {options['slug']!r}")
-        actor = get_user_model().objects.filter(username=options["actor"], is_active=True).first()
-        if (
-            actor is None
-            or not StaffRole.objects.filter(
-                user=actor, campaign=campaign, role__in=IMPORTERS
-            ).exists()
-        ):
-            raise CommandError("--as must name an organizer or verifier of this campaign")
+        actor = get_user_model().objects.filter(username=options["actor"]).first()
+        try:
+            campaign = access_campaign_as(actor or AnonymousUser(), options["slug"], *IMPORTERS)
+        except Http404 as error:
+            raise CommandError(f"no campaign {options['slug']!r}") from error
+        except PermissionDenied as error:
+            raise CommandError(
+                "--as must name an organizer or verifier of this campaign"
+            ) from error
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"no such file: {path}")
@@ -95,6 +114,7 @@ class Command(BaseCommand):
         try:
             check_campaign(campaign)
             read = mark_duplicates(read_received(path.read_bytes(), path.name), campaign)
+            read.include(options["include"])
         except (UnreadableFile, CannotImport) as error:
             raise CommandError(f"nothing imported: {error}") from error
         for line in describe(read):
@@ -103,6 +123,8 @@ class Command(BaseCommand):
             f"{len(read.importable)} to import, {len(read.duplicates)} duplicates, "
             f"{len(read.unreadable)} unreadable"
         )
+        if read.doubtful:
+            summary += f", {len(read.doubtful)} left out as not a signature"
         if not options["confirm"]:
             self.stdout.write(f"{summary}. Nothing imported: run again with --confirm.")
             return
@@ -112,13 +134,14 @@ class Command(BaseCommand):
             )
         except CannotImport as error:
             raise CommandError(f"nothing imported: {error}") from error
+        names = {row.line: row.claims.full_name for row in read.rows if row.claims is not None}
         links = [
-            f"line {item.line}: {settings.SITE_URL}{reverse('receipt', args=[item.token])}"
+            f"line {item.line}: {names.get(item.line, '')}: "
+            f"{settings.SITE_URL}{reverse('receipt', args=[item.token])}"
             for item in imported
         ]
         if receipts is not None:
-            with receipts.open("x", encoding="utf-8") as handle:
-                handle.write("\n".join(links) + "\n")
+            write_receipts(receipts, links)
         else:
             self.stdout.write(
                 "Receipt links (shown once, not stored; send each back to its signer):"

@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("django_tasks_database", "0021_conditional_partial_index_ordering"),
-        ("signatures", "0009_decision"),
+        ("signatures", "0010_decision"),
     ]
 
     operations = [migrations.RunPython(forget_finished_matching, migrations.RunPython.noop)]
