@@ -19,7 +19,11 @@ from tests.bot.fake_telegram import (
 from undersigned.bot.models import BotConversation, BotMessage, BotReceipt
 from undersigned.campaigns import actions as campaign_actions
 from undersigned.signatures.models import Signature
-from undersigned.updates.actions import handle_subscription_requests, publish_update
+from undersigned.updates.actions import (
+    handle_subscription_requests,
+    publish_update,
+    write_queued_requests,
+)
 from undersigned.updates.models import Subscription, SubscriptionRequest
 from undersigned.vault.actions import add_verifier_key
 
@@ -203,6 +207,7 @@ class SignerConversationTest(BotTestCase):
     def test_forget_deletes_the_messages_it_can_and_the_chats_receipts(self) -> None:
         self.sign()
         # The subscription waits for its job, apart from the signature.
+        write_queued_requests()  # with Redis, it waits there until the job writes it
         assert SubscriptionRequest.objects.filter(telegram_chat_id=CHAT).exists()
         assert len(self.telegram.in_chat(CHAT)) > 10
         since = len(self.telegram.calls)

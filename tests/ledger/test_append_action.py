@@ -51,8 +51,11 @@ class AppendActionTest(PersonaTestCase):
     def test_withdrawal_invalidation_and_reveal(self) -> None:
         first = self.sign_verified(make_claims(1))
         second = self.sign_verified(make_claims(2))
+        self.refresh_counts()
+        # Verified once the count has reached its threshold: it waits in clear for the count
+        # job's reveal (verified below it, it would be sealed).
         waiting = self.sign_verified(
-            make_claims(3), publication=Signature.CONDITIONAL, reveal_threshold=3
+            make_claims(3), publication=Signature.CONDITIONAL, reveal_threshold=2
         )
         self.refresh_counts()
         self.refresh_counts()  # the reveal of the conditional signer is journaled by the count run

@@ -5,6 +5,7 @@ from typing import Any
 from django.db import transaction
 
 from undersigned.audit.actions import record
+from undersigned.campaigns.downloads import withdraw_name_lists
 from undersigned.campaigns.models import Campaign, CampaignText, StaffRole, TransitionError
 
 
@@ -46,6 +47,9 @@ def archive_campaign(campaign: Campaign, *, actor: Any) -> Campaign:
 
 
 def set_names_hidden(campaign: Campaign, hidden: bool, *, actor: Any) -> Campaign:
+    """The organizer hides every name of the campaign (or shows them again as each signer
+    chose). Hiding reaches every copy at once: the name lists already written for download
+    are withdrawn in the same step (the next export run writes them without names)."""
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
         campaign.names_hidden = hidden
@@ -56,6 +60,8 @@ def set_names_hidden(campaign: Campaign, hidden: bool, *, actor: Any) -> Campaig
             actor=actor,
             campaign=campaign,
         )
+    if hidden:
+        withdraw_name_lists(campaign.slug)
     return campaign
 
 

@@ -1,7 +1,10 @@
-"""Every change to a signature: each runs in a transaction, records itself, and queues
-its effect on the public tallies."""
+"""Every change to a signature: each runs in a transaction, records itself (with the
+verifier's decision when one moved it), queues its effect on the public tallies, and seals
+a signer who is not public once decided (undersigned.signatures.sealing): sealing is part
+of the transition, so no caller can forget it."""
 
 import secrets
+from collections.abc import Callable
 from datetime import UTC
 from functools import partial
 from typing import Any
@@ -17,7 +20,14 @@ from undersigned.campaigns.page_cache import invalidate_campaign
 from undersigned.officials.claims import Claims
 from undersigned.signatures import registry_match, sealing
 from undersigned.signatures.journal import count_change_event, log_count_change, log_reveals
-from undersigned.signatures.models import CountChange, CountSnapshot, Signature, hash_token
+from undersigned.signatures.models import (
+    CountChange,
+    CountSnapshot,
+    Decision,
+    Signature,
+    day_of,
+    hash_token,
+)
 from undersigned.signatures.store import insert_new_signature
 
 
@@ -140,6 +150,10 @@ def sign(
                 "signature.verified", signature, campaign=campaign, note="verification not required"
             )
         )
+    if signature.is_sealed:
+        # Sealed as it arrives: its events, like the row, keep only their day.
+        for pending in audit_events:
+            pending.at = day_of(pending.at)
     insert_new_signature(
         signature,
         change,
@@ -254,18 +268,13 @@ def add_opening_signatory(
                 campaign=campaign,
                 note=f"official {official_id}, chosen by the organizer",
             )
-        before = signature.count_snapshot()
-        signature.verify()
-        _save(signature, before, TRANSITION_FIELDS)
-        record(
-            "signature.verified",
+        return _transition(
             signature,
+            Signature.verify,
+            "signature.verified",
             actor=organizer,
-            campaign=campaign,
             note="opening signatory",
         )
-        sealing.seal_if_hidden(signature)
-    return signature
 
 
 def rematch_opening_signatory(
@@ -302,87 +311,159 @@ def rematch_opening_signatory(
     return signature
 
 
-def match_signature(
-    signature: Signature, official_id: int, score: float, *, actor: Any = None
-) -> None:
-    from undersigned.officials.models import Official
+def record_decision(signature: Signature, kind: str, actor: Any, **fields: Any) -> Decision:
+    """A verifier's decision on `signature`, with its evidence, inside the caller's transaction.
 
+    A decision on a sealed signer (a reversal of a sealed one, a second confirmation)
+    leaves no evidence in clear and no time finer than the day."""
+    decision = Decision.objects.create(signature=signature, verifier=actor, kind=kind, **fields)
+    summary = fields.get("method") or fields.get("reason") or ""
+    record(f"decision.{kind}", signature, actor=actor, campaign=signature.campaign, note=summary)
+    sealing.seal_if_hidden(signature)
+    return decision
+
+
+def keep_sealed(signature: Signature) -> None:
+    """A change beside a sealed signature (a confirmation code issued for a reversal)
+    keeps, like the signature, nothing but its day."""
+    if signature.is_sealed:
+        sealing.scrub(signature)
+
+
+def _transition(
+    signature: Signature,
+    move: Callable[[Signature], None],
+    event: str,
+    *,
+    actor: Any = None,
+    actor_kind: str | None = None,
+    note: str = "",
+    decision: dict[str, Any] | None = None,
+    fields: list[str] | None = None,
+) -> Signature:
+    """Move `signature` (locked again here) with `move`, and everything a move entails:
+    the row saved, the tally change queued, the audit event, the verifier's decision
+    when one moved it, and the seal of a signer who is not public once decided."""
     with transaction.atomic():
         signature = Signature.objects.select_for_update().get(pk=signature.pk)
         before = signature.count_snapshot()
         old_region = signature.region_code
-        official_region = (
-            Official.objects.filter(pk=official_id).values_list("region_code", flat=True).first()
-        )
-        signature.match(official_id, score, official_region or "")
-        _save_moving_region(signature, before, old_region)
+        move(signature)
+        if fields is None:
+            _save_moving_region(signature, before, old_region)
+        else:
+            _save(signature, before, fields)
         record(
-            "signature.matched",
+            event,
             signature,
             actor=actor,
+            actor_kind=actor_kind,
             campaign=signature.campaign,
-            note=f"official {official_id}, score {score:.2f}",
+            note=note,
         )
+        if decision is not None:
+            kind = decision.pop("kind")
+            Decision.objects.create(signature=signature, verifier=actor, kind=kind, **decision)
+            summary = decision.get("method") or decision.get("reason") or ""
+            record(
+                f"decision.{kind}",
+                signature,
+                actor=actor,
+                campaign=signature.campaign,
+                note=summary,
+            )
+        sealing.seal_if_hidden(signature)
+    return signature
+
+
+def match_signature(
+    signature: Signature,
+    official_id: int,
+    score: float,
+    *,
+    actor: Any = None,
+    decision: dict[str, Any] | None = None,
+) -> Signature:
+    """Matched to a registry official; a missing region is filled from the official's."""
+    from undersigned.officials.models import Official
+
+    official_region = (
+        Official.objects.filter(pk=official_id).values_list("region_code", flat=True).first()
+    )
+    return _transition(
+        signature,
+        lambda s: s.match(official_id, score, official_region or ""),
+        "signature.matched",
+        actor=actor,
+        note=f"official {official_id}, score {score:.2f}",
+        decision=decision,
+    )
 
 
 def verify_signature(signature: Signature, *, actor: Any, note: str = "") -> Signature:
-    with transaction.atomic():
-        signature = Signature.objects.select_for_update().get(pk=signature.pk)
-        before = signature.count_snapshot()
-        signature.verify()
-        _save(signature, before, TRANSITION_FIELDS)
-        record("signature.verified", signature, actor=actor, campaign=signature.campaign, note=note)
-    return signature
+    return _transition(signature, Signature.verify, "signature.verified", actor=actor, note=note)
 
 
-def reject_signature(signature: Signature, reason: str, *, actor: Any, note: str = "") -> Signature:
-    with transaction.atomic():
-        signature = Signature.objects.select_for_update().get(pk=signature.pk)
-        before = signature.count_snapshot()
-        signature.reject(reason)
-        _save(signature, before, TRANSITION_FIELDS)
-        record(
-            "signature.rejected",
-            signature,
-            actor=actor,
-            campaign=signature.campaign,
-            note=f"{reason}: {note}" if note else reason,
-        )
-    return signature
+def reject_signature(
+    signature: Signature,
+    reason: str,
+    *,
+    actor: Any,
+    note: str = "",
+    decision: dict[str, Any] | None = None,
+) -> Signature:
+    return _transition(
+        signature,
+        lambda s: s.reject(reason),
+        "signature.rejected",
+        actor=actor,
+        note=f"{reason}: {note}" if note else reason,
+        decision=decision,
+    )
 
 
-def unmatch_signature(signature: Signature, *, actor: Any, note: str = "") -> Signature:
+def unmatch_signature(
+    signature: Signature, *, actor: Any, note: str = "", decision: dict[str, Any] | None = None
+) -> Signature:
     """A registry match undone: back to the queue without an official."""
-    with transaction.atomic():
-        signature = Signature.objects.select_for_update().get(pk=signature.pk)
-        before = signature.count_snapshot()
-        old_region = signature.region_code
-        signature.unmatch()
-        _save_moving_region(signature, before, old_region)
-        record(
-            "signature.unmatched", signature, actor=actor, campaign=signature.campaign, note=note
-        )
-    return signature
+    return _transition(
+        signature,
+        Signature.unmatch,
+        "signature.unmatched",
+        actor=actor,
+        note=note,
+        decision=decision,
+    )
 
 
-def reopen_signature(signature: Signature, *, actor: Any, note: str = "") -> Signature:
+def reopen_signature(
+    signature: Signature, *, actor: Any, note: str = "", decision: dict[str, Any] | None = None
+) -> Signature:
     """A rejection reversed by a new decision: the signature is checked again."""
-    with transaction.atomic():
-        signature = Signature.objects.select_for_update().get(pk=signature.pk)
-        before = signature.count_snapshot()
-        signature.reopen()
-        _save(signature, before, TRANSITION_FIELDS)
-        record("signature.reopened", signature, actor=actor, campaign=signature.campaign, note=note)
-    return signature
+    return _transition(
+        signature,
+        Signature.reopen,
+        "signature.reopened",
+        actor=actor,
+        note=note,
+        decision=decision,
+    )
 
 
 def reject_signatures_in_bulk(
-    campaign: Campaign, signature_ids: list[int], reason: str, *, actor: Any, note: str = ""
+    campaign: Campaign,
+    signature_ids: list[int],
+    reason: str,
+    *,
+    actor: Any,
+    note: str = "",
+    decision_note: str = "",
 ) -> list[Signature]:
     """Reject a batch of a campaign's standing signatures in one transaction.
 
-    Records one audit event for the batch (listing the signatures) instead of one each.
-    Signatures that are no longer standing are left as they are.
+    Records one decision per signature and one audit event for the batch (its size, never
+    which signatures: a sealed signer is named by no exact time). Signatures that are no
+    longer standing are left as they are; hidden signers are sealed.
     """
     with transaction.atomic():
         batch = list(
@@ -403,52 +484,61 @@ def reject_signatures_in_bulk(
                 verified_at=moved.verified_at,
                 state_changed_at=moved.state_changed_at,
             )
-        if batch:
-            ids = ",".join(str(s.pk) for s in batch)
+            Decision.objects.bulk_create(
+                Decision(
+                    signature=s,
+                    verifier=actor,
+                    kind=Decision.REJECT,
+                    reason=reason,
+                    note=decision_note,
+                )
+                for s in batch
+            )
             record(
                 "signatures.rejected_batch",
                 campaign,
                 actor=actor,
                 campaign=campaign,
-                note=f"{reason}: {len(batch)} signatures [{ids}]" + (f" {note}" if note else ""),
+                note=f"{reason}: {len(batch)} signatures" + (f" {note}" if note else ""),
             )
+            for signature in batch:
+                if signature.is_hidden or signature.is_sealed:
+                    sealing.seal_if_hidden(
+                        Signature.objects.select_related("campaign", "official").get(
+                            pk=signature.pk
+                        )
+                    )
     return batch
 
 
 def withdraw_signature(signature: Signature) -> Signature:
-    """The signer takes their signature back, from whichever channel. Public lists drop it
-    at once: the campaign's cached pages are made again."""
+    """The signer takes their signature back, from whichever channel. Their claims go at
+    once, whatever they chose to publish (sealed to the verifiers' keys); public lists
+    drop it at once: the campaign's cached pages are made again."""
     with transaction.atomic():
         signature = Signature.objects.select_for_update().get(pk=signature.pk)
         if signature.state == Signature.WITHDRAWN:
             return signature
-        before = signature.count_snapshot()
-        signature.withdraw()
-        _save(signature, before, ["state", "state_changed_at"])
-        record(
-            "signature.withdrawn",
+        signature = _transition(
             signature,
+            Signature.withdraw,
+            "signature.withdrawn",
             actor_kind=AuditEvent.ACTOR_SIGNER,
-            campaign=signature.campaign,
+            fields=["state", "state_changed_at"],
         )
-        sealing.seal_if_hidden(signature)
     invalidate_campaign(signature.campaign)
     return signature
 
 
 def change_publication(signature: Signature, publication: str, threshold: int | None) -> Signature:
-    with transaction.atomic():
-        signature = Signature.objects.select_for_update().get(pk=signature.pk)
-        signature.lower_visibility(publication, threshold)
-        signature.save(update_fields=["publication", "reveal_threshold", "revealed_at"])
-        record(
-            "signature.publication_changed",
-            signature,
-            actor_kind=AuditEvent.ACTOR_SIGNER,
-            campaign=signature.campaign,
-            note=publication,
-        )
-        sealing.seal_if_hidden(signature)
+    signature = _transition(
+        signature,
+        lambda s: s.lower_visibility(publication, threshold),
+        "signature.publication_changed",
+        actor_kind=AuditEvent.ACTOR_SIGNER,
+        note=publication,
+        fields=["publication", "reveal_threshold", "revealed_at"],
+    )
     # Every channel's change (the receipt page, the bot) is on the public pages at once.
     invalidate_campaign(signature.campaign)
     return signature

@@ -27,7 +27,7 @@ from undersigned.officials.regions import regions_by_code
 from undersigned.signatures import actions, counts
 from undersigned.signatures.actions import Claims
 from undersigned.signatures.imports import import_received_signatures
-from undersigned.signatures.models import Signature
+from undersigned.signatures.models import Signature, day_of
 from undersigned.signatures.received import mark_duplicates, read_received
 from undersigned.signatures.registry_match import match_received_signature
 from undersigned.updates.actions import publish_update
@@ -432,6 +432,9 @@ class Command(BaseCommand):
             moment = start + timedelta(
                 days=min(int(rng.expovariate(1 / 6)), 20), minutes=index % 1440
             )
+            signature = Signature.objects.get(pk=pk)
+            if signature.is_sealed:  # a sealed signer keeps only the day
+                moment = day_of(moment)
             Signature.objects.filter(pk=pk).update(
                 created_at=moment, state_changed_at=moment, verified_at=moment
             )
