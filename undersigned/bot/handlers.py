@@ -1,4 +1,4 @@
-"""The aiogram side of the bot: routes Telegram updates to conversation.py and sends the replies.
+"""The aiogram side of the bot: routes Telegram updates to the conversation and sends the replies.
 
 Database work runs in `sync_to_async`; nothing here decides anything. Every message of a
 private chat, either side, is noted for 48 hours so that `/forget` can delete it.
@@ -21,8 +21,8 @@ from aiogram.types import (
 from asgiref.sync import sync_to_async
 
 from undersigned.bot import actions as bot_actions
-from undersigned.bot import conversation
-from undersigned.bot.conversation import Outcome, Reply
+from undersigned.bot import chat_commands, conversation, signatures_menu, signing_dialogue
+from undersigned.bot.replies import Outcome, Reply, deletion_note, language_of
 from undersigned.bot.storage import DatabaseStorage
 from undersigned.core.telegram import MESSAGE_LIMIT, split_text
 
@@ -73,14 +73,14 @@ async def _delete_received(bot: Bot, message: Message, language: str, outcome: O
         deleted = await bot.delete_message(message.chat.id, message.message_id)
     except (TelegramBadRequest, TelegramForbiddenError):
         deleted = False
-    note = conversation.deletion_note(language, bool(deleted)).text
+    note = deletion_note(language, bool(deleted)).text
     first, *rest = outcome.replies or [Reply("")]
     outcome.replies = [Reply(f"{first.text}\n{note}".strip(), first.buttons), *rest]
 
 
 def _language(message: Message | CallbackQuery) -> str:
     user = message.from_user
-    return conversation.language_of(user.language_code if user else None)
+    return language_of(user.language_code if user else None)
 
 
 class RememberReceived(BaseMiddleware):
@@ -98,7 +98,7 @@ class RememberReceived(BaseMiddleware):
 
 
 async def on_start(message: Message, command: CommandObject, state: FSMContext, bot: Bot) -> None:
-    outcome = await sync_to_async(conversation.start)(
+    outcome = await sync_to_async(signing_dialogue.start)(
         message.chat.id, _language(message), command.args or ""
     )
     await _deliver(bot, message.chat.id, outcome, state)
@@ -115,19 +115,19 @@ def _chat_command(
 
 
 async def on_staff(message: Message, command: CommandObject, bot: Bot) -> None:
-    outcome = await sync_to_async(conversation.link_staff)(
+    outcome = await sync_to_async(chat_commands.link_staff)(
         message.chat.id, _language(message), command.args or ""
     )
     await _deliver(bot, message.chat.id, outcome, None)
 
 
 async def on_cancel(message: Message, state: FSMContext, bot: Bot) -> None:
-    outcome = conversation.cancel(_language(message), await state.get_state())
+    outcome = chat_commands.cancel(_language(message), await state.get_state())
     await _deliver(bot, message.chat.id, outcome, state)
 
 
 async def on_forget(message: Message, bot: Bot) -> None:
-    await _deliver(bot, message.chat.id, conversation.forget_question(_language(message)), None)
+    await _deliver(bot, message.chat.id, chat_commands.forget_question(_language(message)), None)
 
 
 async def _forget(bot: Bot, chat_id: int, language: str, state: FSMContext) -> None:
@@ -144,7 +144,7 @@ async def _forget(bot: Bot, chat_id: int, language: str, state: FSMContext) -> N
                     await bot.delete_message(chat_id, message_id)
                 except TelegramBadRequest:
                     kept += 1
-    outcome = conversation.forgotten(language, kept)
+    outcome = chat_commands.forgotten(language, kept)
     # The last word is not noted: the chat is forgotten.
     for reply in outcome.replies:
         await bot.send_message(chat_id, reply.text)
@@ -227,7 +227,7 @@ async def on_button(callback: CallbackQuery, state: FSMContext, bot: Bot) -> Non
         await _forget(bot, chat_id, _language(callback), state)
         return
     if choice == "forget:no":
-        await _deliver(bot, chat_id, conversation.not_forgotten(_language(callback)), None)
+        await _deliver(bot, chat_id, chat_commands.not_forgotten(_language(callback)), None)
         return
     outcome = await sync_to_async(conversation.on_choice)(
         chat_id,
@@ -246,14 +246,16 @@ def build_router() -> Router:
     router.message.outer_middleware(RememberReceived())
     private = F.chat.type == "private"
     router.message.register(on_start, CommandStart(), private)
-    router.message.register(_chat_command(conversation.status), Command("status"), private)
-    router.message.register(_chat_command(conversation.withdraw_menu), Command("withdraw"), private)
-    router.message.register(_chat_command(conversation.stop_updates), Command("stop"), private)
+    router.message.register(_chat_command(signatures_menu.status), Command("status"), private)
+    router.message.register(
+        _chat_command(signatures_menu.withdraw_menu), Command("withdraw"), private
+    )
+    router.message.register(_chat_command(chat_commands.stop_updates), Command("stop"), private)
     router.message.register(on_staff, Command("staff"), private)
     router.message.register(on_cancel, Command("cancel"), private)
     router.message.register(on_forget, Command("forget"), private)
     router.message.register(
-        _chat_command(lambda _chat, lang: conversation.help_text(lang)), Command("help"), private
+        _chat_command(lambda _chat, lang: chat_commands.help_text(lang)), Command("help"), private
     )
     router.message.register(on_text, F.text, private)
     router.message.register(on_other, private)
