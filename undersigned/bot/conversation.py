@@ -51,7 +51,9 @@ def on_text(
             )
         if not campaign.accepts_signatures:
             return closed()
-        return signing_dialogue.answer_text(language, state, step, campaign, data, text, command)
+        return signing_dialogue.answer_text(
+            language, state or "", step, campaign, data, text, command
+        )
 
 
 def on_choice(
