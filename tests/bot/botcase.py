@@ -15,18 +15,23 @@ from django.test import override_settings
 from tests.base import PersonaTestCase
 from tests.bot.fake_telegram import BOT_USERNAME, TOKEN, FakeTelegram, button_update, text_update
 from undersigned.bot.handlers import build_dispatcher
+from undersigned.bot.outbox import Outbox
 from undersigned.core.telegram import build_bot
 
 CHAT = 5550001
+# Telegram's limits and the bot's pace, both on a clock this much faster, so that a
+# conversation of twenty messages does not take twenty seconds.
+SPEED = 20.0
 TRANSCRIPTS = Path(__file__).resolve().parents[2] / "artifacts" / "bot"
 
 
 class BotTestCase(PersonaTestCase):
     telegram: FakeTelegram
+    speed = SPEED
 
     @classmethod
     def setUpClass(cls) -> None:
-        cls.telegram = FakeTelegram().start()
+        cls.telegram = FakeTelegram(speed=cls.speed).start()
         cls.addClassCleanup(cls.telegram.stop)
         bot_settings = override_settings(
             TELEGRAM_BOT_TOKEN=TOKEN,
@@ -43,16 +48,21 @@ class BotTestCase(PersonaTestCase):
     async def _poll_until_drained(self) -> None:
         # A dispatcher per round: its stop signal belongs to one event loop. The conversation
         # itself is kept in the database, as in production.
-        dispatcher: Dispatcher = build_dispatcher()
+        self.outbox = Outbox(speed=self.speed)
+        dispatcher: Dispatcher = build_dispatcher(self.outbox)
         bot = build_bot()
+        # As run_bot does: each update in a task, one chat's in order.
         polling = asyncio.create_task(
             dispatcher.start_polling(
-                bot, handle_signals=False, handle_as_tasks=False, polling_timeout=0
+                bot, handle_signals=False, handle_as_tasks=True, polling_timeout=0
             )
         )
         drained = await asyncio.get_running_loop().run_in_executor(
-            None, self.telegram.drained.wait, 30
+            None, self.telegram.drained.wait, 60
         )
+        # The updates taken are still being answered: wait for every one.
+        while dispatcher._handle_update_tasks:
+            await asyncio.gather(*dispatcher._handle_update_tasks, return_exceptions=True)
         await dispatcher.stop_polling()
         await polling
         assert drained, "the bot did not take every scripted update"

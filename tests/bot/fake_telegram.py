@@ -1,13 +1,17 @@
 """A small HTTP server speaking the part of the Telegram Bot API the bot uses, for tests.
 
 It serves scripted updates through getUpdates, records every method the bot calls,
-and can be told to fail sendMessage for a chat (429, 403, 500). As Telegram does, it
-refuses a message longer than 4,096 characters, and lets the bot delete messages of a
-private chat only within 48 hours.
+and can be told to fail sendMessage for a chat (429, 403, 500), or the next calls of any
+method ("timeout" holds the answer past the bot's patience, then drops the call). As
+Telegram does, it refuses a message longer than 4,096 characters, lets the bot delete
+messages of a private chat only within 48 hours, and refuses messages past its limits:
+about one a second to a chat (bursts of `CHAT_BURST` pass) and thirty a second overall,
+with 429 and `retry_after`. `speed` runs the same limits on a faster clock.
 """
 
 import asyncio
 import json
+import math
 import threading
 import time
 from typing import Any
@@ -19,6 +23,29 @@ TOKEN = f"{BOT_ID}:TEST-token-for-the-fake-api"
 BOT_USERNAME = "undersigned_test_bot"
 MESSAGE_LIMIT = 4096
 DELETABLE_SECONDS = 48 * 3600
+CHAT_PER_SECOND = 1.0
+CHAT_BURST = 3
+OVERALL_PER_SECOND = 30.0
+OVERALL_BURST = 30
+TIMEOUT_HOLD_SECONDS = 30.0  # longer than the bot waits for an answer
+
+
+class Pace:
+    """Telegram's limit as a generic cell rate: `rate` a second, `burst` at once."""
+
+    def __init__(self, rate: float, burst: int) -> None:
+        self.interval = 1 / rate
+        self.tolerance = (burst - 1) * self.interval
+        self.due: dict[int, float] = {}
+
+    def ahead(self, key: int, now: float) -> float:
+        """Seconds until a message may pass (0: now)."""
+        return max(0.0, self.due.get(key, now) - self.tolerance - now)
+
+    def take(self, key: int, now: float) -> None:
+        self.due[key] = max(self.due.get(key, now), now) + self.interval
+
+
 _next_incoming_id = 1_000_000
 
 
@@ -29,10 +56,17 @@ def _incoming_id() -> int:
 
 
 class FakeTelegram:
-    def __init__(self) -> None:
+    def __init__(self, speed: float = 1.0) -> None:
+        self.speed = speed
         self.updates: list[dict[str, Any]] = []
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.failures: dict[int, list[int]] = {}  # chat id -> HTTP statuses to answer, in turn
+        # method -> faults for its next calls, in turn: an HTTP status, or "timeout"
+        self.faults: dict[str, list[int | str]] = {}
+        self.refused_for_pace = 0  # 429 answers given because the bot went too fast
+        self.faults_given: list[str] = []
+        self._chat_pace = Pace(CHAT_PER_SECOND * speed, CHAT_BURST)
+        self._overall_pace = Pace(OVERALL_PER_SECOND * speed, OVERALL_BURST)
         self.drained = threading.Event()
         self._next_update_id = 1
         self._next_message_id = 1
@@ -122,6 +156,16 @@ class FakeTelegram:
         method = request.match_info["method"]
         params = await self._params(request)
         self.calls.append((method, params))
+        fault = self._fault(method)
+        if fault == "timeout":
+            await asyncio.sleep(TIMEOUT_HOLD_SECONDS / self.speed)
+            return self._error(504, "Gateway Timeout")
+        if fault is not None:
+            return self._refusal(int(fault))
+        if method in {"sendMessage", "editMessageText", "editMessageReplyMarkup"}:
+            paced = self._pace(int(params["chat_id"]))
+            if paced is not None:
+                return paced
         if method == "getUpdates":
             return await self._get_updates(params)
         if method == "getMe":
@@ -173,19 +217,41 @@ class FakeTelegram:
             await asyncio.sleep(0.05)  # a long poll with nothing to give, kept short
         return self._ok(pending)
 
+    def _fault(self, method: str) -> int | str | None:
+        with self._lock:
+            faults = self.faults.get(method)
+            if not faults:
+                return None
+            fault = faults.pop(0)
+            self.faults_given.append(f"{method}: {fault}")
+            return fault
+
+    def _pace(self, chat_id: int) -> web.Response | None:
+        """A 429 when this message would go past Telegram's limits, as Telegram answers."""
+        with self._lock:
+            now = time.monotonic()
+            wait = max(self._overall_pace.ahead(0, now), self._chat_pace.ahead(chat_id, now))
+            if not wait:
+                self._overall_pace.take(0, now)
+                self._chat_pace.take(chat_id, now)
+                return None
+            self.refused_for_pace += 1
+        # retry_after is in whole seconds of Telegram's clock.
+        return self._refusal(429, retry_after=max(1, math.ceil(wait * self.speed)))
+
+    @staticmethod
+    def _refusal(status: int, retry_after: int = 1) -> web.Response:
+        body: dict[str, Any] = {"ok": False, "error_code": status, "description": f"fake {status}"}
+        if status == 429:
+            body["description"] = f"Too Many Requests: retry after {retry_after}"
+            body["parameters"] = {"retry_after": retry_after}
+        return web.json_response(body, status=status)
+
     def _send_message(self, params: dict[str, Any]) -> web.Response:
         chat_id = int(params["chat_id"])
         statuses = self.failures.get(chat_id)
         if statuses:
-            status = statuses.pop(0)
-            body: dict[str, Any] = {
-                "ok": False,
-                "error_code": status,
-                "description": f"fake {status}",
-            }
-            if status == 429:
-                body["parameters"] = {"retry_after": 1}
-            return web.json_response(body, status=status)
+            return self._refusal(statuses.pop(0))
         text = params.get("text", "")
         if not text.strip() or len(text) > MESSAGE_LIMIT:
             return self._error(400, "Bad Request: message is too long")

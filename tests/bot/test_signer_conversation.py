@@ -144,12 +144,14 @@ class SignerConversationTest(BotTestCase):
             "https://petition.example/c/long-letter/"
         )
 
-    def test_a_refused_message_leaves_no_conversation_to_take_her_name(self) -> None:
+    def test_a_message_refused_for_good_does_not_hold_back_the_question_after_it(self) -> None:
+        # The campaign's text is refused (400); the question after it still reaches her, and
+        # the conversation is where the question she read says it is.
         self.telegram.failures[CHAT] = [400]
-        self.say(f"/start {self.campaign.slug}")
-        assert not BotConversation.objects.exists()
-        replies = self.say(OLGA.full_name)
-        assert replies[0] == "No signing is under way: this message was not stored."
+        replies = self.say(f"/start {self.campaign.slug}")
+        assert replies[-1].startswith("Full name")
+        assert BotConversation.objects.get().state == "sign:full_name"
+        assert self.say(OLGA.full_name)[0].startswith("Position")
         assert not Signature.objects.exists()
 
     # 4. Updates

@@ -40,6 +40,8 @@ class Outcome:
     data: dict[str, Any] = field(default_factory=dict)
     # The message just received holds something that should not stay in the chat.
     delete_received: bool = False
+    # Bot receipts whose links the replies carry: once delivered, their sealed copies go.
+    receipts: list[int] = field(default_factory=list)
 
 
 def language_of(code: str | None) -> str:

@@ -1,5 +1,7 @@
 """A chat's own signatures: `/status`, `/withdraw`, and lowering a signature's visibility."""
 
+from django.conf import settings
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
@@ -64,7 +66,8 @@ def status(chat_id: int, language: str) -> Outcome:
         if not found:
             return Outcome([Reply(_("No signature of yours from this chat stands."))])
         lines = [_("Your signatures from this chat:")]
-        for _receipt, signature in found:
+        undelivered: list[int] = []
+        for receipt, signature in found:
             lines.append(
                 _("• %(title)s: %(state)s\n   signed %(date)s, %(shown)s")
                 % {
@@ -74,7 +77,16 @@ def status(chat_id: int, language: str) -> Outcome:
                     "state": _state_label(signature),
                 }
             )
-        return Outcome([Reply("\n".join(lines))])
+            token = bot_actions.undelivered_token(chat_id, receipt)
+            if token:
+                # Telegram refused the message that carried it: given again, here only.
+                undelivered.append(receipt.pk)
+                lines.append(
+                    "   "
+                    + _("Your private receipt, which did not reach you before: %(url)s")
+                    % {"url": settings.SITE_URL + reverse("receipt", args=[token])}
+                )
+        return Outcome([Reply("\n".join(lines))], receipts=undelivered)
 
 
 def withdraw_menu(chat_id: int, language: str) -> Outcome:

@@ -369,9 +369,14 @@ def _sign(chat_id: int, language: str, campaign: Campaign, data: dict[str, Any])
     )
     if "contact_kind" not in sign_form(campaign, language).fields:
         thanks.append(finished_note())
-        return Outcome([Reply("\n".join(thanks))])
+        return Outcome([Reply("\n".join(thanks))], receipts=[receipt.pk])
     after = {"slug": campaign.slug, "lang": language, "receipt": receipt.pk}
-    return Outcome([Reply("\n".join(thanks)), contact_kind_prompt()], "signed:contact_kind", after)
+    return Outcome(
+        [Reply("\n".join(thanks)), contact_kind_prompt()],
+        "signed:contact_kind",
+        after,
+        receipts=[receipt.pk],
+    )
 
 
 def answer_text(
