@@ -71,6 +71,10 @@ class BotTestCase(PersonaTestCase):
         super().setUp()
         self.transcript: list[str] = []
         self.telegram.chats.clear()
+        self.telegram.failures.clear()
+        self.telegram.faults.clear()
+        self.telegram.flaky = set()
+        self.telegram.faults_given.clear()
 
     def converse(self, *updates: dict[str, Any]) -> list[str]:
         """Send updates to the bot as Telegram would; the texts of the messages it sent back."""

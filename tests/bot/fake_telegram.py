@@ -10,6 +10,7 @@ with 429 and `retry_after`. `speed` runs the same limits on a faster clock.
 """
 
 import asyncio
+import itertools
 import json
 import math
 import threading
@@ -63,6 +64,10 @@ class FakeTelegram:
         self.failures: dict[int, list[int]] = {}  # chat id -> HTTP statuses to answer, in turn
         # method -> faults for its next calls, in turn: an HTTP status, or "timeout"
         self.faults: dict[str, list[int | str]] = {}
+        # Methods each call of which fails once (429, 500, timeout, 502 in turn), then passes.
+        self.flaky: set[str] = set()
+        self._flaky_failed: dict[str, bool] = {}
+        self._flaky_faults = itertools.cycle((429, 500, "timeout", 502))
         self.refused_for_pace = 0  # 429 answers given because the bot went too fast
         self.faults_given: list[str] = []
         self._chat_pace = Pace(CHAT_PER_SECOND * speed, CHAT_BURST)
@@ -219,6 +224,12 @@ class FakeTelegram:
 
     def _fault(self, method: str) -> int | str | None:
         with self._lock:
+            if method in self.flaky:
+                failed = self._flaky_failed[method] = not self._flaky_failed.get(method)
+                if failed:
+                    fault = next(self._flaky_faults)
+                    self.faults_given.append(f"{method}: {fault}")
+                    return fault
             faults = self.faults.get(method)
             if not faults:
                 return None

@@ -50,7 +50,10 @@ class SignerConversationTest(BotTestCase):
     def test_cancel_after_signing_does_not_say_nothing_was_sent(self) -> None:
         self.sign()
         assert Signature.objects.count() == 1
-        assert self.say("/cancel") == ["No signing is under way; there is nothing to cancel."]
+        assert self.say("/cancel") == [
+            "No signing is under way; there is nothing to cancel. A signature already made "
+            "stays: /withdraw takes it back."
+        ]
         assert Signature.objects.get().state == Signature.RECEIVED
 
     # 2. Signing again

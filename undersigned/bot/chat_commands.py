@@ -79,7 +79,16 @@ def cancel(language: str, state: str | None) -> Outcome:
             )
         if state:
             return Outcome([Reply(_("Cancelled; nothing was sent."))])
-        return Outcome([Reply(_("No signing is under way; there is nothing to cancel."))])
+        return Outcome(
+            [
+                Reply(
+                    _(
+                        "No signing is under way; there is nothing to cancel. A signature "
+                        "already made stays: /withdraw takes it back."
+                    )
+                )
+            ]
+        )
 
 
 def help_text(language: str) -> Outcome:
