@@ -22,16 +22,19 @@ CHAT = 5550001
 # Telegram's limits and the bot's pace, both on a clock this much faster, so that a
 # conversation of twenty messages does not take twenty seconds.
 SPEED = 20.0
+BOT_TIMEOUT_SECONDS = 2  # how long the bot waits for one answer of the fake
 TRANSCRIPTS = Path(__file__).resolve().parents[2] / "artifacts" / "bot"
 
 
 class BotTestCase(PersonaTestCase):
     telegram: FakeTelegram
     speed = SPEED
+    bot_timeout = BOT_TIMEOUT_SECONDS
 
     @classmethod
     def setUpClass(cls) -> None:
         cls.telegram = FakeTelegram(speed=cls.speed).start()
+        cls.telegram.timeout_hold = cls.bot_timeout + 1
         cls.addClassCleanup(cls.telegram.stop)
         bot_settings = override_settings(
             TELEGRAM_BOT_TOKEN=TOKEN,
@@ -48,7 +51,7 @@ class BotTestCase(PersonaTestCase):
     async def _poll_until_drained(self) -> None:
         # A dispatcher per round: its stop signal belongs to one event loop. The conversation
         # itself is kept in the database, as in production.
-        self.outbox = Outbox(speed=self.speed)
+        self.outbox = Outbox(speed=self.speed, timeout=self.bot_timeout)
         dispatcher: Dispatcher = build_dispatcher(self.outbox)
         bot = build_bot()
         # As run_bot does: each update in a task, one chat's in order.
@@ -146,8 +149,12 @@ def _as_read(update: dict[str, Any]) -> str:
             for button in row
         }
         return f">> [presses: {labels.get(query['data'], query['data'])}]"
+    if "edited_message" in update:
+        return f">> [edits an earlier message to:] {update['edited_message'].get('text', '')}"
     message = update["message"]
-    for kind in ("sticker", "photo", "voice", "contact", "document"):
+    if "forward_origin" in message:
+        return f">> [forwards:] {message.get('text', '')}"
+    for kind in ("sticker", "photo", "voice", "contact", "document", "location"):
         if kind in message:
             caption = message.get("caption") or ""
             return f">> [sends a {kind}]" + (f" {caption}" if caption else "")

@@ -68,6 +68,7 @@ class FakeTelegram:
         self.flaky: set[str] = set()
         self._flaky_failed: dict[str, bool] = {}
         self._flaky_faults = itertools.cycle((429, 500, "timeout", 502))
+        self.timeout_hold = TIMEOUT_HOLD_SECONDS  # how long a "timeout" holds the answer
         self.refused_for_pace = 0  # 429 answers given because the bot went too fast
         self.faults_given: list[str] = []
         self._chat_pace = Pace(CHAT_PER_SECOND * speed, CHAT_BURST)
@@ -125,7 +126,12 @@ class FakeTelegram:
                     self._next_message_id += 1
                     what = message.get("text") or message.get("caption") or ""
                     kind = next(
-                        (k for k in ("sticker", "photo", "voice", "contact") if k in message), ""
+                        (
+                            k
+                            for k in ("sticker", "photo", "voice", "contact", "location")
+                            if k in message
+                        ),
+                        "",
                     )
                     self.receive(
                         message["chat"]["id"],
@@ -163,7 +169,7 @@ class FakeTelegram:
         self.calls.append((method, params))
         fault = self._fault(method)
         if fault == "timeout":
-            await asyncio.sleep(TIMEOUT_HOLD_SECONDS / self.speed)
+            await asyncio.sleep(self.timeout_hold)
             return self._error(504, "Gateway Timeout")
         if fault is not None:
             return self._refusal(int(fault))
@@ -247,6 +253,9 @@ class FakeTelegram:
                 self._chat_pace.take(chat_id, now)
                 return None
             self.refused_for_pace += 1
+            self.faults_given.append(
+                "pace: overall" if self._overall_pace.ahead(0, now) else "pace: chat"
+            )
         # retry_after is in whole seconds of Telegram's clock.
         return self._refusal(429, retry_after=max(1, math.ceil(wait * self.speed)))
 
@@ -371,8 +380,11 @@ def voice_update(chat_id: int, language: str = "en") -> dict[str, Any]:
     return message_update(chat_id, language, voice=voice)
 
 
-def contact_update(chat_id: int, phone: str, language: str = "en") -> dict[str, Any]:
-    contact = {"phone_number": phone, "first_name": "Olga", "user_id": chat_id}
+def contact_update(
+    chat_id: int, phone: str, language: str = "en", user_id: int | None = None
+) -> dict[str, Any]:
+    """A contact card: her own, or someone else's (`user_id`)."""
+    contact = {"phone_number": phone, "first_name": "Olga", "user_id": user_id or chat_id}
     return message_update(chat_id, language, contact=contact)
 
 
@@ -394,3 +406,19 @@ def button_update(
             },
         }
     }
+
+
+def forwarded_update(chat_id: int, text: str, language: str = "en") -> dict[str, Any]:
+    """A message she forwards from another chat (an invitation, someone's words)."""
+    origin = {"type": "hidden_user", "date": int(time.time()), "sender_user_name": "Anna"}
+    return message_update(chat_id, language, text=text, forward_origin=origin)
+
+
+def edited_update(chat_id: int, text: str, language: str = "en") -> dict[str, Any]:
+    """An earlier message of hers, edited."""
+    message = message_update(chat_id, language, text=text)["message"]
+    return {"edited_message": {**message, "edit_date": int(time.time())}}
+
+
+def location_update(chat_id: int, language: str = "en") -> dict[str, Any]:
+    return message_update(chat_id, language, location={"latitude": 59.9, "longitude": 30.3})

@@ -4,11 +4,13 @@ limits. The state follows what was done; a receipt link Telegram would not take 
 again with /status. Transcripts are written to artifacts/bot/."""
 
 import re
+import time
 
 import pyrage
 
 from tests.base import OLGA
-from tests.bot.botcase import CHAT, BotTestCase
+from tests.bot.botcase import CHAT, TRANSCRIPTS, BotTestCase
+from tests.bot.fake_telegram import text_update
 from undersigned.bot.models import BotConversation, BotReceipt
 from undersigned.bot.outbox import ATTEMPTS
 from undersigned.signatures.models import Signature
@@ -79,7 +81,8 @@ class OutboxTest(BotTestCase):
             "Your signature is already recorded; that button does nothing now."
         ]
         assert self.say("/cancel") == [
-            "Your signature is already recorded: /cancel does not undo it. /withdraw takes it back."
+            "Your signature is already recorded: /cancel does not undo it. "
+            "/withdraw takes it back.\nThe contact question is closed: no contact was stored."
         ]
         self.write_transcript("outbox-thanks-refused-then-cancel")
 
@@ -115,3 +118,47 @@ class OutboxTest(BotTestCase):
             [status] = self.say("/status", chat, language)
             assert not TOKEN.search(status)
             self.write_transcript(f"outbox-receipt-link-again-{language}")
+
+
+class PaceTest(BotTestCase):
+    """Under load: Telegram's limits at a clock five times faster (not twenty: jitter between
+    threads of one process would then be larger than a burst), and a patient bot."""
+
+    speed = 5.0
+    bot_timeout = 30
+
+    def test_fifty_rapid_messages_and_two_hundred_chats_at_once_get_every_reply(self) -> None:
+        # Telegram's limits on the fake, the bot's pace in the outbox, both at SPEED.
+        one_chat = [text_update(CHAT, f"hello {n}") for n in range(50)]
+        chats = [7_000_000 + n for n in range(200)]
+        starts = [
+            text_update(chat, f"/start {self.campaign.slug}", "ru" if chat % 2 else "en")
+            for chat in chats
+        ]
+        since = len(self.telegram.calls)
+        started = time.monotonic()
+        self.converse(*one_chat, *starts)
+        elapsed = time.monotonic() - started
+        delivered = sum(len(self.telegram.in_chat(chat)) - 1 for chat in chats)
+        sent = [m for m, _ in self.telegram.calls[since:] if m == "sendMessage"]
+        # No reply refused for pace, none lost: two to each of the 50, three to each start.
+        assert self.telegram.refused_for_pace == 0, self.telegram.faults_given[:5]
+        assert self.outbox.refused == 0
+        assert len(self.telegram.in_chat(CHAT)) == 50 + 2 * 50
+        assert delivered == 3 * 200
+        assert len(sent) == 2 * 50 + 3 * 200
+        # One chat's replies come in the order of its messages.
+        replies = [text for text in self.telegram.in_chat(CHAT) if not text.startswith("hello")]
+        assert replies[0].startswith("No signing is under way") and replies[1].startswith("This")
+        assert all(
+            conversation.state == "sign:full_name" for conversation in BotConversation.objects.all()
+        )
+        assert BotConversation.objects.count() == 200
+        TRANSCRIPTS.mkdir(parents=True, exist_ok=True)
+        (TRANSCRIPTS / "outbox-pace.txt").write_text(
+            f"speed {self.speed:g}x (Telegram's limits and the bot's pace on the same clock)\n"
+            f"50 messages from one chat and /start from 200 chats at once\n"
+            f"messages sent: {len(sent)}, refused for pace: {self.telegram.refused_for_pace}\n"
+            f"elapsed: {elapsed:.1f} s, the bot's own work on this machine included\n",
+            encoding="utf-8",
+        )

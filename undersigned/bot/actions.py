@@ -14,7 +14,11 @@ from undersigned.bot.keys import chat_key, seal, unseal
 from undersigned.bot.models import BotMessage, BotReceipt, StaffChat, StaffLinkCode
 from undersigned.campaigns.models import Campaign
 from undersigned.signatures.models import Signature, hash_token
-from undersigned.updates.actions import unsubscribe_telegram_chat
+from undersigned.updates.actions import (
+    forget_old_telegram_messages,
+    forget_telegram_messages,
+    unsubscribe_telegram_chat,
+)
 
 UNDELIVERED_LIFETIME = timedelta(days=1)
 
@@ -112,7 +116,8 @@ def forget_chat(chat_id: int) -> list[int]:
         messages.delete()
         BotReceipt.objects.filter(chat_key=key).delete()
         unsubscribe_telegram_chat(chat_id)
-    return sorted(deletable)
+        deletable += forget_telegram_messages(chat_id)  # the updates sent here
+    return sorted(set(deletable))
 
 
 def forget_old_messages() -> int:
@@ -120,7 +125,7 @@ def forget_old_messages() -> int:
     removed, _ = BotMessage.objects.filter(
         sent_at__lte=timezone.now() - BotMessage.DELETABLE_FOR
     ).delete()
-    return removed
+    return removed + forget_old_telegram_messages()
 
 
 def create_link_code(user: Any) -> str:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from undersigned.bot import actions as bot_actions
+from undersigned.bot.keys import seal, unseal
 from undersigned.bot.replies import (
     SKIP,
     Outcome,
@@ -65,6 +66,17 @@ def contact_choice(
             return Outcome(
                 [Reply(_("No contact, then. Your signature stands.") + "\n" + finished_note())]
             )
+        if state == "signed:contact_check" and kind == "cph":
+            sealed = data.get("sealed_phone", "")
+            rest = {key: v for key, v in data.items() if key != "sealed_phone"}
+            if value == "yes" and sealed:
+                phone = unseal(chat_id, bytes.fromhex(sealed))
+                return _attach(chat_id, rest, ContactCiphertext.PHONE, phone)
+            return Outcome(
+                [Reply(f"{_(CONTACT_PROMPTS[ContactCiphertext.PHONE])}\n{optional_note()}")],
+                "signed:contact",
+                rest,
+            )
         return Outcome(
             [Reply(_("Your signature is already recorded; that button does nothing now."))],
             state,
@@ -89,48 +101,82 @@ def contact_text(
         return Outcome([Reply(unknown_command(command))], state, data)
     if state == "signed:contact_kind":
         return Outcome([Reply(press_a_button()), contact_kind_prompt()], state, data)
+    if state == "signed:contact_check":
+        return Outcome([Reply(press_a_button())], state, data)
     if state == "signed:contact":
         try:
             contact = clean_contact(kind, text)
+            if kind == ContactCiphertext.PHONE:
+                contact = _full_phone(contact)
         except forms.ValidationError as error:
             prompt = f"{_(CONTACT_PROMPTS.get(kind, ''))}\n{optional_note()}"
-            return Outcome([Reply(" ".join(error.messages)), Reply(prompt)], state, data)
-        signature = bot_actions.signature_of_chat(chat_id, int(data.get("receipt") or 0))
-        if signature is None:
             return Outcome(
-                [Reply(_("Your signature is no longer found here; the contact was not stored."))],
-                delete_received=True,
+                [Reply(" ".join(error.messages)), Reply(prompt)],
+                state,
+                data,
+                # A number cut short is still most of her number: it goes from the chat.
+                delete_received=kind == ContactCiphertext.PHONE
+                and sum(c.isdigit() for c in text) >= MIN_DIGITS_TO_DELETE,
             )
-        try:
-            attach_contact(signature, kind, contact)
-        except (NoVerifierKeys, IntegrityError):
+        if kind == ContactCiphertext.PHONE:
+            # Echoed masked, and stored only once she says it is hers; until then it is
+            # kept sealed to this chat, never in clear.
             return Outcome(
                 [
                     Reply(
-                        _(
-                            "The contact could not be attached; it was not stored. "
-                            "Your signature stands."
-                        )
+                        _("Is this your number: %(masked)s?") % {"masked": mask_phone(contact)},
+                        [[(_("Yes, attach it"), "cph:yes"), (_("No, type it again"), "cph:no")]],
                     )
                 ],
+                "signed:contact_check",
+                {**data, "sealed_phone": seal(chat_id, contact).hex()},
                 delete_received=True,
             )
+        return _attach(chat_id, data, kind, contact)
+    # signed:done: a correction, or anything else, sent after the contact.
+    return _after_contact(data, kind, text, state)
+
+
+def _attach(chat_id: int, data: dict[str, Any], kind: str, contact: str) -> Outcome:
+    """Attach the contact to this chat's signature, encrypted; the conversation moves on."""
+    signature = bot_actions.signature_of_chat(chat_id, int(data.get("receipt") or 0))
+    if signature is None:
+        return Outcome(
+            [Reply(_("Your signature is no longer found here; the contact was not stored."))],
+            delete_received=True,
+        )
+    try:
+        attach_contact(signature, kind, contact)
+    except (NoVerifierKeys, IntegrityError):
         return Outcome(
             [
                 Reply(
                     _(
-                        "Contact attached to your signature, encrypted for the verifiers. "
-                        "It cannot be changed here: if it is wrong, take the signature back "
-                        "with /withdraw and sign again."
+                        "The contact could not be attached; it was not stored. "
+                        "Your signature stands."
                     )
-                ),
-                Reply(finished_note()),
+                )
             ],
-            "signed:done",
-            {key: value for key, value in data.items() if key != "contact_kind"},
             delete_received=True,
         )
-    # signed:done: a correction, or anything else, sent after the contact.
+    return Outcome(
+        [
+            Reply(
+                _(
+                    "Contact attached to your signature, encrypted for the verifiers. "
+                    "It cannot be changed here: if it is wrong, take the signature back "
+                    "with /withdraw and sign again."
+                )
+            ),
+            Reply(finished_note()),
+        ],
+        "signed:done",
+        {key: value for key, value in data.items() if key not in {"contact_kind", "sealed_phone"}},
+        delete_received=True,
+    )
+
+
+def _after_contact(data: dict[str, Any], kind: str, text: str, state: str) -> Outcome:
     looks_like_contact = bool(kind) or _is_contact(text)
     return Outcome(
         [
@@ -146,6 +192,39 @@ def contact_text(
         data,
         delete_received=looks_like_contact,
     )
+
+
+MIN_DIGITS_TO_DELETE = 5
+MIN_PHONE_DIGITS = 10  # with its country code; E.164 allows at most 15
+RUSSIAN_PHONE_DIGITS = 11
+
+
+def _full_phone(phone: str) -> str:
+    """The number with its country code, checked for length: a number cut short is refused
+    before anything is stored. A Russian number typed the local way (8 912 ...) gets +7."""
+    digits = phone.lstrip("+")
+    if not phone.startswith("+") and digits.startswith("8") and len(digits) == RUSSIAN_PHONE_DIGITS:
+        digits = "7" + digits[1:]
+    too_short = len(digits) < MIN_PHONE_DIGITS or (
+        digits.startswith("7") and len(digits) != RUSSIAN_PHONE_DIGITS
+    )
+    if too_short:
+        raise forms.ValidationError(
+            _(
+                "This number has %(n)d digits: too few for a phone number with its country "
+                "code. It was not stored."
+            )
+            % {"n": len(digits)}
+        )
+    return "+" + digits
+
+
+def mask_phone(phone: str) -> str:
+    """+7 912 ***-**-89: enough for her to know her number, not enough to call it."""
+    digits = phone.lstrip("+")
+    if digits.startswith("7") and len(digits) == RUSSIAN_PHONE_DIGITS:
+        return f"+7 {digits[1:4]} ***-**-{digits[-2:]}"
+    return f"+{digits[:-8]} ***-**-{digits[-2:]}"
 
 
 def _is_contact(text: str) -> bool:

@@ -9,6 +9,7 @@ This module routes what arrives to its command group: the signing dialogue
 own signatures (signatures_menu.py) and the other commands (chat_commands.py).
 """
 
+import re
 from typing import Any
 
 from django.utils import translation
@@ -38,7 +39,12 @@ def on_text(
     """Something typed while a conversation is (or is not) under way."""
     language = data.get("lang", language)
     with translation.override(language):
-        command = text.split()[0] if text.startswith("/") and text.strip() else ""
+        # A phone may capitalise the first letter: /Skip is /skip.
+        command = text.split()[0].lower() if text.startswith("/") and text.strip() else ""
+        slug = _campaign_asked_for(text)
+        if slug and state != "signed:contact":
+            # "start deputies-appeal" without its slash, or the campaign's link pasted.
+            return signing_dialogue.start(chat_id, language, slug)
         if state and state.startswith("signed:"):
             return contact_text(chat_id, language, state, data, text, command)
         step = (state or "").removeprefix("sign:")
@@ -54,6 +60,22 @@ def on_text(
         return signing_dialogue.answer_text(
             language, state or "", step, campaign, data, text, command
         )
+
+
+START_WITHOUT_SLASH = re.compile(r"^\s*start\s+([a-z0-9][a-z0-9-]{0,79})\s*$", re.IGNORECASE)
+CAMPAIGN_LINK = re.compile(
+    r"^\s*(?:https?://)?\S*?(?:/c/([a-z0-9][a-z0-9-]{0,79})/?|[?&]start=([a-z0-9][a-z0-9-]{0,79}))\s*$",
+    re.IGNORECASE,
+)
+
+
+def _campaign_asked_for(text: str) -> str:
+    """The slug of an existing campaign the message asks for as a command or a link; ""."""
+    found = START_WITHOUT_SLASH.match(text) or CAMPAIGN_LINK.match(text)
+    if found is None:
+        return ""
+    slug = next(group for group in found.groups() if group)
+    return slug if campaign_by_slug(slug) is not None else ""
 
 
 def on_choice(
@@ -102,6 +124,25 @@ def on_other(
             )
             if state == "signed:contact" and data.get("contact_kind") == ContactCiphertext.PHONE:
                 said += " " + _("To leave your phone number for verification, type it.")
+        elif kind == "someone's contact":
+            said = _(
+                "Please do not share contact cards here: they hold phone numbers, and signing "
+                "does not need them."
+            )
+        elif kind == "location":
+            said = _(
+                "Please do not send your location here: signing does not need it, and "
+                "Telegram keeps whatever is sent."
+            )
+        elif kind == "forwarded":
+            said = _(
+                "A forwarded message is not taken as an answer: please type your answer yourself."
+            )
+        elif kind == "edited":
+            said = _(
+                "An edited message is not read: your answer stays as you first sent it. "
+                "Before you sign, “Change an answer” corrects it."
+            )
         elif kind == "voice":
             said = _("I cannot listen to voice messages. Please type your answer.")
         else:
@@ -117,5 +158,6 @@ def on_other(
             replies,
             state,
             data,
-            delete_received=kind in {"photo", "document", "contact"},
+            delete_received=kind
+            in {"photo", "document", "contact", "someone's contact", "location"},
         )

@@ -232,6 +232,9 @@ async def _forget(bot: Bot, outbox: Outbox, chat_id: int, language: str, state: 
 
 
 async def on_text(message: Message, state: FSMContext, bot: Bot, outbox: Outbox) -> None:
+    if message.forward_origin is not None:  # someone else's words are never her answer
+        await on_other(message, state, bot, outbox)
+        return
     data = await state.get_data()
     outcome = await sync_to_async(conversation.on_text)(
         message.chat.id,
@@ -246,12 +249,17 @@ async def on_text(message: Message, state: FSMContext, bot: Bot, outbox: Outbox)
 
 
 def _kind(message: Message) -> str:
+    if message.forward_origin is not None:
+        return "forwarded"
     if message.photo or message.video or message.video_note:
         return "photo"
     if message.document:
         return "document"
     if message.contact:
-        return "contact"
+        own = message.from_user is not None and message.contact.user_id == message.from_user.id
+        return "contact" if own else "someone's contact"
+    if message.location or message.venue:
+        return "location"
     if message.voice or message.audio:
         return "voice"
     return "other"
@@ -265,6 +273,15 @@ async def on_other(message: Message, state: FSMContext, bot: Bot, outbox: Outbox
     if outcome.delete_received:
         await _delete_received(bot, outbox, message, data.get("lang", _language(message)), outcome)
     await _deliver(bot, outbox, message.chat.id, outcome, state)
+
+
+async def on_edited(message: Message, state: FSMContext, bot: Bot, outbox: Outbox) -> None:
+    """An answer changed after it was sent: said not to be read; nothing changes."""
+    data = await state.get_data()
+    outcome = await sync_to_async(conversation.on_other)(
+        message.chat.id, _language(message), await state.get_state(), data, "edited"
+    )
+    await _deliver(bot, outbox, message.chat.id, outcome, None)
 
 
 def _label(callback: CallbackQuery) -> str:
@@ -340,20 +357,27 @@ def build_router() -> Router:
     router = Router(name="undersigned")
     router.message.outer_middleware(RememberReceived())
     private = F.chat.type == "private"
-    router.message.register(on_start, CommandStart(), private)
-    router.message.register(_chat_command(signatures_menu.status), Command("status"), private)
+    router.message.register(on_start, CommandStart(ignore_case=True), private)
     router.message.register(
-        _chat_command(signatures_menu.withdraw_menu), Command("withdraw"), private
+        _chat_command(signatures_menu.status), Command("status", ignore_case=True), private
     )
-    router.message.register(_chat_command(chat_commands.stop_updates), Command("stop"), private)
-    router.message.register(on_staff, Command("staff"), private)
-    router.message.register(on_cancel, Command("cancel"), private)
-    router.message.register(on_forget, Command("forget"), private)
     router.message.register(
-        _chat_command(lambda _chat, lang: chat_commands.help_text(lang)), Command("help"), private
+        _chat_command(signatures_menu.withdraw_menu), Command("withdraw", ignore_case=True), private
+    )
+    router.message.register(
+        _chat_command(chat_commands.stop_updates), Command("stop", ignore_case=True), private
+    )
+    router.message.register(on_staff, Command("staff", ignore_case=True), private)
+    router.message.register(on_cancel, Command("cancel", ignore_case=True), private)
+    router.message.register(on_forget, Command("forget", ignore_case=True), private)
+    router.message.register(
+        _chat_command(lambda _chat, lang: chat_commands.help_text(lang)),
+        Command("help", ignore_case=True),
+        private,
     )
     router.message.register(on_text, F.text, private)
     router.message.register(on_other, private)
+    router.edited_message.register(on_edited, private)
     router.callback_query.register(on_button)
     return router
 

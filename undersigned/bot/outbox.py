@@ -12,7 +12,7 @@ What waits is held in this process's memory only: it is never logged and never w
 to disk, and is gone once sent or given up. A message that still could not be delivered
 is reported to the caller as None; the conversation's state was saved before, and
 what mattered in it stays reachable (`/status` gives a receipt link again).
-`speed` runs the same limits on a faster clock (tests).
+`speed` runs the same limits and waits on a faster clock (tests).
 """
 
 import asyncio
@@ -36,7 +36,7 @@ PER_CHAT = 1.0  # messages a second to one chat
 BURST = 2  # messages one chat may get at once
 OVERALL = 30.0  # messages a second to all chats together
 ATTEMPTS = 5
-TIMEOUT_SECONDS = 20.0  # one call to the Bot API
+TIMEOUT_SECONDS = 20  # one call to the Bot API
 FIRST_BACKOFF_SECONDS = 1.0
 
 
@@ -48,6 +48,7 @@ class Outbox:
         burst: int = BURST,
         overall: float = OVERALL,
         attempts: int = ATTEMPTS,
+        timeout: int = TIMEOUT_SECONDS,
         speed: float = 1.0,
     ) -> None:
         self.interval = 1 / (per_chat * speed)
@@ -55,7 +56,7 @@ class Outbox:
         self.overall_interval = 1 / (overall * speed)
         self.attempts = attempts
         self.speed = speed
-        self.timeout = max(1, round(TIMEOUT_SECONDS / speed))  # whole seconds, as aiogram takes
+        self.timeout = timeout  # whole seconds, as aiogram takes them
         # Per chat, the "theoretical arrival time" of its next message (GCRA).
         self._due: dict[int, float] = {}
         self._next_overall = 0.0
@@ -63,16 +64,21 @@ class Outbox:
         self.refused = 0  # 429 answers met, for the figures
 
     def _reserve(self, chat_id: int) -> float:
-        """Take the chat's next slot; the seconds to wait for it."""
+        """Take the chat's slot if it is now; else the seconds to wait before asking again.
+
+        A slot is taken only at the moment of sending, so that messages which waited
+        together (a busy process) do not leave together faster than the pace."""
         with self._lock:
             now = time.monotonic()
             due = self._due.get(chat_id, now)
-            slot = max(now, due - self.tolerance, self._next_overall)
-            self._due[chat_id] = max(due, slot) + self.interval
-            self._next_overall = slot + self.overall_interval
+            slot = max(due - self.tolerance, self._next_overall)
+            if slot > now:
+                return slot - now
+            self._due[chat_id] = max(due, now) + self.interval
+            self._next_overall = now + self.overall_interval
             if len(self._due) > 10_000:  # chats idle for a while need no slot
                 self._due = {c: d for c, d in self._due.items() if d > now}
-            return slot - now
+            return 0.0
 
     def _hold(self, chat_id: int, seconds: float) -> None:
         """Telegram asked for a pause: no message to the chat, nor to anyone, before it ends."""
@@ -88,10 +94,8 @@ class Outbox:
         it could not be done. Refusals that will not pass (a blocked bot, a bad request)
         are raised to the caller."""
         for attempt in range(self.attempts):
-            if paced:
-                wait = self._reserve(chat_id)
-                if wait > 0:
-                    await asyncio.sleep(wait)
+            while paced and (wait := self._reserve(chat_id)) > 0:
+                await asyncio.sleep(wait)
             try:
                 return await make(self.timeout)
             except TelegramRetryAfter as refusal:

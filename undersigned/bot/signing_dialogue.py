@@ -12,6 +12,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from undersigned.bot import actions as bot_actions
 from undersigned.bot.contact_step import contact_kind_prompt
@@ -124,21 +125,62 @@ def prompt(step: str, campaign: Campaign, language: str, data: dict[str, Any]) -
         return _with_back(
             Reply(
                 _(
-                    "Would you like the spokesperson's updates on this campaign here? Their "
-                    "notifications will not show the campaign's name; /stop ends them."
+                    "Would you like the spokesperson's updates on this campaign here? Each "
+                    "update starts with a neutral line; the campaign's name and link come "
+                    "further down in it. Yes keeps this chat's number on the server, in clear, "
+                    "so that updates can be sent, apart from your signature; /stop ends them "
+                    "and deletes it."
                 ),
                 [[(_("Yes"), "upd:yes"), (_("No"), "upd:no")]],
             ),
             step,
         )
-    # confirm: the answers are in the chat above; they are not repeated.
+    # confirm: every answer once more, as it will be signed.
     return Reply(
-        _("Ready to sign with the answers above. Nothing has been sent yet."),
+        "\n".join(
+            [
+                _("Ready to sign with these answers:"),
+                *_summary(campaign, language, data),
+                "",
+                _(
+                    "Nothing is signed until you press Sign. Until then your answers wait on "
+                    "the server, for a day after your last one at most, and are deleted if you "
+                    "cancel."
+                ),
+            ]
+        ),
         [
             [(_("Sign"), "sign:yes")],
             [(_("Change an answer"), "nav:edit"), (_("Cancel"), "sign:no")],
         ],
     )
+
+
+def _summary(campaign: Campaign, language: str, data: dict[str, Any]) -> list[str]:
+    """The answers given, one line each, named as the web form names its fields."""
+    form = sign_form(campaign, language)
+    lines = [
+        f"• {form.fields[step].label}: {data.get(step) or '—'}"
+        for step in CLAIM_STEPS
+        if step in form.fields
+    ]
+    region = regions_by_code().get(data.get("region", ""))
+    lines.append(f"• {form.fields['region'].label}: {region.name(language) if region else '—'}")
+    publication = data.get("publication", "")
+    if publication == Signature.CONDITIONAL:
+        n = int(data.get("reveal_threshold") or 0)
+        shown = ngettext(
+            "name shown after %(n)d verified signature",
+            "name shown after %(n)d verified signatures",
+            n,
+        ) % {"n": n}
+    elif publication == Signature.NAMED:
+        shown = _("name shown")
+    else:
+        shown = _("counted, name not shown")
+    lines.append(f"• {_('How you are shown')}: {shown}")
+    lines.append(f"• {_('Updates')}: {_('Yes') if data.get('updates') else _('No')}")
+    return lines
 
 
 def _edit_menu(campaign: Campaign, language: str, data: dict[str, Any]) -> Reply:
@@ -395,7 +437,7 @@ def answer_text(
             state,
             data,
         )
-    answer = "" if text.strip() == SKIP else text
+    answer = "" if text.strip().lower() == SKIP else text
     if step in CLAIM_STEPS:
         value, error = _check_claim(sign_form(campaign, language), step, answer)
         if error:
