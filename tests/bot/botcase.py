@@ -88,7 +88,9 @@ class BotTestCase(PersonaTestCase):
         async_to_sync(self._poll_until_drained)()
         for method, params in self.telegram.calls[since:]:
             if method == "sendMessage":
-                self.transcript.append(_bot_said(params))
+                status = params.get("_status", 200)
+                refused = f"[Telegram refused this message: {status}]\n" if status != 200 else ""
+                self.transcript.append(refused + _bot_said(params))
             elif method in {"deleteMessage", "deleteMessages"}:
                 ids = params.get("message_ids") or [params.get("message_id")]
                 self.transcript.append(f"[the bot deletes {len(ids)} message(s)]")

@@ -167,6 +167,11 @@ class FakeTelegram:
         method = request.match_info["method"]
         params = await self._params(request)
         self.calls.append((method, params))
+        response = await self._answer(method, params)
+        params["_status"] = response.status  # for transcripts: what Telegram made of it
+        return response
+
+    async def _answer(self, method: str, params: dict[str, Any]) -> web.Response:
         fault = self._fault(method)
         if fault == "timeout":
             await asyncio.sleep(self.timeout_hold)
