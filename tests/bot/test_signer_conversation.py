@@ -29,6 +29,11 @@ from undersigned.vault.actions import add_verifier_key
 OTHER_CHAT = CHAT + 7
 CYRILLIC = re.compile("[а-яё]", re.IGNORECASE)
 TOKEN = re.compile(r"/r/[A-Za-z0-9_-]+/")
+AGAIN = (
+    "If you sign again from this chat within 10 minutes, the new signature may wait for a "
+    "verifier before it counts: the bot cannot show the check the web form uses to tell a "
+    "person from a program."
+)
 
 
 class SignerConversationTest(BotTestCase):
@@ -182,7 +187,7 @@ class SignerConversationTest(BotTestCase):
         self.press(f"wd:{receipt.pk}")
         replies = self.press(f"wdyes:{receipt.pk}")
         assert replies == [
-            "Your signature was withdrawn from “Deputies' appeal”.\n"
+            "Your signature was withdrawn from “Deputies' appeal”.\n" + AGAIN + "\n"
             "This campaign's updates still come here: /stop ends them."
         ]
         assert self.say("/stop") == ["You will receive no more updates here."]
@@ -299,6 +304,19 @@ class SignerConversationTest(BotTestCase):
         assert "the campaign's name and link come further down" in question
         assert "keeps this chat's number on the server, in clear" in question
         assert "will not show the campaign's name" not in question
+
+    def test_withdraw_and_sign_again_is_told_it_may_wait_for_a_verifier(self) -> None:
+        # What the withdrawal says is what happens: the fourth signature from one chat within
+        # the window is held for a verifier (the bot cannot show a captcha).
+        for attempt in range(4):
+            self.sign()
+            signature = Signature.objects.latest("pk")
+            assert signature.held is (attempt == 3), attempt
+            receipt = BotReceipt.objects.latest("pk")
+            self.press(f"wd:{receipt.pk}")
+            [withdrawn] = self.press(f"wdyes:{receipt.pk}")
+            assert AGAIN in withdrawn
+        self.write_transcript("withdraw-and-sign-again")
 
     def test_forget_says_what_it_could_not_delete(self) -> None:
         self.say("/help")

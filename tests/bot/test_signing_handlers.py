@@ -160,7 +160,12 @@ class SigningThroughTheBotTest(BotTestCase):
         assert f"Withdraw your signature from “Deputies' appeal”, signed {date}?" in replies[0]
         assert Signature.objects.get().state == Signature.RECEIVED
         replies = self.press(choice.replace("wd:", "wdyes:"))
-        assert replies == ["Your signature was withdrawn from “Deputies' appeal”."]
+        assert replies == [
+            "Your signature was withdrawn from “Deputies' appeal”.\n"
+            "If you sign again from this chat within 10 minutes, the new signature may wait "
+            "for a verifier before it counts: the bot cannot show the check the web form uses "
+            "to tell a person from a program."
+        ]
         assert Signature.objects.get().state == Signature.WITHDRAWN
         # A withdrawn signature is no longer listed for whoever holds the phone.
         assert self.say("/status") == ["No signature of yours from this chat stands."]

@@ -125,6 +125,15 @@ def withdraw_choice(chat_id: int, language: str, kind: str, value: str) -> Outco
             )
         signature_actions.withdraw_signature(signature)
         lines = [_("Your signature was withdrawn from %(title)s.") % {"title": title}]
+        # Signing again is what the bot itself advises for a wrong contact: say what waits.
+        lines.append(
+            _(
+                "If you sign again from this chat within %(minutes)d minutes, the new signature "
+                "may wait for a verifier before it counts: the bot cannot show the check the "
+                "web form uses to tell a person from a program."
+            )
+            % {"minutes": max(1, settings.RATE_WINDOW_SECONDS // 60)}
+        )
         subscribed = Subscription.objects.filter(
             channel=Subscription.TELEGRAM,
             telegram_chat_id=chat_id,
