@@ -44,7 +44,7 @@ class SetWebhookCommandTest(PersonaTestCase):
         [params] = self.calls(since, "setWebhook")
         assert params["url"] == f"https://petition.example/telegram/webhook/{SECRET}/"
         assert params["secret_token"] == SECRET
-        assert params["allowed_updates"] == ["message", "callback_query"]
+        assert params["allowed_updates"] == ["message", "edited_message", "callback_query"]
         # With the command menu and descriptions, in Russian (the default) and English.
         menus = {
             language: {c["command"]: c["description"] for c in params["commands"]}

@@ -21,8 +21,10 @@ from undersigned.updates.models import (
     Delivery,
     Subscription,
     SubscriptionRequest,
+    TelegramUpdateMessage,
     Update,
     UpdateText,
+    telegram_chat_key,
     unsubscribe_token,
 )
 
@@ -313,3 +315,25 @@ def handle_subscription_requests(send: Any = None) -> int:
         request.delete()
         handled += 1
     return handled
+
+
+def remember_telegram_message(chat_id: int, message_id: int) -> None:
+    """An update sent to a chat: noted so that the bot's `/forget` can delete it."""
+    TelegramUpdateMessage.objects.create(chat_key=telegram_chat_key(chat_id), message_id=message_id)
+
+
+def forget_telegram_messages(chat_id: int) -> list[int]:
+    """The updates sent to a chat that may still be deleted; their notes go."""
+    messages = TelegramUpdateMessage.objects.filter(chat_key=telegram_chat_key(chat_id))
+    since = timezone.now() - TelegramUpdateMessage.DELETABLE_FOR
+    deletable = list(messages.filter(sent_at__gt=since).values_list("message_id", flat=True))
+    messages.delete()
+    return deletable
+
+
+def forget_old_telegram_messages() -> int:
+    """Notes of update messages past the 48 hours in which Telegram lets them be deleted."""
+    removed, _ = TelegramUpdateMessage.objects.filter(
+        sent_at__lte=timezone.now() - TelegramUpdateMessage.DELETABLE_FOR
+    ).delete()
+    return removed
