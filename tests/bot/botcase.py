@@ -12,8 +12,8 @@ from aiogram import Dispatcher
 from asgiref.sync import async_to_sync
 from django.test import override_settings
 
+from harness.fake_telegram import BOT_USERNAME, TOKEN, FakeTelegram, button_update, text_update
 from tests.base import PersonaTestCase
-from tests.bot.fake_telegram import BOT_USERNAME, TOKEN, FakeTelegram, button_update, text_update
 from undersigned.bot.handlers import build_dispatcher
 from undersigned.bot.outbox import Outbox
 from undersigned.core.telegram import build_bot

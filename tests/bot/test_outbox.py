@@ -8,9 +8,9 @@ import time
 
 import pyrage
 
+from harness.fake_telegram import text_update
 from tests.base import OLGA
 from tests.bot.botcase import CHAT, TRANSCRIPTS, BotTestCase
-from tests.bot.fake_telegram import text_update
 from undersigned.bot.models import BotConversation, BotReceipt
 from undersigned.bot.outbox import ATTEMPTS
 from undersigned.signatures.models import Signature

@@ -5,8 +5,8 @@ from io import StringIO
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
+from harness.fake_telegram import TOKEN, FakeTelegram
 from tests.base import PersonaTestCase
-from tests.bot.fake_telegram import TOKEN, FakeTelegram
 
 SECRET = "webhook-secret-0123456789abcdef"
 

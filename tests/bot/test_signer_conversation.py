@@ -8,9 +8,7 @@ from typing import Any
 import pyrage
 from django.test import override_settings
 
-from tests.base import OLGA
-from tests.bot.botcase import CHAT, BotTestCase
-from tests.bot.fake_telegram import (
+from harness.fake_telegram import (
     contact_update,
     edited_update,
     forwarded_update,
@@ -19,6 +17,8 @@ from tests.bot.fake_telegram import (
     sticker_update,
     voice_update,
 )
+from tests.base import OLGA
+from tests.bot.botcase import CHAT, BotTestCase
 from undersigned.bot.models import BotConversation, BotMessage, BotReceipt
 from undersigned.campaigns import actions as campaign_actions
 from undersigned.signatures.models import Signature
