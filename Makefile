@@ -18,14 +18,22 @@ $(STAMP): pyproject.toml
 translations: $(STAMP)
 	$(PY) manage.py compile_translations
 
+# The demo's links name the address it serves on; its e-mails are files to open by hand.
+DEMO_MAIL := var/mail
+DEMO_ENV = SITE_URL=http://$(HOST):$(PORT) \
+	EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend \
+	EMAIL_FILE_PATH=$(CURDIR)/$(DEMO_MAIL)
+
 demo: $(STAMP) translations
-	$(PY) manage.py migrate --no-input -v 0
-	$(PY) manage.py load_demo
+	mkdir -p $(DEMO_MAIL)
+	$(DEMO_ENV) $(PY) manage.py migrate --no-input -v 0
+	$(DEMO_ENV) $(PY) manage.py load_demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (staff desk: /desk/). Ctrl-C stops everything."
+	@echo "E-mails are not sent: each is written as a file into $(DEMO_MAIL)/ (open it to follow its links)."
 	@trap 'kill 0' INT TERM EXIT; \
-	$(PY) manage.py db_worker --interval 0.5 & \
-	$(PY) manage.py run_periodic & \
-	$(PY) manage.py runserver --insecure --noreload $(HOST):$(PORT)
+	$(DEMO_ENV) $(PY) manage.py db_worker --interval 0.5 & \
+	$(DEMO_ENV) $(PY) manage.py run_periodic & \
+	$(DEMO_ENV) $(PY) manage.py runserver --insecure --noreload $(HOST):$(PORT)
 
 # The production stack on this machine, against DATABASE_URL and REDIS_URL: granian
 # (static files served by it, not Django), the task worker and the periodic jobs.

@@ -23,8 +23,8 @@ from bench.django_setup import ROOT, setup_django
 def run(subscribers: int) -> dict[str, object]:
     from django.test import override_settings
 
+    from harness.fake_telegram import TOKEN, FakeTelegram
     from harness.smtp import SMTPServer
-    from tests.bot.fake_telegram import TOKEN, FakeTelegram
     from undersigned.campaigns.actions import create_campaign, open_campaign
     from undersigned.updates.actions import publish_update, subscribe_email, subscribe_telegram
     from undersigned.updates.models import Delivery

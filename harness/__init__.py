@@ -6,6 +6,8 @@ benchmarks, both of which import it.
 - `nginx`: nginx's configuration as deployed, with local paths and ports;
 - `net`: free ports, waiting for a server to answer;
 - `smtp`: a real SMTP server (aiosmtpd) that keeps what it receives;
+- `tor`: Tor's PROXY-protocol line in front of the onion listener;
+- `fake_telegram`: a Bot API server of its own, with Telegram's limits and faults on demand;
 - `client`: the load client (`python -m harness.client`) and realistic claims.
 """
 

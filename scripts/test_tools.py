@@ -1,6 +1,7 @@
 """The system programs `make test` needs besides Python, installed or named at once.
 
-The browser tests drive Debian's Chromium; the `tools` tests run Debian's age, nginx and tor;
+The browser tests drive Debian's Chromium; the `tools` tests run Debian's age, nginx and tor,
+and build the log's Go cross-check with golang-go and golang-golang-x-mod-dev;
 `python -m venv` needs ensurepip, which Debian ships apart. As root with apt-get they are
 installed; otherwise this stops with one line naming the packages and the command.
 Only the standard library: it runs before the virtual environment exists.
@@ -19,7 +20,10 @@ PROGRAMS = {
     "age-keygen": "age",
     "nginx": "nginx-light",
     "tor": "tor",
+    "go": "golang-go",
 }
+# Go packages the log's cross-check builds against, offline -> Debian package
+GO_SOURCES = {"/usr/share/gocode/src/golang.org/x/mod/sumdb": "golang-golang-x-mod-dev"}
 
 
 # nginx lives in /usr/sbin, which a user's PATH on Debian leaves out.
@@ -34,6 +38,9 @@ def missing_packages() -> list[str]:
         if program == "chromium" and chromium:
             found = chromium if os.path.exists(chromium) else None
         if not found and package not in packages:
+            packages.append(package)
+    for path, package in GO_SOURCES.items():
+        if not os.path.isdir(path):
             packages.append(package)
     if importlib.util.find_spec("ensurepip") is None:
         packages.append(f"python3.{sys.version_info.minor}-venv")

@@ -1,5 +1,6 @@
 """Fixtures every test gets."""
 
+import contextlib
 import uuid
 from collections.abc import Iterator
 
@@ -28,3 +29,18 @@ def _fresh_signing_campaigns() -> Iterator[None]:
     yield
     forget_campaigns()
     forget_codes()
+
+
+@pytest.fixture(autouse=True)
+def _no_queued_subscription_requests() -> Iterator[None]:
+    """Subscription requests wait in Redis, which a test's rollback does not empty."""
+    from django.core.cache import cache
+    from redis.exceptions import RedisError
+
+    from undersigned.updates.actions import REQUEST_QUEUE
+
+    with contextlib.suppress(RedisError):  # a test of Redis away points it nowhere
+        cache.delete(REQUEST_QUEUE)
+    yield
+    with contextlib.suppress(RedisError):
+        cache.delete(REQUEST_QUEUE)

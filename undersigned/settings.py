@@ -376,6 +376,9 @@ EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")  # the SMTP user's password
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)  # whether to use STARTTLS with the SMTP server
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)  # whether to use TLS from the start (SMTPS)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)  # seconds before a mail server counts as unreachable
+# Where the file backend (EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend,
+# as `make demo` sets it) writes each e-mail instead of sending it.
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 # The sender of every mail.
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "undersigned <noreply@localhost>")
 # Attempts at one delivery before a temporary failure counts as final.
@@ -395,6 +398,9 @@ LEDGER_BATCH_SIZE = env_int("LEDGER_BATCH_SIZE", 10000)  # entries appended per 
 LEDGER_TIME_ROUNDING_SECONDS = env_int("LEDGER_TIME_ROUNDING_SECONDS", 60)
 # How long readers and proxies may cache the log's public endpoints.
 LEDGER_CACHE_SECONDS = env_int("LEDGER_CACHE_SECONDS", 10)
+# Where a static mirror of the public pages and log lives (export_site), named on each
+# checkpoint's citable page so a citation can be checked away from this site; empty: none.
+MIRROR_URL = env("MIRROR_URL").rstrip("/")
 
 # Matching signatures to the registry of officials (undersigned.officials.matching): a best
 # candidate at or above the auto threshold, ahead of the next by the margin, is matched

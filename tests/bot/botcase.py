@@ -12,21 +12,29 @@ from aiogram import Dispatcher
 from asgiref.sync import async_to_sync
 from django.test import override_settings
 
+from harness.fake_telegram import BOT_USERNAME, TOKEN, FakeTelegram, button_update, text_update
 from tests.base import PersonaTestCase
-from tests.bot.fake_telegram import BOT_USERNAME, TOKEN, FakeTelegram, button_update, text_update
 from undersigned.bot.handlers import build_dispatcher
+from undersigned.bot.outbox import Outbox
 from undersigned.core.telegram import build_bot
 
 CHAT = 5550001
+# Telegram's limits and the bot's pace, both on a clock this much faster, so that a
+# conversation of twenty messages does not take twenty seconds.
+SPEED = 20.0
+BOT_TIMEOUT_SECONDS = 2  # how long the bot waits for one answer of the fake
 TRANSCRIPTS = Path(__file__).resolve().parents[2] / "artifacts" / "bot"
 
 
 class BotTestCase(PersonaTestCase):
     telegram: FakeTelegram
+    speed = SPEED
+    bot_timeout = BOT_TIMEOUT_SECONDS
 
     @classmethod
     def setUpClass(cls) -> None:
-        cls.telegram = FakeTelegram().start()
+        cls.telegram = FakeTelegram(speed=cls.speed).start()
+        cls.telegram.timeout_hold = cls.bot_timeout + 1
         cls.addClassCleanup(cls.telegram.stop)
         bot_settings = override_settings(
             TELEGRAM_BOT_TOKEN=TOKEN,
@@ -43,16 +51,21 @@ class BotTestCase(PersonaTestCase):
     async def _poll_until_drained(self) -> None:
         # A dispatcher per round: its stop signal belongs to one event loop. The conversation
         # itself is kept in the database, as in production.
-        dispatcher: Dispatcher = build_dispatcher()
+        self.outbox = Outbox(speed=self.speed, timeout=self.bot_timeout)
+        dispatcher: Dispatcher = build_dispatcher(self.outbox)
         bot = build_bot()
+        # As run_bot does: each update in a task, one chat's in order.
         polling = asyncio.create_task(
             dispatcher.start_polling(
-                bot, handle_signals=False, handle_as_tasks=False, polling_timeout=0
+                bot, handle_signals=False, handle_as_tasks=True, polling_timeout=0
             )
         )
         drained = await asyncio.get_running_loop().run_in_executor(
-            None, self.telegram.drained.wait, 30
+            None, self.telegram.drained.wait, 60
         )
+        # The updates taken are still being answered: wait for every one.
+        while dispatcher._handle_update_tasks:
+            await asyncio.gather(*dispatcher._handle_update_tasks, return_exceptions=True)
         await dispatcher.stop_polling()
         await polling
         assert drained, "the bot did not take every scripted update"
@@ -61,6 +74,10 @@ class BotTestCase(PersonaTestCase):
         super().setUp()
         self.transcript: list[str] = []
         self.telegram.chats.clear()
+        self.telegram.failures.clear()
+        self.telegram.faults.clear()
+        self.telegram.flaky = set()
+        self.telegram.faults_given.clear()
 
     def converse(self, *updates: dict[str, Any]) -> list[str]:
         """Send updates to the bot as Telegram would; the texts of the messages it sent back."""
@@ -71,7 +88,9 @@ class BotTestCase(PersonaTestCase):
         async_to_sync(self._poll_until_drained)()
         for method, params in self.telegram.calls[since:]:
             if method == "sendMessage":
-                self.transcript.append(_bot_said(params))
+                status = params.get("_status", 200)
+                refused = f"[Telegram refused this message: {status}]\n" if status != 200 else ""
+                self.transcript.append(refused + _bot_said(params))
             elif method in {"deleteMessage", "deleteMessages"}:
                 ids = params.get("message_ids") or [params.get("message_id")]
                 self.transcript.append(f"[the bot deletes {len(ids)} message(s)]")
@@ -132,8 +151,12 @@ def _as_read(update: dict[str, Any]) -> str:
             for button in row
         }
         return f">> [presses: {labels.get(query['data'], query['data'])}]"
+    if "edited_message" in update:
+        return f">> [edits an earlier message to:] {update['edited_message'].get('text', '')}"
     message = update["message"]
-    for kind in ("sticker", "photo", "voice", "contact", "document"):
+    if "forward_origin" in message:
+        return f">> [forwards:] {message.get('text', '')}"
+    for kind in ("sticker", "photo", "voice", "contact", "document", "location"):
         if kind in message:
             caption = message.get("caption") or ""
             return f">> [sends a {kind}]" + (f" {caption}" if caption else "")

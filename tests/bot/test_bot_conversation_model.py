@@ -11,7 +11,9 @@ from undersigned.bot.models import BotConversation
 from undersigned.bot.notify import forget_stale_conversations
 from undersigned.bot.storage import DatabaseStorage
 
-KEY = StorageKey(bot_id=1, chat_id=555, user_id=555)
+# A long id: a short one can turn up in a keyed hash by chance.
+CHAT = 5550001234567
+KEY = StorageKey(bot_id=1, chat_id=CHAT, user_id=CHAT)
 
 
 class BotConversationModelTest(PersonaTestCase):
@@ -21,7 +23,7 @@ class BotConversationModelTest(PersonaTestCase):
         async_to_sync(storage.set_data)(KEY, {"full_name": "Семёнова Ольга Петровна"})
         assert async_to_sync(storage.get_state)(KEY) == "sign:office"
         assert async_to_sync(storage.get_data)(KEY) == {"full_name": "Семёнова Ольга Петровна"}
-        assert "555" not in BotConversation.objects.get().key
+        assert str(CHAT) not in BotConversation.objects.get().key
         other = StorageKey(bot_id=1, chat_id=556, user_id=556)
         assert async_to_sync(storage.get_state)(other) is None
         async_to_sync(storage.set_data)(KEY, {})

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.test import TransactionTestCase, override_settings
 
-from tests.bot.fake_telegram import BOT_USERNAME, TOKEN, FakeTelegram, text_update
+from harness.fake_telegram import BOT_USERNAME, TOKEN, FakeTelegram, text_update
 
 
 class RunBotCommandTest(TransactionTestCase):

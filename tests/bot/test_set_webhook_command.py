@@ -5,8 +5,8 @@ from io import StringIO
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
+from harness.fake_telegram import TOKEN, FakeTelegram
 from tests.base import PersonaTestCase
-from tests.bot.fake_telegram import TOKEN, FakeTelegram
 
 SECRET = "webhook-secret-0123456789abcdef"
 
@@ -44,7 +44,7 @@ class SetWebhookCommandTest(PersonaTestCase):
         [params] = self.calls(since, "setWebhook")
         assert params["url"] == f"https://petition.example/telegram/webhook/{SECRET}/"
         assert params["secret_token"] == SECRET
-        assert params["allowed_updates"] == ["message", "callback_query"]
+        assert params["allowed_updates"] == ["message", "edited_message", "callback_query"]
         # With the command menu and descriptions, in Russian (the default) and English.
         menus = {
             language: {c["command"]: c["description"] for c in params["commands"]}

@@ -8,24 +8,36 @@ from typing import Any
 import pyrage
 from django.test import override_settings
 
-from tests.base import OLGA
-from tests.bot.botcase import CHAT, BotTestCase
-from tests.bot.fake_telegram import (
+from harness.fake_telegram import (
     contact_update,
+    edited_update,
+    forwarded_update,
+    location_update,
     photo_update,
     sticker_update,
     voice_update,
 )
+from tests.base import OLGA
+from tests.bot.botcase import CHAT, BotTestCase
 from undersigned.bot.models import BotConversation, BotMessage, BotReceipt
 from undersigned.campaigns import actions as campaign_actions
 from undersigned.signatures.models import Signature
-from undersigned.updates.actions import handle_subscription_requests, publish_update
-from undersigned.updates.models import Subscription, SubscriptionRequest
+from undersigned.updates.actions import (
+    handle_subscription_requests,
+    publish_update,
+    write_queued_requests,
+)
+from undersigned.updates.models import Subscription, SubscriptionRequest, TelegramUpdateMessage
 from undersigned.vault.actions import add_verifier_key
 
 OTHER_CHAT = CHAT + 7
 CYRILLIC = re.compile("[а-яё]", re.IGNORECASE)
 TOKEN = re.compile(r"/r/[A-Za-z0-9_-]+/")
+AGAIN = (
+    "If you sign again from this chat within 10 minutes, the new signature may wait for a "
+    "verifier before it counts: the bot cannot show the check the web form uses to tell a "
+    "person from a program."
+)
 
 
 class SignerConversationTest(BotTestCase):
@@ -50,7 +62,10 @@ class SignerConversationTest(BotTestCase):
     def test_cancel_after_signing_does_not_say_nothing_was_sent(self) -> None:
         self.sign()
         assert Signature.objects.count() == 1
-        assert self.say("/cancel") == ["No signing is under way; there is nothing to cancel."]
+        assert self.say("/cancel") == [
+            "No signing is under way; there is nothing to cancel. A signature already made "
+            "stays: /withdraw takes it back."
+        ]
         assert Signature.objects.get().state == Signature.RECEIVED
 
     # 2. Signing again
@@ -144,12 +159,14 @@ class SignerConversationTest(BotTestCase):
             "https://petition.example/c/long-letter/"
         )
 
-    def test_a_refused_message_leaves_no_conversation_to_take_her_name(self) -> None:
+    def test_a_message_refused_for_good_does_not_hold_back_the_question_after_it(self) -> None:
+        # The campaign's text is refused (400); the question after it still reaches her, and
+        # the conversation is where the question she read says it is.
         self.telegram.failures[CHAT] = [400]
-        self.say(f"/start {self.campaign.slug}")
-        assert not BotConversation.objects.exists()
-        replies = self.say(OLGA.full_name)
-        assert replies[0] == "No signing is under way: this message was not stored."
+        replies = self.say(f"/start {self.campaign.slug}")
+        assert replies[-1].startswith("Full name")
+        assert BotConversation.objects.get().state == "sign:full_name"
+        assert self.say(OLGA.full_name)[0].startswith("Position")
         assert not Signature.objects.exists()
 
     # 4. Updates
@@ -174,7 +191,7 @@ class SignerConversationTest(BotTestCase):
         self.press(f"wd:{receipt.pk}")
         replies = self.press(f"wdyes:{receipt.pk}")
         assert replies == [
-            "Your signature was withdrawn from “Deputies' appeal”.\n"
+            "Your signature was withdrawn from “Deputies' appeal”.\n" + AGAIN + "\n"
             "This campaign's updates still come here: /stop ends them."
         ]
         assert self.say("/stop") == ["You will receive no more updates here."]
@@ -187,7 +204,9 @@ class SignerConversationTest(BotTestCase):
         assert not BotConversation.objects.exists()
 
     # 6. What stays in the chat
-    def test_the_warning_comes_before_the_questions_and_the_review_repeats_nothing(self) -> None:
+    def test_the_warning_comes_before_the_questions_and_the_review_shows_every_answer(
+        self,
+    ) -> None:
         replies = self.say(f"/start {self.campaign.slug}")
         assert replies[1].startswith("Before you sign:\n• Telegram sees this chat")
         assert "/forget" in replies[1]
@@ -196,13 +215,18 @@ class SignerConversationTest(BotTestCase):
         self.answer_claims()
         self.press("pub:named")
         [review] = self.press("upd:no")
-        assert review == "Ready to sign with the answers above. Nothing has been sent yet."
+        assert review.startswith("Ready to sign with these answers:\n• Full name")
         for claim in (OLGA.full_name, OLGA.office, OLGA.body, OLGA.municipality):
-            assert claim not in review
+            assert claim in review
+        assert "Saint Petersburg" in review and "name shown" in review
+        # What waits is said as it is: her answers are on the server until she signs.
+        assert "your answers wait on the server, for a day after your last one" in review
+        assert "Nothing has been sent" not in review
 
     def test_forget_deletes_the_messages_it_can_and_the_chats_receipts(self) -> None:
         self.sign()
         # The subscription waits for its job, apart from the signature.
+        write_queued_requests()  # with Redis, it waits there until the job writes it
         assert SubscriptionRequest.objects.filter(telegram_chat_id=CHAT).exists()
         assert len(self.telegram.in_chat(CHAT)) > 10
         since = len(self.telegram.calls)
@@ -220,6 +244,84 @@ class SignerConversationTest(BotTestCase):
         assert not SubscriptionRequest.objects.exists()  # nor will the job subscribe it later
         assert Signature.objects.get().state == Signature.RECEIVED  # the signature stays
         assert self.say("/status") == ["No signature of yours from this chat stands."]
+
+    def test_forget_deletes_the_updates_sent_to_the_chat_too(self) -> None:
+        self.sign()
+        handle_subscription_requests()
+        with self.captureOnCommitCallbacks(execute=True):
+            publish_update(
+                self.campaign,
+                author=self.spokesperson,
+                texts=[
+                    {"language": "ru", "title": "Передано", "body": "Обращение передано."},
+                    {"language": "en", "title": "Delivered", "body": "The appeal was delivered."},
+                ],
+            )
+        assert any("The appeal was delivered." in text for text in self.telegram.in_chat(CHAT))
+        self.say("/forget")
+        [done] = self.press("forget:yes")
+        # Nothing the product sent is left: not the updates, which name the campaign.
+        assert self.telegram.in_chat(CHAT) == [done]
+        assert not TelegramUpdateMessage.objects.exists()
+        self.write_transcript("forget-deletes-updates")
+
+    def test_a_forwarded_invitation_is_never_her_full_name(self) -> None:
+        self.say(f"/start {self.campaign.slug}")
+        replies = self.converse(forwarded_update(CHAT, "Olga, please sign: start deputies"))
+        assert replies[0] == (
+            "A forwarded message is not taken as an answer: please type your answer yourself."
+        )
+        assert replies[1].startswith("Full name")
+        assert BotConversation.objects.get().data.get("full_name") is None
+        self.write_transcript("forwarded-not-an-answer")
+
+    def test_start_without_its_slash_and_a_pasted_link_open_the_campaign(self) -> None:
+        for text in (
+            f"start {self.campaign.slug}",
+            f"Start {self.campaign.slug}",
+            f"https://petition.example/c/{self.campaign.slug}/",
+            f"https://t.me/undersigned_test_bot?start={self.campaign.slug}",
+        ):
+            BotConversation.objects.all().delete()
+            replies = self.say(text)
+            assert replies[0].startswith("Deputies' appeal"), (text, replies)
+            assert BotConversation.objects.get().state == "sign:full_name"
+        # Even halfway through her answers, it is not taken as her name.
+        self.say(f"start {self.campaign.slug}")
+        assert BotConversation.objects.get().data.get("full_name") is None
+
+    def test_an_edited_answer_is_refused_with_a_word(self) -> None:
+        self.say(f"/start {self.campaign.slug}")
+        self.say("Olga Semyonva")
+        replies = self.converse(edited_update(CHAT, OLGA.full_name))
+        assert replies[0] == (
+            "An edited message is not read: your answer stays as you first sent it. "
+            "Before you sign, “Change an answer” corrects it."
+        )
+        conversation = BotConversation.objects.get()
+        assert conversation.data["full_name"] == "Olga Semyonva"
+        assert conversation.state == "sign:office"
+
+    def test_the_updates_question_says_what_yes_keeps_and_what_an_update_shows(self) -> None:
+        self.say(f"/start {self.campaign.slug}")
+        self.answer_claims()
+        [question] = self.press("pub:named")
+        assert "the campaign's name and link come further down" in question
+        assert "keeps this chat's number on the server, in clear" in question
+        assert "will not show the campaign's name" not in question
+
+    def test_withdraw_and_sign_again_is_told_it_may_wait_for_a_verifier(self) -> None:
+        # What the withdrawal says is what happens: the fourth signature from one chat within
+        # the window is held for a verifier (the bot cannot show a captcha).
+        for attempt in range(4):
+            self.sign()
+            signature = Signature.objects.latest("pk")
+            assert signature.held is (attempt == 3), attempt
+            receipt = BotReceipt.objects.latest("pk")
+            self.press(f"wd:{receipt.pk}")
+            [withdrawn] = self.press(f"wdyes:{receipt.pk}")
+            assert AGAIN in withdrawn
+        self.write_transcript("withdraw-and-sign-again")
 
     def test_forget_says_what_it_could_not_delete(self) -> None:
         self.say("/help")
@@ -262,6 +364,14 @@ class SignerConversationTest(BotTestCase):
         assert replies[0].startswith("Please do not share your contact card here")
         assert replies[0].endswith("\nI have deleted your message from this chat.")
         assert not any("[contact]" in text for text in self.telegram.in_chat(CHAT))
+        # Someone else's card is not called hers; a location goes from the chat too.
+        replies = self.converse(contact_update(CHAT, "+79120000000", user_id=CHAT + 99))
+        assert replies[0].startswith("Please do not share contact cards here")
+        assert replies[0].endswith("\nI have deleted your message from this chat.")
+        replies = self.converse(location_update(CHAT))
+        assert replies[0].startswith("Please do not send your location here")
+        assert replies[0].endswith("\nI have deleted your message from this chat.")
+        assert not any("[location]" in text for text in self.telegram.in_chat(CHAT))
         # None of it was taken as an answer.
         assert BotConversation.objects.get().state == "sign:full_name"
 
@@ -409,6 +519,7 @@ class SignerConversationTest(BotTestCase):
         self.press("sign:yes", language=language)
         self.press("ck:phone", language=language)
         self.say("+7 912 345-67-89", language=language)
+        self.press("cph:yes", language=language)
         self.say("+7 912 345-67-80", language=language)  # a correction, a second later
         self.say("/status", language=language)
         self.say(f"/start {self.campaign.slug}", language=language)
@@ -452,6 +563,9 @@ class SignerConversationTest(BotTestCase):
             # The campaign's region names and her own answers aside, no Russian, no «».
             text = message["text"].replace("Irkutsk Oblast", "")
             assert "«" not in text and "»" not in text, text
+            if text.startswith("Ready to sign with these answers:"):
+                # Her own answers, in the summary, are hers: the rest is English.
+                text = "\n".join(line for line in text.splitlines() if not line.startswith("• "))
             if not text.startswith("You already signed"):
                 assert not CYRILLIC.search(text), text
         assert Signature.objects.get().language == "en"

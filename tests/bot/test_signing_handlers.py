@@ -7,6 +7,7 @@ from django.urls import reverse
 from tests.base import OLGA, PersonaTestCase
 from tests.bot.botcase import CHAT, BotTestCase
 from undersigned.bot.models import BotConversation, BotReceipt
+from undersigned.bot.outbox import ATTEMPTS
 from undersigned.campaigns.actions import close_campaign
 from undersigned.signatures.models import Signature
 from undersigned.updates.actions import handle_subscription_requests, publish_update
@@ -159,7 +160,12 @@ class SigningThroughTheBotTest(BotTestCase):
         assert f"Withdraw your signature from “Deputies' appeal”, signed {date}?" in replies[0]
         assert Signature.objects.get().state == Signature.RECEIVED
         replies = self.press(choice.replace("wd:", "wdyes:"))
-        assert replies == ["Your signature was withdrawn from “Deputies' appeal”."]
+        assert replies == [
+            "Your signature was withdrawn from “Deputies' appeal”.\n"
+            "If you sign again from this chat within 10 minutes, the new signature may wait "
+            "for a verifier before it counts: the bot cannot show the check the web form uses "
+            "to tell a person from a program."
+        ]
         assert Signature.objects.get().state == Signature.WITHDRAWN
         # A withdrawn signature is no longer listed for whoever holds the phone.
         assert self.say("/status") == ["No signature of yours from this chat stands."]
@@ -247,9 +253,23 @@ class ContactThroughTheBotTest(BotTestCase):
         web_error = "Enter a phone number with its country code, e.g. +7 912 345-67-89."
         assert replies[0] == web_error
         assert not hasattr(Signature.objects.get(), "contact")
-        replies = self.say("+7 912 345-67-89")
+        # A number cut short is refused before anything is stored, and deleted.
+        replies = self.say("8 912 345")
+        assert replies[0] == (
+            "This number has 7 digits: too few for a phone number with its country code. "
+            "It was not stored.\nI have deleted your message from this chat."
+        )
+        assert not hasattr(Signature.objects.get(), "contact")
+        # The right one, typed the local way, is echoed masked and stored once she says so.
+        replies = self.say("8 912 345-67-89")
+        assert replies[0] == (
+            "Is this your number: +7 912 ***-**-89?\nI have deleted your message from this chat."
+        )
+        assert not hasattr(Signature.objects.get(), "contact")
+        for conversation in BotConversation.objects.all():
+            assert "912" not in str(conversation.data)  # sealed while she answers
+        replies = self.press("cph:yes")
         assert replies[0].startswith("Contact attached to your signature, encrypted")
-        assert replies[0].endswith("\nI have deleted your message from this chat.")
         assert "+7 912 345-67-89" not in self.telegram.in_chat(CHAT)
         signature = Signature.objects.get()
         ciphertext = bytes(signature.contact.ciphertext)
@@ -267,6 +287,38 @@ class ContactThroughTheBotTest(BotTestCase):
         )
         self.write_transcript("en-contact")
 
+    def test_after_a_refused_reply_to_her_contact_sending_it_again_says_the_truth(self) -> None:
+        self.reach_contact_step()
+        self.say("+7 912 345-67-89")
+        # Telegram refuses "Contact attached" every time the outbox tries.
+        self.telegram.failures[CHAT] = [500] * ATTEMPTS
+        self.press("cph:yes")
+        assert not any("Contact attached" in text for text in self.telegram.in_chat(CHAT))
+        assert hasattr(Signature.objects.get(), "contact")
+        replies = self.say("+7 912 345-67-89")
+        assert replies[0].startswith("Your signature and its contact are already recorded")
+        self.write_transcript("contact-reply-refused-then-sent-again")
+
+    def test_a_number_she_says_is_not_hers_is_asked_again(self) -> None:
+        self.reach_contact_step()
+        self.say("+44 20 7946 0958")
+        [again] = self.press("cph:no")
+        assert again.startswith("Your phone number, with its country code.")
+        assert not hasattr(Signature.objects.get(), "contact")
+        [check] = self.say("+44 20 7946 0958")
+        assert check.startswith("Is this your number: +4420 ***-**-58?")
+        assert self.say("/cancel")[0].endswith(
+            "The contact question is closed: no contact was stored."
+        )
+        assert not hasattr(Signature.objects.get(), "contact")
+
+    def test_commands_are_read_whatever_their_case(self) -> None:
+        # A phone capitalises the first letter of a message.
+        self.reach_contact_step()
+        self.press("ck:phone")
+        assert self.say("/Skip")[0].startswith("No contact, then. Your signature stands.")
+        assert self.say("/Status")[0].startswith("Your signatures from this chat:")
+
     def test_the_contact_may_be_left_out(self) -> None:
         self.reach_contact_step()
         replies = self.say("/skip")
@@ -278,6 +330,7 @@ class ContactThroughTheBotTest(BotTestCase):
         self.reach_contact_step()
         replies = self.say("/cancel")
         assert replies == [
-            "Your signature is already recorded: /cancel does not undo it. /withdraw takes it back."
+            "Your signature is already recorded: /cancel does not undo it. "
+            "/withdraw takes it back.\nThe contact question is closed: no contact was stored."
         ]
         assert Signature.objects.get().state == Signature.RECEIVED

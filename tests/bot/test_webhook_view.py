@@ -5,8 +5,8 @@ import json
 from django.test import override_settings
 from django.urls import reverse
 
+from harness.fake_telegram import TOKEN, FakeTelegram, text_update
 from tests.base import PersonaTestCase
-from tests.bot.fake_telegram import TOKEN, FakeTelegram, text_update
 from undersigned.bot.models import BotConversation
 
 SECRET = "webhook-secret-0123456789abcdef"

@@ -17,7 +17,7 @@ from django.test import override_settings
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.bot.fake_telegram import BOT_USERNAME, TOKEN, FakeTelegram
+from harness.fake_telegram import BOT_USERNAME, TOKEN, FakeTelegram
 from tests.browser.base import BrowserCase
 from tests.vault.keys import make_identity
 from undersigned.bot.models import StaffChat

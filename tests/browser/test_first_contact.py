@@ -103,6 +103,7 @@ class FirstContactTest(StaticLiveServerTestCase):
         return page.goto(f"{self.live_server_url}{path}{separator}lang={language}")
 
     def assert_fits(self, page: Any, what: str) -> None:
+        page.wait_for_load_state()  # a click may have started a navigation
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= page.viewport_size["width"], f"{what} is {width} px wide"
 
@@ -319,6 +320,7 @@ class FirstContactTest(StaticLiveServerTestCase):
             "/c/citizens-parks/compare/",
             "/c/deputies-appeal/embed/",
             "/confirm/",
+            f"/c/deputies-appeal/cite/{appeal.checkpoints.latest().size}/",
         ]
         desk = [
             "/desk/",

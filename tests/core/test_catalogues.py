@@ -28,3 +28,15 @@ def test_every_russian_entry_is_translated_for_both_readers() -> None:
         catalog = read_po(po_file, locale="ru")
     babel_untranslated = [m.id for m in catalog if m.id and not m.string]
     assert babel_untranslated == []
+
+
+def test_no_message_is_translated_twice() -> None:
+    for path in _catalogues():
+        seen: set[tuple[str | None, str]] = set()
+        twice = []
+        for entry in polib.pofile(str(path)):
+            key = (entry.msgctxt, entry.msgid)
+            if key in seen:
+                twice.append(entry.msgid)
+            seen.add(key)
+        assert twice == [], path

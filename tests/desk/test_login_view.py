@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 from unittest import mock
 
@@ -145,6 +146,29 @@ class LoginThrottleTest(DeskTestCase):
         assert page.status_code == 400
         assert 'name="captcha_1"' in page.content.decode()
         assert self.login(fresh, "verifier-pass", **solved_captcha(fresh)).status_code == 302
+
+    def test_the_captcha_offers_the_question_in_words_too(self) -> None:
+        self.flood(Client(REMOTE_ADDR="192.0.2.66"), 10)
+        fresh = Client(REMOTE_ADDR="192.0.2.11")
+        page = self.login(fresh, "verifier-pass").content.decode()
+        assert "How much is" in page
+        hashkey = re.search(r'name="question_0" value="([0-9a-f]+)"', page)
+        assert hashkey is not None
+        label = re.search(r'<label for="([^"]+)" class="question">', page)
+        assert label is not None and f'id="{label.group(1)}"' in page
+        answer = CaptchaStore.objects.get(hashkey=hashkey.group(1)).response
+        wrong = self.login(
+            fresh, "verifier-pass", question_0=hashkey.group(1), question_1=str(int(answer) + 1)
+        )
+        assert wrong.status_code == 400
+        page = self.login(fresh, "verifier-pass").content.decode()
+        hashkey = re.search(r'name="question_0" value="([0-9a-f]+)"', page)
+        assert hashkey is not None
+        answer = CaptchaStore.objects.get(hashkey=hashkey.group(1)).response
+        response = self.login(
+            fresh, "verifier-pass", question_0=hashkey.group(1), question_1=answer
+        )
+        assert response.status_code == 302
 
     def test_a_wrong_captcha_is_refused_before_the_password_is_hashed(self) -> None:
         attacker = Client(REMOTE_ADDR="192.0.2.66")

@@ -1,5 +1,7 @@
 """Every desk page and form, tried by people who may not use it: nothing is shown or changed."""
 
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from django.test import Client
@@ -7,10 +9,12 @@ from django.urls import reverse
 
 from tests.base import make_claims
 from tests.desk.base import DeskTestCase
+from tests.vault.keys import make_identity
 from undersigned.audit.models import AuditEvent
 from undersigned.campaigns import actions as campaign_actions
 from undersigned.campaigns.models import Campaign
 from undersigned.signatures.models import Signature
+from undersigned.vault.actions import add_verifier_key
 from undersigned.verification import actions
 
 
@@ -20,6 +24,8 @@ class DeskPermissionTest(DeskTestCase):
         self.signature, _ = self.sign(make_claims(1))
         self.rejected, _ = self.sign(make_claims(2))
         actions.reject(self.rejected, actor=self.verifier, reason=Signature.REJECT_OTHER)
+        _, self.public_key = make_identity(Path(tempfile.mkdtemp()))
+        self.key = add_verifier_key(self.public_key, "Vera", campaign=self.campaign)
 
     def campaign_pages(self, slug: str) -> list[str]:
         return [
@@ -28,6 +34,8 @@ class DeskPermissionTest(DeskTestCase):
             reverse("desk:manage", args=[slug]),
             reverse("desk:invalidate", args=[slug]) + "?region=RU-MOW",
             reverse("desk:edit_text", args=[slug, "en"]),
+            reverse("desk:close", args=[slug]),
+            reverse("desk:verifier_keys", args=[slug]),
         ]
 
     def signature_pages(self, signature: Signature) -> list[str]:
@@ -46,6 +54,18 @@ class DeskPermissionTest(DeskTestCase):
             (
                 reverse("desk:add_opening", args=[slug]),
                 {"full_name": "Петров Пётр Петрович", "publication": "named", "region": ""},
+            ),
+            (reverse("desk:transition", args=[slug]), {"action": "close", "confirm": "on"}),
+            (reverse("desk:closing_date", args=[slug]), {"closes_at": "2099-01-01T12:00"}),
+            (reverse("desk:region_counts", args=[slug]), {"published": "no"}),
+            (
+                reverse("desk:add_key", args=[slug]),
+                {"label": "x", "public_key": self.public_key},
+            ),
+            (reverse("desk:revoke_key", args=[slug]), {"key": self.key.pk}),
+            (
+                reverse("desk:rematch_opening", args=[slug, self.signature.pk]),
+                {"official": "none"},
             ),
         ]
 
@@ -121,6 +141,9 @@ class DeskPermissionTest(DeskTestCase):
         self.assert_nothing_changed(before)
         assert client.post(reverse("desk:create"), {"slug": "mine"}).status_code == 403
         assert not Campaign.objects.filter(slug="mine").exists()
+        registry = client.get(reverse("desk:registry") + "?q=spb-001")
+        assert registry.status_code == 403
+        assert self.official.full_name not in registry.content.decode()
 
     def test_unknown_campaigns_and_signatures_are_not_found(self) -> None:
         client = self.desk_client(self.verifier)

@@ -12,6 +12,7 @@ from tests.base import make_claims
 from tests.desk.base import DeskTestCase
 from tests.vault.keys import age_decrypt, make_identity
 from undersigned.signatures.models import Signature
+from undersigned.updates.models import Update
 from undersigned.vault import actions
 from undersigned.vault.decrypt import read_identities, reveal_list, sealed_entries
 from undersigned.verification import actions as decide
@@ -77,6 +78,27 @@ class SealedViewTest(DeskTestCase):
         assert "1 signers named; 0 entries refused" in response.content.decode()
         self.sealed.refresh_from_db()
         assert self.sealed.full_name == make_claims(1).full_name and self.sealed.shows_name
+
+    def test_the_reveal_update_appears_when_sealed_signers_are_named(self) -> None:
+        self.sign_verified(make_claims(2))
+        self.refresh_counts()
+        # The count reached 2, but nobody is named yet: no update says they are.
+        assert not Update.objects.exists()
+        identities = read_identities(self.identity)
+        text = age_decrypt(self.identity, sealed_bundle.export_sealed(self.campaign)).decode()
+        reveal = reveal_list(sealed_entries(text, identities), self.campaign.slug)
+        upload = SimpleUploadedFile("reveal.json", json.dumps(reveal).encode())
+        vera = self.desk_client(self.verifier)
+        with self.captureOnCommitCallbacks(execute=True):
+            vera.post(self.page, {"reveal_file": upload})
+        update = Update.objects.get()
+        assert update.text_for("en").title == "2 verified signatories"
+        # Once: neither the next count nor a second upload repeats it.
+        self.sign_verified(make_claims(3))
+        self.refresh_counts()
+        upload = SimpleUploadedFile("reveal.json", json.dumps(reveal).encode())
+        vera.post(self.page, {"reveal_file": upload})
+        assert Update.objects.count() == 1
 
     def test_a_file_that_is_not_a_reveal_changes_nothing(self) -> None:
         upload = SimpleUploadedFile("reveal.json", b"Bad, not JSON")

@@ -1,3 +1,5 @@
+import re
+
 from django.urls import reverse
 
 from tests.base import make_claims
@@ -50,6 +52,19 @@ class SignatureViewTest(DeskTestCase):
         assert "Matched to" in page
         assert "mo-semenovsky@example.org" in page
         assert "Undo this match" in page
+
+    def test_each_note_has_its_own_id_and_label_and_the_registry_id_is_shown(self) -> None:
+        signature, _ = self.sign(make_claims(1))
+        actions.confirm_match(signature, self.official, actor=self.verifier)
+        page = self.page(signature)
+        ids = re.findall(r' id="([^"]+)"', page)
+        assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+        for form in ("verify", "reject"):
+            assert f'<label for="{form}_note">Note</label>' in page
+            assert f'id="{form}_note"' in page
+        # The id docs/verifier.md says to pass to the offline tool's --official.
+        assert "<code>spb-001</code>" in page
+        assert page.count("novalidate") == page.count("<form")
 
     def test_decision_history_and_four_eyes_progress(self) -> None:
         campaign = self.make_campaign("four-eyes", four_eyes=True)

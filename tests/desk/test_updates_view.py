@@ -1,10 +1,13 @@
 """The spokesperson's desk page for updates, and the page linking a staff member's Telegram chat."""
 
+from django.test import override_settings
 from django.urls import reverse
 
+from harness.smtp import SMTPServer, free_port
 from tests.desk.base import DeskTestCase
 from undersigned.bot.models import StaffLinkCode
-from undersigned.updates.models import Update
+from undersigned.updates.actions import publish_update, subscribe_email
+from undersigned.updates.models import Delivery, Update
 
 FORM = {
     "title_ru": "Обращение передано",
@@ -79,3 +82,45 @@ class DeskTelegramViewTest(DeskTestCase):
         response = self.client.post(reverse("desk:telegram"))
         assert response.status_code == 302
         assert not StaffLinkCode.objects.exists()
+
+
+TEXTS = [{"language": "ru", "title": "Мы передали обращение", "body": "Обращение передано."}]
+
+
+class DeliveryStatusTest(DeskTestCase):
+    """The spokesperson sees what became of each update: sent, failed, waiting, by channel;
+    and whether e-mail can leave this server at all."""
+
+    def test_sent_failed_and_waiting_by_channel(self) -> None:
+        for address in ("a@example.org", "b@example.org", "c@example.org"):
+            subscribe_email(self.campaign, address, "en")
+        svetlana = self.desk_client(self.spokesperson)
+        url = reverse("desk:updates", args=["deputies"]) + "?lang=en"
+        # The first answer refuses for good, the second accepts, the third waits (451).
+        with (
+            SMTPServer(["550 5.1.1 No such user", "451 4.3.0 Try again later"]) as smtp,
+            override_settings(**smtp.settings()),
+        ):
+            page = svetlana.get(url).content.decode()
+            assert "No mail server answers" not in page
+            with self.captureOnCommitCallbacks(execute=True):
+                publish_update(self.campaign, author=self.spokesperson, texts=TEXTS)
+            page = svetlana.get(url).content.decode()
+        assert len(smtp.received) == 1
+        assert "e-mail: 1 sent, 1 failed, 1 waiting" in page
+        states = sorted(Delivery.objects.values_list("state", flat=True))
+        assert states == [Delivery.FAILED, Delivery.PENDING, Delivery.SENT]
+
+    def test_no_mail_server_is_said(self) -> None:
+        svetlana = self.desk_client(self.spokesperson)
+        url = reverse("desk:updates", args=["deputies"]) + "?lang=en"
+        smtp = "django.core.mail.backends.smtp.EmailBackend"
+        with override_settings(EMAIL_BACKEND=smtp, EMAIL_HOST="127.0.0.1", EMAIL_PORT=free_port()):
+            page = svetlana.get(url).content.decode()
+        assert "No mail server answers at 127.0.0.1:" in page
+        with override_settings(
+            EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+            EMAIL_FILE_PATH="/srv/mail",
+        ):
+            page = svetlana.get(url).content.decode()
+        assert "written as files into /srv/mail" in page

@@ -13,6 +13,10 @@ from undersigned.signatures.public import counts_for
 
 class CountJobTest(PersonaTestCase):
     def test_what_follows_the_counts_runs_in_order_with_the_campaigns_that_moved(self) -> None:
+        for n in (3, 4):
+            self.sign_verified(make_claims(n))
+        self.refresh_counts()
+        # Verified once the count has reached their threshold: in clear, named by the job.
         for n in (1, 2):
             self.sign_verified(
                 make_claims(n), publication=Signature.CONDITIONAL, reveal_threshold=2
@@ -50,6 +54,11 @@ class CountJobTest(PersonaTestCase):
         assert Signature.objects.filter(revealed_at__isnull=False).count() == 2
 
     def test_the_reveals_follow_the_tallies_not_the_fold(self) -> None:
+        for n in (3, 4):
+            self.sign_verified(make_claims(n))
+        counts.refresh_counts()
+        count_job.after_counts_moved({self.campaign.pk})
+        # Verified once the count has reached their threshold: in clear, waiting to be named.
         for n in (1, 2):
             self.sign_verified(
                 make_claims(n), publication=Signature.CONDITIONAL, reveal_threshold=2
@@ -63,6 +72,10 @@ class CountJobTest(PersonaTestCase):
         """The tallies drifted below the threshold the signatures reached: the hourly
         reconciliation corrects them, and the waiting signers are named, the pages made
         again, the log appended, as after the count job."""
+        for n in (3, 4):
+            self.sign_verified(make_claims(n))
+        counts.refresh_counts()
+        # Verified once the count has reached their threshold: in clear, waiting to be named.
         for n in (1, 2):
             self.sign_verified(
                 make_claims(n), publication=Signature.CONDITIONAL, reveal_threshold=2
@@ -72,6 +85,6 @@ class CountJobTest(PersonaTestCase):
             campaign=self.campaign, key=Tally.ALL, state=Signature.VERIFIED
         ).update(n=1)
         assert count_job.run_reconciliation() == {self.campaign.pk}
-        assert counts_for(self.campaign).verified == 2
+        assert counts_for(self.campaign).verified == 4
         assert Signature.objects.filter(revealed_at__isnull=False).count() == 2
         assert count_job.run_reconciliation() == set()

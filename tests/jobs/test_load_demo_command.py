@@ -29,6 +29,8 @@ class LoadDemoCommandTest(TestCase):
         opening = Signature.objects.filter(campaign=appeal, channel=Signature.ORGANIZER)
         assert opening.count() == 19
         assert set(opening.values_list("state", flat=True)) == {Signature.VERIFIED}
+        # Each matched to its registry official, so that a repeat of one is recognised.
+        assert not opening.filter(official__isnull=True).exists()
         assert Campaign.objects.get(slug="district-letter").state == Campaign.OPEN
         citizens = Campaign.objects.get(slug="citizens-parks")
         assert citizens.state == Campaign.CLOSED
@@ -99,3 +101,52 @@ class DemoReceivedFilesTest(TestCase):
         assert "Another 84 signatures have been received, now we will check them." in html
         feed = reverse("updates_feed", args=[appeal.slug])
         assert f'<link rel="alternate" type="application/atom+xml" href="{feed}"' in html
+
+
+class DemoCitationTest(TestCase):
+    """The seed campaign as a journalist finds it: "Cite these numbers", the citable page
+    of 19 verified and 84 being checked, and the letter's PDF read back independently."""
+
+    def test_cite_these_numbers_and_the_letter(self) -> None:
+        import io
+        import re
+        import tempfile
+
+        import pypdf
+        import zxingcpp
+        from django.test import override_settings
+
+        from undersigned.ledger.models import Checkpoint
+
+        out = StringIO()
+        call_command("load_demo", "--citizen-signatures", "5", stdout=out)
+        appeal = Campaign.objects.get(slug="deputies-appeal")
+        checkpoint = Checkpoint.objects.filter(campaign=appeal).latest()
+        cite_url = reverse("cite", args=[appeal.slug, checkpoint.size])
+        assert f"{settings.SITE_URL}{cite_url}" in out.getvalue()
+        page = self.client.get(reverse("campaign", args=[appeal.slug]) + "?lang=en")
+        assert b"Cite these numbers" in page.content and cite_url.encode() in page.content
+        data = self.client.get(reverse("cite_json", args=[appeal.slug, checkpoint.size])).json()
+        assert (data["verified"], data["checking"]) == (19, 84)
+        assert data["citation_en"].startswith(f"As of {checkpoint.time[:10]}")
+        assert ": 19 verified signatories, 84 being checked — checkpoint" in data["citation_en"]
+        assert b"19 verified signatories, 84 being checked" in self.client.get(cite_url).content
+
+        with tempfile.TemporaryDirectory() as root, override_settings(EXPORT_ROOT=root):
+            letter_url = reverse("letter", args=[appeal.slug, checkpoint.size])
+            assert self.client.get(letter_url).status_code == 202  # asked of the worker
+            response = self.client.get(letter_url)
+            assert response.status_code == 200
+            pdf = pypdf.PdfReader(io.BytesIO(b"".join(response.streaming_content)))
+        text = " ".join("\n".join(p.extract_text() for p in pdf.pages).split())
+        title = appeal.text_for(appeal.original_language).title
+        assert title in text
+        named = Signature.objects.filter(
+            campaign=appeal, state=Signature.VERIFIED, publication=Signature.NAMED
+        ).first()
+        assert named is not None and named.full_name in text
+        assert "проверенных подписантов — 19, на проверке — 84" in text
+        assert data["root"] in text
+        [code] = zxingcpp.read_barcodes(pdf.pages[0].images[0].image)
+        assert code.text == f"{settings.SITE_URL}{cite_url}"
+        assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", text)

@@ -18,14 +18,14 @@ class AppendActionTest(PersonaTestCase):
 
     def test_verification_is_appended_once_counted(self) -> None:
         signature = self.sign_verified(make_claims(1))
-        assert PendingLogEvent.objects.count() == 1
+        assert PendingLogEvent.objects.count() == 2
         # Not yet counted: nothing is appended, so the log never runs ahead of the counts.
         assert actions.append_pending() == {}
         assert not LogEntry.objects.exists()
         self.refresh_counts()
-        assert self.events() == [("verified", signature.handle)]
+        assert self.events() == [("received", signature.handle), ("verified", signature.handle)]
         assert not PendingLogEvent.objects.exists()
-        entry = LogEntry.objects.get()
+        entry = LogEntry.objects.get(index=1)
         fields = json.loads(entry.data)
         assert set(fields) == {"event", "handle", "region", "time"}
         assert fields["region"] == "RU-MOW"
@@ -36,7 +36,7 @@ class AppendActionTest(PersonaTestCase):
         claims = make_claims(1)
         signature = self.sign_verified(claims)
         self.refresh_counts()
-        data = LogEntry.objects.get().data
+        data = "".join(LogEntry.objects.values_list("data", flat=True))
         for private in (claims.full_name, claims.body, claims.municipality, f":{signature.pk},"):
             assert private not in data
 
@@ -44,13 +44,18 @@ class AppendActionTest(PersonaTestCase):
         quiet = self.make_campaign("quiet", publish_region_counts=False)
         self.sign_verified(make_claims(1), campaign=quiet)
         self.refresh_counts()
-        assert "region" not in LogEntry.objects.get(campaign=quiet).fields
+        entries = LogEntry.objects.filter(campaign=quiet)
+        assert len(entries) == 2
+        assert all("region" not in entry.fields for entry in entries)
 
     def test_withdrawal_invalidation_and_reveal(self) -> None:
         first = self.sign_verified(make_claims(1))
         second = self.sign_verified(make_claims(2))
+        self.refresh_counts()
+        # Verified once the count has reached its threshold: it waits in clear for the count
+        # job's reveal (verified below it, it would be sealed).
         waiting = self.sign_verified(
-            make_claims(3), publication=Signature.CONDITIONAL, reveal_threshold=3
+            make_claims(3), publication=Signature.CONDITIONAL, reveal_threshold=2
         )
         self.refresh_counts()
         self.refresh_counts()  # the reveal of the conditional signer is journaled by the count run
@@ -60,26 +65,75 @@ class AppendActionTest(PersonaTestCase):
         )
         self.refresh_counts()
         events = self.events()
-        assert events[:3] == [
+        assert events[:6] == [
+            ("received", first.handle),
             ("verified", first.handle),
+            ("received", second.handle),
             ("verified", second.handle),
+            ("received", waiting.handle),
             ("verified", waiting.handle),
         ]
         assert ("revealed", waiting.handle) in events
         assert events[-2:] == [("withdrawn", first.handle), ("invalidated", second.handle)]
 
-    def test_unverified_changes_are_not_logged(self) -> None:
-        signature, _ = self.sign(make_claims(1))
-        signature_actions.withdraw_signature(signature)
+    def test_every_change_of_being_checked_is_logged(self) -> None:
+        withdrawn, _ = self.sign(make_claims(1))
+        rejected, _ = self.sign(make_claims(2))
+        reopened, _ = self.sign(make_claims(3))
+        signature_actions.withdraw_signature(withdrawn)
+        signature_actions.reject_signature(rejected, Signature.REJECT_OTHER, actor=self.verifier)
+        signature_actions.reject_signature(reopened, Signature.REJECT_OTHER, actor=self.verifier)
+        signature_actions.withdraw_signature(rejected)  # moves no public figure
         self.refresh_counts()
-        assert not LogEntry.objects.exists()
+        assert self.events() == [
+            ("received", withdrawn.handle),
+            ("received", rejected.handle),
+            ("received", reopened.handle),
+            ("withdrawn", withdrawn.handle),
+            ("rejected", rejected.handle),
+            ("rejected", reopened.handle),
+        ]
+        checkpoint = Checkpoint.objects.filter(campaign=self.campaign).latest()
+        assert checkpoint.figures_data() == {"verified": 0, "checking": 0, "regions": {}}
+
+    def test_checkpoint_signs_time_and_figures(self) -> None:
+        for n in range(3):
+            self.sign_verified(make_claims(n))
+        self.sign(make_claims(10))
+        self.sign(make_claims(11, region_code="RU-SPE"))
+        self.refresh_counts()
+        first = Checkpoint.objects.filter(campaign=self.campaign).latest()
+        body = first.body()
+        assert body.extension("verified") == "3" and body.extension("checking") == "2"
+        assert (
+            first.time is not None
+            and first.time
+            == json.loads(LogEntry.objects.filter(campaign=self.campaign).last().data)["time"]
+        )
+        assert first.figures_data() == {
+            "verified": 3,
+            "checking": 2,
+            "regions": {
+                "RU-MOW": {"verified": 3, "checking": 1},
+                "RU-SPE": {"verified": 0, "checking": 1},
+            },
+        }
+        # The next checkpoint starts from these figures and the standing of each handle.
+        waiting = Signature.objects.get(full_name=make_claims(11).full_name)
+        signature_actions.verify_signature(waiting, actor=self.verifier)
+        self.refresh_counts()
+        second = Checkpoint.objects.filter(campaign=self.campaign).latest()
+        assert second.size == first.size + 1
+        assert second.figures_data()["regions"]["RU-SPE"] == {"verified": 1, "checking": 0}
+        assert (second.body().figure("verified"), second.body().figure("checking")) == (4, 1)
+        assert second.time is not None and second.time >= first.time
 
     def test_checkpoint_signed_after_each_batch(self) -> None:
         for n in range(5):
             self.sign_verified(make_claims(n))
         self.refresh_counts()
         checkpoint = Checkpoint.objects.get(campaign=self.campaign)
-        assert checkpoint.size == 5
+        assert checkpoint.size == 10
         key = note.VerifierKey.parse(verifier_key(self.campaign))
         parsed, _ = note.open_checkpoint(checkpoint.published_note(), key)
         hashes = LogEntry.objects.filter(campaign=self.campaign).order_by("index")
@@ -99,12 +153,22 @@ class AppendActionTest(PersonaTestCase):
         sizes = []
         while batch := actions._append_batch(3):
             sizes.append(batch[self.campaign.pk])
-        assert sizes == [3, 6, 9, 11]
-        assert list(Checkpoint.objects.values_list("size", flat=True)) == [3, 6, 9, 11]
+        assert sizes == [3, 6, 9, 12, 15, 18, 21, 22]
+        assert list(Checkpoint.objects.values_list("size", flat=True)) == sizes
+        assert [c.figures_data()["verified"] for c in Checkpoint.objects.all()] == [
+            1,
+            3,
+            4,
+            6,
+            7,
+            9,
+            10,
+            11,
+        ]
         tree = actions.StoredTree(self.campaign.pk)
         leaves = LogEntry.objects.filter(campaign=self.campaign).order_by("index")
         memory = merkle.MemoryTree(bytes(h) for h in leaves.values_list("leaf_hash", flat=True))
-        for size in range(1, 12):
+        for size in range(1, 23):
             assert tree.root(size) == memory.root(size)
         assert LogNode.objects.filter(campaign=self.campaign).count() == sum(
             len(level) for level in memory.levels[1:]
@@ -118,7 +182,7 @@ class AppendActionTest(PersonaTestCase):
         fold_changes()
         with job_lock(COUNT_JOB):
             assert actions.append_pending() == {}
-        assert actions.append_pending() == {self.campaign.pk: 1}
+        assert actions.append_pending() == {self.campaign.pk: 2}
 
     def test_events_keep_their_order_while_a_change_is_uncounted(self) -> None:
         from undersigned.signatures.counts import fold_changes
@@ -127,9 +191,15 @@ class AppendActionTest(PersonaTestCase):
         fold_changes()
         second = self.sign_verified(make_claims(2))  # its count change is not folded yet
         journal.log_reveals(self.campaign, [(second.handle, second.region_code)])
-        assert actions.append_pending() == {self.campaign.pk: 1}
+        assert actions.append_pending() == {self.campaign.pk: 2}
         self.refresh_counts()
-        assert [event for event, _ in self.events()] == ["verified", "verified", "revealed"]
+        assert [event for event, _ in self.events()] == [
+            "received",
+            "verified",
+            "received",
+            "verified",
+            "revealed",
+        ]
 
     def test_periodic_job_appends(self) -> None:
         from undersigned.jobs.schedule import SCHEDULE
@@ -139,4 +209,4 @@ class AppendActionTest(PersonaTestCase):
         self.sign_verified(make_claims(1))
         fold_changes()
         job.run()
-        assert LogEntry.objects.filter(campaign=self.campaign).count() == 1
+        assert LogEntry.objects.filter(campaign=self.campaign).count() == 2

@@ -65,10 +65,9 @@ class ExportSiteTest(PersonaTestCase):
                     continue
                 if link.startswith(("https://t.me/share/", "https://vk.com/share.php", "mailto:")):
                     continue  # the campaign's share links: plain links, the mirror's too
-                if link.startswith(("http://", "https://")):
-                    # Only what a mirror cannot do (signing) points back to the site itself.
-                    assert link.startswith(settings.SITE_URL), (page, link)
-                    continue
+                # No link leads back to the site: what only the site can do (signing)
+                # leads to the mirror's page that says where the site is.
+                assert not link.startswith(("http://", "https://", "//")), (page, link)
                 assert not link.startswith("/"), (page, link)
                 assert (page.parent / link.split("#")[0]).resolve().is_file(), (page, link)
         english = (self.out / "en/c/deputies/index.html").read_text()
@@ -137,3 +136,53 @@ class ExportSiteTest(PersonaTestCase):
                 assert hidden not in path.read_text(errors="replace"), path
         assert not list(self.out.rglob("sign/*"))
         assert not (self.out / "r").exists()
+
+    def test_mirror_tells_absolute_times_and_when_it_was_exported(self) -> None:
+        self.export()
+        pages = list(self.out.rglob("*.html"))
+        assert len(pages) > 5
+        relative = re.compile(r"\bago\b|назад|just now|только что", re.IGNORECASE)
+        for page in pages:
+            text = page.read_text()
+            assert not relative.search(text), page
+            if page.name != "mirror.html":
+                assert f"A static mirror of {settings.SITE_URL}, exported at 20" in text or (
+                    f"Статическое зеркало {settings.SITE_URL}, выгружено 20" in text
+                ), page
+        english = (self.out / "en/c/deputies/index.html").read_text()
+        assert re.search(r"Counted at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", english)
+        sign = re.search(r'<a class="button" href="([^"]+)"', english)
+        assert sign and sign.group(1) == "../../mirror.html"
+        about = (self.out / "en/mirror.html").read_text()
+        assert settings.SITE_URL in about and "exported at 20" in about
+
+    def test_every_checkpoint_is_citable_in_the_mirror(self) -> None:
+        first = self.campaign.checkpoints.latest()
+        self.sign(make_claims(30))
+        self.refresh_counts()
+        latest = self.campaign.checkpoints.latest()
+        self.export()
+        for checkpoint in (first, latest):
+            size = checkpoint.size
+            assert (self.out / f"c/deputies/log/checkpoints/{size}").is_file()
+            data = json.loads((self.out / f"c/deputies/cite/{size}.json").read_text())
+            assert data["size"] == size and data["time"] == checkpoint.time
+            assert (self.out / f"c/deputies/cite/{size}/index.html").is_file()
+        campaign_page = (self.out / "c/deputies/index.html").read_text()
+        assert f'href="cite/{latest.size}/index.html"' in campaign_page
+
+    def test_citation_line_checked_against_the_mirror(self) -> None:
+        self.export()
+        checkpoint = self.campaign.checkpoints.latest()
+        data = json.loads((self.out / f"c/deputies/cite/{checkpoint.size}.json").read_text())
+        out = io.StringIO()
+        status = verify.main([str(self.out), "--cite", data["citation"]], out=out)
+        assert status == 0, out.getvalue()
+        assert "citation: OK" in out.getvalue()
+        wrong = data["citation"].replace(
+            "проверенных подписантов — 4", "проверенных подписантов — 40"
+        )
+        assert wrong != data["citation"]
+        out = io.StringIO()
+        assert verify.main([str(self.out), "--cite", wrong], out=out) == 1
+        assert "the line gives the verified figure 40, the log's checkpoint 4" in out.getvalue()

@@ -51,7 +51,7 @@ class LedgerWitnessCommandTest(PersonaTestCase):
         for bad in (
             note.cosign(text, "witness.example", stranger, 1).text(),
             note.cosign(text, "someone.else", self.private, 1).text(),
-            note.cosign(text.replace("\n1\n", "\n2\n"), "witness.example", self.private, 1).text(),
+            note.cosign(text.replace("\n2\n", "\n3\n"), "witness.example", self.private, 1).text(),
             "garbage",
         ):
             with self.assertRaises(actions.LedgerError):

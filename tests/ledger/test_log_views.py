@@ -13,6 +13,7 @@ from undersigned.ledger.models import LogEntry
 
 class LogViewsTest(PersonaTestCase):
     def setUp(self) -> None:
+        # Each signature's arrival, then its verification: ten entries.
         self.handles = [self.sign_verified(make_claims(n)).handle for n in range(5)]
         self.refresh_counts()
 
@@ -31,7 +32,9 @@ class LogViewsTest(PersonaTestCase):
         assert "public" in response["Cache-Control"] and "max-age" in response["Cache-Control"]
         key = note.VerifierKey.parse(self.client.get(self.url("log_key")).content.decode())
         checkpoint, _ = note.open_checkpoint(response.content.decode(), key)
-        assert checkpoint.size == 5
+        assert checkpoint.size == 10
+        assert checkpoint.extension("verified") == "5"
+        assert checkpoint.extension("checking") == "0"
 
     def test_etag_answers_not_modified(self) -> None:
         first = self.client.get(self.url("log_checkpoint"))
@@ -39,18 +42,19 @@ class LogViewsTest(PersonaTestCase):
         assert again.status_code == 304
 
     def test_entries_by_range_and_page(self) -> None:
-        data = self.get_json(self.url("log_entries") + "?start=1&end=3")
-        assert data["start"] == 1
-        assert [json.loads(e)["handle"] for e in data["entries"]] == self.handles[1:3]
+        data = self.get_json(self.url("log_entries") + "?start=2&end=4")
+        assert data["start"] == 2
+        assert [json.loads(e)["handle"] for e in data["entries"]] == [self.handles[1]] * 2
         page = self.get_json(reverse("log_entries_page", args=["deputies", 0]))
-        assert [json.loads(e)["handle"] for e in page["entries"]] == self.handles
+        handles = [json.loads(e)["handle"] for e in page["entries"]]
+        assert handles == [handle for handle in self.handles for _ in range(2)]
         assert self.get_json(reverse("log_entries_page", args=["deputies", 1]))["entries"] == []
 
     def test_bad_ranges_are_refused(self) -> None:
         for query in [
             "?start=x",
             "?start=3&end=2",
-            "?start=0&end=6",
+            "?start=0&end=11",
             "?start=-1",
             "?start=0&end=5000",
         ]:
@@ -60,13 +64,13 @@ class LogViewsTest(PersonaTestCase):
     def test_inclusion_proof_verifies(self) -> None:
         checkpoint = self.client.get(self.url("log_checkpoint")).content.decode()
         root = note.parse_checkpoint(note.parse_note(checkpoint).text).root
-        for index in range(5):
-            data = self.get_json(self.url("log_inclusion") + f"?index={index}&size=5")
+        for index in range(10):
+            data = self.get_json(self.url("log_inclusion") + f"?index={index}&size=10")
             proof = [base64.b64decode(p) for p in data["proof"]]
             leaf = bytes(LogEntry.objects.get(campaign=self.campaign, index=index).leaf_hash)
-            merkle.verify_inclusion(leaf, index, 5, proof, root)
-        self.get_json(self.url("log_inclusion") + "?index=5&size=5", status=400)
-        self.get_json(self.url("log_inclusion") + "?index=0&size=6", status=400)
+            merkle.verify_inclusion(leaf, index, 10, proof, root)
+        self.get_json(self.url("log_inclusion") + "?index=10&size=10", status=400)
+        self.get_json(self.url("log_inclusion") + "?index=0&size=11", status=400)
         self.get_json(self.url("log_inclusion"), status=400)
 
     def test_consistency_proof_verifies(self) -> None:
@@ -80,10 +84,10 @@ class LogViewsTest(PersonaTestCase):
         self.refresh_counts()
         checkpoint = self.client.get(self.url("log_checkpoint")).content.decode()
         new = note.parse_checkpoint(note.parse_note(checkpoint).text)
-        data = self.get_json(self.url("log_consistency") + "?first=2&second=6")
+        data = self.get_json(self.url("log_consistency") + "?first=2&second=12")
         proof = [base64.b64decode(p) for p in data["proof"]]
-        merkle.verify_consistency(2, 6, old_root, new.root, proof)
-        for query in ["?first=0&second=6", "?first=3&second=2", "?first=2&second=7", "?first=a"]:
+        merkle.verify_consistency(2, 12, old_root, new.root, proof)
+        for query in ["?first=0&second=12", "?first=3&second=2", "?first=2&second=13", "?first=a"]:
             self.get_json(self.url("log_consistency") + query, status=400)
 
     def test_claimed_counts(self) -> None:
@@ -91,9 +95,15 @@ class LogViewsTest(PersonaTestCase):
         assert data == {
             "campaign": "deputies",
             "verified": 5,
+            "checking": 0,
             "regions": {"RU-MOW": 5},
-            "checkpoint_size": 5,
+            "regions_checking": {},
+            "checkpoint_size": 10,
         }
+        self.sign(make_claims(20, region_code="RU-SPE"))
+        self.refresh_counts()
+        data = self.get_json(self.url("log_counts"))
+        assert data["checking"] == 1 and data["regions_checking"] == {"RU-SPE": 1}
 
     def test_campaign_listing(self) -> None:
         assert "deputies" in self.get_json(reverse("log_campaigns"))["campaigns"]

@@ -21,11 +21,13 @@ class ReceiptLogTest(PersonaTestCase):
         assert response.status_code == 200
         return response.content.decode()
 
-    def test_not_in_the_log_before_verification(self) -> None:
-        self.refresh_counts()
+    def test_not_in_the_log_before_it_is_counted(self) -> None:
         assert "not in the public log yet" in self.page()
         response = self.client.get(reverse("log_receipt_file", args=[self.token]))
         assert response.status_code == 404
+        self.refresh_counts()  # its arrival, being checked, is entered
+        data = json.loads(self.client.get(reverse("log_receipt_file", args=[self.token])).content)
+        assert [json.loads(e["data"])["event"] for e in data["entries"]] == ["received"]
 
     def test_receipt_page_shows_entry_and_proof(self) -> None:
         actions.verify_signature(self.signature, actor=self.verifier)
@@ -47,7 +49,8 @@ class ReceiptLogTest(PersonaTestCase):
         assert data["campaign"] == "deputies"
         key = note.VerifierKey.parse(data["verifier_key"])
         checkpoint, _ = note.open_checkpoint(data["checkpoint"], key)
-        [entry] = data["entries"]
+        received, entry = data["entries"]
+        assert json.loads(received["data"])["event"] == "received"
         assert json.loads(entry["data"])["handle"] == self.signature.handle
         assert self.signature.full_name not in response.content.decode()
         merkle.verify_inclusion(
@@ -65,6 +68,7 @@ class ReceiptLogTest(PersonaTestCase):
         self.refresh_counts()
         data = json.loads(self.client.get(reverse("log_receipt_file", args=[self.token])).content)
         assert [json.loads(e["data"])["event"] for e in data["entries"]] == [
+            "received",
             "verified",
             "withdrawn",
         ]

@@ -16,6 +16,7 @@ from django.test import LiveServerTestCase
 
 from tests.base import Personas, make_claims
 from undersigned.ledger import actions, merkle, note
+from undersigned.ledger.keys import log_private_key
 from undersigned.ledger.models import Checkpoint, LogEntry, LogNode, WitnessKey
 from undersigned.signatures import actions as signature_actions
 from undersigned.signatures.models import Signature, Tally
@@ -52,16 +53,23 @@ class VerifyLogLiveTest(Personas, LiveServerTestCase):
         status, report = self.verify()
         assert status == 0, report
         assert "deputies: OK" in report
-        assert "8 entries, 6 verified" in report
+        # Seven arrivals, seven verifications, a withdrawal and an arrival still waiting.
+        assert "16 entries, 6 verified, 1 being checked" in report
+        assert "checkpoint of 16 entries signed at 20" in report
+        time = Checkpoint.objects.filter(campaign=self.campaign).latest().time
+        assert (
+            f"cite: As of {time[:10]} {time[11:16]} UTC: 6 verified signatories, 1 being checked"
+            in report
+        )
         assert "trusted on first use" in report
         seen = json.loads(self.state.read_text())["logs"]
         [(origin, entry)] = seen.items()
-        assert origin.endswith("/c/deputies") and entry["size"] == 8
+        assert origin.endswith("/c/deputies") and entry["size"] == 16
         self.sign_verified(make_claims(40))
         self.refresh_counts()
         status, report = self.verify()
         assert status == 0, report
-        assert "consistent with the checkpoint of 8 entries seen before" in report
+        assert "consistent with the checkpoint of 16 entries seen before" in report
 
     def test_whole_site_is_verified(self) -> None:
         status, report = self.verify(target=self.live_server_url + "/")
@@ -75,7 +83,7 @@ class VerifyLogLiveTest(Personas, LiveServerTestCase):
 
     def test_deleted_entry_fails(self) -> None:
         LogEntry.objects.filter(campaign=self.campaign, index=3).delete()
-        self.assert_fails("the checkpoint needs 8")
+        self.assert_fails("the checkpoint needs 16")
 
     def test_reordered_entries_fail(self) -> None:
         rows = LogEntry.objects.filter(campaign=self.campaign, index__in=[1, 2])
@@ -83,6 +91,47 @@ class VerifyLogLiveTest(Personas, LiveServerTestCase):
         LogEntry.objects.filter(campaign=self.campaign, index=101).update(index=2)
         LogEntry.objects.filter(campaign=self.campaign, index=102).update(index=1)
         self.assert_fails("the entries do not hash to the signed root")
+
+    def resign(self, *extensions: str) -> None:
+        """As whoever holds the server and its key: sign the latest tree anew."""
+        checkpoint = Checkpoint.objects.filter(campaign=self.campaign).latest()
+        body = note.Checkpoint(
+            checkpoint.origin, checkpoint.size, bytes(checkpoint.root), extensions
+        ).body()
+        signed = note.SignedNote(body, (note.sign(body, checkpoint.origin, log_private_key()),))
+        Checkpoint.objects.filter(pk=checkpoint.pk).update(note=signed.render())
+
+    def test_tampered_being_checked_entry_fails(self) -> None:
+        waiting = LogEntry.objects.filter(campaign=self.campaign).latest("index")
+        assert waiting.fields["event"] == "received"
+        LogEntry.objects.filter(pk=waiting.pk).update(
+            data=waiting.data.replace('"received"', '"rejected"')
+        )
+        status, report = self.verify()
+        assert status == 1
+        assert "the entries do not hash to the signed root" in report
+        assert "rejected a signature that was not being checked" in report
+
+    def test_being_checked_figure_signed_wrong_fails(self) -> None:
+        time = Checkpoint.objects.filter(campaign=self.campaign).latest().time
+        self.resign(f"time {time}", "verified 6", "checking 84")
+        self.assert_fails("the checkpoint signs 84 being checked, the entries prove 1")
+
+    def test_lowered_being_checked_count_fails(self) -> None:
+        Tally.objects.filter(campaign=self.campaign, key="all", state=Signature.RECEIVED).update(
+            n=F("n") + 83
+        )
+        self.assert_fails("the site shows 84 being checked, the log proves 1")
+
+    def test_checkpoint_time_going_back_fails(self) -> None:
+        assert self.verify()[0] == 0
+        self.sign_verified(make_claims(70))
+        self.refresh_counts()
+        self.resign("time 2000-01-01T00:00:00Z", "verified 7", "checking 1")
+        status, report = self.verify()
+        assert status == 1, report
+        assert "the checkpoint's time goes back: 2000-01-01T00:00:00Z" in report
+        assert "comes after the checkpoint's time 2000-01-01T00:00:00Z" in report
 
     def test_lowered_count_fails(self) -> None:
         Tally.objects.filter(campaign=self.campaign, key="all", state=Signature.VERIFIED).update(
@@ -160,6 +209,7 @@ class VerifyLogLiveTest(Personas, LiveServerTestCase):
         assert "cosigned:" in report
         status, report = self.verify("--witness", witness_key)
         assert status == 0, report
+        assert "cosigned by witness.example at 20" in report
 
     def test_standalone_verifier_needs_no_django(self) -> None:
         script = (
@@ -200,7 +250,47 @@ class VerifyLogLiveTest(Personas, LiveServerTestCase):
         out = io.StringIO()
         assert verify.main(["--receipt", str(path)], out=out) == 0, out.getvalue()
         data = json.loads(response.content)
-        data["entries"][0]["data"] = data["entries"][0]["data"].replace("verified", "revealed")
+        data["entries"][-1]["data"] = data["entries"][-1]["data"].replace("verified", "revealed")
         path.write_text(json.dumps(data))
         assert verify.main(["--receipt", str(path)], out=io.StringIO()) == 1
-        assert base64.b64decode(data["entries"][0]["proof"][0])
+        assert base64.b64decode(data["entries"][-1]["proof"][0])
+
+    def cite_line(self, size: int, language: str = "en") -> str:
+        data = json.loads(self.client.get(f"/c/deputies/cite/{size}.json").content)
+        return data["citation_en"] if language == "en" else data["citation"]
+
+    def test_citation_line_checked_against_the_site(self) -> None:
+        old = Checkpoint.objects.filter(campaign=self.campaign).latest()
+        line = self.cite_line(old.size)
+        assert line.startswith(f"As of {old.time[:10]} {old.time[11:16]} UTC: 6 verified")
+        self.sign_verified(make_claims(80))
+        self.refresh_counts()
+        # A line quoted before the log moved on still checks: its checkpoint is kept.
+        status, report = self.verify("--cite", line)
+        assert status == 0, report
+        assert f"citation: OK, checkpoint {old.size} of deputies" in report
+        russian = self.cite_line(old.size, "ru")
+        assert russian.startswith("По состоянию на")
+        status, report = self.verify("--cite", russian)
+        assert status == 0, report
+
+        for wrong, problem in (
+            (line.replace("1 being checked", "84 being checked"), "being-checked figure 84"),
+            (line.replace("6 verified", "19 verified"), "verified figure 19"),
+            (line.replace(old.time[11:16], "00:00"), "the time"),
+        ):
+            if wrong == line:
+                continue
+            status, report = self.verify("--cite", wrong)
+            assert status == 1, report
+            assert problem in report and "citation: FAIL" in report
+        root = line.rsplit(" ", 1)[1]
+        other_root = ("A" if root[0] != "A" else "B") + root[1:]
+        status, report = self.verify("--cite", line.replace(root, other_root))
+        assert status == 1 and "the line gives the root" in report
+        status, report = self.verify(
+            "--cite", line.replace(f"checkpoint {old.size}", "checkpoint 999")
+        )
+        assert status == 1 and "no checkpoint of 999 entries" in report
+        status, report = self.verify("--cite", "nineteen, more or less")
+        assert status == 2 and "error: the line gives no time" in report

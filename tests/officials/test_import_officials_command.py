@@ -173,6 +173,26 @@ class ImportOfficialsCommandTest(PersonaTestCase):
         with pytest.raises(CommandError, match="old=new"):
             self.run_import(HEADER + GOOD, "--map", "id")
 
+    def test_a_sheet_larger_than_the_import_reads_is_refused_in_bounded_memory(self) -> None:
+        import tracemalloc
+
+        from tests.officials.sheets import far_cell_xlsx
+
+        for declared, reason in (
+            (True, "the sheet declares 30000 rows and 300 columns"),
+            (False, "row 30000 has a cell past column 64"),
+        ):
+            data = far_cell_xlsx(["source_id", "full_name"], declared=declared)
+            tracemalloc.start()
+            try:
+                with pytest.raises(CommandError, match=reason):
+                    self.run_import(data, name="registry.xlsx")
+                peak = tracemalloc.get_traced_memory()[1]
+            finally:
+                tracemalloc.stop()
+            assert peak < 8 * 1024 * 1024, peak
+            assert not Official.objects.filter(source="mos-2022").exists()
+
     def test_missing_file(self) -> None:
         with pytest.raises(CommandError, match="no such file"):
             call_command("import_officials", str(self.dir / "nope.csv"), "--source", "x")

@@ -20,6 +20,13 @@ class EmbedViewTest(PersonaTestCase):
         assert f'href="/c/{self.campaign.slug}/"' in html
         assert "<script" not in html
         assert "style=" not in html
+        # The figures come from the latest signed checkpoint, named with its absolute time.
+        checkpoint = self.campaign.checkpoints.latest()
+        assert (
+            f"As of {checkpoint.time[:10]} {checkpoint.time[11:16]} UTC, "
+            f"checkpoint {checkpoint.size}" in html
+        )
+        assert " ago" not in html
 
     def test_framable_by_other_sites_unlike_other_pages(self) -> None:
         embed = self.client.get(reverse("embed", args=[self.campaign.slug]))

@@ -1,4 +1,10 @@
-from tests.base import OLGA, PersonaTestCase
+from io import StringIO
+
+from django.core.management import call_command
+from django.test import TransactionTestCase, override_settings
+from django_tasks_db.models import DBTaskResult
+
+from tests.base import OLGA, Personas, PersonaTestCase
 from undersigned.audit.models import AuditEvent
 from undersigned.campaigns.models import Campaign
 from undersigned.officials.models import Official
@@ -111,6 +117,31 @@ class ActionsStayTheOnlyWritersTest(PersonaTestCase):
         from undersigned.signatures.models import CountChange
 
         assert CountChange.objects.filter(from_state="received", to_state="matched").count() == 1
+
+
+# The worker closes the connection between tasks, as in production: a test that runs it
+# holds no transaction around it.
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
+class MatchingTaskRowTest(Personas, TransactionTestCase):
+    def setUp(self) -> None:
+        self.create_personas()
+
+    def test_a_finished_matching_task_leaves_no_row_in_the_queue(self) -> None:
+        """The queue's row names the signature and times it to the microsecond: it goes as
+        soon as the worker has run it, whatever the outcome."""
+        signature, _token = self.sign()
+        stranger, _token = self.sign(
+            Claims(full_name="Кузнецов Аркадий Львович", region_code="RU-NVS")
+        )
+        queued = DBTaskResult.objects.filter(task_path=match_signature_task.module_path)
+        assert sorted(row["args_kwargs"]["args"][0] for row in queued.values()) == [
+            signature.pk,
+            stranger.pk,
+        ]
+        call_command("db_worker", "--batch", "--no-startup-delay", stdout=StringIO())
+        signature.refresh_from_db()
+        assert (signature.state, signature.official_id) == (Signature.MATCHED, self.official.pk)
+        assert not DBTaskResult.objects.exists()
 
 
 class MatchFillsTheRegionTest(PersonaTestCase):

@@ -8,6 +8,11 @@ from undersigned.signatures.models import Signature
 
 class RevealActionTest(PersonaTestCase):
     def test_waiting_signers_are_revealed_together(self) -> None:
+        # Verified once the count has reached their threshold, they wait in clear for the
+        # count job (verified below it, they would be sealed at once).
+        for n in (11, 12, 13):
+            self.sign_verified(make_claims(n))
+        self.refresh_counts()
         waiting = [
             self.sign_verified(
                 make_claims(n), publication=Signature.CONDITIONAL, reveal_threshold=3

@@ -10,6 +10,7 @@ from typing import Any
 import pyrage
 
 from tests.base import OLGA, PersonaTestCase, make_claims
+from tests.security.test_seizure import finer_than_the_day
 from tests.vault.keys import make_identity
 from undersigned.audit.models import AuditEvent
 from undersigned.signatures.models import SEALED_PREFIX, CountChange, Signature, Tally
@@ -200,6 +201,57 @@ class SealingTest(PersonaTestCase):
         stored = Signature.objects.get(pk=signature.pk)
         assert stored.state == Signature.VERIFIED and stored.is_sealed and stored.full_name == ""
 
+    def test_signed_and_sealed_at_once_its_events_keep_only_the_day(self) -> None:
+        citizens = self.make_campaign("citizens", requires_verification=False)
+        actions.add_verifier_key(make_identity(self.tmp, "c")[1], "C", campaign=citizens)
+        signature, _ = self.sign(make_claims(1), citizens, publication=Signature.ANONYMOUS)
+        assert finer_than_the_day(signature.pk) == []
+        events = AuditEvent.objects.filter(
+            object_type="signatures.signature", object_id=str(signature.pk)
+        )
+        assert events.count() == 2
+
+    def test_every_row_that_names_a_sealed_signer_keeps_only_its_day(self) -> None:
+        signature, token = self.sign(OLGA, publication=Signature.ANONYMOUS)
+        decide.confirm_match(signature, self.official, actor=self.verifier)
+        _, code = decide.issue_code(signature, actor=self.verifier)
+        assert decide.redeem_code(code).outcome == decide.CodeOutcome.VERIFIED
+        signature.refresh_from_db()
+        assert signature.is_sealed
+        assert finer_than_the_day(signature.pk) == []
+        # Moved again once sealed (a reversal, a new code, a second look): still the day.
+        decide.reject(signature, actor=self.verifier, reason="other", note="a second look")
+        decide.reopen(signature, actor=self.verifier)
+        decide.issue_code(signature, actor=self.verifier)
+        decide.verify(signature, actor=self.verifier, method="known", note="called back")
+        assert finer_than_the_day(signature.pk) == []
+        assert self.client.post(f"/r/{token}/withdraw/", {"confirm": "yes"}).status_code == 302
+        assert finer_than_the_day(signature.pk) == []
+
+    def test_a_named_signer_who_withdraws_keeps_nothing_in_clear_at_once(self) -> None:
+        signature, token = self.sign(OLGA, client_hash="c" * 64)
+        decide.confirm_match(signature, self.official, actor=self.verifier, note="looked up")
+        decide.verify(signature, actor=self.verifier, method="known", note="Olga called")
+        signature.refresh_from_db()
+        assert signature.full_name == OLGA.full_name and not signature.is_sealed
+        assert self.client.post(f"/r/{token}/withdraw/", {"confirm": "yes"}).status_code == 302
+        signature.refresh_from_db()
+        assert signature.state == Signature.WITHDRAWN and signature.is_sealed
+        assert (
+            signature.full_name,
+            signature.office,
+            signature.body,
+            signature.municipality,
+            signature.official_id,
+            signature.client_hash,
+        ) == ("", "", "", "", None, "")
+        assert signature.claims_key.startswith(SEALED_PREFIX)
+        assert not Decision.objects.filter(signature=signature).exclude(note="").exists()
+        assert not Decision.objects.filter(signature=signature, official__isnull=False).exists()
+        assert finer_than_the_day(signature.pk) == []
+        # The verifiers still hold the claims, offline.
+        assert self.open(signature)["claims"]["full_name"] == OLGA.full_name
+
     def test_offline_tool_finds_an_official_who_already_signed(self) -> None:
         self.verified_anonymous()
         entries = self.bundle()
@@ -227,9 +279,6 @@ class ConditionalRevealTest(PersonaTestCase):
         signature = self.sign_verified(
             make_claims(n), publication=Signature.CONDITIONAL, reveal_threshold=threshold
         )
-        from undersigned.signatures.sealing import seal_if_hidden
-
-        seal_if_hidden(signature)
         self.refresh_counts()
         signature.refresh_from_db()
         return signature

@@ -80,14 +80,23 @@ class SignActionTest(PersonaTestCase):
         assert not Signature.objects.exists()
 
     def test_conditional_signers_revealed_together_at_threshold(self) -> None:
-        first = self.sign_verified(
-            make_claims(1), publication=Signature.CONDITIONAL, reveal_threshold=2
+        # Verified below its threshold, a conditional signer is sealed at once (and named
+        # only from a verifier's reveal file); verified once the count has reached it, the
+        # signer waits in clear for the count job, which names the waiting ones together.
+        below = self.sign_verified(
+            make_claims(1), publication=Signature.CONDITIONAL, reveal_threshold=3
         )
+        assert below.is_sealed
+        for n in (5, 6, 7):
+            self.sign_verified(make_claims(n))
         self.refresh_counts()
-        first.refresh_from_db()
-        assert first.revealed_at is None
-        second = self.sign_verified(
+        first = self.sign_verified(
             make_claims(2), publication=Signature.CONDITIONAL, reveal_threshold=2
+        )
+        first.refresh_from_db()
+        assert first.revealed_at is None and not first.is_sealed
+        second = self.sign_verified(
+            make_claims(3), publication=Signature.CONDITIONAL, reveal_threshold=2
         )
         self.refresh_counts()
         first.refresh_from_db()

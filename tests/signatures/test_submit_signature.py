@@ -128,3 +128,67 @@ class SameRulesOnEveryChannelTest(PersonaTestCase):
         signature.refresh_from_db()
         assert signature.state == Signature.WITHDRAWN
         assert make_claims(5).full_name not in self.client.get(page).content.decode()
+
+
+# Names that show as nothing: Hangul fillers (which Unicode counts as letters), the
+# halfwidth filler, zero-width characters, soft hyphens, a Braille blank between them.
+INVISIBLE_NAMES = [
+    "\u3164 \u3164",
+    "\u115f\u1160 \u3164\u3164",
+    "\uffa0\uffa0 \uffa0\uffa0",
+    "\u200b\u200d \u2060\u00ad",
+    "\u3164\u2800\u3164",
+    "Ольга \u3164\u3164",
+]
+# The usual refusals of a name: none at all (only zero-width characters), or not two words.
+NAME_REFUSED = ("first name and surname", "Enter your full name")
+
+
+def refuses_the_name(text: str) -> bool:
+    return any(message in text for message in NAME_REFUSED)
+
+
+class InvisibleNamesTest(PersonaTestCase):
+    """A name with no letters once the invisible characters are taken out is refused with
+    the usual error on every channel, and nothing is stored."""
+
+    def setUp(self) -> None:
+        cache.clear()
+
+    def test_the_web_form_refuses_them(self) -> None:
+        url = reverse("sign", args=[self.campaign.slug]) + "?lang=en"
+        for name in INVISIBLE_NAMES:
+            data = {**fields(1), "full_name": name}
+            response = sign_through_form(self.client, url, data, REMOTE_ADDR="203.0.113.8")
+            assert response.status_code == 400, name.encode("unicode_escape")
+            assert refuses_the_name(response.content.decode())
+        assert not Signature.objects.exists()
+
+    def test_the_api_refuses_them(self) -> None:
+        api_client = self.client_class(enforce_csrf_checks=True)
+        for name in INVISIBLE_NAMES:
+            response = api_client.post(
+                f"/api/v1/campaigns/{self.campaign.slug}/signatures",
+                json.dumps({**fields(1), "full_name": name}),
+                content_type="application/json",
+                REMOTE_ADDR="198.51.100.8",
+                HTTP_ACCEPT_LANGUAGE="en",
+            )
+            assert response.status_code == 400, (name.encode("unicode_escape"), response.content)
+            assert json.loads(response.content)["detail"][0]["field"] == "full_name"
+            assert refuses_the_name(response.content.decode())
+        assert not Signature.objects.exists()
+
+    def test_the_bot_refuses_them(self) -> None:
+        for name in INVISIBLE_NAMES:
+            data = {**fields(1), "full_name": name, "slug": self.campaign.slug, "lang": "en"}
+            outcome = conversation.on_choice(CHAT, "en", "sign:confirm", data, "sign:yes")
+            text = " ".join(reply.text for reply in outcome.replies)
+            assert refuses_the_name(text), (name.encode("unicode_escape"), text)
+        assert not Signature.objects.exists()
+
+    def test_a_name_with_letters_around_a_filler_is_still_a_name(self) -> None:
+        from undersigned.signatures.forms import check_full_name
+
+        check_full_name("Ольга \u3164Петрова")
+        check_full_name("Ольга Петрова")

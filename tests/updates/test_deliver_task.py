@@ -6,9 +6,9 @@ from datetime import timedelta
 from django.test import override_settings
 from django.utils import timezone
 
+from harness.fake_telegram import TOKEN, FakeTelegram
 from harness.smtp import SMTPServer
 from tests.base import PersonaTestCase
-from tests.bot.fake_telegram import TOKEN, FakeTelegram
 from undersigned.updates import actions, tasks
 from undersigned.updates.models import Delivery, Update
 

@@ -43,6 +43,7 @@ class SignWithUpdatesEmailTest(PersonaTestCase):
         assert response.status_code == 302
         assert Signature.objects.count() == 1
         assert not Subscription.objects.exists()  # nothing is sent before confirmation
+        actions.write_queued_requests()  # with Redis, requests wait there for the job
         request = SubscriptionRequest.objects.get()
         assert request.email == "olga@example.org" and request.language == "en"
         # Nothing ties the request to the signature: no field, no time, no audit row.
@@ -104,6 +105,7 @@ class SignWithUpdatesEmailTest(PersonaTestCase):
     def test_no_address_no_subscription(self) -> None:
         self.post()
         assert Signature.objects.exists()
+        actions.write_queued_requests()
         assert not SubscriptionRequest.objects.exists()
         assert not Subscription.objects.exists()
 
@@ -112,4 +114,5 @@ class SignWithUpdatesEmailTest(PersonaTestCase):
         assert response.status_code == 400
         assert "Enter a valid email address." in response.content.decode()
         assert not Signature.objects.exists()
+        actions.write_queued_requests()
         assert not SubscriptionRequest.objects.exists()

@@ -112,3 +112,22 @@ class ReceiptConfirmTest(DeskTestCase):
             ).status_code
             == 404
         )
+
+    def test_a_wrong_code_follows_the_error_pattern(self) -> None:
+        signature, token = self.sign(make_claims(1))
+        actions.issue_code(signature, actor=self.verifier)
+        for url in (reverse("confirm"), reverse("confirm_on_receipt", args=[token])):
+            response = self.client.post(url + "?lang=en", {"code": "AAAA-BBBB-CCCC"})
+            html = response.content.decode()
+            assert response.status_code == 400
+            assert "<title>Error: Confirm your signature</title>" in html
+            assert 'class="error-summary"' in html and 'href="#id_code"' in html
+            assert (
+                'aria-invalid="true"' in html
+                and 'aria-describedby="id_code_helptext id_code_error"' in html
+            )
+            assert "novalidate" in html
+        page = self.client.get(reverse("receipt", args=[token]) + "?lang=en").content.decode()
+        assert f'action="{reverse("confirm_on_receipt", args=[token])}" novalidate>' in page
+        signature.refresh_from_db()
+        assert signature.state == Signature.RECEIVED

@@ -40,6 +40,9 @@ class CheckPageTest(PersonaTestCase):
             "form": form,
             "data": data,
             "name_lang": written_in(data["full_name"]),
+            "office_lang": written_in(data["office"]),
+            "body_lang": written_in(data["body"]),
+            "municipality_lang": written_in(data["municipality"]),
             "region_name": regions_by_code()[data["region"]].name(language),
             "answers": "signed-answers.token",
             "form_issued": answers.get("issued", ""),
@@ -74,6 +77,11 @@ class CheckPageTest(PersonaTestCase):
         framed, direct = self.both("en", full_name="Иванова Мария Петровна", office="глава")
         assert framed == direct
         assert "Иванова Мария Петровна" in framed and ' lang="ru"' in framed
+        # The position and council typed in Russian are marked too, for screen readers.
+        assert '<dd lang="ru">глава</dd>' in framed
+        assert f'<dd lang="ru">{SIGN_FORM_OLGA["body"]}</dd>' in framed
+        framed, direct = self.both("ru", office="глава")
+        assert framed == direct and 'lang="ru">глава' not in framed
 
     def test_typed_markup_is_escaped_and_fills_no_other_slot(self) -> None:
         name = 'Семёнова <script>x</script> "<answer-office>" Ольга'

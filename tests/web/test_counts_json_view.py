@@ -22,6 +22,11 @@ class CountsJsonTest(PersonaTestCase):
         assert data["campaign"] == "deputies"
         assert (data["verified"], data["being_checked"], data["withdrawn"]) == (1, 1, 1)
         assert data["counted_at"].endswith("+00:00")
+        checkpoint = self.campaign.checkpoints.latest()
+        assert data["checkpoint"]["size"] == checkpoint.size
+        assert data["checkpoint"]["time"] == checkpoint.time
+        assert (data["checkpoint"]["verified"], data["checkpoint"]["being_checked"]) == (1, 1)
+        assert data["checkpoint"]["cite"] == f"/c/deputies/cite/{checkpoint.size}/"
 
     def test_draft_campaign_is_not_found(self) -> None:
         self.make_campaign("draft-letter", open_it=False)

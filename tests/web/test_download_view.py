@@ -108,6 +108,30 @@ class DownloadViewTest(PersonaTestCase):
         self.refresh_counts()
         assert len(self.download("regions", "csv", "quiet").decode("utf-8-sig").splitlines()) == 1
 
+    def test_hiding_names_reaches_every_download_at_once(self) -> None:
+        name = make_claims(1).full_name
+        self.sign_verified(make_claims(1))
+        self.refresh_counts()
+        build_exports()
+        for fmt in ("csv", "json", "xlsx"):
+            assert self.client.get(f"/c/deputies/data/signatories.{fmt}").status_code == 200
+        set_names_hidden(self.campaign, True, actor=self.organizer)
+        # Before any export run: no file of the list of names is left to serve, in any
+        # language or format; the counts stay.
+        for fmt in ("csv", "json", "xlsx"):
+            for language in ("ru", "en"):
+                response = self.client.get(f"/c/deputies/data/signatories.{fmt}?lang={language}")
+                assert response.status_code == 503, (fmt, language)
+                assert name.encode() not in response.content
+        assert not list((self.root / "deputies").glob("signatories.*"))
+        assert self.client.get("/c/deputies/data/regions.csv").status_code == 200
+        files = b"".join(p.read_bytes() for p in self.root.rglob("*") if p.is_file())
+        assert name.encode() not in files
+        # The next run writes the lists again, without names.
+        assert self.csv_rows("signatories") == [
+            ["full_name", "office", "body", "municipality", "region_code", "region", "verified_on"]
+        ]
+
     def test_unknown_dataset_format_or_campaign_is_404(self) -> None:
         self.make_campaign("secret-draft", open_it=False)
         for url in (

@@ -69,3 +69,49 @@ class ReceiptViewTest(PersonaTestCase):
         page = self.client.get(reverse("receipt", args=[token]) + "?lang=en").content.decode()
         assert "named once 3 verified signatories have signed" in page
         assert "2 more needed" in page
+
+    def test_a_withdrawn_receipt_waits_for_no_count(self) -> None:
+        self.sign_verified(make_claims(1))
+        signature, token = self.sign(
+            make_claims(2), publication=Signature.CONDITIONAL, reveal_threshold=3
+        )
+        self.refresh_counts()
+        from undersigned.signatures import actions
+
+        actions.withdraw_signature(signature)
+        page = self.client.get(reverse("receipt", args=[token]) + "?lang=en").content.decode()
+        assert "Withdrawn: not shown or counted anywhere" in page
+        assert "more needed" not in page and "named once" not in page
+        assert "Be less visible" not in page and "Withdraw my signature" not in page
+
+    def test_a_rejected_receipt_says_it_is_not_counted(self) -> None:
+        signature, token = self.sign(make_claims(1), publication=Signature.ANONYMOUS)
+        from undersigned.signatures import actions
+
+        actions.reject_signature(signature, Signature.REJECT_NOT_OFFICIAL, actor=self.verifier)
+        url = reverse("receipt", args=[token])
+        page = self.client.get(url + "?lang=en").content.decode()
+        assert "Not accepted: not shown or counted anywhere" in page
+        assert "counted but not named" not in page and "Be less visible" not in page
+        assert "Withdraw my signature" in page
+        # Nor can its visibility be changed: it is shown nowhere.
+        named, named_token = self.sign(make_claims(2))
+        actions.reject_signature(named, Signature.REJECT_NOT_OFFICIAL, actor=self.verifier)
+        response = self.client.post(
+            reverse("change_publication", args=[named_token]),
+            {"publication": Signature.ANONYMOUS},
+        )
+        assert response.status_code == 400
+        named.refresh_from_db()
+        assert named.publication == Signature.NAMED
+
+    def test_the_less_visible_form_follows_the_error_pattern(self) -> None:
+        _, token = self.sign(make_claims(1))
+        receipt = self.client.get(reverse("receipt", args=[token]) + "?lang=en").content.decode()
+        assert f'action="{reverse("change_publication", args=[token])}" novalidate>' in receipt
+        response = self.client.post(reverse("change_publication", args=[token]) + "?lang=en", {})
+        html = response.content.decode()
+        assert response.status_code == 400
+        assert "<title>Error: Your receipt</title>" in html
+        assert 'class="error-summary"' in html and 'href="#id_publication_0"' in html
+        assert 'aria-invalid="true"' in html

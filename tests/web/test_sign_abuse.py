@@ -203,12 +203,57 @@ class SignAbuseTest(PersonaTestCase):
         assert self.post(form_for(3, **answer)).status_code == 302
         assert Signature.objects.filter(full_name=make_claims(3).full_name).exists()
 
+    def test_the_question_in_words_is_answered_by_a_regex_as_security_md_says(self) -> None:
+        """What the question does not stop, said in SECURITY.md and the code: a script that
+        reads the page answers it with a regex and a table of ten words."""
+        from pathlib import Path
+
+        from django.conf import settings
+
+        security = " ".join((Path(settings.BASE_DIR) / "SECURITY.md").read_text().split())
+        assert "it does not stop a script written for this site" in security
+        assert "a regex answers it" in security
+        words = {
+            "en": ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"],
+            "ru": [
+                "ноль",
+                "один",
+                "два",
+                "три",
+                "четыре",
+                "пять",
+                "шесть",
+                "семь",
+                "восемь",
+                "девять",
+            ],
+        }
+        self.post(form_for(1))
+        self.post(form_for(2))
+        for n, language in enumerate(("en", "ru"), start=3):
+            url = reverse("sign", args=[self.campaign.slug]) + f"?lang={language}"
+            page = self.client.get(url, REMOTE_ADDR="203.0.113.10").content.decode()
+            key = re.search(r'name="question_0" value="(\w+)"', page)
+            sum_of = re.search(r"(\w+) (?:plus|плюс) (\w+)", page)
+            assert key and sum_of, page
+            answer = sum(words[language].index(word.lower()) for word in sum_of.groups())
+            data = form_for(n, question_0=key.group(1), question_1=str(answer))
+            response = sign_through_form(self.client, url, data, REMOTE_ADDR="203.0.113.10")
+            assert response.status_code == 302, language
+        assert Signature.objects.filter(full_name=make_claims(4).full_name).exists()
+
     def test_neither_the_picture_nor_the_question_is_refused(self) -> None:
         self.post(form_for(1))
         self.post(form_for(2))
-        response = self.post(form_for(3))
+        due = self.post(form_for(3)).content.decode()
+        # A captcha that becomes due is one more step, not an error.
+        assert "One more step" in due and "There is a problem" not in due
+        response = self.post(
+            form_for(3, captcha_0=solved(due)["captcha_0"], captcha_1="", question_1=" ")
+        )
         assert response.status_code == 400
         assert (
             "Type the letters in the picture, or answer the question." in response.content.decode()
         )
+        assert "There is a problem" in response.content.decode()
         assert Signature.objects.count() == 2

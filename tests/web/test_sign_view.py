@@ -183,3 +183,63 @@ class SignViewTest(PersonaTestCase):
         html = self.client.get(self.url()).content.decode()
         assert 'name="publication"' in html
         assert not re.search(r'name="publication"[^>]*checked', html)
+
+
+class SignViewLanguageAndRefusalTest(PersonaTestCase):
+    """The language buttons post what the page holds; a refusal keeps the answers."""
+
+    def url(self, lang: str = "en") -> str:
+        return reverse("sign", args=[self.campaign.slug]) + f"?lang={lang}"
+
+    def test_a_language_switch_brings_the_form_back_filled_and_is_not_an_attempt(self) -> None:
+        typed = {"full_name": SIGN_FORM_OLGA["full_name"], "office": "депутат"}
+        with self.settings(RATE_CLIENT_LIMIT=1, RATE_CLIENT_CAPTCHA_AFTER=1000):
+            for lang in ("ru", "en", "ru"):
+                response = self.client.post(self.url(lang), {**typed, "switch_language": lang})
+                assert response.status_code == 200
+                html = response.content.decode()
+                assert f'<html lang="{lang}">' in html
+                assert f'value="{typed["full_name"]}"' in html and 'value="депутат"' in html
+                assert "error-summary" not in html
+                assert response["Cache-Control"] == "no-store"
+            assert not Signature.objects.exists()
+            # Three switches were not attempts: a signature within the limit of one goes through.
+            assert sign_through_form(self.client, self.url(), SIGN_FORM_OLGA).status_code == 302
+
+    def test_a_language_switch_on_the_check_page_shows_the_same_check(self) -> None:
+        check = self.client.post(self.url("ru"), SIGN_FORM_OLGA)
+        answers = answers_on(check)
+        assert answers and 'name="switch_language" value="en"' in check.content.decode()
+        english = self.client.post(self.url("en"), {"answers": answers, "switch_language": "en"})
+        html = english.content.decode()
+        assert english.status_code == 200 and '<html lang="en">' in html
+        assert "Check your answers before signing" in html
+        assert SIGN_FORM_OLGA["full_name"] in html and "(Saint Petersburg)" in html
+        assert not Signature.objects.exists()
+        confirmed = self.client.post(self.url(), {"answers": answers_on(english), "confirm": "1"})
+        assert confirmed.status_code == 302
+        assert Signature.objects.get().full_name == SIGN_FORM_OLGA["full_name"]
+
+    def test_changed_answers_on_a_language_switch_are_refused(self) -> None:
+        answers = answers_on(self.client.post(self.url(), SIGN_FORM_OLGA))
+        response = self.client.post(
+            self.url(), {"answers": answers[:-2] + "xx", "switch_language": "en"}
+        )
+        assert response.status_code == 400
+        assert "Your answers were too old or changed." in response.content.decode()
+        assert not Signature.objects.exists()
+
+    def test_a_refusal_brings_the_form_back_filled_with_the_wait(self) -> None:
+        with self.settings(RATE_CLIENT_LIMIT=1, RATE_CLIENT_CAPTCHA_AFTER=1000):
+            assert sign_through_form(self.client, self.url(), SIGN_FORM_OLGA).status_code == 302
+            refused = self.client.post(self.url(), {**SIGN_FORM_OLGA, CHECKED_IN_PAGE: "1"})
+        assert refused.status_code == 429
+        assert refused["Retry-After"] == str(settings.RATE_WINDOW_SECONDS)
+        html = refused.content.decode()
+        assert "<title>Error: Too many signatures · " in html
+        assert "Nothing from this last attempt was stored." in html
+        assert "Your answers are still in the form below" in html
+        assert f'value="{SIGN_FORM_OLGA["full_name"]}"' in html
+        assert f'<option value="{SIGN_FORM_OLGA["region"]}" selected>' in html
+        assert re.search(r'<input type="radio" name="publication" value="named"[^>]* checked', html)
+        assert Signature.objects.count() == 1

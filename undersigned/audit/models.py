@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class AppendOnlyError(Exception):
@@ -16,7 +17,9 @@ class AuditEvent(models.Model):
     ACTOR_SYSTEM = "system"
     ACTOR_STAFF = "staff"
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # When it happened; a sealed signer's events keep only the day (signatures.sealing),
+    # so the time is a default the signing path can set, not taken again on insert.
+    at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
     )

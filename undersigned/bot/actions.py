@@ -2,6 +2,7 @@
 message ids (for `/forget`), staff chats linked."""
 
 import secrets
+from datetime import timedelta
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
@@ -13,14 +14,49 @@ from undersigned.bot.keys import chat_key, seal, unseal
 from undersigned.bot.models import BotMessage, BotReceipt, StaffChat, StaffLinkCode
 from undersigned.campaigns.models import Campaign
 from undersigned.signatures.models import Signature, hash_token
-from undersigned.updates.actions import unsubscribe_telegram_chat
+from undersigned.updates.actions import (
+    forget_old_telegram_messages,
+    forget_telegram_messages,
+    unsubscribe_telegram_chat,
+)
+
+UNDELIVERED_LIFETIME = timedelta(days=1)
 
 
 def keep_receipt(chat_id: int, receipt_token: str) -> BotReceipt:
-    """Remember, for /status and /withdraw, that this chat made the signature of this receipt."""
+    """Remember, for /status and /withdraw, that this chat made the signature of this receipt.
+
+    The token is kept too, sealed to the chat, until the link reaches the chat."""
     return BotReceipt.objects.create(
-        chat_key=chat_key(chat_id), sealed_receipt=seal(chat_id, hash_token(receipt_token))
+        chat_key=chat_key(chat_id),
+        sealed_receipt=seal(chat_id, hash_token(receipt_token)),
+        sealed_token=seal(chat_id, receipt_token),
     )
+
+
+def undelivered_token(chat_id: int, receipt: BotReceipt) -> str:
+    """The receipt token of a link that has not reached the chat yet; "" when it has."""
+    if receipt.sealed_token is None:
+        return ""
+    try:
+        return unseal(chat_id, bytes(receipt.sealed_token))
+    except InvalidTag:
+        return ""
+
+
+def receipts_delivered(chat_id: int, receipt_ids: list[int]) -> None:
+    """The links of these receipts reached the chat: their tokens are not kept any longer."""
+    BotReceipt.objects.filter(chat_key=chat_key(chat_id), pk__in=receipt_ids).update(
+        sealed_token=None
+    )
+
+
+def forget_undelivered_tokens() -> int:
+    """Receipt links that never reached their chat are not kept past a day: /status could
+    show them again until then."""
+    return BotReceipt.objects.filter(
+        sealed_token__isnull=False, created_at__lte=timezone.now() - UNDELIVERED_LIFETIME
+    ).update(sealed_token=None)
 
 
 def signatures_of_chat(chat_id: int) -> list[tuple[BotReceipt, Signature]]:
@@ -80,7 +116,8 @@ def forget_chat(chat_id: int) -> list[int]:
         messages.delete()
         BotReceipt.objects.filter(chat_key=key).delete()
         unsubscribe_telegram_chat(chat_id)
-    return sorted(deletable)
+        deletable += forget_telegram_messages(chat_id)  # the updates sent here
+    return sorted(set(deletable))
 
 
 def forget_old_messages() -> int:
@@ -88,7 +125,7 @@ def forget_old_messages() -> int:
     removed, _ = BotMessage.objects.filter(
         sent_at__lte=timezone.now() - BotMessage.DELETABLE_FOR
     ).delete()
-    return removed
+    return removed + forget_old_telegram_messages()
 
 
 def create_link_code(user: Any) -> str:

@@ -29,6 +29,9 @@ class BotReceipt(models.Model):
 
     chat_key = models.CharField(max_length=64, db_index=True)
     sealed_receipt = models.BinaryField()
+    # The receipt token itself, sealed to the chat, only until the message carrying the
+    # receipt link is delivered (or shown again by /status): Telegram may refuse it.
+    sealed_token = models.BinaryField(null=True, default=None)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -111,10 +111,11 @@ def notify_threshold_reached(campaign: Campaign, threshold: int) -> None:
 
 def forget_stale_conversations() -> int:
     """Conversations abandoned halfway hold a signer's answers: deleted after a day. Message
-    ids the bot could delete go once Telegram no longer lets it (48 hours)."""
-    from undersigned.bot.actions import forget_old_messages
+    ids the bot could delete go once Telegram no longer lets it (48 hours), receipt links
+    that never reached their chat after a day."""
+    from undersigned.bot.actions import forget_old_messages, forget_undelivered_tokens
 
     removed, _ = BotConversation.objects.filter(
         updated_at__lt=timezone.now() - CONVERSATION_LIFETIME
     ).delete()
-    return removed + forget_old_messages()
+    return removed + forget_old_messages() + forget_undelivered_tokens()

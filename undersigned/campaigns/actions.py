@@ -5,6 +5,7 @@ from typing import Any
 from django.db import transaction
 
 from undersigned.audit.actions import record
+from undersigned.campaigns.downloads import withdraw_name_lists
 from undersigned.campaigns.models import Campaign, CampaignText, StaffRole, TransitionError
 
 
@@ -46,6 +47,9 @@ def archive_campaign(campaign: Campaign, *, actor: Any) -> Campaign:
 
 
 def set_names_hidden(campaign: Campaign, hidden: bool, *, actor: Any) -> Campaign:
+    """The organizer hides every name of the campaign (or shows them again as each signer
+    chose). Hiding reaches every copy at once: the name lists already written for download
+    are withdrawn in the same step (the next export run writes them without names)."""
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
         campaign.names_hidden = hidden
@@ -56,6 +60,8 @@ def set_names_hidden(campaign: Campaign, hidden: bool, *, actor: Any) -> Campaig
             actor=actor,
             campaign=campaign,
         )
+    if hidden:
+        withdraw_name_lists(campaign.slug)
     return campaign
 
 
@@ -109,3 +115,39 @@ def set_campaign_text(
             note=language,
         )
     return text
+
+
+def set_closing_date(campaign: Campaign, closes_at: Any, *, actor: Any) -> Campaign:
+    """Set, change or clear (None) the time after which the campaign takes no signature."""
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if campaign.state not in (Campaign.DRAFT, Campaign.OPEN):
+            raise TransitionError(f"campaign {campaign.slug}: closed, no closing date to set")
+        campaign.closes_at = closes_at
+        campaign.save(update_fields=["closes_at"])
+        record(
+            "campaign.closing_date_set" if closes_at else "campaign.closing_date_cleared",
+            campaign,
+            actor=actor,
+            campaign=campaign,
+            note=closes_at.isoformat() if closes_at else "",
+        )
+    return campaign
+
+
+def set_region_counts_published(campaign: Campaign, published: bool, *, actor: Any) -> Campaign:
+    """Publish counts by region or not. Decided while a draft: a hidden signer sealed under
+    one choice keeps their region or not for good."""
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if campaign.state != Campaign.DRAFT:
+            raise TransitionError(f"campaign {campaign.slug}: region counts fixed once open")
+        campaign.publish_region_counts = published
+        campaign.save(update_fields=["publish_region_counts"])
+        record(
+            "campaign.region_counts_published" if published else "campaign.region_counts_hidden",
+            campaign,
+            actor=actor,
+            campaign=campaign,
+        )
+    return campaign

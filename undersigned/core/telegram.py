@@ -103,20 +103,22 @@ def _close_sender_sessions() -> None:
             asyncio.run_coroutine_threadsafe(close(), _sender_loop).result(5)
 
 
-async def _send(chat_id: int, text: str) -> None:
+async def _send(chat_id: int, text: str) -> int:
     key = (settings.TELEGRAM_BOT_TOKEN, settings.TELEGRAM_API_URL)
     if key not in _sender_bots:
         _sender_bots[key] = build_bot()
-    await _sender_bots[key].send_message(chat_id, shorten(text))
+    message = await _sender_bots[key].send_message(chat_id, shorten(text))
+    return message.message_id
 
 
-def send_text(chat_id: int, text: str) -> None:
-    """Send one message from synchronous code; raises TelegramSendError saying if it may pass."""
+def send_text(chat_id: int, text: str) -> int:
+    """Send one message from synchronous code; its id. Raises TelegramSendError saying if
+    the failure may pass."""
     if not bot_configured():
         raise TelegramSendError("telegram not configured", temporary=True)
     future = asyncio.run_coroutine_threadsafe(_send(chat_id, text), _loop())
     try:
-        future.result(timeout=SEND_TIMEOUT_SECONDS)
+        return future.result(timeout=SEND_TIMEOUT_SECONDS)
     except TimeoutError:
         future.cancel()
         raise TelegramSendError("telegram timeout", temporary=True) from None

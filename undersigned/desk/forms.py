@@ -9,7 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 from undersigned.campaigns.models import Campaign, StaffRole
 from undersigned.officials.regions import region_choices
-from undersigned.signatures.forms import ClaimField, check_full_name
+from undersigned.signatures.forms import (
+    CHALLENGE_FIELDS,
+    ClaimField,
+    QuestionInput,
+    check_full_name,
+)
 from undersigned.signatures.models import Signature
 from undersigned.verification.models import Decision, web_link
 
@@ -22,11 +27,41 @@ class LoginForm(forms.Form):
 
     def __init__(self, *args: Any, challenge: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.challenge = challenge
         if challenge:  # checked before the password, which costs a hash
+            # Either one will do, as on the sign form: the picture, or a question in words
+            # for those who cannot see it.
             self.fields = {
-                "captcha": CaptchaField(label=_("Type the letters in the picture")),
+                "captcha": CaptchaField(
+                    label=_("Type the letters in the picture"),
+                    required=False,
+                    error_messages={
+                        "invalid": _(
+                            "The letters do not match the picture. Type the letters of the new "
+                            "picture, or answer the question."
+                        )
+                    },
+                ),
+                "question": CaptchaField(
+                    label=_("Or answer this question"),
+                    required=False,
+                    widget=QuestionInput(),
+                    error_messages={
+                        "invalid": _(
+                            "That is not the answer. Answer the new question, or type the letters."
+                        )
+                    },
+                ),
                 **self.fields,
             }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.challenge and not any(
+            str(self.data.get(f"{name}_1", "")).strip() for name in CHALLENGE_FIELDS
+        ):
+            self.add_error("captcha", _("Type the letters in the picture, or answer the question."))
+        return data
 
 
 class TokenForm(forms.Form):
@@ -83,6 +118,19 @@ class VerifyForm(forms.Form):
         validators=[web_link],
     )
     note = NOTE
+    sealed_check = forms.BooleanField(
+        label=_(
+            "I searched a fresh sealed bundle with the offline tool (--official with the "
+            "registry id): this official has not signed already"
+        ),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, sealed_signers: bool = False, **kwargs: Any):
+        kwargs.setdefault("auto_id", "verify_%s")
+        super().__init__(*args, **kwargs)
+        if not sealed_signers:
+            del self.fields["sealed_check"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -98,6 +146,10 @@ class RejectForm(forms.Form):
         widget=forms.RadioSelect,
     )
     note = NOTE
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        kwargs.setdefault("auto_id", "reject_%s")
+        super().__init__(*args, **kwargs)
 
 
 class QueueFilterForm(ChoicesMixin, forms.Form):
@@ -192,6 +244,86 @@ def _language_choices() -> list[tuple[str, str]]:
     return list(settings.LANGUAGES)
 
 
+def registry_source_choices() -> list[tuple[str, Any]]:
+    """The registry sources imported here, each with its number of officials."""
+    from django.db.models import Count
+
+    from undersigned.officials.models import Official
+
+    rows = Official.objects.values("source").annotate(n=Count("id")).order_by("source")
+    return [("", _("none: signers are not matched to a registry"))] + [
+        (row["source"], f"{row['source']} ({row['n']})") for row in rows
+    ]
+
+
+def future_closing_date(closes_at: Any) -> Any:
+    from django.utils import timezone
+
+    if closes_at is not None and closes_at <= timezone.now():
+        raise forms.ValidationError(_("The closing date must be in the future."))
+    return closes_at
+
+
+class ClosingDateForm(forms.Form):
+    closes_at = forms.DateTimeField(
+        label=_("Closing date and time (UTC)"),
+        required=False,
+        input_formats=[DATETIME_FORMAT],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),
+        help_text=_("Leave empty to remove the closing date."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        kwargs.setdefault("auto_id", "closing_%s")
+        super().__init__(*args, **kwargs)
+
+    def clean_closes_at(self) -> Any:
+        return future_closing_date(self.cleaned_data.get("closes_at"))
+
+
+class RegionCountsForm(forms.Form):
+    published = forms.ChoiceField(choices=[("yes", "yes"), ("no", "no")])
+
+
+class CloseConfirmForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Close the campaign: it takes no more signatures."),
+    )
+
+
+class VerifierKeyForm(forms.Form):
+    label = forms.CharField(
+        label=_("Whose key"), max_length=100, help_text=_("For example the verifier's name.")
+    )
+    public_key = forms.CharField(
+        label=_("age public key"),
+        max_length=100,
+        help_text=_("The line age-keygen printed, starting with age1. Never the private key."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def clean_public_key(self) -> str:
+        from undersigned.vault.models import parse_public_key
+
+        return parse_public_key(str(self.cleaned_data["public_key"]))
+
+
+class RevokeKeyForm(forms.Form):
+    key = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class RegistrySearchForm(ChoicesMixin, forms.Form):
+    q = forms.CharField(label=_("Name, council or registry id"), required=False, max_length=200)
+    source = forms.ChoiceField(label=_("Registry source"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._choice_field("source").choices = [
+            ("", _("all sources")),
+            *registry_source_choices()[1:],
+        ]
+
+
 class CampaignForm(ChoicesMixin, forms.Form):
     slug = forms.SlugField(
         label=_("Address (slug)"),
@@ -201,13 +333,28 @@ class CampaignForm(ChoicesMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Campaign.KINDS)
     addressee = forms.CharField(label=_("Addressee"), required=False, max_length=300)
     eligibility = forms.ChoiceField(label=_("Who may sign"), choices=Campaign.ELIGIBILITY)
-    registry_source = forms.CharField(
+    registry_source = forms.ChoiceField(
         label=_("Registry source"),
         required=False,
-        max_length=64,
         help_text=_(
-            "The name of the imported registry signers are matched against; when set, "
+            "The imported registry signers are matched against; when set, "
             "a signature must be matched before it can be verified."
+        ),
+    )
+    closes_at = forms.DateTimeField(
+        label=_("Closing date and time (UTC)"),
+        required=False,
+        input_formats=[DATETIME_FORMAT],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),
+        help_text=_("No signature is taken after it. Leave empty to close by hand."),
+    )
+    publish_region_counts = forms.BooleanField(
+        label=_("Publish counts by region"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "When off, no region is published and a hidden signer's region is not kept once "
+            "sealed. Fixed once the campaign is open."
         ),
     )
     requires_verification = forms.BooleanField(
@@ -232,6 +379,10 @@ class CampaignForm(ChoicesMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self._choice_field("original_language").choices = _language_choices()
+        self._choice_field("registry_source").choices = registry_source_choices()
+
+    def clean_closes_at(self) -> Any:
+        return future_closing_date(self.cleaned_data.get("closes_at"))
 
     def clean_slug(self) -> str:
         slug = str(self.cleaned_data["slug"]).lower()
@@ -278,6 +429,8 @@ class NamesHiddenForm(forms.Form):
 
 
 class OpeningSignatoryForm(ChoicesMixin, forms.Form):
+    NO_OFFICIAL = "none"
+
     full_name = ClaimField(label=_("Full name"), validators=[check_full_name])
     office = ClaimField(label=_("Position"), required=False)
     body = ClaimField(label=_("Council or body"), required=False)
@@ -289,10 +442,18 @@ class OpeningSignatoryForm(ChoicesMixin, forms.Form):
         initial=Signature.NAMED,
         choices=[(Signature.NAMED, _("named")), (Signature.ANONYMOUS, _("counted but not named"))],
     )
+    # Empty on the first step; then a registry official's id, or "none".
+    official = forms.RegexField(
+        regex=r"^(none|[0-9]{1,12})?$", required=False, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args: Any, language: str, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self._choice_field("region").choices = [("", _("— region —")), *region_choices(language)]
+
+
+class RematchForm(forms.Form):
+    official = forms.RegexField(regex=r"^(none|[0-9]{1,12})$")
 
 
 class ImportSignaturesForm(forms.Form):

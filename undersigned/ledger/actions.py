@@ -17,7 +17,7 @@ from django.utils import timezone
 from undersigned.audit.actions import record
 from undersigned.campaigns.models import Campaign
 from undersigned.core.locks import LockBusy, job_lock
-from undersigned.ledger import merkle, note
+from undersigned.ledger import merkle, note, tally
 from undersigned.ledger.keys import default_origin, log_private_key
 from undersigned.ledger.models import (
     Checkpoint,
@@ -169,15 +169,59 @@ def _append(campaign: Campaign, events: list[Pending], time: str) -> int:
     return size + len(events)
 
 
-def sign_checkpoint(campaign: Campaign) -> Checkpoint | None:
-    """Sign the campaign's tree as it stands now, unless that size is signed already."""
+def figures_at(campaign_id: int, previous: Checkpoint | None, size: int) -> tally.Tally:
+    """The figures the first `size` entries prove: the previous checkpoint's figures moved
+    by the entries since, each replayed from its handle's standing in the entries before."""
+    entries = LogEntry.objects.filter(campaign_id=campaign_id, index__lt=size).order_by("index")
+    figures = previous.figures_data() if previous is not None else None
+    if previous is None or figures is None:
+        result = tally.Tally()
+    else:
+        result = tally.Tally.from_figures(figures)
+        entries = entries.filter(index__gte=previous.size)
+    rows = [(index, json.loads(data)) for index, data in entries.values_list("index", "data")]
+    if figures is not None and previous is not None:
+        handles = sorted({entry["handle"] for _, entry in rows})
+        before = tally.Tally()
+        for start in range(0, len(handles), 5000):
+            earlier = LogEntry.objects.filter(
+                campaign_id=campaign_id,
+                handle__in=handles[start : start + 5000],
+                index__lt=previous.size,
+            ).order_by("index")
+            for index, data in earlier.values_list("index", "data"):
+                before.apply(index, json.loads(data))
+        result.standing = before.standing
+    for index, entry in rows:
+        if problem := result.apply(index, entry):
+            log.error("the log's entries do not replay: %s", problem)
+    return result
+
+
+def sign_checkpoint(campaign: Campaign, time: str | None = None) -> Checkpoint | None:
+    """Sign the campaign's tree as it stands now, unless that size is signed already, with
+    its time (rounded like the entries', never before the last checkpoint's) and the
+    verified and being-checked figures its entries prove."""
     size = tree_size(campaign.pk)
     latest = Checkpoint.objects.filter(campaign=campaign).order_by("-size").first()
     if latest is not None and latest.size == size:
         return None
     origin = latest.origin if latest is not None else default_origin(campaign.slug)
+    time = time or batch_time(timezone.now())
+    if latest is not None and (latest.time or "") > time:
+        time = latest.time or time
+    figures = figures_at(campaign.pk, latest, size)
     root = StoredTree(campaign.pk).root(size)
-    body = note.Checkpoint(origin, size, root).body()
+    body = note.Checkpoint(
+        origin,
+        size,
+        root,
+        (
+            f"{note.EXTENSION_TIME} {time}",
+            f"{note.EXTENSION_VERIFIED} {figures.verified}",
+            f"{note.EXTENSION_CHECKING} {figures.checking}",
+        ),
+    ).body()
     signed = note.SignedNote(body, (note.sign(body, origin, log_private_key()),))
     checkpoint = Checkpoint.objects.create(
         campaign=campaign,
@@ -185,6 +229,7 @@ def sign_checkpoint(campaign: Campaign) -> Checkpoint | None:
         size=size,
         root=root,
         note=signed.render(),
+        figures=json.dumps(figures.figures(), sort_keys=True),
         created_at=timezone.now(),
     )
     record("ledger.checkpoint_signed", checkpoint, campaign=campaign, note=f"size {size}")
@@ -230,7 +275,7 @@ def _append_batch(batch_size: int) -> dict[int, int]:
         sizes = {}
         for campaign in Campaign.objects.filter(id__in=by_campaign):
             sizes[campaign.pk] = _append(campaign, by_campaign[campaign.pk], time)
-            sign_checkpoint(campaign)
+            sign_checkpoint(campaign, time)
         ids = [event.id for event in events]
         for start in range(0, len(ids), 5000):
             PendingLogEvent.objects.filter(id__in=ids[start : start + 5000]).delete()

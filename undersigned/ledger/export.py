@@ -4,6 +4,10 @@ Pages are fetched through Django's test client in every language (the original
 language at the root, the others under `<code>/`), following links within the
 exportable paths; the log, counts and other data files are written once, at the same
 paths as on the site, so `verify_log OUT_DIR` checks a mirror as it checks the site.
+Every checkpoint's citable page, its JSON and its signed note are in the mirror too, so a
+citation can be checked against it. Each page says when the mirror was exported; a link
+to what only the site can do (signing, a receipt) leads to the mirror's own page saying
+where the site is, so no link leaves the mirror.
 Only files whose bytes changed are rewritten; files no longer produced are removed.
 """
 
@@ -14,17 +18,22 @@ import posixpath
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
 from django.test import Client
+from django.utils import timezone, translation
+from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 from undersigned.campaigns.models import Campaign
 from undersigned.core.locks import job_lock
 from undersigned.ledger import paths
+from undersigned.ledger.models import Checkpoint
 from undersigned.ledger.public import signed_size
 from undersigned.signatures.counts import COUNT_JOB
 
@@ -34,10 +43,15 @@ EXPORTABLE = [
     re.compile(r"^/c/[\w-]+/$"),
     re.compile(r"^/c/[\w-]+/signatories/$"),
     re.compile(r"^/c/[\w-]+/log/(checkpoint|key|counts\.json|entries/\d+\.json)$"),
+    re.compile(r"^/c/[\w-]+/log/checkpoints/\d+$"),
+    re.compile(r"^/c/[\w-]+/cite/\d+/$"),
+    re.compile(r"^/c/[\w-]+/cite/\d+\.json$"),
     re.compile(r"^/log/campaigns\.json$"),
 ]
+ABOUT_MIRROR = "mirror.html"
 MANIFEST = ".export-manifest.json"
 MAX_URLS = 20000
+MAIN = '<main id="main">'
 LINK = re.compile(r"""((?:href|src|action)\s*=\s*)(["'])([^"']*)\2""", re.IGNORECASE)
 
 
@@ -61,6 +75,9 @@ def _start_urls(campaigns: Iterable[Campaign]) -> list[str]:
         urls += [f"/{paths.verifier_key(slug)}", f"/{paths.counts(slug)}"]
         pages = max(paths.pages_for(signed_size(campaign)), 1)
         urls += [f"/{paths.entries_page(slug, page)}" for page in range(pages)]
+        for size in Checkpoint.objects.filter(campaign=campaign).values_list("size", flat=True):
+            urls += [f"/{paths.checkpoint_at(slug, size)}", f"/{paths.cite_json(slug, size)}"]
+            urls += [f"/{paths.cite_page(slug, size)}"]
     return urls
 
 
@@ -90,9 +107,15 @@ def _page_file(language: str, path: str, query: str) -> str:
     return f"{prefix}{folder}index.html"
 
 
+def _about_file(language: str) -> str:
+    prefix = "" if language == settings.LANGUAGE_CODE else f"{language}/"
+    return f"{prefix}{ABOUT_MIRROR}"
+
+
 class Exporter:
-    def __init__(self, out: Path):
+    def __init__(self, out: Path, exported_at: datetime | None = None):
         self.out = out
+        self.exported_at = exported_at or timezone.now()
         self.languages = [code for code, _ in settings.LANGUAGES]
         self.pages: dict[tuple[str, str, str], bytes] = {}  # (language, path, query) -> html
         self.files: dict[str, bytes] = {}  # root-relative path -> bytes
@@ -149,16 +172,53 @@ class Exporter:
             elif (lang, target_path, target_query) in self.pages:
                 new = relative(_page_file(lang, target_path, target_query))
             else:
-                new = settings.SITE_URL + target_path + (f"?{target_query}" if target_query else "")
+                # Only the site itself can do this: the mirror's page says where it is.
+                new, fragment = relative(_about_file(lang)), ""
             return f"{attribute}{quote}{new}{fragment}{quote}"
 
-        return LINK.sub(replace, html.decode("utf-8")).encode("utf-8")
+        text = LINK.sub(replace, html.decode("utf-8"))
+        banner = self._banner(language, relative(_about_file(language)))
+        return text.replace(MAIN, MAIN + banner, 1).encode("utf-8")
+
+    def _when(self) -> str:
+        return self.exported_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+    def _banner(self, language: str, about: str) -> str:
+        with translation.override(language):
+            text = _("A static mirror of %(site)s, exported at %(when)s.") % {
+                "site": settings.SITE_URL,
+                "when": self._when(),
+            }
+            more = _("About this mirror")
+        return f'\n<p class="mirror-note">{escape(text)} <a href="{about}">{escape(more)}</a></p>'
+
+    def about_pages(self) -> dict[str, bytes]:
+        """The page every link to what only the site can do leads to, in each language."""
+        pages = {}
+        for language in self.languages:
+            with translation.override(language):
+                html = render_to_string(
+                    "ledger/mirror.html",
+                    {
+                        "site": settings.SITE_URL,
+                        "onion": settings.ONION_HOST,
+                        "when": self._when(),
+                        "LANGUAGE_CODE": language,
+                        "home": posixpath.relpath(
+                            _page_file(language, "/", ""),
+                            posixpath.dirname(_about_file(language)) or ".",
+                        ),
+                    },
+                )
+            pages[_about_file(language)] = html.encode("utf-8")
+        return pages
 
     def outputs(self) -> dict[str, bytes]:
         result = {
             _page_file(language, path, query): self._rewrite(language, path, query, html)
             for (language, path, query), html in self.pages.items()
         }
+        result.update(self.about_pages())
         for name, body in self.files.items():
             if name.startswith(settings.STATIC_URL.lstrip("/")):
                 found = finders.find(name.removeprefix(settings.STATIC_URL.lstrip("/")))

@@ -6,11 +6,13 @@ Entries and checkpoints are only ever inserted: nothing here updates or deletes 
 """
 
 import json
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from undersigned.campaigns.models import Campaign
+from undersigned.ledger import note as signed_note
 
 
 class LogEntry(models.Model):
@@ -77,6 +79,9 @@ class Checkpoint(models.Model):
     root = models.BinaryField(max_length=32)
     # The signed note as the log signed it; witness cosignatures are kept apart.
     note = models.TextField()
+    # The figures its entries prove, by region too (ledger.tally.Tally.figures), as JSON;
+    # empty for a checkpoint signed before the log kept them.
+    figures = models.TextField(blank=True, default="")
     created_at = models.DateTimeField()
 
     class Meta:
@@ -88,6 +93,17 @@ class Checkpoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.origin} @{self.size}"
+
+    def body(self) -> signed_note.Checkpoint:
+        return signed_note.parse_checkpoint(signed_note.parse_note(self.note).text)
+
+    @property
+    def time(self) -> str | None:
+        """The time the note carries ("2022-09-12T18:00:00Z"), None on an older note."""
+        return self.body().extension(signed_note.EXTENSION_TIME)
+
+    def figures_data(self) -> dict[str, Any] | None:
+        return json.loads(self.figures) if self.figures else None
 
     def published_note(self) -> str:
         """The note with the log's signature and every witness's cosignature."""

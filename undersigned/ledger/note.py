@@ -6,9 +6,13 @@ A checkpoint (c2sp.org/tlog-checkpoint) is a note whose text is
     <tree size>
     <base64 root hash>
 
-followed by a blank line and one line per signature, "— <key name> <base64(key id || sig)>"
-(c2sp.org/signed-note). The log signs with an Ed25519 key (algorithm 0x01); a witness
-co-signs with a timestamped cosignature (c2sp.org/tlog-cosignature, algorithm 0x04).
+followed by extension lines, then a blank line and one line per signature,
+"— <key name> <base64(key id || sig)>" (c2sp.org/signed-note). The log signs with an
+Ed25519 key (algorithm 0x01); a witness co-signs with a timestamped cosignature
+(c2sp.org/tlog-cosignature, algorithm 0x04).
+This log's checkpoints carry three extension lines (c2sp.org/tlog-checkpoint allows any;
+Go's sumdb/tlog.ParseTree ignores them): "time <UTC, to the log's rounding>", "verified <n>"
+and "checking <n>", the figures the entries prove at that size (ledger.tally).
 Verifier keys are written "<name>+<hex key id>+<base64(algorithm || public key)>".
 No Django here: the standalone verifier uses this module too.
 """
@@ -26,6 +30,11 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 ALG_ED25519 = 0x01
 ALG_COSIGNATURE_V1 = 0x04
 SIGNATURE_PREFIX = "\u2014 "  # an em dash and a space
+
+
+EXTENSION_TIME = "time"
+EXTENSION_VERIFIED = "verified"
+EXTENSION_CHECKING = "checking"
 
 
 class NoteError(ValueError):
@@ -47,6 +56,18 @@ class Checkpoint:
             *self.extensions,
         ]
         return "\n".join(lines) + "\n"
+
+    def extension(self, key: str) -> str | None:
+        """The value of the first extension line "<key> <value>", if there is one."""
+        for line in self.extensions:
+            name, _, value = line.partition(" ")
+            if name == key:
+                return value
+        return None
+
+    def figure(self, key: str) -> int | None:
+        value = self.extension(key)
+        return int(value) if value is not None and value.isdigit() else None
 
 
 @dataclass(frozen=True)
@@ -136,6 +157,13 @@ def cosign(text: str, name: str, private_key: Ed25519PrivateKey, timestamp: int)
     key = VerifierKey.for_private_key(name, private_key, ALG_COSIGNATURE_V1)
     signature = private_key.sign(cosigned_message(text, timestamp))
     return SignatureLine(name, key.key_id, struct.pack(">Q", timestamp) + signature)
+
+
+def cosignature_time(line: SignatureLine) -> int | None:
+    """A witness cosignature's time in seconds since the epoch (None for a plain signature)."""
+    if len(line.signature) != 72:
+        return None
+    return int(struct.unpack(">Q", line.signature[:8])[0])
 
 
 def parse_note(raw: str) -> SignedNote:

@@ -27,3 +27,17 @@ def entries_page(slug: str, page: int) -> str:
 
 def pages_for(size: int) -> int:
     return -(-size // ENTRIES_PER_PAGE)
+
+
+def checkpoint_at(slug: str, size: int) -> str:
+    """The signed note of the checkpoint of that size, kept for good."""
+    return f"c/{slug}/log/checkpoints/{size}"
+
+
+def cite_page(slug: str, size: int) -> str:
+    """The citable page of the checkpoint of that size, kept for good."""
+    return f"c/{slug}/cite/{size}/"
+
+
+def cite_json(slug: str, size: int) -> str:
+    return f"c/{slug}/cite/{size}.json"

@@ -12,5 +12,9 @@ urlpatterns = [
     path("c/<slug:slug>/log/proof/inclusion", views.inclusion_proof, name="log_inclusion"),
     path("c/<slug:slug>/log/proof/consistency", views.consistency_proof, name="log_consistency"),
     path("c/<slug:slug>/log/cosign", views.cosign, name="log_cosign"),
+    path("c/<slug:slug>/log/checkpoints/<int:size>", views.checkpoint_at, name="log_checkpoint_at"),
+    path("c/<slug:slug>/cite/<int:size>/", views.cite_page, name="cite"),
+    path("c/<slug:slug>/cite/<int:size>.json", views.cite_json, name="cite_json"),
+    path("c/<slug:slug>/cite/<int:size>/letter.pdf", views.letter, name="letter"),
     path("r/<str:token>/log-receipt.json", views.receipt_file, name="log_receipt_file"),
 ]

@@ -4,8 +4,11 @@ Runs with no Django and no database (only the standard library and `cryptography
 the running site or on a static mirror. For each campaign it checks the checkpoint's
 signature (and any witness's), rebuilds the Merkle tree from the published entries and
 compares its root with the signed one, checks that the log only grew since the
-checkpoints seen before (kept in a local state file), recomputes the counts from the
-entries and compares them with the counts the site shows. Exit status 1 on any mismatch.
+checkpoints seen before (kept in a local state file) and that its time never went back,
+recomputes the verified and being-checked figures from the entries and compares them with
+those the checkpoint signs and the site shows, and prints the line to cite. With
+`--cite "As of …"` it checks a quoted line against the checkpoint it names instead.
+Exit status 1 on any mismatch.
 """
 
 import abc
@@ -20,20 +23,14 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from undersigned.ledger import merkle, note, paths
-
-EVENTS_ADDING = {"verified"}
-EVENTS_REMOVING = {"withdrawn", "invalidated"}
-EVENTS = {"verified", "withdrawn", "invalidated", "revealed"}
-HANDLE = re.compile(r"^[0-9a-f]{32}$")
-TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+from undersigned.ledger import cite, merkle, note, paths
+from undersigned.ledger.tally import CHECKING, TIME, VERIFIED, Tally
 
 
 class VerifyError(Exception):
@@ -133,52 +130,19 @@ def default_state_path() -> Path:
 class State:
     """Checkpoints seen before, by origin, with the log's key trusted on first use."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path | None):
+        """`path` None: nothing seen before, and nothing to remember."""
         self.path = path
         self.logs: dict[str, dict[str, Any]] = {}
-        if path.exists():
+        if path is not None and path.exists():
             self.logs = json.loads(path.read_text(encoding="utf-8")).get("logs", {})
 
     def save(self) -> None:
+        if self.path is None:
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         text = json.dumps({"logs": self.logs}, indent=1, sort_keys=True)
         self.path.write_text(text, encoding="utf-8")
-
-
-@dataclass
-class Tally:
-    """The counts an auditor derives from entries: a handle counts while its last
-    verified event has not been followed by a withdrawal or invalidation."""
-
-    verified: int = 0
-    revealed: int = 0
-    regions: Counter[str] = field(default_factory=Counter)
-    standing: set[str] = field(default_factory=set)
-
-    def apply(self, index: int, entry: dict[str, Any]) -> str | None:
-        event, handle = entry.get("event"), entry.get("handle")
-        if event not in EVENTS or not isinstance(handle, str) or not HANDLE.match(handle):
-            return f"entry {index} is not a valid event"
-        if not isinstance(entry.get("time"), str) or not TIME.match(entry["time"]):
-            return f"entry {index} has no valid time"
-        region = entry.get("region") or "-"
-        if event in EVENTS_ADDING:
-            if handle in self.standing:
-                return f"entry {index}: a signature verified twice without being withdrawn"
-            self.standing.add(handle)
-            self.verified += 1
-            self.regions[region] += 1
-        elif event in EVENTS_REMOVING:
-            if handle not in self.standing:
-                return f"entry {index}: {event} a signature that was not counted"
-            self.standing.discard(handle)
-            self.verified -= 1
-            self.regions[region] -= 1
-        else:
-            if handle not in self.standing:
-                return f"entry {index}: revealed a signature that is not counted"
-            self.revealed += 1
-        return None
 
 
 @dataclass
@@ -188,6 +152,8 @@ class Report:
     facts: list[str] = field(default_factory=list)
     checkpoint: note.SignedNote | None = None
     size: int = 0
+    body: note.Checkpoint | None = None
+    tally: Tally | None = None
 
     @property
     def ok(self) -> bool:
@@ -224,14 +190,20 @@ def verify_campaign(
     *,
     key_text: str | None = None,
     witnesses: list[note.VerifierKey] | None = None,
+    size: int | None = None,
 ) -> Report:
+    """Check the latest checkpoint (or, given `size`, the checkpoint of that size) and
+    the entries it signs."""
     report = Report(slug)
     key = _load_key(source, slug, key_text, state, report)
     if key is None:
         return report
-    raw = source.read(paths.checkpoint(slug))
+    raw = source.read(paths.checkpoint(slug) if size is None else paths.checkpoint_at(slug, size))
     root = merkle.EMPTY_ROOT
     if raw is None:
+        if size is not None:
+            report.problems.append(f"the log publishes no checkpoint of {size} entries")
+            return report
         report.facts.append("no checkpoint yet: the log is empty")
     else:
         try:
@@ -240,10 +212,13 @@ def verify_campaign(
             report.problems.append(f"checkpoint: {error}")
             return report
         report.checkpoint, report.size, root = signed, checkpoint.size, checkpoint.root
+        report.body = checkpoint
         for witness in witnesses or []:
             if not note.verified_by(signed, witness):
                 report.problems.append(f"no valid cosignature by witness {witness.name}")
+        _check_time(checkpoint, signed, key, state, report, historical=size is not None)
     tree, tally = merkle.MemoryTree(), Tally()
+    last_time = ""
     for page in range(paths.pages_for(report.size)):
         data = source.read_json(paths.entries_page(slug, page))
         start = page * paths.ENTRIES_PER_PAGE
@@ -255,7 +230,7 @@ def verify_campaign(
         ):
             report.problems.append(f"entries from {start} are missing")
             break
-        if len(data["entries"]) != expected:
+        if len(data["entries"]) < expected or (size is None and len(data["entries"]) != expected):
             report.problems.append(
                 f"entries from {start}: {len(data['entries'])} published, "
                 f"the checkpoint needs {expected}"
@@ -269,25 +244,104 @@ def verify_campaign(
                 entry = json.loads(text)
             except ValueError:
                 entry = {}
-            problem = tally.apply(start + offset, entry if isinstance(entry, dict) else {})
+            entry = entry if isinstance(entry, dict) else {}
+            problem = tally.apply(start + offset, entry)
             if problem:
                 report.problems.append(problem)
+            elif entry["time"] < last_time:
+                report.problems.append(f"entry {start + offset}: its time goes back")
+            else:
+                last_time = entry["time"]
     if tree.size == report.size and tree.root() != root:
         report.problems.append(
             "the entries do not hash to the signed root: an entry was changed, removed or reordered"
         )
-    _check_history(source, slug, key, state, tree, report, root)
-    _check_counts(source, slug, tally, report)
-    if report.ok:
+    report.tally = tally
+    if report.body is not None:
+        _check_figures(report.body, tally, last_time, report)
+    if size is None:
+        _check_history(source, slug, key, state, tree, report, root)
+        _check_counts(source, slug, tally, report)
+    if report.ok and size is None:
         state.logs[key.name] = {
             "key": key.text(),
             "size": report.size,
             "root": base64.b64encode(root).decode(),
+            "time": report.body.extension(note.EXTENSION_TIME) if report.body else None,
         }
+    if report.ok:
         report.facts.append(
-            f"{report.size} entries, {tally.verified} verified, {tally.revealed} revealed"
+            f"{report.size} entries, {tally.verified} verified, {tally.checking} being checked, "
+            f"{tally.revealed} revealed"
         )
+        if report.body is not None and report.body.extension(note.EXTENSION_TIME):
+            line = citation(report.body, tally, root)
+            report.facts.append(f"cite: {line.line()}")
     return report
+
+
+def citation(body: note.Checkpoint, tally: Tally, root: bytes) -> cite.Citation:
+    return cite.Citation(
+        time=body.extension(note.EXTENSION_TIME) or "",
+        verified=tally.verified,
+        checking=tally.checking,
+        size=body.size,
+        origin=body.origin,
+        root=base64.b64encode(root).decode(),
+    )
+
+
+def _utc(seconds: int) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(seconds))
+
+
+def _check_time(
+    checkpoint: note.Checkpoint,
+    signed: note.SignedNote,
+    key: note.VerifierKey,
+    state: State,
+    report: Report,
+    *,
+    historical: bool,
+) -> None:
+    """The checkpoint's time: well formed, and (for the latest) never before one seen earlier."""
+    signed_at = checkpoint.extension(note.EXTENSION_TIME)
+    if signed_at is None:
+        report.facts.append("the checkpoint carries no time")
+    elif not TIME.match(signed_at):
+        report.problems.append(f"the checkpoint's time {signed_at!r} is not a UTC time")
+    else:
+        report.facts.append(f"checkpoint of {checkpoint.size} entries signed at {signed_at}")
+        seen = state.logs.get(key.name) or {}
+        earlier = seen.get("time")
+        if not historical and earlier and signed_at < earlier and checkpoint.size >= seen["size"]:
+            report.problems.append(
+                f"the checkpoint's time goes back: {signed_at}, "
+                f"after a checkpoint signed at {earlier} seen before"
+            )
+    for line in signed.signatures:
+        stamp = note.cosignature_time(line)
+        if stamp is not None:
+            report.facts.append(f"cosigned by {line.name} at {_utc(stamp)}")
+
+
+def _check_figures(body: note.Checkpoint, tally: Tally, last_time: str, report: Report) -> None:
+    """The figures and time the checkpoint signs against those its entries prove."""
+    signed_at = body.extension(note.EXTENSION_TIME)
+    if signed_at and last_time and last_time > signed_at:
+        report.problems.append(
+            f"an entry's time {last_time} comes after the checkpoint's time {signed_at}"
+        )
+    for key, derived in (
+        (note.EXTENSION_VERIFIED, tally.verified),
+        (note.EXTENSION_CHECKING, tally.checking),
+    ):
+        stated = body.extension(key)
+        if stated is not None and stated != str(derived):
+            label = "being checked" if key == note.EXTENSION_CHECKING else key
+            report.problems.append(
+                f"the checkpoint signs {stated} {label}, the entries prove {derived}"
+            )
 
 
 def _check_history(
@@ -335,17 +389,24 @@ def _check_counts(source: Source, slug: str, tally: Tally, report: Report) -> No
             f"the counts were published with a checkpoint of {claimed.get('checkpoint_size')} "
             f"entries, the checkpoint read has {report.size}: the log moved while it was read"
         )
-    if claimed.get("verified") != tally.verified:
-        report.problems.append(
-            f"the site shows {claimed.get('verified')} verified, the log proves {tally.verified}"
-        )
-    regions = claimed.get("regions")
-    if isinstance(regions, dict):
-        derived = {code: n for code, n in tally.regions.items() if n}
+    for name, label, derived_figure in (
+        ("verified", "verified", tally.verified),
+        ("checking", "being checked", tally.checking),
+    ):
+        if name in claimed and claimed[name] != derived_figure:
+            report.problems.append(
+                f"the site shows {claimed[name]} {label}, the log proves {derived_figure}"
+            )
+    for name, standing in (("regions", VERIFIED), ("regions_checking", CHECKING)):
+        regions = claimed.get(name)
+        if not isinstance(regions, dict):
+            continue
+        derived = {code: n for code, n in tally.regions[standing].items() if n}
         for code in sorted(set(regions) | set(derived)):
             if regions.get(code, 0) != derived.get(code, 0):
+                what = "" if standing == VERIFIED else " being checked"
                 report.problems.append(
-                    f"region {code}: the site shows {regions.get(code, 0)}, "
+                    f"region {code}: the site shows {regions.get(code, 0)}{what}, "
                     f"the log proves {derived.get(code, 0)}"
                 )
 
@@ -382,6 +443,45 @@ def verify_receipt(path: Path, key_text: str | None) -> list[str]:
     return problems
 
 
+def check_citation(target: str, line: str, key_text: str | None, out: Any) -> int:
+    """Check a quoted line against the checkpoint it names: 0 when every part is right."""
+    try:
+        quoted = cite.parse(line)
+        source, slugs = locate(target)
+    except (cite.CitationError, VerifyError) as error:
+        say(out, f"error: {error}")
+        return 2
+    match = re.search(r"/c/([\w-]+)$", quoted.origin)
+    if match is None or (slugs and slugs != [match.group(1)]):
+        say(out, f"error: the line cites the log {quoted.origin}, not one of {target}")
+        return 2
+    slug = match.group(1)
+    state = State(None)
+    try:
+        report = verify_campaign(source, slug, state, key_text=key_text, size=quoted.size)
+    except (VerifyError, note.NoteError) as error:
+        say(out, f"error: {error}")
+        return 2
+    problems = list(report.problems)
+    if report.body is not None and report.tally is not None and not problems:
+        actual = citation(report.body, report.tally, report.body.root)
+        for label, stated, proved in (
+            ("log", quoted.origin, actual.origin),
+            ("root", quoted.root, actual.root),
+            ("time", quoted.time, actual.time),
+            ("verified figure", quoted.verified, actual.verified),
+            ("being-checked figure", quoted.checking, actual.checking),
+        ):
+            if stated != proved:
+                problems.append(
+                    f"the line gives the {label} {stated}, the log's checkpoint {proved}"
+                )
+    for problem in problems:
+        say(out, f"  MISMATCH {problem}")
+    say(out, f"citation: {'FAIL' if problems else 'OK'}, checkpoint {quoted.size} of {slug}")
+    return 1 if problems else 0
+
+
 def _seed_key(path: Path) -> Ed25519PrivateKey:
     return Ed25519PrivateKey.from_private_bytes(
         base64.b64decode(path.read_text(encoding="utf-8").strip())
@@ -412,6 +512,9 @@ def main(argv: list[str] | None = None, out: Any = None) -> int:
         "--new-witness-key", action="store_true", help="write a new seed to --cosign-key"
     )
     parser.add_argument("--receipt", type=Path, help="check a signer's receipt file instead")
+    parser.add_argument(
+        "--cite", help="check a quoted citation line against the site or mirror instead"
+    )
     args = parser.parse_args(argv)
 
     if args.new_witness_key:
@@ -434,6 +537,8 @@ def main(argv: list[str] | None = None, out: Any = None) -> int:
         return 1 if problems else 0
     if not args.target:
         parser.error("give a URL or a directory")
+    if args.cite:
+        return check_citation(args.target, args.cite, args.key, out)
     try:
         witnesses = [note.VerifierKey.parse(text) for text in args.witness]
         source, slugs = locate(args.target)

@@ -2,18 +2,24 @@
 the site claims, and witnesses' cosignatures. Read-only and cacheable, except `cosign`."""
 
 import hashlib
+from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from undersigned.access import access_public_campaign, access_signature_by_receipt
 from undersigned.campaigns.models import Campaign
-from undersigned.ledger import actions, merkle, public
+from undersigned.ledger import actions, merkle, paths, public
+from undersigned.ledger import letter as letter_module
+from undersigned.ledger.models import Checkpoint
 
 TEXT = "text/plain; charset=utf-8"
 
@@ -157,3 +163,79 @@ def receipt_file(request: HttpRequest, token: str) -> HttpResponse:
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _checkpoint(campaign: Campaign, size: int) -> Checkpoint:
+    checkpoint = public.checkpoint_of_size(campaign, size)
+    if checkpoint is None:
+        raise Http404
+    return checkpoint
+
+
+@require_GET
+def checkpoint_at(request: HttpRequest, slug: str, size: int) -> HttpResponse:
+    """The checkpoint of that size with its cosignatures: kept for good, so that any
+    citation of it can be checked later."""
+    campaign = access_public_campaign(slug)
+    checkpoint = _checkpoint(campaign, size)
+    return _cacheable(request, HttpResponse(checkpoint.published_note(), content_type=TEXT))
+
+
+@require_GET
+def cite_json(request: HttpRequest, slug: str, size: int) -> HttpResponse:
+    campaign = access_public_campaign(slug)
+    data = public.citable(campaign, _checkpoint(campaign, size), campaign.original_language)
+    return _json(request, data)
+
+
+@require_GET
+def cite_page(request: HttpRequest, slug: str, size: int) -> HttpResponse:
+    """A checkpoint's citable page: its figures, time, root and how to check them."""
+    campaign = access_public_campaign(slug)
+    language = get_language()
+    data = public.citable(campaign, _checkpoint(campaign, size), language)
+    moment = (
+        datetime.strptime(data["time"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        if data["time"]
+        else None
+    )
+    response = render(
+        request,
+        "ledger/cite.html",
+        {
+            "campaign": campaign,
+            "text": campaign.text_for(language),
+            "cite": data,
+            "moment": moment,
+            "json_path": "/" + paths.cite_json(slug, size),
+            "note_path": "/" + paths.checkpoint_at(slug, size),
+            "latest": public.signed_size(campaign),
+        },
+    )
+    return _cacheable(request, response)
+
+
+@require_GET
+def letter(request: HttpRequest, slug: str, size: int) -> HttpResponseBase:
+    """The letter as delivered, as of that checkpoint: the file the task worker wrote. A
+    letter not written yet is asked of the worker; this request never builds it."""
+    campaign = access_public_campaign(slug)
+    checkpoint = _checkpoint(campaign, size)
+    fingerprint = letter_module.names_fingerprint(campaign)
+    path = letter_module.letter_path(campaign.slug, checkpoint.size, fingerprint)
+    try:
+        handle = path.open("rb")
+    except FileNotFoundError:
+        letter_module.request_letter(campaign, checkpoint.size)
+        response = render(
+            request,
+            "ledger/letter_pending.html",
+            {"campaign": campaign, "size": checkpoint.size},
+            status=202,  # accepted: the worker is writing it
+        )
+        response["Retry-After"] = "30"
+        return response
+    document = FileResponse(handle, content_type="application/pdf")
+    document["Content-Disposition"] = f'inline; filename="{campaign.slug}-letter-{size}.pdf"'
+    patch_cache_control(document, public=True, max_age=settings.LEDGER_CACHE_SECONDS)
+    return document

@@ -34,6 +34,10 @@ COLUMNS = (
 )
 REQUIRED = ("source_id", "full_name")
 CHUNK_SIZE = 5000
+# The most rows a registry file may hold (a country's municipal deputies are fewer), and
+# the widest spreadsheet read (registries and claims have a dozen columns or so).
+REGISTRY_MOST_ROWS = 1_000_000
+XLSX_MOST_COLUMNS = 64
 
 
 def _max_length(name: str) -> int:
@@ -110,7 +114,20 @@ def read_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, list[Any]]], i
     return header, rows(), text.count("\n")
 
 
-def _read_xlsx(data: bytes) -> tuple[list[str], Iterator[tuple[int, list[Any]]], int]:
+class SheetTooLarge(ImportFileError):
+    """A spreadsheet with more rows or columns than an import reads."""
+
+
+def _filled(cells: Iterable[Any]) -> bool:
+    return any(cell not in (None, "") for cell in cells)
+
+
+def xlsx_rows(data: bytes, most_rows: int) -> tuple[Iterator[tuple[int, list[Any]]], int]:
+    """The first sheet's rows, numbered from 1, read as the file is parsed (openpyxl's
+    read-only mode): never more than `most_rows` rows nor XLSX_MOST_COLUMNS columns, so
+    memory stays bounded whatever the sheet claims. A sheet that declares more is refused
+    before a row is read; one that holds more than it declares, at its first row past the
+    limit (SheetTooLarge). Also the number of rows the sheet declares (0 when it does not)."""
     import openpyxl
 
     try:
@@ -118,18 +135,49 @@ def _read_xlsx(data: bytes) -> tuple[list[str], Iterator[tuple[int, list[Any]]],
     except Exception as error:  # openpyxl raises many kinds on a damaged file
         raise ImportFileError(f"not a readable XLSX file ({type(error).__name__})") from error
     sheet = workbook.worksheets[0]
-    values = sheet.iter_rows(values_only=True)
-    header = next(values, None)
-    if header is None:
-        raise ImportFileError("the file is empty")
+    declared_rows, declared_columns = sheet.max_row or 0, sheet.max_column or 0
+    if declared_rows > most_rows or declared_columns > XLSX_MOST_COLUMNS:
+        workbook.close()
+        raise SheetTooLarge(
+            f"the sheet declares {declared_rows} rows and {declared_columns} columns; "
+            f"at most {most_rows} rows and {XLSX_MOST_COLUMNS} columns are read"
+        )
+    # Read what the file holds, not what it declares: a row past a declared size that is
+    # too small would otherwise be dropped without a word.
+    sheet.reset_dimensions()  # type: ignore[union-attr]
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
-        for number, row in enumerate(values, start=2):
-            if any(cell not in (None, "") for cell in row):
-                yield number, list(row)
-        workbook.close()
+        try:
+            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+                if len(row) > XLSX_MOST_COLUMNS and _filled(row[XLSX_MOST_COLUMNS:]):
+                    raise SheetTooLarge(
+                        f"row {number} has a cell past column {XLSX_MOST_COLUMNS}, "
+                        "the last one read"
+                    )
+                if number > most_rows:
+                    if _filled(row):
+                        raise SheetTooLarge(f"row {number} is past the last row read, {most_rows}")
+                    continue
+                yield number, list(row[:XLSX_MOST_COLUMNS])
+        finally:
+            workbook.close()
 
-    return [str(cell or "") for cell in header], rows(), sheet.max_row or 0
+    return rows(), declared_rows
+
+
+def _read_xlsx(data: bytes) -> tuple[list[str], Iterator[tuple[int, list[Any]]], int]:
+    numbered, declared = xlsx_rows(data, REGISTRY_MOST_ROWS + 1)
+    first = next(numbered, None)
+    if first is None:
+        raise ImportFileError("the file is empty")
+    header = first[1]
+
+    def rows() -> Iterator[tuple[int, list[Any]]]:
+        for number, row in numbered:
+            if _filled(row):
+                yield number, row
+
+    return [str(cell or "") for cell in header], rows(), declared
 
 
 def column_positions(header: list[str], mapping: dict[str, str]) -> dict[str, int]:

@@ -1,7 +1,10 @@
-"""Every change to a signature: each runs in a transaction, records itself, and queues
-its effect on the public tallies."""
+"""Every change to a signature: each runs in a transaction, records itself (with the
+verifier's decision when one moved it), queues its effect on the public tallies, and seals
+a signer who is not public once decided (undersigned.signatures.sealing): sealing is part
+of the transition, so no caller can forget it."""
 
 import secrets
+from collections.abc import Callable
 from datetime import UTC
 from functools import partial
 from typing import Any
@@ -17,7 +20,14 @@ from undersigned.campaigns.page_cache import invalidate_campaign
 from undersigned.officials.claims import Claims
 from undersigned.signatures import registry_match, sealing
 from undersigned.signatures.journal import count_change_event, log_count_change, log_reveals
-from undersigned.signatures.models import CountChange, CountSnapshot, Signature, hash_token
+from undersigned.signatures.models import (
+    CountChange,
+    CountSnapshot,
+    Decision,
+    Signature,
+    day_of,
+    hash_token,
+)
 from undersigned.signatures.store import insert_new_signature
 
 
@@ -140,27 +150,82 @@ def sign(
                 "signature.verified", signature, campaign=campaign, note="verification not required"
             )
         )
+    if signature.is_sealed:
+        # Sealed as it arrives: its events, like the row, keep only their day.
+        for pending in audit_events:
+            pending.at = day_of(pending.at)
     insert_new_signature(
         signature,
         change,
-        count_change_event(signature, None, signature.state),
+        count_change_event(signature, None, signature.counted_state),
         audit_events,
     )
     transaction.on_commit(partial(registry_match.enqueue_matching, signature))
     return signature, token
 
 
-def add_opening_signatory(
-    campaign: Campaign, organizer: Any, claims: Claims, *, publication: str = Signature.NAMED
-) -> Signature:
-    """A signatory the organizers collected before publication: verified by them.
+class OpeningSignatoryRefused(Exception):
+    """An opening signatory the rules refuse before anything is stored; `reason` says why."""
 
-    Staff enter these, so a repeat is refused outright (IntegrityError): only a signer's
-    own submission must never tell what was submitted before.
+    NO_VERIFIER_KEY = "no_verifier_key"
+    OFFICIAL_TAKEN = "official_taken"
+    NOT_IN_REGISTRY = "not_in_registry"
+
+    def __init__(self, reason: str, other: Signature | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.other = other
+
+
+def official_behind(campaign_id: int, official_id: int, *, exclude: int | None = None) -> Any:
+    """The standing signatures of the campaign matched to this official, still in clear.
+
+    A sealed signer's official is only in its ciphertext: the verifiers' offline tool
+    finds those."""
+    rows = Signature.objects.filter(
+        campaign_id=campaign_id,
+        official_id=official_id,
+        state__in=Signature.ACTIVE_STATES,
+        merged_into__isnull=True,
+    )
+    return rows.exclude(pk=exclude) if exclude is not None else rows
+
+
+def _check_official(campaign: Campaign, official_id: int, exclude: int | None = None) -> None:
+    from undersigned.officials.models import Official
+
+    official = Official.objects.filter(pk=official_id).first()
+    if official is None or (
+        campaign.registry_source and official.source != campaign.registry_source
+    ):
+        raise OpeningSignatoryRefused(OpeningSignatoryRefused.NOT_IN_REGISTRY)
+    other = official_behind(campaign.pk, official_id, exclude=exclude).first()
+    if other is not None:
+        raise OpeningSignatoryRefused(OpeningSignatoryRefused.OFFICIAL_TAKEN, other)
+
+
+def add_opening_signatory(
+    campaign: Campaign,
+    organizer: Any,
+    claims: Claims,
+    *,
+    publication: str = Signature.NAMED,
+    official_id: int | None = None,
+) -> Signature:
+    """A signatory the organizers collected before publication: verified by them, and
+    matched to the registry official the organizer chose (`official_id`), if any.
+
+    Staff enter these, so a repeat is refused outright: the same claims raise
+    IntegrityError, an official already behind another standing signature raises
+    OpeningSignatoryRefused; only a signer's own submission must never tell what was
+    submitted before. A hidden signatory is sealed at once to the verifiers' keys: without
+    a key there is nobody to seal it to, and it is refused before anything is stored.
     """
     if not campaign.takes_opening_signatories:
         raise ValueError("opening signatories are added only while the campaign is a draft")
     with transaction.atomic():
+        if publication != Signature.NAMED and not sealing.sealing_keys(campaign):
+            raise OpeningSignatoryRefused(OpeningSignatoryRefused.NO_VERIFIER_KEY)
         if Signature.objects.filter(
             campaign=campaign,
             claims_key=claims.key(),
@@ -168,6 +233,8 @@ def add_opening_signatory(
             state__in=Signature.ACTIVE_STATES,
         ).exists():
             raise IntegrityError("this signatory is on the campaign already")
+        if official_id is not None:
+            _check_official(campaign, official_id)
         signature = Signature(
             campaign=campaign,
             full_name=claims.full_name,
@@ -190,101 +257,213 @@ def add_opening_signatory(
             note="opening signatory",
         )
         queue_count_change(signature, NOT_COUNTED)
-        before = signature.count_snapshot()
-        signature.verify()
-        _save(signature, before, TRANSITION_FIELDS)
-        record(
-            "signature.verified",
+        if official_id is not None:
+            before = signature.count_snapshot()
+            signature.match(official_id, 1.0)
+            _save(signature, before, TRANSITION_FIELDS)
+            record(
+                "signature.matched",
+                signature,
+                actor=organizer,
+                campaign=campaign,
+                note=f"official {official_id}, chosen by the organizer",
+            )
+        return _transition(
             signature,
+            Signature.verify,
+            "signature.verified",
             actor=organizer,
-            campaign=campaign,
             note="opening signatory",
         )
+
+
+def rematch_opening_signatory(
+    signature: Signature, official_id: int | None, *, actor: Any
+) -> Signature:
+    """Correct the registry official of an opening signatory while the campaign is a draft:
+    another official, or none."""
+    with transaction.atomic():
+        signature = (
+            Signature.objects.select_for_update(of=("self",))
+            .select_related("campaign")
+            .get(pk=signature.pk)
+        )
+        campaign = signature.campaign
+        if (
+            not campaign.takes_opening_signatories
+            or signature.channel != Signature.ORGANIZER
+            or signature.is_sealed
+            or signature.state != Signature.VERIFIED
+        ):
+            raise ValueError("only a draft's opening signatory in clear can be rematched")
+        if official_id is not None:
+            _check_official(campaign, official_id, exclude=signature.pk)
+        signature.official_id = official_id
+        signature.match_score = 1.0 if official_id is not None else None
+        signature.save(update_fields=["official", "match_score"])
+        record(
+            "signature.rematched",
+            signature,
+            actor=actor,
+            campaign=campaign,
+            note=f"official {official_id}" if official_id else "no official",
+        )
+    return signature
+
+
+def record_decision(signature: Signature, kind: str, actor: Any, **fields: Any) -> Decision:
+    """A verifier's decision on `signature`, with its evidence, inside the caller's transaction.
+
+    A decision on a sealed signer (a reversal of a sealed one, a second confirmation)
+    leaves no evidence in clear and no time finer than the day."""
+    decision = Decision.objects.create(signature=signature, verifier=actor, kind=kind, **fields)
+    summary = fields.get("method") or fields.get("reason") or ""
+    record(f"decision.{kind}", signature, actor=actor, campaign=signature.campaign, note=summary)
+    sealing.seal_if_hidden(signature)
+    return decision
+
+
+def keep_sealed(signature: Signature) -> None:
+    """A change beside a sealed signature (a confirmation code issued for a reversal)
+    keeps, like the signature, nothing but its day."""
+    if signature.is_sealed:
+        sealing.scrub(signature)
+
+
+def _transition(
+    signature: Signature,
+    move: Callable[[Signature], None],
+    event: str,
+    *,
+    actor: Any = None,
+    actor_kind: str | None = None,
+    note: str = "",
+    decision: dict[str, Any] | None = None,
+    fields: list[str] | None = None,
+) -> Signature:
+    """Move `signature` (locked again here) with `move`, and everything a move entails:
+    the row saved, the tally change queued, the audit event, the verifier's decision
+    when one moved it, and the seal of a signer who is not public once decided."""
+    with transaction.atomic():
+        signature = Signature.objects.select_for_update().get(pk=signature.pk)
+        before = signature.count_snapshot()
+        old_region = signature.region_code
+        move(signature)
+        if fields is None:
+            _save_moving_region(signature, before, old_region)
+        else:
+            _save(signature, before, fields)
+        record(
+            event,
+            signature,
+            actor=actor,
+            actor_kind=actor_kind,
+            campaign=signature.campaign,
+            note=note,
+        )
+        if decision is not None:
+            kind = decision.pop("kind")
+            Decision.objects.create(signature=signature, verifier=actor, kind=kind, **decision)
+            summary = decision.get("method") or decision.get("reason") or ""
+            record(
+                f"decision.{kind}",
+                signature,
+                actor=actor,
+                campaign=signature.campaign,
+                note=summary,
+            )
         sealing.seal_if_hidden(signature)
     return signature
 
 
 def match_signature(
-    signature: Signature, official_id: int, score: float, *, actor: Any = None
-) -> None:
+    signature: Signature,
+    official_id: int,
+    score: float,
+    *,
+    actor: Any = None,
+    decision: dict[str, Any] | None = None,
+) -> Signature:
+    """Matched to a registry official; a missing region is filled from the official's."""
     from undersigned.officials.models import Official
 
-    with transaction.atomic():
-        signature = Signature.objects.select_for_update().get(pk=signature.pk)
-        before = signature.count_snapshot()
-        old_region = signature.region_code
-        official_region = (
-            Official.objects.filter(pk=official_id).values_list("region_code", flat=True).first()
-        )
-        signature.match(official_id, score, official_region or "")
-        _save_moving_region(signature, before, old_region)
-        record(
-            "signature.matched",
-            signature,
-            actor=actor,
-            campaign=signature.campaign,
-            note=f"official {official_id}, score {score:.2f}",
-        )
+    official_region = (
+        Official.objects.filter(pk=official_id).values_list("region_code", flat=True).first()
+    )
+    return _transition(
+        signature,
+        lambda s: s.match(official_id, score, official_region or ""),
+        "signature.matched",
+        actor=actor,
+        note=f"official {official_id}, score {score:.2f}",
+        decision=decision,
+    )
 
 
 def verify_signature(signature: Signature, *, actor: Any, note: str = "") -> Signature:
-    with transaction.atomic():
-        signature = Signature.objects.select_for_update().get(pk=signature.pk)
-        before = signature.count_snapshot()
-        signature.verify()
-        _save(signature, before, TRANSITION_FIELDS)
-        record("signature.verified", signature, actor=actor, campaign=signature.campaign, note=note)
-    return signature
+    return _transition(signature, Signature.verify, "signature.verified", actor=actor, note=note)
 
 
-def reject_signature(signature: Signature, reason: str, *, actor: Any, note: str = "") -> Signature:
-    with transaction.atomic():
-        signature = Signature.objects.select_for_update().get(pk=signature.pk)
-        before = signature.count_snapshot()
-        signature.reject(reason)
-        _save(signature, before, TRANSITION_FIELDS)
-        record(
-            "signature.rejected",
-            signature,
-            actor=actor,
-            campaign=signature.campaign,
-            note=f"{reason}: {note}" if note else reason,
-        )
-    return signature
+def reject_signature(
+    signature: Signature,
+    reason: str,
+    *,
+    actor: Any,
+    note: str = "",
+    decision: dict[str, Any] | None = None,
+) -> Signature:
+    return _transition(
+        signature,
+        lambda s: s.reject(reason),
+        "signature.rejected",
+        actor=actor,
+        note=f"{reason}: {note}" if note else reason,
+        decision=decision,
+    )
 
 
-def unmatch_signature(signature: Signature, *, actor: Any, note: str = "") -> Signature:
+def unmatch_signature(
+    signature: Signature, *, actor: Any, note: str = "", decision: dict[str, Any] | None = None
+) -> Signature:
     """A registry match undone: back to the queue without an official."""
-    with transaction.atomic():
-        signature = Signature.objects.select_for_update().get(pk=signature.pk)
-        before = signature.count_snapshot()
-        old_region = signature.region_code
-        signature.unmatch()
-        _save_moving_region(signature, before, old_region)
-        record(
-            "signature.unmatched", signature, actor=actor, campaign=signature.campaign, note=note
-        )
-    return signature
+    return _transition(
+        signature,
+        Signature.unmatch,
+        "signature.unmatched",
+        actor=actor,
+        note=note,
+        decision=decision,
+    )
 
 
-def reopen_signature(signature: Signature, *, actor: Any, note: str = "") -> Signature:
+def reopen_signature(
+    signature: Signature, *, actor: Any, note: str = "", decision: dict[str, Any] | None = None
+) -> Signature:
     """A rejection reversed by a new decision: the signature is checked again."""
-    with transaction.atomic():
-        signature = Signature.objects.select_for_update().get(pk=signature.pk)
-        before = signature.count_snapshot()
-        signature.reopen()
-        _save(signature, before, TRANSITION_FIELDS)
-        record("signature.reopened", signature, actor=actor, campaign=signature.campaign, note=note)
-    return signature
+    return _transition(
+        signature,
+        Signature.reopen,
+        "signature.reopened",
+        actor=actor,
+        note=note,
+        decision=decision,
+    )
 
 
 def reject_signatures_in_bulk(
-    campaign: Campaign, signature_ids: list[int], reason: str, *, actor: Any, note: str = ""
+    campaign: Campaign,
+    signature_ids: list[int],
+    reason: str,
+    *,
+    actor: Any,
+    note: str = "",
+    decision_note: str = "",
 ) -> list[Signature]:
     """Reject a batch of a campaign's standing signatures in one transaction.
 
-    Records one audit event for the batch (listing the signatures) instead of one each.
-    Signatures that are no longer standing are left as they are.
+    Records one decision per signature and one audit event for the batch (its size, never
+    which signatures: a sealed signer is named by no exact time). Signatures that are no
+    longer standing are left as they are; hidden signers are sealed.
     """
     with transaction.atomic():
         batch = list(
@@ -305,52 +484,61 @@ def reject_signatures_in_bulk(
                 verified_at=moved.verified_at,
                 state_changed_at=moved.state_changed_at,
             )
-        if batch:
-            ids = ",".join(str(s.pk) for s in batch)
+            Decision.objects.bulk_create(
+                Decision(
+                    signature=s,
+                    verifier=actor,
+                    kind=Decision.REJECT,
+                    reason=reason,
+                    note=decision_note,
+                )
+                for s in batch
+            )
             record(
                 "signatures.rejected_batch",
                 campaign,
                 actor=actor,
                 campaign=campaign,
-                note=f"{reason}: {len(batch)} signatures [{ids}]" + (f" {note}" if note else ""),
+                note=f"{reason}: {len(batch)} signatures" + (f" {note}" if note else ""),
             )
+            for signature in batch:
+                if signature.is_hidden or signature.is_sealed:
+                    sealing.seal_if_hidden(
+                        Signature.objects.select_related("campaign", "official").get(
+                            pk=signature.pk
+                        )
+                    )
     return batch
 
 
 def withdraw_signature(signature: Signature) -> Signature:
-    """The signer takes their signature back, from whichever channel. Public lists drop it
-    at once: the campaign's cached pages are made again."""
+    """The signer takes their signature back, from whichever channel. Their claims go at
+    once, whatever they chose to publish (sealed to the verifiers' keys); public lists
+    drop it at once: the campaign's cached pages are made again."""
     with transaction.atomic():
         signature = Signature.objects.select_for_update().get(pk=signature.pk)
         if signature.state == Signature.WITHDRAWN:
             return signature
-        before = signature.count_snapshot()
-        signature.withdraw()
-        _save(signature, before, ["state", "state_changed_at"])
-        record(
-            "signature.withdrawn",
+        signature = _transition(
             signature,
+            Signature.withdraw,
+            "signature.withdrawn",
             actor_kind=AuditEvent.ACTOR_SIGNER,
-            campaign=signature.campaign,
+            fields=["state", "state_changed_at"],
         )
-        sealing.seal_if_hidden(signature)
     invalidate_campaign(signature.campaign)
     return signature
 
 
 def change_publication(signature: Signature, publication: str, threshold: int | None) -> Signature:
-    with transaction.atomic():
-        signature = Signature.objects.select_for_update().get(pk=signature.pk)
-        signature.lower_visibility(publication, threshold)
-        signature.save(update_fields=["publication", "reveal_threshold", "revealed_at"])
-        record(
-            "signature.publication_changed",
-            signature,
-            actor_kind=AuditEvent.ACTOR_SIGNER,
-            campaign=signature.campaign,
-            note=publication,
-        )
-        sealing.seal_if_hidden(signature)
+    signature = _transition(
+        signature,
+        lambda s: s.lower_visibility(publication, threshold),
+        "signature.publication_changed",
+        actor_kind=AuditEvent.ACTOR_SIGNER,
+        note=publication,
+        fields=["publication", "reveal_threshold", "revealed_at"],
+    )
     # Every channel's change (the receipt page, the bot) is on the public pages at once.
     invalidate_campaign(signature.campaign)
     return signature

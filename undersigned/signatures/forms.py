@@ -54,9 +54,41 @@ class ClaimField(forms.CharField):
         return text
 
 
+# Characters that show as nothing (Unicode's Default_Ignorable_Code_Point) and the Hangul
+# fillers, which Unicode counts as letters: a name made of them would be listed blank.
+INVISIBLE_RANGES = (
+    (0x00AD, 0x00AD),
+    (0x034F, 0x034F),
+    (0x061C, 0x061C),
+    (0x115F, 0x1160),
+    (0x17B4, 0x17B5),
+    (0x180B, 0x180F),
+    (0x200B, 0x200F),
+    (0x202A, 0x202E),
+    (0x2060, 0x206F),
+    (0x2800, 0x2800),  # Braille blank: a filler that looks like a space
+    (0x3164, 0x3164),
+    (0xFE00, 0xFE0F),
+    (0xFEFF, 0xFEFF),
+    (0xFFA0, 0xFFA0),
+    (0xFFF0, 0xFFF8),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0000, 0xE0FFF),
+)
+
+
+def is_invisible(ch: str) -> bool:
+    code = ord(ch)
+    return any(low <= code <= high for low, high in INVISIBLE_RANGES)
+
+
 def check_full_name(value: str) -> None:
-    letters = [ch for ch in value if ch.isalpha()]
-    if len(letters) < 2 or len(value.split()) < 2:
+    """A first name and a surname: two words with letters, the invisible ones not counted."""
+    visible = "".join(" " if is_invisible(ch) else ch for ch in value)
+    words = [word for word in visible.split() if any(ch.isalpha() for ch in word)]
+    letters = [ch for ch in visible if ch.isalpha()]
+    if len(letters) < 2 or len(words) < 2:
         raise forms.ValidationError(
             _("Please give your first name and surname as they appear in official records."),
             code="full_name",
@@ -131,7 +163,12 @@ def carries_challenge(data: Any) -> bool:
     return any(f"{name}_0" in data for name in CHALLENGE_FIELDS)
 
 
-# Numbers as words: a question a screen reader reads out and a simple parser cannot.
+# Numbers as words: a question a screen reader reads out, for whoever cannot see the picture.
+# What it stops: a bot that posts forms without reading them (a generic spammer, a fuzzer).
+# What it does not stop: a script written for this site. Its questions are the 81 sums of
+# two of these words, one sentence per language, and a regex answers them (a test does).
+# Against a targeted flood the limits per client, the hold-back and the verifiers stand,
+# not this question (SECURITY.md, "Captcha").
 NUMBER_WORDS = (
     _("zero"),
     _("one"),

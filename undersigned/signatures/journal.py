@@ -10,11 +10,22 @@ from undersigned.signatures.models import LogEvent, PendingLogEvent, Signature
 def count_change_event(
     signature: Signature, from_state: str | None, to_state: str | None
 ) -> PendingLogEvent | None:
-    """The public-count event of a transition, unsaved, if it has one."""
-    if to_state == Signature.VERIFIED and from_state != Signature.VERIFIED:
+    """The public-log event of a change in what the tallies count (None: not counted), unsaved,
+    if the change moves the verified or the being-checked figure (see ledger.tally)."""
+    checking = Signature.CHECKING_STATES
+    if to_state == from_state or (from_state in checking and to_state in checking):
+        return None
+    if to_state == Signature.VERIFIED:
         event = LogEvent.VERIFIED
-    elif from_state == Signature.VERIFIED and to_state != Signature.VERIFIED:
+    elif to_state in checking:
+        # A verified signature never goes back to the queue; a rejected one may.
+        if from_state == Signature.VERIFIED:
+            return None
+        event = LogEvent.RECEIVED
+    elif from_state == Signature.VERIFIED:
         event = LogEvent.WITHDRAWN if to_state == Signature.WITHDRAWN else LogEvent.INVALIDATED
+    elif from_state in checking:
+        event = LogEvent.WITHDRAWN if to_state == Signature.WITHDRAWN else LogEvent.REJECTED
     else:
         return None
     return PendingLogEvent(

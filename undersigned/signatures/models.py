@@ -1,14 +1,19 @@
-"""Signatures, their states and transitions, and the tallies the public sees."""
+"""Signatures, their states and transitions, the verifiers' decisions on them, and the
+tallies the public sees."""
 
 import hashlib
 import secrets
 from datetime import UTC, date, datetime
-from typing import ClassVar, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from undersigned.audit.models import AppendOnlyError
 from undersigned.campaigns.models import Campaign, TransitionError
 
 
@@ -334,13 +339,16 @@ class CountChange(models.Model):
 
 
 class LogEvent:
-    """The kinds of entry, and how each moves a signature's standing in the count."""
+    """The kinds of entry; how each moves the verified and being-checked figures is
+    undersigned.ledger.tally's to say."""
 
+    RECEIVED = "received"
     VERIFIED = "verified"
+    REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
     INVALIDATED = "invalidated"
     REVEALED = "revealed"
-    ALL = (VERIFIED, WITHDRAWN, INVALIDATED, REVEALED)
+    ALL = (RECEIVED, VERIFIED, REJECTED, WITHDRAWN, INVALIDATED, REVEALED)
 
 
 class PendingLogEvent(models.Model):
@@ -389,3 +397,100 @@ class Tally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id} {self.key} {self.state}={self.n}"
+
+
+# Evidence links are rendered as links on the desk: only web addresses, never javascript:.
+web_link = URLValidator(schemes=["http", "https"])
+
+
+def is_web_link(value: str) -> bool:
+    try:
+        web_link(value)
+    except ValidationError:
+        return False
+    return True
+
+
+class Decision(models.Model):
+    """One verifier's decision on one signature, with the evidence behind it.
+
+    The table only grows: a decision is reversed by a new decision, never edited (its
+    evidence is scrubbed, and its time cut to the day, when the signer is sealed)."""
+
+    MATCH = "match"
+    UNMATCH = "unmatch"
+    VERIFY = "verify"
+    REJECT = "reject"
+    REOPEN = "reopen"
+    KINDS = [
+        (MATCH, _("matched to a registry official")),
+        (UNMATCH, _("registry match undone")),
+        (VERIFY, _("confirmed")),
+        (REJECT, _("rejected")),
+        (REOPEN, _("reopened")),
+    ]
+    # After one of these, earlier confirmations no longer count towards verification.
+    STARTS_NEW_ROUND = frozenset({UNMATCH, REJECT, REOPEN})
+
+    CODE = "code"
+    PHONE = "phone"
+    IN_PERSON = "in_person"
+    PUBLIC_STATEMENT = "public_statement"
+    KNOWN = "known"
+    SIGNER_CONTACT = "signer_contact"
+    MANUAL_METHODS: ClassVar[list[tuple[str, Any]]] = [
+        (PHONE, _("phone call to the office's public number")),
+        (IN_PERSON, _("in person")),
+        (PUBLIC_STATEMENT, _("public statement (link)")),
+        (KNOWN, _("known to the verifier")),
+        (SIGNER_CONTACT, _("reached the signer through the contact they left")),
+    ]
+    # A code is recorded when the official enters it; the others a verifier records by hand.
+    METHODS = [(CODE, _("confirmation code")), *MANUAL_METHODS]
+
+    signature = models.ForeignKey(Signature, related_name="decisions", on_delete=models.PROTECT)
+    verifier = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, related_name="+", on_delete=models.PROTECT
+    )
+    kind = models.CharField(max_length=16, choices=KINDS)
+    method = models.CharField(max_length=20, choices=METHODS, blank=True)
+    reason = models.CharField(max_length=16, choices=Signature.REJECT_REASONS, blank=True)
+    official = models.ForeignKey(
+        "officials.Official", null=True, blank=True, related_name="+", on_delete=models.PROTECT
+    )
+    link = models.URLField(max_length=500, blank=True)
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        # Moved here from the verification app: the table keeps its name.
+        db_table = "verification_decision"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on signature {self.signature_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("decisions are never changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise AppendOnlyError("decisions are never deleted")
+
+    @property
+    def has_web_link(self) -> bool:
+        return bool(self.link) and is_web_link(self.link)
+
+    @classmethod
+    def confirmers(cls, signature: Signature) -> set[int]:
+        """The verifiers whose confirmations count now: those since the last reset."""
+        confirmed: set[int] = set()
+        for kind, verifier_id in cls.objects.filter(signature=signature).values_list(
+            "kind", "verifier_id"
+        ):
+            if kind in cls.STARTS_NEW_ROUND:
+                confirmed.clear()
+            elif kind == cls.VERIFY and verifier_id is not None:
+                confirmed.add(verifier_id)
+        return confirmed

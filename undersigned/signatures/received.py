@@ -10,7 +10,6 @@ marked with their line numbers for the preview. Nothing here writes anything.
 import csv
 import io
 import re
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,7 +19,13 @@ from django.utils.translation import gettext_lazy as _
 
 from undersigned.campaigns.models import Campaign
 from undersigned.core.canonical import strip_controls
-from undersigned.officials.importer import ImportFileError, decode
+from undersigned.officials.importer import (
+    XLSX_MOST_COLUMNS,
+    ImportFileError,
+    SheetTooLarge,
+    decode,
+    xlsx_rows,
+)
 from undersigned.signatures.actions import Claims
 from undersigned.signatures.forms import check_full_name
 from undersigned.signatures.models import Signature
@@ -426,14 +431,18 @@ def read_csv(text: str) -> ReadFile:
 
 
 def read_xlsx(data: bytes) -> ReadFile:
-    import openpyxl
-
+    """The claims of a spreadsheet's first sheet, streamed: the header and at most MOST_ROWS
+    rows are read, and a sheet that declares or holds more is refused (bounded memory)."""
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        numbered, _declared = xlsx_rows(data, MOST_ROWS + 1)
+        return _read_table([row for _number, row in numbered])
+    except SheetTooLarge as error:
+        raise UnreadableFile(
+            _("More than %(n)d lines, or more than %(columns)d columns: split the file.")
+            % {"n": MOST_ROWS, "columns": XLSX_MOST_COLUMNS}
+        ) from error
+    except ImportFileError as error:
         raise UnreadableFile(_("The spreadsheet cannot be read.")) from error
-    sheet = book.worksheets[0]
-    return _read_table([list(row) for row in sheet.iter_rows(values_only=True)])
 
 
 def looks_like_table(text: str) -> bool:

@@ -3,10 +3,15 @@
 - Client hashes go once they are older than the rate-limit window.
 - When a campaign has been closed for `RETENTION_DAYS_AFTER_CLOSE` days, its contact
   ciphertexts, remaining client hashes, and the claims of every signature that is not
-  verified (received, matched, rejected, withdrawn) are destroyed, with the decision
-  notes, links, matched officials and audit notes that could name them. Hidden signers
-  decided but somehow not sealed are sealed first. State, region, counts, published
-  names, sealed ciphertexts and the audit trail's facts stay.
+  verified (received, matched, rejected, withdrawn) are destroyed, in clear or sealed
+  (their sealed files are emptied), with the decision notes, links, matched officials
+  and audit notes that could name them; the verifiers' notes and links on verified
+  signers go too. (Hidden signers were sealed by the transition that decided them.)
+  State, region, counts, published names, the sealed files of verified hidden signers
+  (a conditional signer's reveal needs them) and the audit trail's facts stay.
+  Subscriber addresses of such a campaign are deleted by the updates app
+  (`purge_finished_campaigns`, hourly); `manage.py apply_retention` deletes and counts
+  them too.
 """
 
 from dataclasses import dataclass
@@ -22,8 +27,7 @@ from undersigned.audit.actions import record
 from undersigned.audit.models import AuditEvent
 from undersigned.campaigns.models import Campaign
 from undersigned.core.locks import LockBusy, job_lock
-from undersigned.signatures.models import SEALED_PREFIX, Signature
-from undersigned.signatures.sealing import decisions_model, seal_decided
+from undersigned.signatures.models import SEALED_PREFIX, Decision, Signature
 from undersigned.vault.models import ContactCiphertext
 
 RETENTION_JOB = "retention"
@@ -36,10 +40,22 @@ class RetentionReport:
     contacts: int
     client_hashes: int
     claims: int
+    sealed_files: int = 0
+    notes: int = 0
 
     @property
     def anything(self) -> bool:
-        return bool(self.contacts or self.client_hashes or self.claims)
+        return bool(
+            self.contacts or self.client_hashes or self.claims or self.sealed_files or self.notes
+        )
+
+    def summary(self) -> str:
+        """Each kind destroyed, with its count."""
+        return (
+            f"{self.contacts} contacts, {self.client_hashes} client hashes, "
+            f"{self.claims} unverified claims, {self.sealed_files} sealed files of "
+            f"unverified signers, {self.notes} verifiers' notes on verified signers"
+        )
 
 
 def forget_client_hashes(*, dry_run: bool = False, now: datetime | None = None) -> int:
@@ -76,17 +92,44 @@ def _unverified_claims(campaign: Campaign) -> QuerySet[Signature]:
     )
 
 
+def _unverified_sealed(campaign: Campaign) -> QuerySet[Signature]:
+    """Sealed files of signers never verified: rejected, withdrawn, or still waiting."""
+    return (
+        Signature.objects.filter(campaign=campaign, sealed__isnull=False)
+        .exclude(state=Signature.VERIFIED)
+        .exclude(sealed=b"")
+    )
+
+
+def _verified_notes(campaign: Campaign) -> QuerySet[Decision]:
+    """The verifiers' notes and links on signers who stay verified (named ones in clear)."""
+    return Decision.objects.filter(
+        signature__campaign=campaign, signature__state=Signature.VERIFIED
+    ).exclude(note="", link="")
+
+
 def _destroy(campaign: Campaign, dry_run: bool) -> RetentionReport:
     contacts = ContactCiphertext.objects.filter(signature__campaign=campaign)
     hashes = Signature.objects.filter(campaign=campaign).exclude(client_hash="")
     claims = _unverified_claims(campaign)
-    report = RetentionReport(campaign.slug, contacts.count(), hashes.count(), claims.count())
+    sealed = _unverified_sealed(campaign)
+    notes = _verified_notes(campaign)
+    report = RetentionReport(
+        campaign.slug,
+        contacts.count(),
+        hashes.count(),
+        claims.count(),
+        sealed.count(),
+        notes.count(),
+    )
     if dry_run or not report.anything:
         return report
-    seal_decided(campaign.pk)
     with transaction.atomic():
         contacts.delete()
         hashes.update(client_hash="")
+        # Emptied, not removed: the row still says it was sealed; nobody can open it now.
+        sealed.update(sealed=b"", commitment="")
+        notes.update(note="", link="")
         _scrub_traces(list(claims.values_list("id", flat=True)))
         claims.update(
             full_name="",
@@ -102,15 +145,13 @@ def _destroy(campaign: Campaign, dry_run: bool) -> RetentionReport:
             "campaign.retention_applied",
             campaign,
             campaign=campaign,
-            note=f"{report.contacts} contacts, {report.client_hashes} client hashes, "
-            f"{report.claims} unverified claims destroyed",
+            note=f"{report.summary()} destroyed",
         )
     return report
 
 
 def _scrub_traces(signature_ids: list[int]) -> None:
     """What names a signer outside their row: decision notes, links and officials, audit notes."""
-    Decision = decisions_model()
     for start in range(0, len(signature_ids), 500):
         ids = signature_ids[start : start + 500]
         Decision.objects.filter(signature_id__in=ids).update(official=None, note="", link="")

@@ -1,17 +1,21 @@
 """Sealing: once a hidden signer is decided, the server keeps nothing that names them.
 
 A signer who is not public (counted but not named; conditional below its threshold)
-is sealed when their signature is decided (verified, rejected or withdrawn): their
-claims, the official they were matched to and the verifiers' evidence go into one age
-file to the campaign's verifier keys, and the clear copies go: the claims, the official,
-the digest of the claims, the decision notes and links, the audit notes; times keep
-their day. What stays is what the public side needs: campaign, state, publication
-choice, the region where region counts are public, the day, the log handle, the
-receipt hash, and the ciphertext. A conditional signer also keeps a commitment (see
-`decrypt.commitment`) so that a reveal can later be checked without the server ever
-holding the name.
+is sealed when their signature is decided (verified, rejected or withdrawn), and every
+signer, named or not, when they withdraw: their claims, the official they were matched
+to and the verifiers' evidence go into one age file to the campaign's verifier keys, and
+the clear copies go: the claims, the official, the digest of the claims, the decision
+notes and links, the audit notes; every time in a row that names the signature (its
+own, its audit events', decisions', confirmation codes', contact file's) keeps only its
+day, and the task queue's rows that name it go. What stays is what the public side
+needs: campaign, state, publication choice, the region where region counts are public,
+the day, the log handle, the receipt hash, and the ciphertext. A conditional signer
+also keeps a commitment (see `decrypt.commitment`) so that a reveal can later be
+checked without the server ever holding the name.
 
 With no verifier key, the claims are destroyed all the same: nobody could open them.
+
+Sealing is part of every transition (undersigned.signatures.actions): no caller seals.
 """
 
 import json
@@ -20,12 +24,13 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from django.apps import apps
-from django.db import transaction
 from django.db.models import Q
+from django.db.models.functions import TruncDay
+from django_tasks_db.models import DBTaskResult
 
 from undersigned.audit.models import AuditEvent
-from undersigned.signatures.models import CountChange, Signature, Tally, day_of
+from undersigned.signatures.models import CountChange, Decision, Signature, Tally, day_of
+from undersigned.signatures.registry_match import match_signature_task
 from undersigned.vault.actions import sealing_keys
 from undersigned.vault.crypto import encrypt_to
 from undersigned.vault.decrypt import REVEAL_FIELDS, SEALED_FORMAT, commitment
@@ -33,7 +38,8 @@ from undersigned.vault.models import ContactCiphertext
 
 # Sealed plaintexts are padded to a multiple of this many bytes: lengths tell little.
 SEALED_BLOCK = 1024
-# Audit events a signer's own actions leave: their time keeps only its day once sealed.
+# Audit events a signer's own actions leave (the migration that sealed older signatures
+# kept only their day; every event on a sealed signature keeps only its day now).
 SIGNER_EVENTS = frozenset(
     {
         "signature.received",
@@ -114,21 +120,19 @@ def evidence_records(decisions: Iterable[Any]) -> list[dict[str, Any]]:
     ]
 
 
-def decisions_model() -> Any:
-    """The verifiers' decisions. Verification sits above signatures, so its model is looked
-    up by name, as a foreign key to it would be: a sealed signer's evidence is in those rows."""
-    return apps.get_model("verification", "Decision")
-
-
 def reveal_commitment(signature: Signature, salt: str) -> str:
     claims = {name: getattr(signature, name) for name in REVEAL_FIELDS}
     return commitment(salt, claims)
 
 
 def should_seal(signature: Signature) -> bool:
-    """A hidden signer, decided, not sealed yet. A conditional signer whose threshold the
-    campaign has already reached is named by the count job instead."""
-    if signature.is_sealed or not signature.is_hidden or signature.is_checking:
+    """A hidden signer decided, or any signer withdrawn, not sealed yet. A conditional signer
+    whose threshold the campaign has already reached is named by the count job instead."""
+    if signature.is_sealed or signature.is_checking:
+        return False
+    if signature.state == Signature.WITHDRAWN:
+        return True
+    if not signature.is_hidden:
         return False
     if signature.publication == Signature.CONDITIONAL and signature.state == Signature.VERIFIED:
         verified = (
@@ -193,10 +197,7 @@ def seal_unsaved(signature: Signature) -> None:
     keys = sealing_keys(campaign)
     salt = secrets.token_hex(32) if signature.publication == Signature.CONDITIONAL else ""
     decisions = (
-        decisions_model()
-        .objects.filter(signature=signature)
-        .select_related("verifier")
-        .order_by("id")
+        Decision.objects.filter(signature=signature).select_related("verifier").order_by("id")
         if signature.pk is not None
         else []
     )
@@ -244,45 +245,44 @@ def move_region(signature: Signature, old_region: str, counted: Any) -> None:
     )
 
 
+# The task that matches one received signature to the registry: its queue rows name it.
+MATCH_TASK_PATH = match_signature_task.module_path
+
+
 def scrub(signature: Signature) -> None:
     """The traces a decided hidden signer leaves outside the signature row: decision notes,
-    links and matched official, audit notes, and the exact times of the signer's own acts."""
-    decisions_model().objects.filter(signature=signature).exclude(
-        Q(official__isnull=True) & Q(note="") & Q(link="")
-    ).update(official=None, note="", link="")
+    links and matched official, audit notes, the exact times of every row that names the
+    signature, and the task queue's rows about it."""
+    day = TruncDay("at", tzinfo=UTC)
+    decisions = Decision.objects.filter(signature=signature)
+    decisions.exclude(Q(official__isnull=True) & Q(note="") & Q(link="")).update(
+        official=None, note="", link=""
+    )
+    decisions.update(at=day)
     events = AuditEvent.objects.filter(
         object_type=Signature._meta.label_lower, object_id=str(signature.pk)
     )
     events.exclude(note="").update(note="")
-    day = day_of(signature.created_at)
-    for event_id, at in events.filter(action__in=SIGNER_EVENTS).values_list("id", "at"):
-        if at != day_of(at):
-            AuditEvent.objects.filter(pk=event_id).update(at=day_of(at))
-    contact = ContactCiphertext.objects.filter(signature=signature).first()
-    if contact is not None and contact.created_at != day:
-        ContactCiphertext.objects.filter(pk=contact.pk).update(created_at=day)
+    events.update(at=day)
+    # Confirmation codes belong to verification, above this app: reached through the
+    # relation, every time they hold goes down to its day.
+    signature.confirmation_codes.update(  # type: ignore[attr-defined]
+        **{
+            name: TruncDay(name, tzinfo=UTC)
+            for name in ("issued_at", "expires_at", "used_at", "revoked_at")
+        }
+    )
+    ContactCiphertext.objects.filter(signature=signature).update(
+        created_at=TruncDay("created_at", tzinfo=UTC)
+    )
+    forget_tasks(signature.pk)
     if signature.client_hash:
         Signature.objects.filter(pk=signature.pk).update(client_hash="")
 
 
-def seal_decided(campaign_id: int | None = None) -> int:
-    """Seal every hidden decided signer not sealed yet (a safety net run by retention)."""
-    rows = Signature.objects.filter(sealed__isnull=True).exclude(
-        state__in=Signature.CHECKING_STATES
-    )
-    rows = rows.filter(
-        Q(publication=Signature.ANONYMOUS)
-        | Q(publication=Signature.CONDITIONAL, revealed_at__isnull=True)
-    )
-    if campaign_id is not None:
-        rows = rows.filter(campaign_id=campaign_id)
-    sealed = 0
-    for signature_id in rows.values_list("id", flat=True):
-        with transaction.atomic():
-            signature = (
-                Signature.objects.select_for_update(of=("self",))
-                .select_related("campaign", "official")
-                .get(pk=signature_id)
-            )
-            sealed += seal_if_hidden(signature)
-    return sealed
+def forget_tasks(signature_id: int) -> int:
+    """Remove the task queue's rows that name the signature (its registry matching)."""
+    deleted, _ = DBTaskResult.objects.filter(
+        task_path=MATCH_TASK_PATH, args_kwargs__args__0=signature_id
+    ).delete()
+    return deleted

@@ -1,25 +1,35 @@
 """Publishing updates, subscribing and unsubscribing, and recording each delivery's outcome."""
 
+import json
+import logging
 import random
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from redis.exceptions import RedisError
 
 from undersigned.audit.actions import record
 from undersigned.campaigns.models import Campaign
+from undersigned.core.locks import LockBusy, job_lock
 from undersigned.signatures.models import hash_token
 from undersigned.updates.models import (
     Delivery,
     Subscription,
     SubscriptionRequest,
+    TelegramUpdateMessage,
     Update,
     UpdateText,
+    telegram_chat_key,
     unsubscribe_token,
 )
+
+log = logging.getLogger(__name__)
+REQUEST_FIELDS = {"channel", "email", "telegram_chat_id", "language"}
 
 
 def publish_update(
@@ -47,23 +57,85 @@ def publish_update(
     return update
 
 
+# Requests given with signatures wait here, in Redis, until the subscription job writes
+# them to the database in one batch: on PostgreSQL a row written just after a signature
+# would carry the next transaction id (xmin), linking the address to the signature.
+REQUEST_QUEUE = "subscription-requests"
+REQUEST_BATCH = 1000
+
+
+def _shared_queue() -> Any:
+    """The Redis client that holds queued requests, or None without Redis (then a request
+    is written at once: on SQLite, the embedded default, rows carry no transaction id)."""
+    if not str(settings.CACHES["default"]["BACKEND"]).endswith("RedisCache"):
+        return None
+    return cache._cache.get_client(write=True)  # type: ignore[attr-defined]
+
+
+def _request(campaign: Campaign, **fields: Any) -> None:
+    client = _shared_queue()
+    if client is not None:
+        try:
+            client.rpush(
+                cache.make_key(REQUEST_QUEUE), json.dumps({"campaign": campaign.pk, **fields})
+            )
+            return
+        except RedisError as error:
+            log.warning("subscription request written at once: Redis failed (%s)", error)
+    SubscriptionRequest.objects.create(campaign=campaign, **fields)
+
+
 def request_email_subscription(campaign: Campaign, email: str, language: str) -> None:
     """An address given with a signature: the subscription job writes to it later."""
-    SubscriptionRequest.objects.create(
-        campaign=campaign,
-        channel=Subscription.EMAIL,
-        email=email.strip().lower(),
-        language=language,
-    )
+    _request(campaign, channel=Subscription.EMAIL, email=email.strip().lower(), language=language)
 
 
 def request_telegram_subscription(campaign: Campaign, chat_id: int, language: str) -> None:
-    SubscriptionRequest.objects.create(
-        campaign=campaign,
-        channel=Subscription.TELEGRAM,
-        telegram_chat_id=chat_id,
-        language=language,
-    )
+    _request(campaign, channel=Subscription.TELEGRAM, telegram_chat_id=chat_id, language=language)
+
+
+def _write_queued_if_possible() -> None:
+    try:
+        write_queued_requests()
+    except LockBusy:
+        pass  # another runner is writing them
+    except RedisError as error:  # they wait in Redis for the next run
+        log.warning("queued subscription requests not written: Redis failed (%s)", error)
+
+
+def write_queued_requests() -> int:
+    """Move the requests waiting in Redis into the database: in random order, in one
+    transaction per batch, after the job's lock is taken (a transaction of its own), so
+    that no request's transaction id is next to a signature's. The number written."""
+    client = _shared_queue()
+    if client is None:
+        return 0
+    key = cache.make_key(REQUEST_QUEUE)
+    written = 0
+    with job_lock(REQUEST_QUEUE):
+        while True:
+            queued = client.lrange(key, 0, REQUEST_BATCH - 1)
+            if not queued:
+                return written
+            requests = [json.loads(item) for item in queued]
+            random.SystemRandom().shuffle(requests)
+            # An archived campaign's addresses are not kept (purge_subscriptions).
+            known = set(
+                Campaign.objects.filter(pk__in={r["campaign"] for r in requests})
+                .exclude(state=Campaign.ARCHIVED)
+                .values_list("pk", flat=True)
+            )
+            with transaction.atomic():
+                SubscriptionRequest.objects.bulk_create(
+                    SubscriptionRequest(
+                        campaign_id=r.pop("campaign"),
+                        **{k: v for k, v in r.items() if k in REQUEST_FIELDS},
+                    )
+                    for r in requests
+                    if r["campaign"] in known
+                )
+            client.ltrim(key, len(queued), -1)
+            written += len(queued)
 
 
 def _subscribe(campaign: Campaign, language: str, **address: Any) -> Subscription:
@@ -99,6 +171,7 @@ def unsubscribe(subscription: Subscription) -> None:
 def unsubscribe_telegram_chat(chat_id: int) -> int:
     """Every subscription of one Telegram chat deleted, and its requests still waiting for
     the subscription job; how many subscriptions there were."""
+    _write_queued_if_possible()  # queued ones first join those in the database
     SubscriptionRequest.objects.filter(
         channel=Subscription.TELEGRAM, telegram_chat_id=chat_id
     ).delete()
@@ -216,6 +289,7 @@ def handle_subscription_requests(send: Any = None) -> int:
     from undersigned.updates.delivery import DeliveryError, send_confirmation
 
     send = send or send_confirmation
+    _write_queued_if_possible()
     ids = list(SubscriptionRequest.objects.values_list("id", flat=True)[:1000])
     random.SystemRandom().shuffle(ids)
     handled = 0
@@ -241,3 +315,25 @@ def handle_subscription_requests(send: Any = None) -> int:
         request.delete()
         handled += 1
     return handled
+
+
+def remember_telegram_message(chat_id: int, message_id: int) -> None:
+    """An update sent to a chat: noted so that the bot's `/forget` can delete it."""
+    TelegramUpdateMessage.objects.create(chat_key=telegram_chat_key(chat_id), message_id=message_id)
+
+
+def forget_telegram_messages(chat_id: int) -> list[int]:
+    """The updates sent to a chat that may still be deleted; their notes go."""
+    messages = TelegramUpdateMessage.objects.filter(chat_key=telegram_chat_key(chat_id))
+    since = timezone.now() - TelegramUpdateMessage.DELETABLE_FOR
+    deletable = list(messages.filter(sent_at__gt=since).values_list("message_id", flat=True))
+    messages.delete()
+    return deletable
+
+
+def forget_old_telegram_messages() -> int:
+    """Notes of update messages past the 48 hours in which Telegram lets them be deleted."""
+    removed, _ = TelegramUpdateMessage.objects.filter(
+        sent_at__lte=timezone.now() - TelegramUpdateMessage.DELETABLE_FOR
+    ).delete()
+    return removed

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from undersigned.updates.actions import remember_telegram_message
 from undersigned.updates.models import (
     Subscription,
     SubscriptionRequest,
@@ -120,9 +121,11 @@ def send_telegram(update: Update, subscription: Subscription) -> None:
     if subscription.telegram_chat_id is None:
         raise DeliveryError("no chat id", temporary=False)
     try:
-        send_text(subscription.telegram_chat_id, body)
+        message_id = send_text(subscription.telegram_chat_id, body)
     except TelegramSendError as error:
         raise DeliveryError(error.code, temporary=error.temporary) from None
+    # Noted as the bot's own messages are: `/forget` deletes updates too.
+    remember_telegram_message(subscription.telegram_chat_id, message_id)
 
 
 def deliver(update: Update, subscription: Subscription) -> None:

@@ -229,3 +229,25 @@ class ThresholdNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id} reached {self.threshold}"
+
+
+def telegram_chat_key(chat_id: int) -> str:
+    return salted_hmac(
+        "undersigned.updates.telegram-message", str(chat_id), algorithm="sha256"
+    ).hexdigest()
+
+
+class TelegramUpdateMessage(models.Model):
+    """An update sent to a Telegram chat, which the bot's `/forget` deletes from the chat.
+
+    Telegram lets a bot delete a message of a private chat for 48 hours; only the message's
+    number and a keyed hash of the chat are kept, and only that long (the hourly job)."""
+
+    DELETABLE_FOR = timedelta(hours=48)
+
+    chat_key = models.CharField(max_length=64, db_index=True)
+    message_id = models.BigIntegerField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"update message {self.pk}"

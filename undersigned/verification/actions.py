@@ -1,7 +1,8 @@
 """Verifiers' decisions, confirmation codes and bulk invalidation.
 
-Each runs in a transaction, writes a Decision row, records itself in the audit trail
-and moves the signature only through the transitions in signatures.actions.
+Each runs in a transaction and moves the signature only through the transitions in
+signatures.actions, which record the decision with its evidence and seal a hidden signer
+once decided.
 """
 
 from dataclasses import dataclass
@@ -21,15 +22,13 @@ from undersigned.audit.models import AuditEvent
 from undersigned.campaigns.models import Campaign, TransitionError
 from undersigned.officials.models import Official
 from undersigned.signatures import actions as signature_actions
-from undersigned.signatures.models import Signature
-from undersigned.signatures.sealing import seal_if_hidden
+from undersigned.signatures.actions import record_decision
+from undersigned.signatures.models import Decision, Signature, is_web_link
 from undersigned.verification.bulk import InvalidationCriteria
 from undersigned.verification.models import (
     ConfirmationCode,
-    Decision,
     confirmations_needed,
     hash_code,
-    is_web_link,
     new_code,
 )
 
@@ -50,13 +49,6 @@ def _locked(signature: Signature) -> Signature:
     )
 
 
-def _decide(signature: Signature, kind: str, actor: Any, **fields: Any) -> Decision:
-    decision = Decision.objects.create(signature=signature, verifier=actor, kind=kind, **fields)
-    summary = fields.get("method") or fields.get("reason") or ""
-    record(f"decision.{kind}", signature, actor=actor, campaign=signature.campaign, note=summary)
-    return decision
-
-
 def confirm_match(
     signature: Signature,
     official: Official,
@@ -74,14 +66,18 @@ def confirm_match(
         if signature.state == Signature.MATCHED and signature.official_id == official.pk:
             raise DecisionError(_("The signature is already matched to this official."))
         if signature.state == Signature.MATCHED:
-            signature = signature_actions.unmatch_signature(signature, actor=actor)
-            _decide(signature, Decision.UNMATCH, actor, note=note)
+            signature = signature_actions.unmatch_signature(
+                signature, actor=actor, decision={"kind": Decision.UNMATCH, "note": note}
+            )
         if signature.state != Signature.RECEIVED:
             raise DecisionError(_("Only a signature being checked can be matched."))
         signature_actions.match_signature(
-            signature, official.pk, 1.0 if score is None else score, actor=actor
+            signature,
+            official.pk,
+            1.0 if score is None else score,
+            actor=actor,
+            decision={"kind": Decision.MATCH, "official": official, "note": note},
         )
-        _decide(signature, Decision.MATCH, actor, official=official, note=note)
         return _locked(signature)
 
 
@@ -90,15 +86,16 @@ def undo_match(signature: Signature, *, actor: Any, note: str = "") -> Signature
         signature = _locked(signature)
         if signature.state != Signature.MATCHED:
             raise DecisionError(_("The signature is not matched to an official."))
-        signature = signature_actions.unmatch_signature(signature, actor=actor, note=note)
-        _decide(signature, Decision.UNMATCH, actor, note=note)
+        signature = signature_actions.unmatch_signature(
+            signature, actor=actor, note=note, decision={"kind": Decision.UNMATCH, "note": note}
+        )
     return signature
 
 
 def _confirm(signature: Signature, confirmer: Any, method: str, note: str, link: str) -> bool:
     """Record one confirmation (inside the caller's transaction); True when it verified."""
     confirmers = Decision.confirmers(signature)
-    _decide(signature, Decision.VERIFY, confirmer, method=method, note=note, link=link)
+    record_decision(signature, Decision.VERIFY, confirmer, method=method, note=note, link=link)
     confirmers.add(confirmer.pk)
     if len(confirmers) < confirmations_needed(signature.campaign):
         return False
@@ -106,13 +103,47 @@ def _confirm(signature: Signature, confirmer: Any, method: str, note: str, link:
     return True
 
 
+OFFICIAL_TAKEN = _(
+    "This registry official already stands behind another signature of the campaign: "
+    "one person counts once. Reject one of them as a duplicate first."
+)
+
+
+def official_taken(signature: Signature) -> bool:
+    """Whether the signature's official stands behind another standing signature in clear."""
+    return bool(signature.official_id) and (
+        signature_actions.official_behind(
+            signature.campaign_id, signature.official_id or 0, exclude=signature.pk
+        ).exists()
+    )
+
+
+def has_sealed_signers(campaign: Campaign) -> bool:
+    """Whether an earlier signer of the campaign is sealed: the server cannot tell whether
+    they are the same official, only the verifiers' offline tool can."""
+    return Signature.objects.filter(campaign=campaign, sealed__isnull=False).exists()
+
+
+SEALED_CHECK_DONE = "decision.sealed_check_done"
+SEALED_CHECK_NOT_DONE = "decision.sealed_check_not_done"
+
+
 def verify(
-    signature: Signature, *, actor: Any, method: str, note: str = "", link: str = ""
+    signature: Signature,
+    *,
+    actor: Any,
+    method: str,
+    note: str = "",
+    link: str = "",
+    sealed_check: bool = False,
 ) -> bool:
     """A verifier confirms the signer's identity; True when the signature is now verified.
 
     On a four-eyes campaign the first confirmation only records itself: the signature
-    is verified when a second, different verifier confirms too.
+    is verified when a second, different verifier confirms too. A signature whose official
+    stands behind another standing signature is refused. Where the campaign has sealed
+    signers, whether the verifier searched the sealed bundle for this official
+    (`sealed_check`) is recorded with the confirmation.
     """
     if method not in dict(Decision.MANUAL_METHODS):
         raise DecisionError(_("Choose how you confirmed the signer's identity."))
@@ -136,9 +167,16 @@ def verify(
             raise DecisionError(
                 _("You have confirmed this signature already; another verifier must confirm it.")
             )
-        verified = _confirm(signature, actor, method, note, link)
-        seal_if_hidden(_locked(signature))
-        return verified
+        if official_taken(signature):
+            raise DecisionError(OFFICIAL_TAKEN)
+        if has_sealed_signers(signature.campaign):
+            record(
+                SEALED_CHECK_DONE if sealed_check else SEALED_CHECK_NOT_DONE,
+                signature,
+                actor=actor,
+                campaign=signature.campaign,
+            )
+        return _confirm(signature, actor, method, note, link)
 
 
 def reject(signature: Signature, *, actor: Any, reason: str, note: str = "") -> Signature:
@@ -149,10 +187,13 @@ def reject(signature: Signature, *, actor: Any, reason: str, note: str = "") -> 
         signature = _locked(signature)
         if signature.state not in Signature.ACTIVE_STATES:
             raise DecisionError(_("This signature can no longer be rejected."))
-        signature = signature_actions.reject_signature(signature, reason, actor=actor, note=note)
-        _decide(signature, Decision.REJECT, actor, reason=reason, note=note)
-        signature = _locked(signature)
-        seal_if_hidden(signature)
+        signature = signature_actions.reject_signature(
+            signature,
+            reason,
+            actor=actor,
+            note=note,
+            decision={"kind": Decision.REJECT, "reason": reason, "note": note},
+        )
     return signature
 
 
@@ -162,10 +203,9 @@ def reopen(signature: Signature, *, actor: Any, note: str = "") -> Signature:
         signature = _locked(signature)
         if signature.state != Signature.REJECTED:
             raise DecisionError(_("Only a rejected signature can be reopened."))
-        signature = signature_actions.reopen_signature(signature, actor=actor, note=note)
-        _decide(signature, Decision.REOPEN, actor, note=note)
-        signature = _locked(signature)
-        seal_if_hidden(signature)
+        signature = signature_actions.reopen_signature(
+            signature, actor=actor, note=note, decision={"kind": Decision.REOPEN, "note": note}
+        )
     return signature
 
 
@@ -194,6 +234,7 @@ def decide(
     link: str = "",
     reason: str = "",
     note: str = "",
+    sealed_check: bool = False,
 ) -> Decided:
     """One verifier's decision on one signature, from the desk or the API alike.
 
@@ -211,7 +252,14 @@ def decide(
         elif kind == UNMATCH:
             signature = undo_match(signature, actor=actor, note=note)
         elif kind == VERIFY:
-            verify(signature, actor=actor, method=method, note=note, link=link)
+            verify(
+                signature,
+                actor=actor,
+                method=method,
+                note=note,
+                link=link,
+                sealed_check=sealed_check,
+            )
         elif kind == REJECT:
             signature = reject(signature, actor=actor, reason=reason, note=note)
         elif kind == REOPEN:
@@ -248,6 +296,7 @@ def issue_code(signature: Signature, *, actor: Any) -> tuple[ConfirmationCode, s
             expires_at=now + timedelta(days=settings.CONFIRMATION_CODE_DAYS),
         )
         record("confirmation_code.issued", signature, actor=actor, campaign=signature.campaign)
+        signature_actions.keep_sealed(signature)
     return issued, code
 
 
@@ -294,13 +343,16 @@ def redeem_code(typed: str, *, signature: Signature | None = None) -> CodeResult
             actor_kind=AuditEvent.ACTOR_SIGNER,
             campaign=target.campaign,
         )
+        if official_taken(target):
+            # A repeat of an official already behind another signature is never verified
+            # without a person: the code's use stays in the audit trail for the verifier.
+            return CodeResult(CodeOutcome.CONFIRMED, target)
         if code.issued_by_id in Decision.confirmers(target):
             # The issuer already confirmed: the code adds evidence, not a second pair of eyes.
-            _decide(target, Decision.VERIFY, code.issued_by, method=Decision.CODE)
+            record_decision(target, Decision.VERIFY, code.issued_by, method=Decision.CODE)
             return CodeResult(CodeOutcome.CONFIRMED, target)
         verified = _confirm(target, code.issued_by, Decision.CODE, "", "")
         target = _locked(target)
-        seal_if_hidden(target)
         return CodeResult(CodeOutcome.VERIFIED if verified else CodeOutcome.CONFIRMED, target)
 
 
@@ -337,21 +389,8 @@ def invalidate(
         last_id = ids[-1]
         with transaction.atomic():
             batch = signature_actions.reject_signatures_in_bulk(
-                campaign, ids, Signature.REJECT_INVALIDATED, actor=actor
+                campaign, ids, Signature.REJECT_INVALIDATED, actor=actor, decision_note=note
             )
-            Decision.objects.bulk_create(
-                Decision(
-                    signature=s,
-                    verifier=actor,
-                    kind=Decision.REJECT,
-                    reason=Signature.REJECT_INVALIDATED,
-                    note=note,
-                )
-                for s in batch
-            )
-            for signature in batch:
-                if signature.is_hidden or signature.is_sealed:
-                    seal_if_hidden(_locked(signature))
         total += len(batch)
     record(
         "campaign.signatures_invalidated",

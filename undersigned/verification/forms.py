@@ -9,5 +9,6 @@ class ConfirmCodeForm(forms.Form):
         label=_("Confirmation code"),
         max_length=40,
         help_text=_("The code a verifier sent you, for example 7K3M-Q9XD-2HRT."),
+        error_messages={"required": _("Enter the code you received.")},
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false"}),
     )

@@ -49,6 +49,16 @@ def _try_code(
     return str(MESSAGES[result.outcome]), 400
 
 
+def _refused(form: ConfirmCodeForm, error: str, status: int) -> dict[str, object]:
+    """The page's context for a code that was not accepted, in the error pattern of every
+    form: a refusal for too many tries is about the page, the rest about the code field."""
+    if status == 429:
+        return {"form": form, "notice": error}
+    if form.is_valid():
+        form.add_error("code", error)
+    return {"form": form}
+
+
 @require_http_methods(["GET", "POST"])
 def confirm(request: HttpRequest) -> HttpResponse:
     form = ConfirmCodeForm(request.POST or None)
@@ -56,9 +66,8 @@ def confirm(request: HttpRequest) -> HttpResponse:
         error, status = _try_code(request, form, None)
         if not error:
             return redirect(reverse("confirm") + "?done=1")
-        return render(
-            request, "verification/confirm.html", {"form": form, "error": error}, status=status
-        )
+        context = _refused(form, error, status)
+        return render(request, "verification/confirm.html", context, status=status)
     return render(
         request, "verification/confirm.html", {"form": form, "done": request.GET.get("done") == "1"}
     )
@@ -71,5 +80,5 @@ def confirm_on_receipt(request: HttpRequest, token: str) -> HttpResponse:
     error, status = _try_code(request, form, signature)
     if not error:
         return redirect(reverse("receipt", args=[token]) + "?confirmed=1")
-    context = {"form": form, "error": error, "token": token, "signature": signature}
+    context = {**_refused(form, error, status), "token": token, "signature": signature}
     return render(request, "verification/confirm_on_receipt.html", context, status=status)

@@ -19,6 +19,9 @@ SALT = "undersigned.web.answers"
 # Set by the signing page's script once it has shown the answers in the page and the
 # signer confirmed them there: the form's fields are then the confirmed answers.
 CHECKED_IN_PAGE = "checked_in_page"
+# The name of the language buttons of the form and of the check page: they post what the
+# page holds, so that a signer who switches language keeps every answer.
+SWITCH_LANGUAGE = "switch_language"
 MAX_AGE_SECONDS = 60 * 60
 # The challenge is answered once, on the form; its fields are not carried on.
 NOT_CARRIED = frozenset({"captcha", "question"})
@@ -34,14 +37,26 @@ class Answers:
     challenged: bool  # the form they came from carried a solved captcha
 
 
-def seal(form: Any, slug: str) -> str:
+def carried(data: Any, fields: Any) -> dict[str, str]:
+    """The answers in posted `data` to fill a form with again: its fields' values, without
+    the challenge (answered once, on the form that showed it)."""
+    return {name: str(data[name]) for name in fields if name not in NOT_CARRIED and name in data}
+
+
+def seal(form: Any, slug: str, *, challenged: bool | None = None) -> str:
+    """`form`'s answers, signed; `challenged` when they come from an earlier form that
+    carried the solved captcha (the form's own challenge otherwise)."""
     data = {
         name: str(form.data.get(name, ""))
         for name in form.fields
         if name not in NOT_CARRIED and form.data.get(name) is not None
     }
     return signing.dumps(
-        {"campaign": slug, "data": data, "challenged": bool(form.challenge)},
+        {
+            "campaign": slug,
+            "data": data,
+            "challenged": bool(form.challenge if challenged is None else challenged),
+        },
         salt=SALT,
         compress=True,
     )

@@ -19,7 +19,8 @@ from undersigned.web.signing import SigningCampaign
 MAX_FRAMES = 512
 # Answers shown as typed, and the other values of one signer's page.
 TYPED = ("full_name", "office", "body", "municipality", "updates_email")
-VALUES = ("region_name", "name_lang", "answers", "form_issued", "via", "csrf_token")
+LANGS = ("name_lang", "office_lang", "body_lang", "municipality_lang")
+VALUES = ("region_name", *LANGS, "answers", "form_issued", "via", "csrf_token")
 _frames: dict[tuple[object, ...], str] = {}
 
 
@@ -63,8 +64,8 @@ def render_check_page(
     page = frame
     for name, value in values.items():
         if value:
-            # The lang attribute is markup of ours; everything else is escaped.
-            page = page.replace(_slot(name), value if name == "name_lang" else escape(value))
+            # The lang attributes are markup of ours; everything else is escaped.
+            page = page.replace(_slot(name), value if name in LANGS else escape(value))
     return page
 
 

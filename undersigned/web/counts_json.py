@@ -1,10 +1,12 @@
-"""`/c/<slug>/counts.json`: a campaign's public counts, read from the tallies, cached."""
+"""`/c/<slug>/counts.json`: a campaign's public counts, read from the tallies, cached, with
+the latest signed checkpoint they can be cited from."""
 
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
 from undersigned.access import access_public_campaign
 from undersigned.campaigns.page_cache import cached_public_page
+from undersigned.ledger.public import checkpoint_summary
 from undersigned.signatures import public
 
 
@@ -20,5 +22,7 @@ def campaign_counts(request: HttpRequest, slug: str) -> JsonResponse:
             "being_checked": counts.checking,
             "withdrawn": counts.withdrawn,
             "counted_at": counts.counted_at.isoformat() if counts.counted_at else None,
+            # The latest signed checkpoint: its time, and the figures it proves.
+            "checkpoint": checkpoint_summary(campaign),
         }
     )

@@ -29,6 +29,7 @@ from django.conf import settings
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
+from undersigned.campaigns.downloads import export_dir, export_path, withdraw_name_lists
 from undersigned.campaigns.models import Campaign
 from undersigned.core.locks import LockBusy, job_lock
 from undersigned.officials.regions import region_name
@@ -124,14 +125,6 @@ def json_chunks(rows: Iterable[Row]) -> Iterator[str]:
     yield "]\n"
 
 
-def export_dir(slug: str) -> Path:
-    return Path(settings.EXPORT_ROOT) / slug
-
-
-def export_path(slug: str, dataset: str, language: str, fmt: str) -> Path:
-    return export_dir(slug) / f"{dataset}.{language}.{fmt}"
-
-
 def _write_text(out: TextIO, chunks: Iterable[str]) -> None:
     for chunk in chunks:
         out.write(chunk)
@@ -186,6 +179,13 @@ def build_campaign_exports(campaign: Campaign, *, force: bool = False) -> bool:
                 path = export_path(campaign.slug, dataset, language, fmt)
                 _write_atomically(path, fmt, rows_of(campaign, language), dataset)
     (folder / BUILD_SECONDS_FILE).write_text(f"{time.monotonic() - started:.1f}")
+    if (
+        not campaign.names_hidden
+        and Campaign.objects.filter(pk=campaign.pk, names_hidden=True).exists()
+    ):
+        # Names were hidden while the lists were being written: they do not stay.
+        withdraw_name_lists(campaign.slug)
+        return True
     marker.write_text(fingerprint)
     return True
 

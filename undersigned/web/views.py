@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from undersigned.access import access_public_campaign, access_signature_by_receipt
 from undersigned.campaigns.models import Campaign, CampaignText
 from undersigned.campaigns.page_cache import cached_public_page
-from undersigned.ledger.public import receipt_entries
+from undersigned.ledger.public import latest_checkpoint, receipt_entries
 from undersigned.officials.regions import regions_by_code
 from undersigned.sharing.actions import note_signature
 from undersigned.sharing.models import known_code
@@ -28,8 +28,7 @@ from undersigned.signatures.models import Signature
 from undersigned.signatures.signing import Outcome, submit_signature
 from undersigned.updates.actions import request_email_subscription
 from undersigned.web import errors
-from undersigned.web.abuse import too_many_signatures
-from undersigned.web.answers import CHECKED_IN_PAGE, BadAnswers
+from undersigned.web.answers import CHECKED_IN_PAGE, SWITCH_LANGUAGE, BadAnswers, carried
 from undersigned.web.answers import seal as seal_answers
 from undersigned.web.answers import unseal as unseal_answers
 from undersigned.web.check_page import render_check_page
@@ -87,6 +86,7 @@ def campaign_page(request: HttpRequest, slug: str) -> HttpResponse:
             "timeline": timeline,
             "timeline_max": max((row.arrived for row in timeline), default=0),
             "signatories": signatories,
+            "checkpoint": latest_checkpoint(campaign),
         },
     )
 
@@ -143,6 +143,8 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         }
         return render(request, "web/sign.html", context)
     issued = request.POST.get("issued", "")
+    if SWITCH_LANGUAGE in request.POST:
+        return _switch_language(request, recent, text, sender, issued)
     if "answers" not in request.POST:
         # A challenge the form carried is checked; submit_signature asks for one when due,
         # so the rates are read once, as the signature is counted.
@@ -185,7 +187,7 @@ def _not_valid(
     """The form again with its errors. Failed attempts count, as on every channel."""
     failed = submit_signature(campaign, None, channel=Signature.WEB, sender=sender)
     if failed.outcome == Outcome.REFUSED:
-        return too_many_signatures(request, campaign, text, failed.retry_minutes)
+        return _refused(request, campaign, text, form, sender, failed.retry_minutes)
     return _sign_page(request, campaign, text, form, status=400, issued=issued)
 
 
@@ -211,22 +213,78 @@ def _submit(
         issued=issued,
     )
     if submitted.outcome == Outcome.REFUSED:
-        return too_many_signatures(request, campaign, text, submitted.retry_minutes)
+        return _refused(request, campaign, text, form, sender, submitted.retry_minutes)
     if submitted.outcome == Outcome.CLOSED:
         return render(
             request, "web/sign_closed.html", {"campaign": campaign, "text": text}, status=410
         )
     if submitted.outcome == Outcome.CAPTCHA:
-        # Signatures arrived faster since the form was made: show it again, with a captcha.
-        again = sign_form(form.data, challenge=True)
-        again.is_valid()
-        return _sign_page(request, campaign, text, again, status=400)
+        # Signatures arrived faster since the form was made: the form again, filled in, with
+        # a captcha as one more step. Nothing in the answers is wrong, so no error is shown.
+        again = sign_form(challenge=True)
+        again.initial = carried(form.data, again.fields)
+        return _sign_page(request, campaign, text, again, status=400, step="captcha")
     if form.cleaned_data.get("updates_email") and not form.honeypot_filled():
         request_email_subscription(campaign, form.cleaned_data["updates_email"], language)
     if request.POST.get("via"):
         # The form came through a share link: a signature for that channel.
         note_signature(campaign.slug, request.POST["via"])
     return HttpResponseRedirect(reverse("receipt", args=[submitted.token]) + "?new=1")
+
+
+def _refused(
+    request: HttpRequest,
+    campaign: Campaign,
+    text: CampaignText,
+    form: SignForm,
+    sender: Sender,
+    minutes: int,
+) -> HttpResponse:
+    """429: the form again, filled in as it was sent, saying why it was refused and when
+    it may be sent again. Nothing from the attempt was stored."""
+    again = SignForm(
+        initial=carried(form.data, form.fields),
+        campaign=campaign,
+        language=get_language(),
+        challenge=SigningGuard.for_sender(sender, campaign).captcha_due(),
+        accepts_contacts=form.accepts_contacts,
+    )
+    response = _sign_page(request, campaign, text, again, status=429, refused_minutes=minutes)
+    response["Retry-After"] = str(minutes * 60)
+    return response
+
+
+def _switch_language(
+    request: HttpRequest, recent: SigningCampaign, text: CampaignText, sender: Sender, issued: str
+) -> HttpResponse:
+    """The page the signer was on, in the language they chose, with their answers: the
+    language links of the form and of the check page post what they hold. Not an attempt."""
+    campaign, language = recent.campaign, get_language()
+    challenge = SigningGuard.for_sender(sender, campaign).captcha_due(issued)
+    form = SignForm(
+        campaign=campaign,
+        language=language,
+        challenge=challenge,
+        accepts_contacts=recent.accepts_contacts,
+    )
+    if "answers" in request.POST:  # from the check page: the check page again
+        try:
+            answers = unseal_answers(request.POST["answers"], campaign.slug)
+        except BadAnswers:
+            notice = gettext("Your answers were too old or changed. Please fill in the form again.")
+            return _sign_page(request, campaign, text, form, status=400, notice=notice)
+        checked = SignForm(
+            answers.data,
+            campaign=campaign,
+            language=language,
+            accepts_contacts=recent.accepts_contacts,
+        )
+        if checked.is_valid():
+            return _check_answers(request, recent, text, checked, issued, answers.challenged)
+        form.initial = answers.data
+    else:
+        form.initial = carried(request.POST, form.fields)
+    return _sign_page(request, campaign, text, form, issued=issued)
 
 
 def _sign_page(
@@ -237,6 +295,8 @@ def _sign_page(
     status: int = 200,
     notice: str = "",
     issued: str = "",
+    step: str = "",
+    refused_minutes: int = 0,
 ) -> HttpResponse:
     # A form without the captcha carries the minute it was made (a new stamp, or the one
     # it came with), so that it is not asked for a captcha that switched on after it.
@@ -247,8 +307,12 @@ def _sign_page(
         "form": form,
         "notice": notice,
         "form_issued": stamp,
+        "step": step,
+        "refused_minutes": refused_minutes,
     }
-    return render(request, "web/sign.html", context, status=status)
+    response = render(request, "web/sign.html", context, status=status)
+    response["Cache-Control"] = "no-store"  # it holds what the signer typed
+    return response
 
 
 def _check_answers(
@@ -257,6 +321,7 @@ def _check_answers(
     text: CampaignText,
     form: SignForm,
     issued: str,
+    challenged: bool | None = None,
 ) -> HttpResponse:
     """The first step without the page's script: show exactly what will be public."""
     campaign, language = recent.campaign, get_language()
@@ -267,8 +332,11 @@ def _check_answers(
         "form": form,
         "data": data,
         "name_lang": written_in(data["full_name"]),
+        "office_lang": written_in(data.get("office") or ""),
+        "body_lang": written_in(data.get("body") or ""),
+        "municipality_lang": written_in(data.get("municipality") or ""),
         "region_name": regions_by_code()[data["region"]].name(language),
-        "answers": seal_answers(form, campaign.slug),
+        "answers": seal_answers(form, campaign.slug, challenged=challenged),
         "form_issued": issued,
         "via": carried_code(request, campaign.slug),
         "csrf_token": get_token(request),
@@ -281,9 +349,13 @@ def _check_answers(
 def _receipt_context(signature: Signature) -> dict[str, object]:
     campaign = signature.campaign
     counts = public.counts_for(campaign)
+    # A withdrawn or rejected signature is not shown or counted: no choice of how it is
+    # shown, and no count it waits for, applies to it any more.
+    active = signature.state in Signature.ACTIVE_STATES
     waiting_for = None
     if (
-        signature.publication == Signature.CONDITIONAL
+        active
+        and signature.publication == Signature.CONDITIONAL
         and signature.revealed_at is None
         and signature.reveal_threshold
     ):
@@ -294,6 +366,7 @@ def _receipt_context(signature: Signature) -> dict[str, object]:
         "text": campaign.text_for(get_language()),
         "counts": counts,
         "waiting_for": waiting_for,
+        "active": active,
         "log_receipt": receipt_entries(signature),
     }
 
@@ -305,7 +378,7 @@ def receipt(request: HttpRequest, token: str) -> HttpResponse:
     context["token"] = token
     context["receipt_url"] = request.build_absolute_uri(reverse("receipt", args=[token]))
     context["new"] = request.GET.get("new") == "1"
-    if signature.state != Signature.WITHDRAWN:
+    if context["active"]:
         context["publication_form"] = PublicationForm(signature=signature)
     return render(request, "web/receipt.html", context)
 
@@ -349,7 +422,7 @@ def withdraw(request: HttpRequest, token: str) -> HttpResponse:
 def change_publication(request: HttpRequest, token: str) -> HttpResponse:
     signature = access_signature_by_receipt(token)
     form = PublicationForm(request.POST, signature=signature)
-    if signature.state != Signature.WITHDRAWN and form.is_valid():
+    if signature.state in Signature.ACTIVE_STATES and form.is_valid():
         actions.change_publication(
             signature, form.cleaned_data["publication"], form.cleaned_data.get("reveal_threshold")
         )

@@ -1,5 +1,7 @@
 """The staff member's campaigns, a campaign's overview, and the organizer's pages."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -21,10 +23,15 @@ from undersigned.access import (
 from undersigned.campaigns import actions as campaign_actions
 from undersigned.campaigns.models import Campaign, StaffRole, TransitionError
 from undersigned.desk.auth import staff_required
+from undersigned.desk.candidates import candidates_for, candidates_for_claims, signatures_behind
 from undersigned.desk.forms import (
     CampaignForm,
+    CloseConfirmForm,
+    ClosingDateForm,
     NamesHiddenForm,
     OpeningSignatoryForm,
+    RegionCountsForm,
+    RematchForm,
     RevokeRoleForm,
     RoleForm,
     TextForm,
@@ -34,6 +41,8 @@ from undersigned.officials.regions import regions_by_code
 from undersigned.signatures import actions as signature_actions
 from undersigned.signatures import public
 from undersigned.signatures.actions import Claims
+from undersigned.signatures.models import Signature
+from undersigned.vault.actions import campaign_accepts_contacts
 from undersigned.verification.sealed import reveals_due
 
 
@@ -89,6 +98,8 @@ def create(request: HttpRequest) -> HttpResponse:
                 addressee=data["addressee"],
                 eligibility=data["eligibility"],
                 registry_source=data["registry_source"],
+                closes_at=data["closes_at"],
+                publish_region_counts=data["publish_region_counts"],
                 requires_verification=data["requires_verification"],
                 four_eyes=data["four_eyes"],
                 reveal_thresholds=data["reveal_thresholds"],
@@ -121,12 +132,31 @@ def _manage_context(campaign: Campaign, language: str) -> dict[str, object]:
         .select_related("user")
         .order_by("role", "user__username"),
         "role_form": RoleForm(),
+        "closing_form": ClosingDateForm(initial={"closes_at": campaign.closes_at}),
+        "may_set_closing_date": campaign.state in (Campaign.DRAFT, Campaign.OPEN),
         "opening_form": OpeningSignatoryForm(language=language),
         "may_open": campaign.state in (Campaign.DRAFT, Campaign.CLOSED),
         "may_close": campaign.state == Campaign.OPEN,
         "may_archive": campaign.state == Campaign.CLOSED,
         "may_add_opening": campaign.takes_opening_signatories,
+        "opening": _opening_rows(campaign),
     }
+
+
+def _opening_rows(campaign: Campaign) -> list[dict[str, Any]]:
+    """The opening signatories, each with its registry official and, while the campaign is
+    a draft, the candidates it may be corrected to."""
+    rows = []
+    signatures = campaign.signatures.filter(
+        channel=Signature.ORGANIZER, state__in=Signature.ACTIVE_STATES
+    ).select_related("official")
+    correctable = campaign.takes_opening_signatories and _matches_registry(campaign)
+    for signature in signatures.order_by("id"):
+        candidates = (
+            candidates_for(signature) or [] if correctable and not signature.is_sealed else []
+        )
+        rows.append({"signature": signature, "candidates": candidates})
+    return rows
 
 
 def _languages() -> list[tuple[str, str]]:
@@ -157,11 +187,16 @@ def transition(request: HttpRequest, slug: str) -> HttpResponse:
     form = TransitionForm(request.POST)
     if not form.is_valid():
         return _render_manage(request, campaign, 400, error=_("Unknown action."))
+    action = form.cleaned_data["action"]
+    if action == "close" and campaign.state == Campaign.OPEN:
+        confirm = CloseConfirmForm(request.POST)
+        if not confirm.is_valid():
+            return _render_close(request, campaign, confirm if "confirm" in request.POST else None)
     move = {
         "open": campaign_actions.open_campaign,
         "close": campaign_actions.close_campaign,
         "archive": campaign_actions.archive_campaign,
-    }[form.cleaned_data["action"]]
+    }[action]
     try:
         move(campaign, actor=request.user)
     except TransitionError:
@@ -169,6 +204,80 @@ def transition(request: HttpRequest, slug: str) -> HttpResponse:
             request, campaign, 400, error=_("A campaign in this state cannot do that.")
         )
     messages.success(request, _("The campaign's state has changed."))
+    return redirect("desk:manage", campaign.slug)
+
+
+def _render_close(
+    request: HttpRequest, campaign: Campaign, form: CloseConfirmForm | None
+) -> HttpResponse:
+    """The question before closing: how many signatures are still being checked."""
+    checking = campaign.signatures.filter(
+        state__in=Signature.CHECKING_STATES, merged_into__isnull=True
+    ).count()
+    return render(
+        request,
+        "desk/close.html",
+        {"campaign": campaign, "checking": checking, "form": form or CloseConfirmForm()},
+        status=200 if form is None else 400,
+    )
+
+
+@require_GET
+@staff_required
+def close_confirmation(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = access_campaign_as(request.user, slug, *ORGANIZERS)
+    if campaign.state != Campaign.OPEN:
+        return redirect("desk:manage", campaign.slug)
+    return _render_close(request, campaign, None)
+
+
+@require_POST
+@staff_required
+def closing_date(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = access_campaign_as(request.user, slug, *ORGANIZERS)
+    form = ClosingDateForm(request.POST)
+    if not form.is_valid():
+        return _render_manage(request, campaign, 400, closing_form=form)
+    try:
+        campaign_actions.set_closing_date(
+            campaign, form.cleaned_data["closes_at"], actor=request.user
+        )
+    except TransitionError:
+        return _render_manage(
+            request, campaign, 400, error=_("A closed campaign has no closing date to change.")
+        )
+    messages.success(
+        request,
+        _("The closing date is set.")
+        if form.cleaned_data["closes_at"]
+        else _("The closing date is removed: the campaign closes when you close it."),
+    )
+    return redirect("desk:manage", campaign.slug)
+
+
+@require_POST
+@staff_required
+def region_counts(request: HttpRequest, slug: str) -> HttpResponse:
+    campaign = access_campaign_as(request.user, slug, *ORGANIZERS)
+    form = RegionCountsForm(request.POST)
+    if not form.is_valid():
+        return _render_manage(request, campaign, 400, error=_("Unknown action."))
+    published = form.cleaned_data["published"] == "yes"
+    try:
+        campaign_actions.set_region_counts_published(campaign, published, actor=request.user)
+    except TransitionError:
+        return _render_manage(
+            request,
+            campaign,
+            400,
+            error=_("Whether counts by region are published is fixed once the campaign is open."),
+        )
+    messages.success(
+        request,
+        _("Counts by region will be published.")
+        if published
+        else _("Counts by region will not be published."),
+    )
     return redirect("desk:manage", campaign.slug)
 
 
@@ -273,9 +382,42 @@ def edit_text(request: HttpRequest, slug: str, language: str) -> HttpResponse:
     )
 
 
+def _opening_claims(data: dict[str, Any]) -> Claims:
+    region = regions_by_code().get(data["region"]) if data["region"] else None
+    return Claims(
+        full_name=data["full_name"],
+        office=data["office"],
+        body=data["body"],
+        municipality=data["municipality"],
+        region=region.name_ru if region else "",
+        region_code=region.code if region else "",
+    )
+
+
+def _matches_registry(campaign: Campaign) -> bool:
+    return campaign.eligibility == Campaign.ELIGIBLE_OFFICIALS
+
+
+def _refusal(refused: signature_actions.OpeningSignatoryRefused) -> str:
+    if refused.reason == refused.NO_VERIFIER_KEY:
+        return _(
+            "Not added: a signatory counted but not named is sealed at once to the verifiers' "
+            "keys, and this campaign has no verifier key yet. Add a verifier key first (Verifier "
+            "keys), or add the signatory as named."
+        )
+    if refused.reason == refused.OFFICIAL_TAKEN and refused.other is not None:
+        return _(
+            "Not added: this registry official already stands behind signature %(n)s of the "
+            "campaign. One person counts once."
+        ) % {"n": f"#{refused.other.pk}"}
+    return _("There is no such official in the campaign's registry.")
+
+
 @require_POST
 @staff_required
 def add_opening_signatory(request: HttpRequest, slug: str) -> HttpResponse:
+    """Two steps: the claims, then the registry official the organizer picks among the
+    candidates (or none), as a verifier does. Nothing is stored before the second."""
     campaign = access_campaign_as(request.user, slug, *ORGANIZERS)
     form = OpeningSignatoryForm(request.POST, language=get_language())
     if not campaign.takes_opening_signatories:
@@ -291,21 +433,76 @@ def add_opening_signatory(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         return _render_manage(request, campaign, 400, opening_form=form)
     data = form.cleaned_data
-    region = regions_by_code().get(data["region"]) if data["region"] else None
-    claims = Claims(
-        full_name=data["full_name"],
-        office=data["office"],
-        body=data["body"],
-        municipality=data["municipality"],
-        region=region.name_ru if region else "",
-        region_code=region.code if region else "",
-    )
+    claims = _opening_claims(data)
+    choice = data["official"]
+    if data["publication"] != Signature.NAMED and not campaign_accepts_contacts(campaign):
+        # Said at once, before the organizer picks an official.
+        refused = signature_actions.OpeningSignatoryRefused(
+            signature_actions.OpeningSignatoryRefused.NO_VERIFIER_KEY
+        )
+        return _render_manage(request, campaign, 400, opening_form=form, error=_refusal(refused))
+    if _matches_registry(campaign) and not choice:
+        candidates = candidates_for_claims(claims, campaign.registry_source) or []
+        behind = signatures_behind(campaign.pk, [c.official.pk for c in candidates])
+        return _render_manage(
+            request,
+            campaign,
+            opening_form=form,
+            opening_candidates=[(c, behind.get(c.official.pk)) for c in candidates],
+            choosing_official=True,
+        )
+    official_id = int(choice) if choice and choice != OpeningSignatoryForm.NO_OFFICIAL else None
     try:
         signature_actions.add_opening_signatory(
-            campaign, request.user, claims, publication=data["publication"]
+            campaign,
+            request.user,
+            claims,
+            publication=data["publication"],
+            official_id=official_id,
         )
     except IntegrityError:
         form.add_error("full_name", _("This signatory is on the campaign already."))
         return _render_manage(request, campaign, 400, opening_form=form)
-    messages.success(request, _("The opening signatory is added and verified."))
+    except signature_actions.OpeningSignatoryRefused as refused:
+        return _render_manage(request, campaign, 400, opening_form=form, error=_refusal(refused))
+    if official_id is None and _matches_registry(campaign):
+        messages.warning(
+            request,
+            _(
+                "The opening signatory is added and verified, without a registry official: "
+                "a later repeat of this person will not be recognised automatically."
+            ),
+        )
+    else:
+        messages.success(request, _("The opening signatory is added and verified."))
+    return redirect("desk:manage", campaign.slug)
+
+
+@require_POST
+@staff_required
+def rematch_opening_signatory(request: HttpRequest, slug: str, signature_id: int) -> HttpResponse:
+    """Correct an opening signatory's registry official while the campaign is a draft."""
+    campaign = access_campaign_as(request.user, slug, *ORGANIZERS)
+    signature = campaign.signatures.filter(
+        pk=signature_id, channel=Signature.ORGANIZER, sealed__isnull=True
+    ).first()
+    if signature is None:
+        raise Http404("no such opening signatory")
+    form = RematchForm(request.POST)
+    if not form.is_valid():
+        return _render_manage(request, campaign, 400, error=_("Choose an official or none."))
+    choice = form.cleaned_data["official"]
+    official_id = None if choice == OpeningSignatoryForm.NO_OFFICIAL else int(choice)
+    try:
+        signature_actions.rematch_opening_signatory(signature, official_id, actor=request.user)
+    except signature_actions.OpeningSignatoryRefused as refused:
+        return _render_manage(request, campaign, 400, error=_refusal(refused))
+    except ValueError:
+        return _render_manage(
+            request,
+            campaign,
+            400,
+            error=_("Opening signatories are corrected only while the campaign is a draft."),
+        )
+    messages.success(request, _("The opening signatory's registry official is changed."))
     return redirect("desk:manage", campaign.slug)

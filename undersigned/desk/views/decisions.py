@@ -32,7 +32,11 @@ def _decide(
     message: Callable[[actions.Decided], str],
 ) -> HttpResponse:
     signature = access_signature_as(request.user, signature_id, *DECIDERS)
-    form = form_class(request.POST)
+    form = (
+        VerifyForm(request.POST, sealed_signers=actions.has_sealed_signers(signature.campaign))
+        if form_class is VerifyForm
+        else form_class(request.POST)
+    )
     if not form.is_valid():
         return render_signature(request, signature, 400, **{form_name: form})
     fields = dict(form.cleaned_data)
@@ -53,6 +57,16 @@ def _decide(
             request, signature, 400, **{form_name: form, "error": str(refused.message)}
         )
     messages.success(request, message(decided))
+    if kind == actions.MATCH and actions.official_taken(decided.signature):
+        messages.warning(request, actions.OFFICIAL_TAKEN)
+    if kind == actions.VERIFY and "sealed_check" in form.fields and not fields["sealed_check"]:
+        messages.warning(
+            request,
+            _(
+                "Recorded without the offline check for sealed signers: whether this official "
+                "has signed already, sealed, was not searched."
+            ),
+        )
     return redirect("desk:signature", signature.pk)
 
 

@@ -16,6 +16,7 @@ from undersigned.access import access_campaign_as
 from undersigned.campaigns.models import Campaign, StaffRole
 from undersigned.desk.auth import staff_required
 from undersigned.signatures.models import Signature
+from undersigned.updates.notices import announce_named_signers
 from undersigned.vault.actions import NoVerifierKeys
 from undersigned.verification.sealed import (
     BadRevealFile,
@@ -108,4 +109,5 @@ def sealed(request: HttpRequest, slug: str) -> HttpResponse:
             error=_("This is not a reveal file of this campaign."),
         )
     outcome = publish_reveals(campaign, entries, actor=request.user)
+    announce_named_signers(campaign)
     return _page(request, campaign, outcome=outcome)

@@ -1,6 +1,7 @@
 """Desk pages of the spokesperson: publish updates on a campaign; and every staff member's
 link of their Telegram chat for notifications."""
 
+import socket
 from typing import Any
 
 from django import forms
@@ -19,7 +20,7 @@ from undersigned.bot.models import StaffChat
 from undersigned.campaigns.models import Campaign
 from undersigned.desk.auth import staff_required
 from undersigned.updates.actions import publish_update
-from undersigned.updates.models import Subscription, Update
+from undersigned.updates.models import Delivery, Subscription, Update
 
 
 class UpdateForm(forms.Form):
@@ -66,6 +67,55 @@ class UpdateForm(forms.Form):
         ]
 
 
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+FILE_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+
+
+def mail_warning() -> str:
+    """What the spokesperson should know about e-mail here: nothing when a mail server
+    answers; that e-mails go to files, or that no mail server answers, otherwise."""
+    if settings.EMAIL_BACKEND == FILE_BACKEND:
+        return _(
+            "E-mails are not sent: they are written as files into %(path)s on the server "
+            "(a demonstration setting)."
+        ) % {"path": getattr(settings, "EMAIL_FILE_PATH", "")}
+    if settings.EMAIL_BACKEND != SMTP_BACKEND:
+        return _("E-mails are not sent: no mail server is configured (EMAIL_BACKEND).")
+    try:
+        with socket.create_connection((settings.EMAIL_HOST, settings.EMAIL_PORT), timeout=1):
+            return ""
+    except OSError:
+        return _(
+            "No mail server answers at %(host)s:%(port)s: e-mail updates will fail until one "
+            "is configured (EMAIL_HOST, EMAIL_PORT)."
+        ) % {"host": settings.EMAIL_HOST, "port": settings.EMAIL_PORT}
+
+
+def delivery_counts(update_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """For each update, by channel: how many deliveries were sent, failed, or wait."""
+    counts: dict[int, dict[str, dict[str, int]]] = {}
+    rows = (
+        Delivery.objects.filter(update_id__in=update_ids)
+        .values_list("update_id", "subscription__channel", "state")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for update_id, channel, state, n in rows:
+        by_state = counts.setdefault(update_id, {}).setdefault(
+            channel, {"sent": 0, "failed": 0, "waiting": 0}
+        )
+        key = state if state in (Delivery.SENT, Delivery.FAILED) else "waiting"
+        by_state[key] += n
+    names = dict(Subscription.CHANNELS)
+    return {
+        update_id: [
+            {"channel": names.get(channel, channel), **states}
+            for channel, states in sorted(channels.items())
+        ]
+        for update_id, channels in counts.items()
+    }
+
+
 @require_http_methods(["GET", "POST"])
 @staff_required
 def updates(request: HttpRequest, slug: str) -> HttpResponse:
@@ -76,9 +126,10 @@ def updates(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(request, _("The update is published and being sent to subscribers."))
         return redirect("desk:updates", campaign.slug)
     language = get_language()
+    latest = list(Update.objects.filter(campaign=campaign).prefetch_related("texts")[:50])
+    deliveries = delivery_counts([update.pk for update in latest])
     published = [
-        (update, update.text_for(language))
-        for update in Update.objects.filter(campaign=campaign).prefetch_related("texts")[:50]
+        (update, update.text_for(language), deliveries.get(update.pk, [])) for update in latest
     ]
     subscribers = dict(
         Subscription.objects.filter(campaign=campaign)
@@ -95,6 +146,7 @@ def updates(request: HttpRequest, slug: str) -> HttpResponse:
             "published": published,
             "email_subscribers": subscribers.get(Subscription.EMAIL, 0),
             "telegram_subscribers": subscribers.get(Subscription.TELEGRAM, 0),
+            "mail_warning": mail_warning(),
         },
         status=400 if request.method == "POST" else 200,
     )

@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -34,6 +34,14 @@ def ago(moment: datetime | None) -> str:
 
 
 @register.filter
+def utc_time(moment: datetime | None) -> str:
+    """An absolute time in UTC, "2022-09-12 18:00:05": true on a page cached or mirrored."""
+    if moment is None:
+        return ""
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+@register.filter
 def error_anchor(field: BoundField) -> str:
     """The id an error summary links to: the field's input, or a group's first choice."""
     widget = field.field.widget
@@ -59,14 +67,11 @@ def written_in(value: str) -> str:
     return ""
 
 
-MILESTONES = (10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 25000, 50000, 100000)
-
-
 @register.simple_tag
 def next_goal(verified: int, thresholds: list[int]) -> int | None:
-    """The next threshold the verified count moves towards: the campaign's own reveal
-    thresholds first, then round milestones."""
-    for goal in (*sorted(thresholds or ()), *MILESTONES):
+    """The next of the campaign's own reveal thresholds the verified count moves towards;
+    None when it has none left (no invented goal)."""
+    for goal in sorted(thresholds or ()):
         if goal > verified:
             return goal
     return None

@@ -27,4 +27,5 @@ class Command(BaseCommand):
         me = await bot.get_me()
         await register_profile(bot)
         self.stdout.write(f"Polling as @{me.username}. Ctrl-C stops.")
-        await build_dispatcher().start_polling(bot, handle_as_tasks=False)
+        # Each update in a task of its own: a chat waiting for its pace holds up no other.
+        await build_dispatcher().start_polling(bot, handle_as_tasks=True)

@@ -20,7 +20,9 @@ async def _set(url: str | None, secret: str) -> bool:
         if url is None:
             return await bot.delete_webhook()
         done = await bot.set_webhook(
-            url, secret_token=secret, allowed_updates=["message", "callback_query"]
+            url,
+            secret_token=secret,
+            allowed_updates=["message", "edited_message", "callback_query"],
         )
         await register_profile(bot)
         return done

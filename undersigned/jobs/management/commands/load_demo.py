@@ -19,13 +19,15 @@ from undersigned.campaigns import actions as campaign_actions
 from undersigned.campaigns.models import Campaign, StaffRole
 from undersigned.desk.enrolment import issue_enrolment_code
 from undersigned.jobs.counts import run_count_job
+from undersigned.ledger import paths
+from undersigned.ledger.public import latest_checkpoint
 from undersigned.officials import demo as demo_registry
-from undersigned.officials.matching import AUTO
+from undersigned.officials.models import Official
 from undersigned.officials.regions import regions_by_code
 from undersigned.signatures import actions, counts
 from undersigned.signatures.actions import Claims
 from undersigned.signatures.imports import import_received_signatures
-from undersigned.signatures.models import Signature
+from undersigned.signatures.models import Signature, day_of
 from undersigned.signatures.received import mark_duplicates, read_received
 from undersigned.signatures.registry_match import match_received_signature
 from undersigned.updates.actions import publish_update
@@ -249,6 +251,12 @@ class Command(BaseCommand):
         self._spokesperson_update(users)
         run_count_job()
         self.stdout.write(self.style.SUCCESS("Demo loaded."))
+        self.stdout.write("Cite these numbers: each campaign's latest checkpoint, and its letter:")
+        for campaign in Campaign.objects.filter(state__in=Campaign.PUBLIC_STATES).order_by("slug"):
+            checkpoint = latest_checkpoint(campaign)
+            if checkpoint is not None:
+                page = f"{settings.SITE_URL}/{paths.cite_page(campaign.slug, checkpoint.size)}"
+                self.stdout.write(f"  {page}  {page}letter.pdf")
         self.stdout.write(
             "Staff accounts (password 'demo-password' for each), with the one-time code that "
             "enrols each one's authenticator app at first sign-in:"
@@ -305,11 +313,21 @@ class Command(BaseCommand):
             registry: list[Claims] = []
             opening = COUNCILS[:4] * 4 + COUNCILS[4:7]
             for council in opening[:19]:
-                claims = council_claims(rng, council, used)
-                registry.append(claims)
-                actions.add_opening_signatory(campaign, organizer, claims)
-            campaign = campaign_actions.open_campaign(campaign, actor=organizer)
+                registry.append(council_claims(rng, council, used))
+            opening_claims = list(registry)
             received = demo_received(rng, used, registry)
+            colleagues = random.Random(19)  # noqa: S311 - reproducible invented data, not secrets
+            run = demo_registry.load_registry(
+                registry, COUNCILS, lambda council: council_claims(colleagues, council, used)
+            )
+            # The opening signatories are the registry's first rows: each is matched to its
+            # official as the organizer picks it on the desk, so a repeat is recognised.
+            officials = dict(Official.objects.filter(import_run=run).values_list("source_id", "id"))
+            for number, claims in enumerate(opening_claims, start=1):
+                actions.add_opening_signatory(
+                    campaign, organizer, claims, official_id=officials.get(f"demo-{number:04}")
+                )
+            campaign = campaign_actions.open_campaign(campaign, actor=organizer)
             # The 84 claims that arrived as Telegram messages and e-mails, imported by the
             # organizer from the files they were collected in, as the desk would.
             imported = []
@@ -320,12 +338,10 @@ class Command(BaseCommand):
                     campaign, read, channel=channel, actor=organizer
                 )
             ids = [item.signature_id for item in imported]
-        colleagues = random.Random(19)  # noqa: S311 - reproducible invented data, not secrets
-        demo_registry.load_registry(
-            registry, COUNCILS, lambda council: council_claims(colleagues, council, used)
-        )
-        # Matched now, as the task worker would.
-        matched = sum(match_received_signature(pk) == AUTO for pk in ids)
+        # Matched now, as the task worker would (those it matched already are skipped).
+        for pk in ids:
+            match_received_signature(pk)
+        matched = Signature.objects.filter(pk__in=ids, state=Signature.MATCHED).count()
         self.stdout.write(
             f"deputies-appeal: 19 opening signatories verified, {len(ids)} received "
             "(imported from Telegram messages and e-mails), "
@@ -416,6 +432,9 @@ class Command(BaseCommand):
             moment = start + timedelta(
                 days=min(int(rng.expovariate(1 / 6)), 20), minutes=index % 1440
             )
+            signature = Signature.objects.get(pk=pk)
+            if signature.is_sealed:  # a sealed signer keeps only the day
+                moment = day_of(moment)
             Signature.objects.filter(pk=pk).update(
                 created_at=moment, state_changed_at=moment, verified_at=moment
             )

@@ -55,14 +55,55 @@
     });
   }
 
+  // Names in Cyrillic on a page in another language are marked, for screen readers.
+  function markLanguage(panel) {
+    if (document.documentElement.lang === "ru") return;
+    panel.querySelectorAll("[data-slot]").forEach(function (element) {
+      if (/[\u0400-\u04ff]/.test(element.textContent)) element.lang = "ru";
+    });
+  }
+
+  // Errors of an earlier attempt no longer apply once the answers are complete: the
+  // summary, each field's message and its marks go, and the title stops saying "Error".
+  function clearErrors() {
+    document.querySelectorAll(".error-summary, .step").forEach(function (box) {
+      box.remove();
+    });
+    form.querySelectorAll("p.error").forEach(function (message) {
+      var id = message.id;
+      message.remove();
+      if (!id) return;
+      form.querySelectorAll("[aria-describedby]").forEach(function (element) {
+        var rest = element.getAttribute("aria-describedby").split(/\s+/).filter(function (ref) {
+          return ref && ref !== id;
+        });
+        if (rest.length) element.setAttribute("aria-describedby", rest.join(" "));
+        else element.removeAttribute("aria-describedby");
+      });
+    });
+    form.querySelectorAll(".has-error").forEach(function (element) {
+      element.classList.remove("has-error");
+    });
+    form.querySelectorAll("[aria-invalid]").forEach(function (element) {
+      element.removeAttribute("aria-invalid");
+    });
+  }
+
   form.addEventListener("submit", function (event) {
+    // A language button posts the form as it is, to be shown again in that language.
+    if (event.submitter && event.submitter.name === "switch_language") return;
     if (!complete()) return; // the server says what is missing
     event.preventDefault();
     var panel = template.content.firstElementChild.cloneNode(true);
     fill(panel);
+    markLanguage(panel);
+    clearErrors();
     form.hidden = true;
     form.after(panel);
-    panel.focus();
+    document.title = panel.getAttribute("data-title");
+    // The panel's heading at the top of the screen, not wherever the button was.
+    panel.focus({ preventScroll: true });
+    panel.scrollIntoView({ block: "start" });
     panel.querySelector("[data-action=sign]").addEventListener("click", function (click) {
       click.target.disabled = true; // one post
       var marker = document.createElement("input");
@@ -75,6 +116,7 @@
     panel.querySelector("[data-action=change]").addEventListener("click", function () {
       panel.remove();
       form.hidden = false;
+      document.title = form.getAttribute("data-title");
       var first = form.querySelector("input:not([type=hidden]), select, textarea");
       if (first) first.focus();
     });

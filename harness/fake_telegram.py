@@ -1,13 +1,18 @@
 """A small HTTP server speaking the part of the Telegram Bot API the bot uses, for tests.
 
 It serves scripted updates through getUpdates, records every method the bot calls,
-and can be told to fail sendMessage for a chat (429, 403, 500). As Telegram does, it
-refuses a message longer than 4,096 characters, and lets the bot delete messages of a
-private chat only within 48 hours.
+and can be told to fail sendMessage for a chat (429, 403, 500), or the next calls of any
+method ("timeout" holds the answer past the bot's patience, then drops the call). As
+Telegram does, it refuses a message longer than 4,096 characters, lets the bot delete
+messages of a private chat only within 48 hours, and refuses messages past its limits:
+about one a second to a chat (bursts of `CHAT_BURST` pass) and thirty a second overall,
+with 429 and `retry_after`. `speed` runs the same limits on a faster clock.
 """
 
 import asyncio
+import itertools
 import json
+import math
 import threading
 import time
 from typing import Any
@@ -19,6 +24,29 @@ TOKEN = f"{BOT_ID}:TEST-token-for-the-fake-api"
 BOT_USERNAME = "undersigned_test_bot"
 MESSAGE_LIMIT = 4096
 DELETABLE_SECONDS = 48 * 3600
+CHAT_PER_SECOND = 1.0
+CHAT_BURST = 3
+OVERALL_PER_SECOND = 30.0
+OVERALL_BURST = 30
+TIMEOUT_HOLD_SECONDS = 30.0  # longer than the bot waits for an answer
+
+
+class Pace:
+    """Telegram's limit as a generic cell rate: `rate` a second, `burst` at once."""
+
+    def __init__(self, rate: float, burst: int) -> None:
+        self.interval = 1 / rate
+        self.tolerance = (burst - 1) * self.interval
+        self.due: dict[int, float] = {}
+
+    def ahead(self, key: int, now: float) -> float:
+        """Seconds until a message may pass (0: now)."""
+        return max(0.0, self.due.get(key, now) - self.tolerance - now)
+
+    def take(self, key: int, now: float) -> None:
+        self.due[key] = max(self.due.get(key, now), now) + self.interval
+
+
 _next_incoming_id = 1_000_000
 
 
@@ -29,10 +57,22 @@ def _incoming_id() -> int:
 
 
 class FakeTelegram:
-    def __init__(self) -> None:
+    def __init__(self, speed: float = 1.0) -> None:
+        self.speed = speed
         self.updates: list[dict[str, Any]] = []
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.failures: dict[int, list[int]] = {}  # chat id -> HTTP statuses to answer, in turn
+        # method -> faults for its next calls, in turn: an HTTP status, or "timeout"
+        self.faults: dict[str, list[int | str]] = {}
+        # Methods each call of which fails once (429, 500, timeout, 502 in turn), then passes.
+        self.flaky: set[str] = set()
+        self._flaky_failed: dict[str, bool] = {}
+        self._flaky_faults = itertools.cycle((429, 500, "timeout", 502))
+        self.timeout_hold = TIMEOUT_HOLD_SECONDS  # how long a "timeout" holds the answer
+        self.refused_for_pace = 0  # 429 answers given because the bot went too fast
+        self.faults_given: list[str] = []
+        self._chat_pace = Pace(CHAT_PER_SECOND * speed, CHAT_BURST)
+        self._overall_pace = Pace(OVERALL_PER_SECOND * speed, OVERALL_BURST)
         self.drained = threading.Event()
         self._next_update_id = 1
         self._next_message_id = 1
@@ -86,7 +126,12 @@ class FakeTelegram:
                     self._next_message_id += 1
                     what = message.get("text") or message.get("caption") or ""
                     kind = next(
-                        (k for k in ("sticker", "photo", "voice", "contact") if k in message), ""
+                        (
+                            k
+                            for k in ("sticker", "photo", "voice", "contact", "location")
+                            if k in message
+                        ),
+                        "",
                     )
                     self.receive(
                         message["chat"]["id"],
@@ -122,6 +167,21 @@ class FakeTelegram:
         method = request.match_info["method"]
         params = await self._params(request)
         self.calls.append((method, params))
+        response = await self._answer(method, params)
+        params["_status"] = response.status  # for transcripts: what Telegram made of it
+        return response
+
+    async def _answer(self, method: str, params: dict[str, Any]) -> web.Response:
+        fault = self._fault(method)
+        if fault == "timeout":
+            await asyncio.sleep(self.timeout_hold)
+            return self._error(504, "Gateway Timeout")
+        if fault is not None:
+            return self._refusal(int(fault))
+        if method in {"sendMessage", "editMessageText", "editMessageReplyMarkup"}:
+            paced = self._pace(int(params["chat_id"]))
+            if paced is not None:
+                return paced
         if method == "getUpdates":
             return await self._get_updates(params)
         if method == "getMe":
@@ -173,19 +233,50 @@ class FakeTelegram:
             await asyncio.sleep(0.05)  # a long poll with nothing to give, kept short
         return self._ok(pending)
 
+    def _fault(self, method: str) -> int | str | None:
+        with self._lock:
+            if method in self.flaky:
+                failed = self._flaky_failed[method] = not self._flaky_failed.get(method)
+                if failed:
+                    fault = next(self._flaky_faults)
+                    self.faults_given.append(f"{method}: {fault}")
+                    return fault
+            faults = self.faults.get(method)
+            if not faults:
+                return None
+            fault = faults.pop(0)
+            self.faults_given.append(f"{method}: {fault}")
+            return fault
+
+    def _pace(self, chat_id: int) -> web.Response | None:
+        """A 429 when this message would go past Telegram's limits, as Telegram answers."""
+        with self._lock:
+            now = time.monotonic()
+            wait = max(self._overall_pace.ahead(0, now), self._chat_pace.ahead(chat_id, now))
+            if not wait:
+                self._overall_pace.take(0, now)
+                self._chat_pace.take(chat_id, now)
+                return None
+            self.refused_for_pace += 1
+            self.faults_given.append(
+                "pace: overall" if self._overall_pace.ahead(0, now) else "pace: chat"
+            )
+        # retry_after is in whole seconds of Telegram's clock.
+        return self._refusal(429, retry_after=max(1, math.ceil(wait * self.speed)))
+
+    @staticmethod
+    def _refusal(status: int, retry_after: int = 1) -> web.Response:
+        body: dict[str, Any] = {"ok": False, "error_code": status, "description": f"fake {status}"}
+        if status == 429:
+            body["description"] = f"Too Many Requests: retry after {retry_after}"
+            body["parameters"] = {"retry_after": retry_after}
+        return web.json_response(body, status=status)
+
     def _send_message(self, params: dict[str, Any]) -> web.Response:
         chat_id = int(params["chat_id"])
         statuses = self.failures.get(chat_id)
         if statuses:
-            status = statuses.pop(0)
-            body: dict[str, Any] = {
-                "ok": False,
-                "error_code": status,
-                "description": f"fake {status}",
-            }
-            if status == 429:
-                body["parameters"] = {"retry_after": 1}
-            return web.json_response(body, status=status)
+            return self._refusal(statuses.pop(0))
         text = params.get("text", "")
         if not text.strip() or len(text) > MESSAGE_LIMIT:
             return self._error(400, "Bad Request: message is too long")
@@ -294,8 +385,11 @@ def voice_update(chat_id: int, language: str = "en") -> dict[str, Any]:
     return message_update(chat_id, language, voice=voice)
 
 
-def contact_update(chat_id: int, phone: str, language: str = "en") -> dict[str, Any]:
-    contact = {"phone_number": phone, "first_name": "Olga", "user_id": chat_id}
+def contact_update(
+    chat_id: int, phone: str, language: str = "en", user_id: int | None = None
+) -> dict[str, Any]:
+    """A contact card: her own, or someone else's (`user_id`)."""
+    contact = {"phone_number": phone, "first_name": "Olga", "user_id": user_id or chat_id}
     return message_update(chat_id, language, contact=contact)
 
 
@@ -317,3 +411,19 @@ def button_update(
             },
         }
     }
+
+
+def forwarded_update(chat_id: int, text: str, language: str = "en") -> dict[str, Any]:
+    """A message she forwards from another chat (an invitation, someone's words)."""
+    origin = {"type": "hidden_user", "date": int(time.time()), "sender_user_name": "Anna"}
+    return message_update(chat_id, language, text=text, forward_origin=origin)
+
+
+def edited_update(chat_id: int, text: str, language: str = "en") -> dict[str, Any]:
+    """An earlier message of hers, edited."""
+    message = message_update(chat_id, language, text=text)["message"]
+    return {"edited_message": {**message, "edit_date": int(time.time())}}
+
+
+def location_update(chat_id: int, language: str = "en") -> dict[str, Any]:
+    return message_update(chat_id, language, location={"latitude": 59.9, "longitude": 30.3})

@@ -11,9 +11,12 @@ from undersigned.campaigns.actions import close_campaign
 from undersigned.campaigns.models import Campaign
 from undersigned.signatures import actions as signature_actions
 from undersigned.signatures import retention
-from undersigned.signatures.models import Signature
+from undersigned.signatures.models import Decision, Signature
+from undersigned.updates.actions import subscribe_email
+from undersigned.updates.models import Subscription
 from undersigned.vault import actions
 from undersigned.vault.models import ContactCiphertext
+from undersigned.verification import actions as decide
 
 
 def run(*args: str) -> str:
@@ -57,8 +60,9 @@ class ApplyRetentionCommandTest(PersonaTestCase):
         self.close_days_ago(31)
         output = run("--dry-run")
         assert (
-            "would destroy in campaign deputies: 3 contacts, 2 client hashes, 3 unverified claims"
-            in output
+            "would destroy in campaign deputies: 3 contacts, 2 client hashes, 2 unverified claims, "
+            "1 sealed files of unverified signers, 0 verifiers' notes on verified signers, "
+            "0 subscriber addresses" in output
         )
         assert make_claims(2).full_name not in output and "+7911" not in output
         assert ContactCiphertext.objects.count() == 3
@@ -70,8 +74,9 @@ class ApplyRetentionCommandTest(PersonaTestCase):
         before = {row.key: row.n for row in self.campaign.tallies.all()}
         output = run()
         assert (
-            "destroyed in campaign deputies: 3 contacts, 2 client hashes, 3 unverified claims"
-            in output
+            "destroyed in campaign deputies: 3 contacts, 2 client hashes, 2 unverified claims, "
+            "1 sealed files of unverified signers, 0 verifiers' notes on verified signers, "
+            "0 subscriber addresses" in output
         )
         assert not ContactCiphertext.objects.exists()
         assert not Signature.objects.exclude(client_hash="").exists()
@@ -83,18 +88,53 @@ class ApplyRetentionCommandTest(PersonaTestCase):
                 signature.body,
                 signature.municipality,
             ) == ("", "", "", "")
+        for signature in (self.waiting, self.rejected):
             assert signature.claims_key == f"destroyed-{signature.handle}"
             assert signature.region_code == "RU-MOW"
+        # The withdrawn signer's claims went when they withdrew (sealed), not at retention.
+        assert self.withdrawn.is_sealed
         assert Signature.objects.get(pk=self.waiting.pk).state == Signature.RECEIVED
         assert Signature.objects.get(pk=self.rejected.pk).state == Signature.REJECTED
         self.verified.refresh_from_db()
         assert self.verified.full_name == make_claims(1).full_name
         assert {row.key: row.n for row in self.campaign.tallies.all()} == before
         event = AuditEvent.objects.get(action="campaign.retention_applied")
-        assert event.note == "3 contacts, 2 client hashes, 3 unverified claims destroyed"
+        assert event.note == (
+            "3 contacts, 2 client hashes, 2 unverified claims, 1 sealed files of unverified "
+            "signers, 0 verifiers' notes on verified signers destroyed"
+        )
         # Idempotent: a second run finds nothing and records nothing.
         assert "no closed campaign" in run()
         assert AuditEvent.objects.filter(action="campaign.retention_applied").count() == 1
+
+    def test_sealed_files_notes_and_subscribers_go_as_security_md_says(self) -> None:
+        hidden, _ = self.sign(make_claims(5), publication=Signature.ANONYMOUS)
+        decide.reject(hidden, actor=self.verifier, reason="impersonation", note="denied it")
+        hidden.refresh_from_db()
+        assert hidden.is_sealed and hidden.sealed
+        named, _ = self.sign(make_claims(6))
+        decide.verify(
+            named,
+            actor=self.verifier,
+            method="public_statement",
+            link="https://example.org/statement",
+            note="his secretary confirmed by phone",
+        )
+        subscribe_email(self.campaign, "reader@example.org", "ru")
+        self.close_days_ago(31)
+        output = run()
+        assert (
+            "destroyed in campaign deputies: 3 contacts, 2 client hashes, 2 unverified claims, "
+            "2 sealed files of unverified signers, 1 verifiers' notes on verified signers, "
+            "1 subscriber addresses" in output
+        )
+        hidden.refresh_from_db()
+        assert hidden.sealed == b"" and hidden.commitment == ""
+        assert not Decision.objects.filter(signature=named).exclude(note="", link="").exists()
+        named.refresh_from_db()
+        assert named.full_name == make_claims(6).full_name  # named and verified: stays
+        assert not Subscription.objects.exists()
+        assert "no closed campaign" in run()
 
     def test_client_hashes_go_after_the_rate_limit_window_everywhere(self) -> None:
         later = timezone.now() + timedelta(seconds=601)
