@@ -1,0 +1,73 @@
+"""`make bench` prints its ratios against the same run's references, and says plainly
+when a reference could not be measured (bench/load.py)."""
+
+import pytest
+
+from bench.load import FLOORS, print_table, unmeasured_references
+
+
+def report(pgbench: float = 5000.0, static: float = 50000.0, static_errors: int = 0) -> dict:
+    row = {"requests": 3000, "per_second": 100.0, "p50_ms": 1.0, "p99_ms": 9.0}
+    figures = {
+        "signatures_per_second": 400.0,
+        "sign_p99_ms": 90.0,
+        "page_reads_per_second": 3300.0,
+        "freshness_seconds": 2.0,
+        "errors": 0,
+        "app_worker_rss_mb": 110.0,
+    }
+    reads_alone = {**row, "per_second": 45000.0, "errors": 0}
+    return {
+        "settings": {"signatures": 1_000_000},
+        "machine": {"cpus": 2, "load_average_before": "0.50 0.40 0.30"},
+        "mixed_load": {
+            "seconds": 30,
+            "by_kind": {"sign (POST)": row},
+            "read_rate_offered": 3300,
+            "errors": {},
+            "cores_by_program": {"granian": 0.8},
+            "freshness_seconds": {"p50": 1.0, "max": 2.0, "samples": 29},
+        },
+        "page_reads_alone": reads_alone,
+        "peak_rss_mb": {"app worker 1": 110.0},
+        "reference": {
+            "postgres_inserts_per_second": pgbench,
+            "nginx_static_page_reads_per_second": static,
+            "nginx_static": {"per_second": static, "errors": static_errors},
+        },
+        "figures": figures,
+        "floors": FLOORS,
+        "floors_met": dict.fromkeys(figures, True),
+        "ratios": {
+            "signatures_to_postgres_inserts": 400.0 / pgbench if pgbench else None,
+            "page_reads_alone_to_nginx_static": 45000.0 / static if static else None,
+        },
+    }
+
+
+def test_the_ratios_are_printed_with_their_parts_and_goals(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    print_table(report())
+    out = capsys.readouterr().out
+    assert "signatures/s ÷ pgbench inserts/s: 400 ÷ 5,000 = 8.0% (goal ≥ 10%)  NOT met" in out
+    assert "reads alone/s ÷ nginx static/s: 45,000 ÷ 50,000 = 90.0% (goal ≥ 90%)  met" in out
+    assert unmeasured_references(report()) == []
+
+
+@pytest.mark.parametrize(
+    ("broken", "said"),
+    [
+        ({"pgbench": 0.0}, "the PostgreSQL reference (pgbench) measured no inserts"),
+        ({"static": 0.0}, "the nginx reference (the page as a static file) was not measured"),
+        ({"static_errors": 3}, "the nginx reference (the page as a static file) was not measured"),
+    ],
+)
+def test_a_missing_reference_is_named_and_no_ratio_is_made_up(
+    capsys: pytest.CaptureFixture[str], broken: dict, said: str
+) -> None:
+    missing = report(**broken)
+    assert any(line.startswith(said) for line in unmeasured_references(missing))
+    if broken.get("static_errors") is None:
+        print_table(missing)
+        assert "NOT MEASURED" in capsys.readouterr().out
