@@ -38,6 +38,7 @@ def on_text(
 ) -> Outcome:
     """Something typed while a conversation is (or is not) under way."""
     language = data.get("lang", language)
+    state, data = _current(state, data)
     with translation.override(language):
         # A phone may capitalise the first letter: /Skip is /skip.
         command = text.split()[0].lower() if text.startswith("/") and text.strip() else ""
@@ -62,6 +63,14 @@ def on_text(
         )
 
 
+def _current(state: str | None, data: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
+    """A conversation still at a question asked after signing (the contact question came
+    after Sign until it came before): that question is closed, as the conversation is."""
+    if state and state.startswith("signed:"):
+        return None, {}
+    return state, data
+
+
 START_WITHOUT_SLASH = re.compile(r"^\s*start\s+([a-z0-9][a-z0-9-]{0,79})\s*$", re.IGNORECASE)
 CAMPAIGN_LINK = re.compile(
     r"^\s*(?:https?://)?\S*?(?:/c/([a-z0-9][a-z0-9-]{0,79})/?|[?&]start=([a-z0-9][a-z0-9-]{0,79}))\s*$",
@@ -83,6 +92,7 @@ def on_choice(
 ) -> Outcome:
     """A button pressed."""
     kind, _sep, value = choice.partition(":")
+    state, data = _current(state, data)
     if kind in {"wd", "wdyes", "wdno"}:
         return withdraw_choice(chat_id, language, kind, value)
     if kind == "vis":
