@@ -50,3 +50,16 @@ class ChatLimitsTest(PersonaTestCase):
         assert not Signature.objects.exists()
         outcome = conversation.on_choice(CHAT, "en", "sign:threshold", data, "thr:999")
         assert outcome.state == "sign:threshold"
+
+    def test_a_contact_question_left_from_after_signing_is_closed_and_its_answer_deleted(
+        self,
+    ) -> None:
+        # A conversation that was at the contact question after Sign, as the bot once asked it.
+        data = {"slug": self.campaign.slug, "lang": "en", "receipt": 1, "contact_kind": "phone"}
+        outcome = conversation.on_text(CHAT, "en", "signed:contact", data, "+7 912 345-67-89")
+        assert outcome.state is None
+        assert outcome.delete_received
+        assert outcome.replies[0].text == "No signing is under way: this message was not stored."
+        outcome = conversation.on_choice(CHAT, "en", "signed:contact_kind", data, "ck:phone")
+        assert outcome.state is None
+        assert outcome.replies[0].text == "This button belongs to a finished conversation."

@@ -68,21 +68,23 @@ class OutboxTest(BotTestCase):
         ]
         self.write_transcript("outbox-thanks-refused-429")
 
-    def test_with_a_contact_step_cancel_after_a_refused_thanks_says_it_is_recorded(self) -> None:
+    def test_with_a_contact_cancel_after_a_refused_thanks_says_it_is_recorded(self) -> None:
         # The case of the report: Telegram refuses the thanks (429), she presses Cancel.
         identity = pyrage.x25519.Identity.generate()
         add_verifier_key(str(identity.to_public()), "Vera's laptop", campaign=self.campaign)
         self.sign_up_to_confirm()
+        self.press("ck:email")
+        self.say("olga@example.org")
         self.telegram.failures[CHAT] = [429]
         self.press("sign:yes")
-        assert BotConversation.objects.get().state == "signed:contact_kind"
-        assert TOKEN.search(self.telegram.in_chat(CHAT)[-2])
-        assert self.press("sign:no") == [
-            "Your signature is already recorded; that button does nothing now."
-        ]
+        # Signed with its contact: nothing of the conversation is kept.
+        assert hasattr(Signature.objects.get(), "contact")
+        assert not BotConversation.objects.exists()
+        assert TOKEN.search(self.telegram.in_chat(CHAT)[-1])
+        assert self.press("sign:no")[0] == "This button belongs to a finished conversation."
         assert self.say("/cancel") == [
-            "Your signature is already recorded: /cancel does not undo it. "
-            "/withdraw takes it back.\nThe contact question is closed: no contact was stored."
+            "No signing is under way; there is nothing to cancel. A signature already made "
+            "stays: /withdraw takes it back."
         ]
         self.write_transcript("outbox-thanks-refused-then-cancel")
 

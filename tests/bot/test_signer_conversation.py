@@ -75,7 +75,8 @@ class SignerConversationTest(BotTestCase):
         since = len(self.telegram.calls)
         replies = self.say(f"/start {self.campaign.slug}")
         assert replies == [
-            f"You already signed “Deputies' appeal” from this chat on {date} (name shown). "
+            f"You already signed from this chat on {date} (name to be shown once verified). "
+            "Campaign: “Deputies' appeal”. "
             "Signing again from here would change nothing.\n"
             "To be shown less, press a button below.\n"
             "/withdraw takes the signature back."
@@ -88,16 +89,17 @@ class SignerConversationTest(BotTestCase):
             f"other:{self.campaign.slug}",
         ]
         replies = self.press(f"vis:{receipt.pk}:anonymous:0")
-        assert replies == ["Done: your signature is now shown as: counted, name not shown."]
+        assert replies == ["Done: your signature is now shown as: name not to be shown."]
         assert Signature.objects.get().publication == Signature.ANONYMOUS
-        assert "counted, name not shown" in self.say("/status")[0]
+        assert "name not to be shown" in self.say("/status")[0]
         # Someone else on the same phone may still sign; the same answers again are told.
         self.press(f"other:{self.campaign.slug}")
         self.answer_claims()
         self.press("pub:named")
         self.press("upd:no")
         replies = self.press("sign:yes")
-        assert replies[0].startswith("You already signed “Deputies' appeal” from this chat")
+        assert replies[0].startswith("You already signed from this chat")
+        assert "Campaign: “Deputies' appeal”." in replies[0]
         assert Signature.objects.count() == 1
         # A button of this chat pressed in another chat changes nothing.
         assert self.press(f"vis:{receipt.pk}:anonymous:0", OTHER_CHAT) == [
@@ -191,7 +193,7 @@ class SignerConversationTest(BotTestCase):
         self.press(f"wd:{receipt.pk}")
         replies = self.press(f"wdyes:{receipt.pk}")
         assert replies == [
-            "Your signature was withdrawn from “Deputies' appeal”.\n" + AGAIN + "\n"
+            "Your signature was withdrawn. Campaign: “Deputies' appeal”.\n" + AGAIN + "\n"
             "This campaign's updates still come here: /stop ends them."
         ]
         assert self.say("/stop") == ["You will receive no more updates here."]
@@ -426,6 +428,21 @@ class SignerConversationTest(BotTestCase):
         assert signature.office == OLGA.office
         assert signature.body == "Муниципальный совет МО Семёновский, Санкт-Петербург"
 
+    def test_back_typed_is_never_recorded_as_an_answer(self) -> None:
+        self.say(f"/start {self.campaign.slug}", language="ru")
+        replies = self.say("Назад", language="ru")
+        assert replies[0] == "Это первый вопрос: до него ничего нет."
+        self.say(OLGA.full_name, language="ru")
+        replies = self.say("назад", language="ru")  # typed at the office question
+        assert replies[0].startswith("Фамилия, имя, отчество")
+        assert "назад" not in str(BotConversation.objects.get().data).lower()
+        self.say(OLGA.full_name, language="ru")
+        self.say(OLGA.office, language="ru")
+        replies = self.say("Back.", language="en")
+        assert "назад" not in str(BotConversation.objects.get().data).lower()
+        assert "back" not in str(BotConversation.objects.get().data).lower()
+        assert BotConversation.objects.get().state == "sign:office"
+
     # 8. Wording
     def test_not_named_says_who_still_sees_the_name(self) -> None:
         self.say(f"/start {self.campaign.slug}")
@@ -512,14 +529,14 @@ class SignerConversationTest(BotTestCase):
         self.press("pub:conditional", language=language)
         self.press("thr:2", language=language)
         self.press("upd:yes", language=language)
+        self.press("ck:phone", language=language)
+        self.say("+7 912 345-67-89", language=language)
+        self.press("cph:yes", language=language)
         self.press("nav:edit", language=language)
         self.press("edit:municipality", language=language)
         self.say(OLGA.municipality, language=language)
         self.converse(photo_update(CHAT, caption="паспорт", language=language))
         self.press("sign:yes", language=language)
-        self.press("ck:phone", language=language)
-        self.say("+7 912 345-67-89", language=language)
-        self.press("cph:yes", language=language)
         self.say("+7 912 345-67-80", language=language)  # a correction, a second later
         self.say("/status", language=language)
         self.say(f"/start {self.campaign.slug}", language=language)
@@ -554,6 +571,13 @@ class SignerConversationTest(BotTestCase):
         texts = [message["text"] for message in sent]
         assert "Команды /stauts нет; ваше сообщение не сохранено как ответ." in texts
         assert any(text.startswith("Прежде чем подписать:") for text in texts)
+        assert any(text.endswith("\nПока проверено 0 подписей.") for text in texts)
+        # The title stands alone, never inflected into the sentence.
+        assert any(
+            text.startswith("Вы уже подписали из этого чата")
+            and "Кампания: «Обращение депутатов»." in text
+            for text in texts
+        )
 
     def test_the_english_conversation(self) -> None:
         sent = self.converse_fully("en")
@@ -598,5 +622,5 @@ class StatusTest(BotTestCase):
         date = f"{Signature.objects.first().created_at:%-d %B %Y}"  # type: ignore[union-attr]
         assert status == (
             "Your signatures from this chat:\n"
-            f"• Second letter: Received, being checked\n   signed {date}, counted, name not shown"
+            f"• Second letter: Received, being checked\n   signed {date}, name not to be shown"
         )

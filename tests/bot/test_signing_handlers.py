@@ -2,17 +2,21 @@
 server), checks her signature with /status and takes it back with /withdraw."""
 
 import pyrage
+from django.core.cache import cache
+from django.forms.models import model_to_dict
 from django.urls import reverse
 
 from tests.base import OLGA, PersonaTestCase
 from tests.bot.botcase import CHAT, BotTestCase
 from undersigned.bot.models import BotConversation, BotReceipt
-from undersigned.bot.outbox import ATTEMPTS
 from undersigned.campaigns.actions import close_campaign
-from undersigned.signatures.models import Signature
+from undersigned.sharing.actions import create_share_channel, fold_share_hits
+from undersigned.sharing.models import ShareChannel, ShareHit
+from undersigned.signatures.models import Signature, Tally
 from undersigned.updates.actions import handle_subscription_requests, publish_update
 from undersigned.updates.models import Subscription
-from undersigned.vault.actions import add_verifier_key
+from undersigned.vault.actions import add_verifier_key, revoke_verifier_key
+from undersigned.vault.models import VerifierKey
 
 NAME_ERROR = "Please give your first name and surname as they appear in official records."
 
@@ -105,8 +109,17 @@ class SigningThroughTheBotTest(BotTestCase):
         self.say(f"/start {self.campaign.slug}")
         self.answer_claims()
         since = len(self.telegram.calls)
-        self.press("pub:conditional")
+        replies = self.press("pub:conditional")
         assert self.buttons(since) == ["thr:2", "thr:3", "nav:back"]
+        assert replies[0] == (
+            "After how many verified signatures may your name be shown?\n"
+            "So far 0 signatures are verified."
+        )
+        # Offered with the count of the moment, as the campaign page's tallies have it.
+        Tally.objects.create(campaign=self.campaign, key=Tally.ALL, state=Signature.VERIFIED, n=1)
+        self.press("nav:back")
+        replies = self.press("pub:conditional")
+        assert replies[0].endswith("\nSo far 1 signature is verified.")
         self.press("thr:3")
         self.press("upd:no")
         self.press("sign:yes")
@@ -150,18 +163,21 @@ class SigningThroughTheBotTest(BotTestCase):
         date = f"{Signature.objects.get().created_at:%-d %B %Y}"
         assert replies == [
             "Your signatures from this chat:\n"
-            f"• Deputies' appeal: Received, being checked\n   signed {date}, name shown"
+            f"• Deputies' appeal: Received, being checked\n   signed {date}, "
+            "name to be shown once verified"
         ]
         since = len(self.telegram.calls)
         self.say("/withdraw")
         [choice, none] = self.buttons(since)
         assert none == "wdno:0"
         replies = self.press(choice)
-        assert f"Withdraw your signature from “Deputies' appeal”, signed {date}?" in replies[0]
+        assert (
+            f"Withdraw your signature? Campaign: “Deputies' appeal”; signed {date}." in replies[0]
+        )
         assert Signature.objects.get().state == Signature.RECEIVED
         replies = self.press(choice.replace("wd:", "wdyes:"))
         assert replies == [
-            "Your signature was withdrawn from “Deputies' appeal”.\n"
+            "Your signature was withdrawn. Campaign: “Deputies' appeal”.\n"
             "If you sign again from this chat within 10 minutes, the new signature may wait "
             "for a verifier before it counts: the bot cannot show the check the web form uses "
             "to tell a person from a program."
@@ -232,54 +248,66 @@ class ContactThroughTheBotTest(BotTestCase):
         self.identity = identity
         add_verifier_key(str(identity.to_public()), "Vera's laptop", campaign=self.campaign)
 
-    def reach_contact_step(self) -> None:
-        self.say(f"/start {self.campaign.slug}")
+    def reach_contact_step(self, language: str = "en") -> None:
+        self.say(f"/start {self.campaign.slug}", language=language)
         for answer in (OLGA.full_name, OLGA.office, OLGA.body, OLGA.municipality, "RU-SPE"):
-            self.say(answer)
-        self.press("pub:named")
-        self.press("upd:no")
+            self.say(answer, language=language)
+        self.press("pub:named", language=language)
         since = len(self.telegram.calls)
-        replies = self.press("sign:yes")
-        # [Sign] signs: the contact, optional, comes after and is attached to the signature.
-        assert replies[0].startswith("Signed. Thank you.")
-        assert Signature.objects.get().state == Signature.RECEIVED
-        assert "Telegram, though, sees what you type here." in replies[1]
-        assert self.buttons(since) == ["ck:phone", "ck:email", "ck:telegram", "ck:none"]
-        self.press("ck:phone")
+        replies = self.press("upd:no", language=language)
+        # The contact, optional, is asked before [Sign]: it goes in with the signature.
+        assert not Signature.objects.exists()
+        if language == "en":
+            assert replies[0].startswith("One more, optional question: a contact")
+            assert "Until you press Sign it waits on the server encrypted" in replies[0]
+            assert "Telegram, though, sees what you type here." in replies[0]
+        assert self.buttons(since) == ["ck:phone", "ck:email", "ck:telegram", "ck:none", "nav:back"]
+        self.press("ck:phone", language=language)
 
-    def test_the_contact_is_encrypted_confirmed_and_deleted_from_the_chat(self) -> None:
+    def assert_sealed_in_conversation(self, *digits: str) -> None:
+        conversations = list(BotConversation.objects.all())
+        assert conversations
+        for conversation in conversations:
+            assert conversation.data.get("sealed_contact")
+            for part in digits:
+                assert part not in str(conversation.data)
+
+    def test_the_contact_is_sealed_until_sign_then_encrypted_with_the_signature(self) -> None:
         self.reach_contact_step()
         replies = self.say("call me maybe")
         web_error = "Enter a phone number with its country code, e.g. +7 912 345-67-89."
         assert replies[0] == web_error
-        assert not hasattr(Signature.objects.get(), "contact")
-        # A number cut short is refused before anything is stored, and deleted.
+        # A number cut short is refused before anything is kept, and deleted.
         replies = self.say("8 912 345")
         assert replies[0] == (
             "This number has 7 digits: too few for a phone number with its country code. "
             "It was not stored.\nI have deleted your message from this chat."
         )
-        assert not hasattr(Signature.objects.get(), "contact")
-        # The right one, typed the local way, is echoed masked and stored once she says so.
+        assert "sealed_contact" not in BotConversation.objects.get().data
+        # The right one, typed the local way, is echoed masked and kept sealed to the chat.
         replies = self.say("8 912 345-67-89")
         assert replies[0] == (
             "Is this your number: +7 912 ***-**-89?\nI have deleted your message from this chat."
         )
-        assert not hasattr(Signature.objects.get(), "contact")
-        for conversation in BotConversation.objects.all():
-            assert "912" not in str(conversation.data)  # sealed while she answers
+        self.assert_sealed_in_conversation("912", "345", "6789")
         replies = self.press("cph:yes")
-        assert replies[0].startswith("Contact attached to your signature, encrypted")
+        assert replies[0].startswith("Ready to sign with these answers:")
+        assert "• Contact for verification: Phone" in replies[0]
+        self.assert_sealed_in_conversation("912", "345", "6789")
+        assert not Signature.objects.exists()
+        replies = self.press("sign:yes")
+        assert "Signed. Thank you." in replies[0]
+        assert "Your contact was encrypted to the verifiers' keys with your signature" in replies[0]
         assert "+7 912 345-67-89" not in self.telegram.in_chat(CHAT)
         signature = Signature.objects.get()
         ciphertext = bytes(signature.contact.ciphertext)
         assert b"912" not in ciphertext
         assert b"+79123456789" in pyrage.decrypt(ciphertext, [self.identity])
-        for conversation in BotConversation.objects.all():
-            assert "912" not in str(conversation.data)
+        # Signed: the conversation, and the sealed contact in it, are gone.
+        assert not BotConversation.objects.exists()
         # A correction a second later is answered, not taken for something else, and deleted.
         replies = self.say("+7 912 345-67-80")
-        assert replies[0].startswith("Your signature and its contact are already recorded")
+        assert replies[0].startswith("No signing is under way: this message was not stored.")
         assert replies[0].endswith("\nI have deleted your message from this chat.")
         assert "+7 912 345-67-80" not in self.telegram.in_chat(CHAT)
         assert b"+79123456789" in pyrage.decrypt(
@@ -287,50 +315,119 @@ class ContactThroughTheBotTest(BotTestCase):
         )
         self.write_transcript("en-contact")
 
-    def test_after_a_refused_reply_to_her_contact_sending_it_again_says_the_truth(self) -> None:
+    def test_the_contact_goes_through_the_submission_as_every_channel_s(self) -> None:
+        from undersigned.signatures import signing
+
+        seen: list[tuple[str, str] | None] = []
+        submit = signing.submit_signature
+
+        def watching(campaign, submission, **kwargs):  # type: ignore[no-untyped-def]
+            seen.append(submission.contact)
+            return submit(campaign, submission, **kwargs)
+
+        signing.submit_signature = watching
+        try:
+            self.reach_contact_step("ru")
+            self.say("ivanova", language="ru")
+            self.press("ck:email", language="ru")
+            replies = self.say("olga@example.org", language="ru")
+            assert replies[0].endswith("Я удалил ваше сообщение из этого чата.")
+            assert "• Контакт для проверки: Электронная почта" in replies[0]
+            self.assert_sealed_in_conversation("olga", "example")
+            replies = self.press("sign:yes", language="ru")
+        finally:
+            signing.submit_signature = submit
+        assert seen == [("email", "olga@example.org")]
+        assert "Ваш контакт зашифрован" in replies[0]
+        plain = pyrage.decrypt(bytes(Signature.objects.get().contact.ciphertext), [self.identity])
+        assert b"olga@example.org" in plain
+
+    def test_a_contact_given_then_cancelled_is_deleted_with_the_answers(self) -> None:
         self.reach_contact_step()
         self.say("+7 912 345-67-89")
-        # Telegram refuses "Contact attached" every time the outbox tries.
-        self.telegram.failures[CHAT] = [500] * ATTEMPTS
         self.press("cph:yes")
-        assert not any("Contact attached" in text for text in self.telegram.in_chat(CHAT))
-        assert hasattr(Signature.objects.get(), "contact")
-        replies = self.say("+7 912 345-67-89")
-        assert replies[0].startswith("Your signature and its contact are already recorded")
-        self.write_transcript("contact-reply-refused-then-sent-again")
+        self.assert_sealed_in_conversation("912")
+        assert self.say("/cancel") == ["Cancelled; nothing was sent."]
+        assert not BotConversation.objects.exists()
+        assert not Signature.objects.exists()
+
+    def test_a_contact_the_campaign_no_longer_takes_is_said_not_stored(self) -> None:
+        self.reach_contact_step()
+        self.say("+7 912 345-67-89")
+        self.press("cph:yes")
+        revoke_verifier_key(VerifierKey.objects.get())
+        replies = self.press("sign:yes")
+        assert (
+            "The campaign no longer takes contacts: yours was not stored. "
+            "Your signature is recorded." in replies[0]
+        )
+        assert not hasattr(Signature.objects.get(), "contact")
 
     def test_a_number_she_says_is_not_hers_is_asked_again(self) -> None:
         self.reach_contact_step()
         self.say("+44 20 7946 0958")
         [again] = self.press("cph:no")
         assert again.startswith("Your phone number, with its country code.")
-        assert not hasattr(Signature.objects.get(), "contact")
+        assert "sealed_contact" not in BotConversation.objects.get().data
         [check] = self.say("+44 20 7946 0958")
         assert check.startswith("Is this your number: +4420 ***-**-58?")
-        assert self.say("/cancel")[0].endswith(
-            "The contact question is closed: no contact was stored."
-        )
-        assert not hasattr(Signature.objects.get(), "contact")
+        assert self.say("/cancel")[0] == "Cancelled; nothing was sent."
+        assert not BotConversation.objects.exists()
+        assert not Signature.objects.exists()
 
     def test_commands_are_read_whatever_their_case(self) -> None:
         # A phone capitalises the first letter of a message.
         self.reach_contact_step()
-        self.press("ck:phone")
-        assert self.say("/Skip")[0].startswith("No contact, then. Your signature stands.")
-        assert self.say("/Status")[0].startswith("Your signatures from this chat:")
+        replies = self.say("/Skip")
+        assert replies[0].startswith("Ready to sign with these answers:")
+        assert "• Contact for verification: —" in replies[0]
+        assert self.say("/Status")[0] == "No signature of yours from this chat stands."
 
     def test_the_contact_may_be_left_out(self) -> None:
         self.reach_contact_step()
-        replies = self.say("/skip")
-        assert replies[0].startswith("No contact, then. Your signature stands.")
+        self.press("nav:back")
+        self.press("ck:none")
+        replies = self.press("sign:yes")
+        assert "Signed. Thank you." in replies[0]
+        assert "contact" not in replies[0].lower()
         assert not hasattr(Signature.objects.get(), "contact")
         assert not BotConversation.objects.exists()
 
-    def test_cancel_after_signing_does_not_claim_nothing_was_sent(self) -> None:
-        self.reach_contact_step()
-        replies = self.say("/cancel")
-        assert replies == [
-            "Your signature is already recorded: /cancel does not undo it. "
-            "/withdraw takes it back.\nThe contact question is closed: no contact was stored."
-        ]
-        assert Signature.objects.get().state == Signature.RECEIVED
+
+class ShareChannelThroughTheBotTest(BotTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        cache.clear()
+        create_share_channel(self.campaign, "deputies-chat", "Deputies' chat", actor=self.organizer)
+
+    def sign_from(self, start: str, chat: int, language: str = "en") -> list[str]:
+        replies = self.say(start, chat, language)
+        for answer in (OLGA.full_name, OLGA.office, OLGA.body, OLGA.municipality, "RU-SPE"):
+            self.say(answer, chat, language)
+        self.press("pub:anonymous", chat, language)
+        self.press("upd:no", chat, language)
+        self.press("sign:yes", chat, language)
+        return replies
+
+    def test_a_share_code_in_the_start_link_counts_the_signature_for_its_channel(self) -> None:
+        slug = self.campaign.slug
+        # The deep link of a page reached through ?via=deputies-chat, and the code typed by hand.
+        replies = self.sign_from(f"/start {slug}_deputies-chat", CHAT)
+        assert "Deputies' appeal" in replies[0]
+        self.sign_from(f"/start {slug} deputies-chat", CHAT + 1, "ru")
+        # A made-up code, and words after the campaign, open it and count for no channel.
+        replies = self.sign_from(f"/start {slug}_nobody", CHAT + 2)
+        assert "Deputies' appeal" in replies[0]
+        replies = self.sign_from(f"/start {slug} please sign", CHAT + 3)
+        assert "Deputies' appeal" in replies[0]
+        assert Signature.objects.count() == 4
+        fold_share_hits()
+        channel = ShareChannel.objects.get(code="deputies-chat")
+        assert (channel.visits, channel.signatures) == (0, 2)
+        assert not ShareHit.objects.exists()
+
+    def test_a_share_code_never_reaches_the_signature_or_the_chat_s_receipt(self) -> None:
+        self.sign_from(f"/start {self.campaign.slug}_deputies-chat", CHAT)
+        signature = Signature.objects.get()
+        assert "deputies" not in str(model_to_dict(signature))
+        assert not BotConversation.objects.exists()

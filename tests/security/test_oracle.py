@@ -227,8 +227,8 @@ class BotOracleTest(OracleCase, BotTestCase):
         replies += self.say("Санкт-Петербург")
         replies += self.press("pub:anonymous")
         replies += self.press("upd:no")
-        replies += self.press("sign:yes")
         replies += self.press("ck:none")  # no contact for verification
+        replies += self.press("sign:yes")
         replies += self.say("/status")
         receipt = re.search(r"https://petition\.example(/r/[^/\s]+/)", " ".join(replies))
         assert receipt, "\n---\n".join(replies)

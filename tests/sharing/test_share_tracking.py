@@ -1,6 +1,7 @@
 """Visits and signatures arriving through `?via=CODE` are counted per channel, never per signer."""
 
 from django.core.cache import cache
+from django.test import override_settings
 from django.urls import reverse
 
 from tests.base import SIGN_FORM_OLGA, PersonaTestCase, sign_through_form
@@ -100,3 +101,19 @@ class ShareTrackingTest(PersonaTestCase):
         assert '<input type="hidden" name="via" value="twitter">' in response.content.decode()
         fold_share_hits()
         assert self.channel("twitter").signatures == 0
+
+
+@override_settings(TELEGRAM_BOT_USERNAME="undersigned_test_bot")
+class ShareCodeToTheBotTest(PersonaTestCase):
+    def setUp(self) -> None:
+        cache.clear()
+        create_share_channel(self.campaign, "twitter", "Twitter", actor=self.organizer)
+
+    def test_the_sign_in_telegram_link_carries_the_share_code_the_page_came_through(self) -> None:
+        page = reverse("campaign", args=[self.campaign.slug])
+        bot = "https://t.me/undersigned_test_bot?start="
+        html = self.client.get(page + "?via=twitter").content.decode()
+        assert f'href="{bot}{self.campaign.slug}_twitter"' in html
+        for plain in ("", "?via=nobody"):
+            html = self.client.get(page + plain).content.decode()
+            assert f'href="{bot}{self.campaign.slug}"' in html

@@ -66,17 +66,6 @@ def stop_updates(chat_id: int, language: str) -> Outcome:
 
 def cancel(language: str, state: str | None) -> Outcome:
     with translation.override(language):
-        if state and state.startswith("signed:"):
-            lines = [
-                _(
-                    "Your signature is already recorded: /cancel does not undo it. "
-                    "/withdraw takes it back."
-                )
-            ]
-            if state in {"signed:contact_kind", "signed:contact", "signed:contact_check"}:
-                # She was asked for a contact: say what became of that question.
-                lines.append(_("The contact question is closed: no contact was stored."))
-            return Outcome([Reply("\n".join(lines))])
         if state:
             return Outcome([Reply(_("Cancelled; nothing was sent."))])
         return Outcome(

@@ -1,26 +1,22 @@
-"""After signing: an optional contact for verification, attached to the signature at once,
-encrypted; it is never kept in the conversation."""
+"""Before [Sign]: an optional contact for verification. It waits sealed to this chat until she
+signs, then reaches the signature the way every channel's does: in `Submission.contact`,
+encrypted to the verifiers' keys as the signature is recorded."""
 
 from typing import Any
 
 from django import forms
-from django.db import IntegrityError
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from undersigned.bot import actions as bot_actions
 from undersigned.bot.keys import seal, unseal
 from undersigned.bot.replies import (
     SKIP,
     Outcome,
     Reply,
-    finished_note,
     optional_note,
     press_a_button,
     unknown_command,
 )
-from undersigned.vault.actions import NoVerifierKeys, attach_contact
 from undersigned.vault.forms import clean_contact
 from undersigned.vault.models import ContactCiphertext
 
@@ -34,16 +30,21 @@ CONTACT_PROMPTS = {
     ContactCiphertext.EMAIL: gettext_noop("Your e-mail address."),
     ContactCiphertext.TELEGRAM: gettext_noop("Your Telegram username, e.g. @olga_semyonova."),
 }
+# The states of the contact question, beside the dialogue's steps.
+TYPING = "sign:contact_value"
+CHECKING = "sign:contact_check"
+# What the conversation keeps of a contact before [Sign]: its kind, and the contact sealed.
+CONTACT_DATA = ("contact_kind", "sealed_contact")
 
 
-# After signing: an optional contact for verification, attached to the signature at once.
 def contact_kind_prompt() -> Reply:
     return Reply(
         _(
-            "One more, optional step: a contact for verification. A verifier may use it to "
-            "confirm that it was you who signed. It is encrypted to the verifiers' own keys as "
-            "soon as it arrives, and the server cannot read it. Telegram, though, sees what "
-            "you type here."
+            "One more, optional question: a contact for verification. A verifier may use it "
+            "to confirm that it was you who signed. Until you press Sign it waits on the "
+            "server encrypted to this chat, and is deleted if you cancel; when you sign, it "
+            "is encrypted to the verifiers' own keys, and the server can no longer read it. "
+            "Telegram, though, sees what you type here."
         ),
         [
             *[[(_(label), f"ck:{kind}")] for kind, label in CONTACT_KINDS.items()],
@@ -52,146 +53,95 @@ def contact_kind_prompt() -> Reply:
     )
 
 
-def contact_choice(
-    chat_id: int, language: str, state: str, data: dict[str, Any], kind: str, value: str
-) -> Outcome:
-    with translation.override(data.get("lang", language)):
-        if state == "signed:contact_kind" and kind == "ck" and value in CONTACT_KINDS:
-            return Outcome(
-                [Reply(f"{_(CONTACT_PROMPTS[value])}\n{optional_note()}")],
-                "signed:contact",
-                {**data, "contact_kind": value},
-            )
-        if state == "signed:contact_kind" and kind == "ck":
-            return Outcome(
-                [Reply(_("No contact, then. Your signature stands.") + "\n" + finished_note())]
-            )
-        if state == "signed:contact_check" and kind == "cph":
-            sealed = data.get("sealed_phone", "")
-            rest = {key: v for key, v in data.items() if key != "sealed_phone"}
-            if value == "yes" and sealed:
-                phone = unseal(chat_id, bytes.fromhex(sealed))
-                return _attach(chat_id, rest, ContactCiphertext.PHONE, phone)
-            return Outcome(
-                [Reply(f"{_(CONTACT_PROMPTS[ContactCiphertext.PHONE])}\n{optional_note()}")],
-                "signed:contact",
-                rest,
-            )
+def without_contact(data: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in data.items() if key not in CONTACT_DATA}
+
+
+def contact_of(chat_id: int, data: dict[str, Any]) -> tuple[str, str]:
+    """(kind, contact) as she gave it, unsealed for the signing; ("", "") when none."""
+    sealed = data.get("sealed_contact", "")
+    if not sealed or data.get("contact_kind") not in CONTACT_KINDS:
+        return "", ""
+    return data["contact_kind"], unseal(chat_id, bytes.fromhex(sealed))
+
+
+def summary_line() -> str:
+    return _("Contact for verification")
+
+
+def kind_label(kind: str) -> str:
+    return _(CONTACT_KINDS[kind]) if kind in CONTACT_KINDS else "—"
+
+
+def value_prompt(kind: str) -> Reply:
+    return Reply(f"{_(CONTACT_PROMPTS.get(kind, ''))}\n{optional_note()}")
+
+
+def kind_chosen(data: dict[str, Any], value: str) -> Outcome | None:
+    """[Phone] and the like: her contact is asked for; None for [No contact]."""
+    if value not in CONTACT_KINDS:
+        return None
+    return Outcome([value_prompt(value)], TYPING, {**without_contact(data), "contact_kind": value})
+
+
+def phone_checked(data: dict[str, Any], value: str) -> Outcome | None:
+    """[Yes] keeps the sealed number for the signing (None: the dialogue moves on)."""
+    if value == "yes" and data.get("sealed_contact"):
+        return None
+    kind = data.get("contact_kind", ContactCiphertext.PHONE)
+    return Outcome([value_prompt(kind)], TYPING, {**without_contact(data), "contact_kind": kind})
+
+
+def contact_typed(
+    chat_id: int, state: str, data: dict[str, Any], text: str, command: str
+) -> Outcome | dict[str, Any]:
+    """Her contact typed: refused with the web form's words, or sealed to this chat.
+
+    Returns an Outcome to send (a phone number is first echoed masked, for her Yes), or
+    the answers with the sealed contact (none after /skip): the dialogue moves on."""
+    kind = data.get("contact_kind", "")
+    if state == CHECKING:
+        if command:
+            return Outcome([Reply(unknown_command(command))], state, data)
+        return Outcome([Reply(press_a_button())], state, data, delete_received=_is_contact(text))
+    if command == SKIP:
+        return without_contact(data)
+    if command:
+        return Outcome([Reply(unknown_command(command)), value_prompt(kind)], state, data)
+    try:
+        contact = clean_contact(kind, text)
+        if kind == ContactCiphertext.PHONE:
+            contact = _full_phone(contact)
+    except forms.ValidationError as error:
         return Outcome(
-            [Reply(_("Your signature is already recorded; that button does nothing now."))],
+            [Reply(" ".join(error.messages)), value_prompt(kind)],
             state,
             data,
+            # A number cut short is still most of her number: it goes from the chat.
+            delete_received=kind == ContactCiphertext.PHONE
+            and sum(c.isdigit() for c in text) >= MIN_DIGITS_TO_DELETE,
         )
-
-
-def contact_text(
-    chat_id: int,
-    language: str,
-    state: str,
-    data: dict[str, Any],
-    text: str,
-    command: str,
-) -> Outcome:
-    kind = data.get("contact_kind", "")
-    if state == "signed:contact" and command == SKIP:
-        return Outcome(
-            [Reply(_("No contact, then. Your signature stands.") + "\n" + finished_note())]
-        )
-    if command:
-        return Outcome([Reply(unknown_command(command))], state, data)
-    if state == "signed:contact_kind":
-        return Outcome([Reply(press_a_button()), contact_kind_prompt()], state, data)
-    if state == "signed:contact_check":
-        return Outcome([Reply(press_a_button())], state, data)
-    if state == "signed:contact":
-        try:
-            contact = clean_contact(kind, text)
-            if kind == ContactCiphertext.PHONE:
-                contact = _full_phone(contact)
-        except forms.ValidationError as error:
-            prompt = f"{_(CONTACT_PROMPTS.get(kind, ''))}\n{optional_note()}"
-            return Outcome(
-                [Reply(" ".join(error.messages)), Reply(prompt)],
-                state,
-                data,
-                # A number cut short is still most of her number: it goes from the chat.
-                delete_received=kind == ContactCiphertext.PHONE
-                and sum(c.isdigit() for c in text) >= MIN_DIGITS_TO_DELETE,
-            )
-        if kind == ContactCiphertext.PHONE:
-            # Echoed masked, and stored only once she says it is hers; until then it is
-            # kept sealed to this chat, never in clear.
-            return Outcome(
-                [
-                    Reply(
-                        _("Is this your number: %(masked)s?") % {"masked": mask_phone(contact)},
-                        [[(_("Yes, attach it"), "cph:yes"), (_("No, type it again"), "cph:no")]],
-                    )
-                ],
-                "signed:contact_check",
-                {**data, "sealed_phone": seal(chat_id, contact).hex()},
-                delete_received=True,
-            )
-        return _attach(chat_id, data, kind, contact)
-    # signed:done: a correction, or anything else, sent after the contact.
-    return _after_contact(data, kind, text, state)
-
-
-def _attach(chat_id: int, data: dict[str, Any], kind: str, contact: str) -> Outcome:
-    """Attach the contact to this chat's signature, encrypted; the conversation moves on."""
-    signature = bot_actions.signature_of_chat(chat_id, int(data.get("receipt") or 0))
-    if signature is None:
-        return Outcome(
-            [Reply(_("Your signature is no longer found here; the contact was not stored."))],
-            delete_received=True,
-        )
-    try:
-        attach_contact(signature, kind, contact)
-    except (NoVerifierKeys, IntegrityError):
+    sealed = {**data, "sealed_contact": seal(chat_id, contact).hex()}
+    if kind == ContactCiphertext.PHONE:
+        # Echoed masked, and kept only once she says it is hers.
         return Outcome(
             [
                 Reply(
-                    _(
-                        "The contact could not be attached; it was not stored. "
-                        "Your signature stands."
-                    )
+                    _("Is this your number: %(masked)s?") % {"masked": mask_phone(contact)},
+                    [[(_("Yes, it is"), "cph:yes"), (_("No, type it again"), "cph:no")]],
                 )
             ],
+            CHECKING,
+            sealed,
             delete_received=True,
         )
-    return Outcome(
-        [
-            Reply(
-                _(
-                    "Contact attached to your signature, encrypted for the verifiers. "
-                    "It cannot be changed here: if it is wrong, take the signature back "
-                    "with /withdraw and sign again."
-                )
-            ),
-            Reply(finished_note()),
-        ],
-        "signed:done",
-        {key: value for key, value in data.items() if key not in {"contact_kind", "sealed_phone"}},
-        delete_received=True,
-    )
+    return sealed
 
 
-def _after_contact(data: dict[str, Any], kind: str, text: str, state: str) -> Outcome:
-    looks_like_contact = bool(kind) or _is_contact(text)
-    return Outcome(
-        [
-            Reply(
-                _(
-                    "Your signature and its contact are already recorded; this message was not "
-                    "added to them. If the contact was wrong, take the signature back with "
-                    "/withdraw and sign again."
-                )
-            )
-        ],
-        state,
-        data,
-        delete_received=looks_like_contact,
-    )
+def contact_left_over(text: str) -> bool:
+    """A message sent when no question is open that looks like a contact: it goes from the
+    chat, as her contact would have."""
+    return _is_contact(text)
 
 
 MIN_DIGITS_TO_DELETE = 5

@@ -5,7 +5,7 @@ answers so far, and what the person sent; it returns the replies and the new sta
 The aiogram handlers (handlers.py) only carry these to and from Telegram.
 
 This module routes what arrives to its command group: the signing dialogue
-(signing_dialogue.py), the contact step after signing (contact_step.py), the chat's
+(signing_dialogue.py, with its contact question in contact_step.py), the chat's
 own signatures (signatures_menu.py) and the other commands (chat_commands.py).
 """
 
@@ -16,7 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from undersigned.bot import signing_dialogue
-from undersigned.bot.contact_step import contact_choice, contact_text
+from undersigned.bot.contact_step import TYPING, contact_left_over
 from undersigned.bot.replies import (
     Outcome,
     Reply,
@@ -38,28 +38,37 @@ def on_text(
 ) -> Outcome:
     """Something typed while a conversation is (or is not) under way."""
     language = data.get("lang", language)
+    state, data = _current(state, data)
     with translation.override(language):
         # A phone may capitalise the first letter: /Skip is /skip.
         command = text.split()[0].lower() if text.startswith("/") and text.strip() else ""
         slug = _campaign_asked_for(text)
-        if slug and state != "signed:contact":
+        if slug and state != TYPING:
             # "start deputies-appeal" without its slash, or the campaign's link pasted.
             return signing_dialogue.start(chat_id, language, slug)
-        if state and state.startswith("signed:"):
-            return contact_text(chat_id, language, state, data, text, command)
         step = (state or "").removeprefix("sign:")
         campaign = campaign_by_slug(data.get("slug", "")) if state else None
         if campaign is None:
             if command:
                 return Outcome([Reply(unknown_command(command)), help_reply()])
             return Outcome(
-                [Reply(_("No signing is under way: this message was not stored.")), help_reply()]
+                [Reply(_("No signing is under way: this message was not stored.")), help_reply()],
+                # A contact sent after signing, as a correction: it does not stay in the chat.
+                delete_received=contact_left_over(text),
             )
         if not campaign.accepts_signatures:
             return closed()
         return signing_dialogue.answer_text(
-            language, state or "", step, campaign, data, text, command
+            chat_id, language, state or "", step, campaign, data, text, command
         )
+
+
+def _current(state: str | None, data: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
+    """A conversation still at a question asked after signing (the contact question came
+    after Sign until it came before): that question is closed, as the conversation is."""
+    if state and state.startswith("signed:"):
+        return None, {}
+    return state, data
 
 
 START_WITHOUT_SLASH = re.compile(r"^\s*start\s+([a-z0-9][a-z0-9-]{0,79})\s*$", re.IGNORECASE)
@@ -83,14 +92,13 @@ def on_choice(
 ) -> Outcome:
     """A button pressed."""
     kind, _sep, value = choice.partition(":")
+    state, data = _current(state, data)
     if kind in {"wd", "wdyes", "wdno"}:
         return withdraw_choice(chat_id, language, kind, value)
     if kind == "vis":
         return lower_visibility(chat_id, language, value)
     if kind == "other":
         return start(chat_id, language, value, check_chat=False)
-    if state and state.startswith("signed:"):
-        return contact_choice(chat_id, language, state, data, kind, value)
     language = data.get("lang", language)
     with translation.override(language):
         step = (state or "").removeprefix("sign:")
@@ -122,7 +130,7 @@ def on_other(
                 "Please do not share your contact card here: it holds your phone number, and "
                 "signing does not need it."
             )
-            if state == "signed:contact" and data.get("contact_kind") == ContactCiphertext.PHONE:
+            if state == TYPING and data.get("contact_kind") == ContactCiphertext.PHONE:
                 said += " " + _("To leave your phone number for verification, type it.")
         elif kind == "someone's contact":
             said = _(

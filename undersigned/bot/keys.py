@@ -1,4 +1,5 @@
-"""Keyed hashes of chat ids and the sealing of receipt hashes to a chat.
+"""Keyed hashes of chat ids, and the sealing to a chat of what waits in its conversation
+(receipt links not yet delivered, a contact for verification until Sign is pressed).
 
 Both derive from SECRET_KEY. Without it a seized database links no chat to a
 signature; with it, only someone who already knows a chat id can find that chat's

@@ -116,6 +116,12 @@ def closed() -> Outcome:
 
 
 def shown_as(signature: Signature) -> str:
+    # Before a verifier's decision nothing is shown or counted as signed: said so.
+    pending = signature.state in (Signature.RECEIVED, Signature.MATCHED)
+    if signature.publication == Signature.NAMED and pending:
+        return _("name to be shown once verified")
+    if signature.publication == Signature.ANONYMOUS and pending:
+        return _("name not to be shown")
     if signature.publication == Signature.NAMED:
         return _("name shown")
     if signature.publication == Signature.CONDITIONAL:

@@ -115,8 +115,8 @@ def withdraw_choice(chat_id: int, language: str, kind: str, value: str) -> Outco
                 [
                     Reply(
                         _(
-                            "Withdraw your signature from %(title)s, signed %(date)s? It will no "
-                            "longer be shown or counted anywhere. This cannot be undone."
+                            "Withdraw your signature? Campaign: %(title)s; signed %(date)s. It "
+                            "will no longer be shown or counted anywhere. This cannot be undone."
                         )
                         % {"title": title, "date": day_signed(signature)},
                         [[(_("Yes, withdraw it"), f"wdyes:{value}"), (_("No"), "wdno:0")]],
@@ -124,7 +124,8 @@ def withdraw_choice(chat_id: int, language: str, kind: str, value: str) -> Outco
                 ]
             )
         signature_actions.withdraw_signature(signature)
-        lines = [_("Your signature was withdrawn from %(title)s.") % {"title": title}]
+        # The title stands alone, never inflected into a sentence.
+        lines = [_("Your signature was withdrawn. Campaign: %(title)s.") % {"title": title}]
         # Signing again is what the bot itself advises for a wrong contact: say what waits.
         lines.append(
             _(

@@ -1,5 +1,6 @@
 """The signing dialogue: the campaign's text, one question per step (the claims, the region,
-how the signature is shown and after how many others, updates), then [Sign], which signs.
+how the signature is shown and after how many others, updates, a contact for verification
+when the campaign takes one), then [Sign], which signs.
 
 Every answer is checked by the web form's own fields, so the bot refuses what the web
 form refuses, with the same words.
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from undersigned.bot import actions as bot_actions
+from undersigned.bot import contact_step
 from undersigned.bot.contact_step import contact_kind_prompt
 from undersigned.bot.keys import chat_key
 from undersigned.bot.models import BotReceipt
@@ -46,11 +48,15 @@ from undersigned.campaigns.models import Campaign
 from undersigned.core.canonical import fold
 from undersigned.core.telegram import split_text
 from undersigned.officials.regions import all_regions, find_region_code, regions_by_code
+from undersigned.sharing.actions import note_signature
+from undersigned.sharing.models import known_code
 from undersigned.signatures import signing
 from undersigned.signatures.abuse import Sender
+from undersigned.signatures.counts import verified_count
 from undersigned.signatures.forms import SignForm
 from undersigned.signatures.models import Signature
 from undersigned.updates import actions as update_actions
+from undersigned.vault.models import ContactCiphertext
 
 
 # The choices of how a signature is shown, in the bot's own short words (buttons are narrow).
@@ -85,11 +91,27 @@ def _publication_text(campaign: Campaign) -> str:
     return "\n".join(lines)
 
 
+def _verified_so_far(campaign: Campaign) -> str:
+    """Today's verified count, as the campaign page shows it: the thresholds mean little
+    without it."""
+    n = verified_count(campaign.pk)
+    return ngettext(
+        "So far %(n)d signature is verified.", "So far %(n)d signatures are verified.", n
+    ) % {"n": n}
+
+
 def _order(campaign: Campaign, data: dict[str, Any]) -> list[str]:
     order = [*CLAIM_STEPS, "region", "publication"]
     if data.get("publication") == Signature.CONDITIONAL:
         order.append("threshold")
-    return [*order, "updates", "confirm"]
+    order.append("updates")
+    if _takes_contacts(campaign, data):
+        order.append("contact")
+    return [*order, "confirm"]
+
+
+def _takes_contacts(campaign: Campaign, data: dict[str, Any]) -> bool:
+    return "contact_kind" in sign_form(campaign, data.get("lang", "ru")).fields
 
 
 def _with_back(reply: Reply, step: str) -> Reply:
@@ -116,7 +138,12 @@ def prompt(step: str, campaign: Campaign, language: str, data: dict[str, Any]) -
     if step == "threshold":
         return _with_back(
             Reply(
-                _("After how many verified signatures may your name be shown?"),
+                "\n".join(
+                    [
+                        _("After how many verified signatures may your name be shown?"),
+                        _verified_so_far(campaign),
+                    ]
+                ),
                 [[(str(n), f"thr:{n}") for n in campaign.thresholds]],
             ),
             step,
@@ -135,6 +162,12 @@ def prompt(step: str, campaign: Campaign, language: str, data: dict[str, Any]) -
             ),
             step,
         )
+    if step == "contact":
+        return _with_back(contact_kind_prompt(), step)
+    if step == "contact_value":
+        return _with_back(contact_step.value_prompt(data.get("contact_kind", "")), step)
+    if step == "contact_check":
+        return Reply(press_a_button())
     # confirm: every answer once more, as it will be signed.
     return Reply(
         "\n".join(
@@ -180,6 +213,9 @@ def _summary(campaign: Campaign, language: str, data: dict[str, Any]) -> list[st
         shown = _("counted, name not shown")
     lines.append(f"• {_('How you are shown')}: {shown}")
     lines.append(f"• {_('Updates')}: {_('Yes') if data.get('updates') else _('No')}")
+    if _takes_contacts(campaign, data):
+        kind = data.get("contact_kind", "") if data.get("sealed_contact") else ""
+        lines.append(f"• {contact_step.summary_line()}: {contact_step.kind_label(kind)}")
     return lines
 
 
@@ -194,6 +230,8 @@ def _edit_menu(campaign: Campaign, language: str, data: dict[str, Any]) -> Reply
         "publication": _("How you are shown"),
         "updates": _("Updates"),
     }
+    if _takes_contacts(campaign, data):
+        short["contact"] = contact_step.summary_line()
     return Reply(
         _("Which answer do you want to change?"),
         [[(label, f"edit:{step}")] for step, label in short.items()],
@@ -206,7 +244,8 @@ def _ask(step: str, campaign: Campaign, language: str, data: dict[str, Any]) -> 
 
 def _advance(step: str, campaign: Campaign, language: str, data: dict[str, Any]) -> Outcome:
     order = _order(campaign, data)
-    following = order[order.index(step) + 1]
+    # A step no longer asked (the campaign stopped taking contacts) leads to the review.
+    following = order[order.index(step) + 1] if step in order else "confirm"
     if data.get("editing") and following != "threshold":
         following = "confirm"
         data = {key: value for key, value in data.items() if key != "editing"}
@@ -260,7 +299,7 @@ def already_signed(
     receipt, signature = standing[-1]
     lines = [
         _(
-            "You already signed %(title)s from this chat on %(date)s (%(shown)s). "
+            "You already signed from this chat on %(date)s (%(shown)s). Campaign: %(title)s. "
             "Signing again from here would change nothing."
         )
         % {
@@ -277,10 +316,23 @@ def already_signed(
     return Outcome([Reply("\n".join(lines), buttons)])
 
 
-def start(chat_id: int, language: str, slug: str, *, check_chat: bool = True) -> Outcome:
+def start_payload(args: str) -> tuple[str, str]:
+    """The campaign and share code of `/start <slug>_<code>` (a deep link: Telegram allows
+    no other separator) or `/start <slug> <code>` typed by hand; anything further is ignored."""
+    words = args.split()
+    if not words:
+        return "", ""
+    slug, _sep, code = words[0].partition("_")
+    if not code and len(words) > 1:
+        code = words[1]
+    return slug, code
+
+
+def start(chat_id: int, language: str, args: str, *, check_chat: bool = True) -> Outcome:
     """`/start <slug>`: show the campaign's text, what Telegram sees, and the first question."""
+    slug, via = start_payload(args)
     with translation.override(language):
-        if not slug.strip():
+        if not slug:
             return Outcome([help_reply()])
         campaign = campaign_by_slug(slug)
         if campaign is None:
@@ -302,6 +354,9 @@ def start(chat_id: int, language: str, slug: str, *, check_chat: bool = True) ->
             if standing:
                 return already_signed(campaign, language, standing)
         data = {"slug": campaign.slug, "lang": language}
+        code = known_code(campaign.slug, via)  # a made-up code is not kept
+        if code:
+            data["via"] = code
         return Outcome(
             [
                 *_campaign_text(campaign, language),
@@ -347,6 +402,9 @@ def _submit(campaign: Campaign, form: SignForm, language: str, chat_id: int) -> 
 
 
 def _sign(chat_id: int, language: str, campaign: Campaign, data: dict[str, Any]) -> Outcome:
+    # Her contact, unsealed only now, goes in as the web form's fields do: checked by them,
+    # and carried by the submission to be encrypted as the signature is recorded.
+    contact_kind, contact = contact_step.contact_of(chat_id, data)
     form = sign_form(
         campaign,
         language,
@@ -355,6 +413,8 @@ def _sign(chat_id: int, language: str, campaign: Campaign, data: dict[str, Any])
             "region": data.get("region", ""),
             "publication": data.get("publication", ""),
             "reveal_threshold": str(data.get("reveal_threshold") or ""),
+            "contact_kind": contact_kind,
+            "contact": contact,
         },
     )
     if not form.is_valid():
@@ -367,7 +427,7 @@ def _sign(chat_id: int, language: str, campaign: Campaign, data: dict[str, Any])
         return Outcome(
             [Reply("\n".join(errors)), prompt("full_name", campaign, language, data)],
             "sign:full_name",
-            {"slug": campaign.slug, "lang": language},
+            {key: data[key] for key in ("slug", "lang", "via") if key in data},
         )
     # Told from this chat's own receipts only: the same answers again from here.
     claims_key = form.claims().key()
@@ -394,6 +454,9 @@ def _sign(chat_id: int, language: str, campaign: Campaign, data: dict[str, Any])
     if submitted.outcome != signing.Outcome.SIGNED:
         return closed()
     receipt = bot_actions.keep_receipt(chat_id, submitted.token)
+    if data.get("via"):
+        # Counted for the share channel as the web form's `?via=` is; nothing ties it to her.
+        note_signature(campaign.slug, data["via"])
     if data.get("updates"):
         update_actions.request_telegram_subscription(campaign, chat_id, language)
     receipt_url = settings.SITE_URL + reverse("receipt", args=[submitted.token])
@@ -409,19 +472,40 @@ def _sign(chat_id: int, language: str, campaign: Campaign, data: dict[str, Any])
         )
         % {"url": receipt_url}
     )
-    if "contact_kind" not in sign_form(campaign, language).fields:
-        thanks.append(finished_note())
-        return Outcome([Reply("\n".join(thanks))], receipts=[receipt.pk])
-    after = {"slug": campaign.slug, "lang": language, "receipt": receipt.pk}
-    return Outcome(
-        [Reply("\n".join(thanks)), contact_kind_prompt()],
-        "signed:contact_kind",
-        after,
-        receipts=[receipt.pk],
-    )
+    if contact and ContactCiphertext.objects.filter(signature=submitted.signature).exists():
+        thanks.append(
+            _(
+                "Your contact was encrypted to the verifiers' keys with your signature; the "
+                "server cannot read it. It cannot be changed here: if it is wrong, take the "
+                "signature back with /withdraw and sign again."
+            )
+        )
+    elif contact:
+        thanks.append(
+            _(
+                "The campaign no longer takes contacts: yours was not stored. "
+                "Your signature is recorded."
+            )
+        )
+    thanks.append(finished_note())
+    return Outcome([Reply("\n".join(thanks))], receipts=[receipt.pk])
+
+
+CONTACT_STEPS = ("contact_value", "contact_check")
+
+
+def _typed_back(step: str, campaign: Campaign, language: str, data: dict[str, Any]) -> Outcome:
+    order = _order(campaign, data)
+    if step in order[1:]:
+        return _ask(order[order.index(step) - 1], campaign, language, data)
+    if step in CONTACT_STEPS:
+        return _ask("contact", campaign, language, contact_step.without_contact(data))
+    first = _("This is the first question: there is nothing before it.")
+    return _again(step, campaign, language, data, first)
 
 
 def answer_text(
+    chat_id: int,
     language: str,
     state: str,
     step: str,
@@ -431,6 +515,17 @@ def answer_text(
     command: str,
 ) -> Outcome:
     """Something typed at a step of the signing dialogue."""
+    if not command and fold(text.strip(" .!")) in {fold(w) for w in (_("Back"), "back", "назад")}:
+        # The Back button's word typed: never recorded as an answer.
+        return _typed_back(step, campaign, language, data)
+    if step in CONTACT_STEPS:
+        typed = contact_step.contact_typed(chat_id, state, data, text, command)
+        if isinstance(typed, Outcome):
+            return typed
+        outcome = _advance("contact", campaign, language, typed)
+        # Her contact, now sealed, does not stay in the chat either.
+        outcome.delete_received = bool(typed.get("sealed_contact"))
+        return outcome
     if command and command != SKIP:
         return Outcome(
             [Reply(unknown_command(command)), prompt(step, campaign, language, data)],
@@ -471,6 +566,16 @@ def answer_choice(
     value: str,
 ) -> Outcome:
     """A button pressed at a step of the signing dialogue."""
+    if kind == "nav" and value == "back" and step == "contact_value":
+        return _ask("contact", campaign, language, contact_step.without_contact(data))
+    if step in ("contact", *CONTACT_STEPS) and kind == "ck":  # another kind, while typing
+        chosen = contact_step.kind_chosen(data, value)
+        if chosen is not None:
+            return chosen
+        return _advance("contact", campaign, language, contact_step.without_contact(data))
+    if step == "contact_check" and kind == "cph":
+        checked = contact_step.phone_checked(data, value)
+        return checked or _advance("contact", campaign, language, data)
     if kind == "nav" and value == "back" and step in _order(campaign, data)[1:]:
         order = _order(campaign, data)
         return _ask(order[order.index(step) - 1], campaign, language, data)

@@ -20,8 +20,12 @@ def campaign_updates(campaign: Campaign) -> dict[str, Any]:
 
 
 @register.simple_tag
-def telegram_sign_link(campaign: Campaign) -> str:
-    """A t.me deep link opening this campaign in the bot, or "" when no bot is configured."""
+def telegram_sign_link(campaign: Campaign, via: str = "") -> str:
+    """A t.me deep link opening this campaign in the bot, or "" when no bot is configured.
+
+    A share code the page came through goes along as `<slug>_<code>` (Telegram allows
+    letters, digits, "_" and "-" there), so a signature in the bot counts for its channel."""
     if not settings.TELEGRAM_BOT_USERNAME:
         return ""
-    return f"https://t.me/{settings.TELEGRAM_BOT_USERNAME}?start={campaign.slug}"
+    payload = f"{campaign.slug}_{via}" if via else campaign.slug
+    return f"https://t.me/{settings.TELEGRAM_BOT_USERNAME}?start={payload}"
