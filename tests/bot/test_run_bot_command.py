@@ -35,7 +35,8 @@ class RunBotCommandTest(TransactionTestCase):
         telegram.push(text_update(4242, "/help"))
 
         def interrupt_once_answered() -> None:
-            for _ in range(300):
+            # Patient: on a busy machine compiling the catalogues alone takes many seconds.
+            for _ in range(1800):
                 if telegram.drained.wait(0.1) and telegram.sent_messages():
                     break
             os.kill(os.getpid(), signal.SIGINT)  # as Ctrl-C would; the bot stops polling
