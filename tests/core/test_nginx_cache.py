@@ -148,9 +148,8 @@ def test_a_query_read_two_ways_is_never_kept_for_others(port: int, query: str) -
         assert get(port, plain) == f"answer to {plain}"
 
 
-def test_a_refreshed_copy_is_served_though_nginx_keeps_files_open(port: int) -> None:
-    """nginx keeps the files of its copies open (open_file_cache); a copy refreshed after
-    its second is a new file, and readers get it, not the file kept open."""
+def test_a_refreshed_copy_is_served_at_once(port: int) -> None:
+    """A copy refreshed after its second reaches the readers, one refresh at a time."""
     served = []
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and len(set(served)) < 4:
