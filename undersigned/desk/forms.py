@@ -2,7 +2,6 @@
 
 from typing import Any, cast
 
-from captcha.fields import CaptchaField
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -10,10 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from undersigned.campaigns.models import Campaign, StaffRole
 from undersigned.officials.regions import region_choices
 from undersigned.signatures.forms import (
-    CHALLENGE_FIELDS,
     ClaimField,
-    QuestionInput,
+    challenge_fields,
     check_full_name,
+    require_an_answer,
 )
 from undersigned.signatures.models import Signature
 from undersigned.verification.models import Decision, web_link
@@ -29,38 +28,12 @@ class LoginForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.challenge = challenge
         if challenge:  # checked before the password, which costs a hash
-            # Either one will do, as on the sign form: the picture, or a question in words
-            # for those who cannot see it.
-            self.fields = {
-                "captcha": CaptchaField(
-                    label=_("Type the letters in the picture"),
-                    required=False,
-                    error_messages={
-                        "invalid": _(
-                            "The letters do not match the picture. Type the letters of the new "
-                            "picture, or answer the question."
-                        )
-                    },
-                ),
-                "question": CaptchaField(
-                    label=_("Or answer this question"),
-                    required=False,
-                    widget=QuestionInput(),
-                    error_messages={
-                        "invalid": _(
-                            "That is not the answer. Answer the new question, or type the letters."
-                        )
-                    },
-                ),
-                **self.fields,
-            }
+            self.fields = {**challenge_fields(), **self.fields}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if self.challenge and not any(
-            str(self.data.get(f"{name}_1", "")).strip() for name in CHALLENGE_FIELDS
-        ):
-            self.add_error("captcha", _("Type the letters in the picture, or answer the question."))
+        if self.challenge:
+            require_an_answer(self)
         return data
 
 

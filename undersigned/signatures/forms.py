@@ -163,6 +163,39 @@ def carries_challenge(data: Any) -> bool:
     return any(f"{name}_0" in data for name in CHALLENGE_FIELDS)
 
 
+def challenge_fields() -> dict[str, forms.Field]:
+    """The captcha, wherever one is asked (the sign form, the desk's sign-in): either will
+    do, the picture or a question in words for whoever cannot see it."""
+    return {
+        "captcha": CaptchaField(
+            label=_("Type the letters in the picture"),
+            required=False,
+            error_messages={
+                "invalid": _(
+                    "The letters do not match the picture. Type the letters of the new "
+                    "picture, or answer the question."
+                )
+            },
+        ),
+        "question": CaptchaField(
+            label=_("Or answer this question"),
+            required=False,
+            widget=QuestionInput(),
+            error_messages={
+                "invalid": _(
+                    "That is not the answer. Answer the new question, or type the letters."
+                )
+            },
+        ),
+    }
+
+
+def require_an_answer(form: forms.Form) -> None:
+    """A form that asked for the captcha gets an answer to one of its two fields."""
+    if not any(str(form.data.get(f"{name}_1", "")).strip() for name in CHALLENGE_FIELDS):
+        form.add_error("captcha", _("Type the letters in the picture, or answer the question."))
+
+
 # Numbers as words: a question a screen reader reads out, for whoever cannot see the picture.
 # What it stops: a bot that posts forms without reading them (a generic spammer, a fuzzer).
 # What it does not stop: a script written for this site. Its questions are the 81 sums of
@@ -289,34 +322,12 @@ class SignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.challenge = challenge
         if challenge:
-            # Either one will do: the picture, or a question in words for those who cannot see it.
-            self.fields["captcha"] = CaptchaField(
-                label=_("Type the letters in the picture"),
-                required=False,
-                error_messages={
-                    "invalid": _(
-                        "The letters do not match the picture. Type the letters of the new "
-                        "picture, or answer the question."
-                    )
-                },
-            )
-            self.fields["question"] = CaptchaField(
-                label=_("Or answer this question"),
-                required=False,
-                widget=QuestionInput(),
-                error_messages={
-                    "invalid": _(
-                        "That is not the answer. Answer the new question, or type the letters."
-                    )
-                },
-            )
+            self.fields.update(challenge_fields())
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if self.challenge and not any(
-            str(self.data.get(f"{name}_1", "")).strip() for name in CHALLENGE_FIELDS
-        ):
-            self.add_error("captcha", _("Type the letters in the picture, or answer the question."))
+        if self.challenge:
+            require_an_answer(self)
         if data.get("publication") == Signature.CONDITIONAL and not data.get("reveal_threshold"):
             self.add_error(
                 "reveal_threshold", _("Choose after how many signatories your name may be shown.")
