@@ -13,11 +13,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from undersigned.bot import actions as bot_actions
 from undersigned.bot import contact_step
-from undersigned.bot.contact_step import contact_kind_prompt
 from undersigned.bot.keys import chat_key
 from undersigned.bot.models import BotReceipt
 from undersigned.bot.replies import (
@@ -34,7 +32,6 @@ from undersigned.bot.replies import (
     day_signed,
     finished_note,
     help_reply,
-    optional_note,
     press_a_button,
     quoted,
     shorten_title,
@@ -44,6 +41,7 @@ from undersigned.bot.replies import (
     unknown_command,
 )
 from undersigned.bot.signatures_menu import visibility_buttons
+from undersigned.bot.signing_questions import edit_menu, prompt, step_order, with_back
 from undersigned.campaigns.models import Campaign
 from undersigned.core.canonical import fold
 from undersigned.core.telegram import split_text
@@ -52,190 +50,10 @@ from undersigned.sharing.actions import note_signature
 from undersigned.sharing.models import known_code
 from undersigned.signatures import signing
 from undersigned.signatures.abuse import Sender
-from undersigned.signatures.counts import verified_count
 from undersigned.signatures.forms import SignForm
 from undersigned.signatures.models import Signature
 from undersigned.updates import actions as update_actions
 from undersigned.vault.models import ContactCiphertext
-
-
-# The choices of how a signature is shown, in the bot's own short words (buttons are narrow).
-def _publication_buttons(campaign: Campaign) -> Buttons:
-    rows = [
-        [(_("Show my name"), f"pub:{Signature.NAMED}")],
-        [(_("Count me, don't name me"), f"pub:{Signature.ANONYMOUS}")],
-    ]
-    if campaign.thresholds:
-        rows.append([(_("Name me once others sign"), f"pub:{Signature.CONDITIONAL}")])
-    return rows
-
-
-def _publication_text(campaign: Campaign) -> str:
-    lines = [
-        _("How may we show your signature?"),
-        "",
-        _("Show my name: your name is in the public list of signatories."),
-        _(
-            "Count me, don't name me: you are counted, and your name is published nowhere. "
-            "The campaign's verifiers and organizers still see it, to check that you are an "
-            "official; so could whoever seized the server."
-        ),
-    ]
-    if campaign.thresholds:
-        lines.append(
-            _(
-                "Name me once others sign: your name stays hidden until as many verified "
-                "officials as you choose have signed, then it is shown."
-            )
-        )
-    return "\n".join(lines)
-
-
-def _verified_so_far(campaign: Campaign) -> str:
-    """Today's verified count, as the campaign page shows it: the thresholds mean little
-    without it."""
-    n = verified_count(campaign.pk)
-    return ngettext(
-        "So far %(n)d signature is verified.", "So far %(n)d signatures are verified.", n
-    ) % {"n": n}
-
-
-def _order(campaign: Campaign, data: dict[str, Any]) -> list[str]:
-    order = [*CLAIM_STEPS, "region", "publication"]
-    if data.get("publication") == Signature.CONDITIONAL:
-        order.append("threshold")
-    order.append("updates")
-    if _takes_contacts(campaign, data):
-        order.append("contact")
-    return [*order, "confirm"]
-
-
-def _takes_contacts(campaign: Campaign, data: dict[str, Any]) -> bool:
-    return "contact_kind" in sign_form(campaign, data.get("lang", "ru")).fields
-
-
-def _with_back(reply: Reply, step: str) -> Reply:
-    if step == CLAIM_STEPS[0]:
-        return reply
-    return Reply(reply.text, [*(reply.buttons or []), [(_("Back"), "nav:back")]])
-
-
-def prompt(step: str, campaign: Campaign, language: str, data: dict[str, Any]) -> Reply:
-    """The question of a step; each names the field as the web form does."""
-    form = sign_form(campaign, language)
-    if step in CLAIM_STEPS:
-        form_field = form.fields[step]
-        lines = [str(form_field.label)]
-        if form_field.help_text:
-            lines.append(str(form_field.help_text))
-        if not form_field.required:
-            lines.append(optional_note())
-        return _with_back(Reply("\n".join(lines)), step)
-    if step == "region":
-        return _with_back(Reply(_("Region, for example: Irkutsk Oblast, Saint Petersburg.")), step)
-    if step == "publication":
-        return _with_back(Reply(_publication_text(campaign), _publication_buttons(campaign)), step)
-    if step == "threshold":
-        return _with_back(
-            Reply(
-                "\n".join(
-                    [
-                        _("After how many verified signatures may your name be shown?"),
-                        _verified_so_far(campaign),
-                    ]
-                ),
-                [[(str(n), f"thr:{n}") for n in campaign.thresholds]],
-            ),
-            step,
-        )
-    if step == "updates":
-        return _with_back(
-            Reply(
-                _(
-                    "Would you like the spokesperson's updates on this campaign here? Each "
-                    "update starts with a neutral line; the campaign's name and link come "
-                    "further down in it. Yes keeps this chat's number on the server, in clear, "
-                    "so that updates can be sent, apart from your signature; /stop ends them "
-                    "and deletes it."
-                ),
-                [[(_("Yes"), "upd:yes"), (_("No"), "upd:no")]],
-            ),
-            step,
-        )
-    if step == "contact":
-        return _with_back(contact_kind_prompt(), step)
-    if step == "contact_value":
-        return _with_back(contact_step.value_prompt(data.get("contact_kind", "")), step)
-    if step == "contact_check":
-        return Reply(press_a_button())
-    # confirm: every answer once more, as it will be signed.
-    return Reply(
-        "\n".join(
-            [
-                _("Ready to sign with these answers:"),
-                *_summary(campaign, language, data),
-                "",
-                _(
-                    "Nothing is signed until you press Sign. Until then your answers wait on "
-                    "the server, for a day after your last one at most, and are deleted if you "
-                    "cancel."
-                ),
-            ]
-        ),
-        [
-            [(_("Sign"), "sign:yes")],
-            [(_("Change an answer"), "nav:edit"), (_("Cancel"), "sign:no")],
-        ],
-    )
-
-
-def _summary(campaign: Campaign, language: str, data: dict[str, Any]) -> list[str]:
-    """The answers given, one line each, named as the web form names its fields."""
-    form = sign_form(campaign, language)
-    lines = [
-        f"• {form.fields[step].label}: {data.get(step) or '—'}"
-        for step in CLAIM_STEPS
-        if step in form.fields
-    ]
-    region = regions_by_code().get(data.get("region", ""))
-    lines.append(f"• {form.fields['region'].label}: {region.name(language) if region else '—'}")
-    publication = data.get("publication", "")
-    if publication == Signature.CONDITIONAL:
-        n = int(data.get("reveal_threshold") or 0)
-        shown = ngettext(
-            "name shown after %(n)d verified signature",
-            "name shown after %(n)d verified signatures",
-            n,
-        ) % {"n": n}
-    elif publication == Signature.NAMED:
-        shown = _("name shown")
-    else:
-        shown = _("counted, name not shown")
-    lines.append(f"• {_('How you are shown')}: {shown}")
-    lines.append(f"• {_('Updates')}: {_('Yes') if data.get('updates') else _('No')}")
-    if _takes_contacts(campaign, data):
-        kind = data.get("contact_kind", "") if data.get("sealed_contact") else ""
-        lines.append(f"• {contact_step.summary_line()}: {contact_step.kind_label(kind)}")
-    return lines
-
-
-def _edit_menu(campaign: Campaign, language: str, data: dict[str, Any]) -> Reply:
-    form = sign_form(campaign, language)
-    short = {
-        "full_name": str(form.fields["full_name"].label),
-        "office": str(form.fields["office"].label),
-        "body": str(form.fields["body"].label),
-        "municipality": str(form.fields["municipality"].label),
-        "region": str(form.fields["region"].label),
-        "publication": _("How you are shown"),
-        "updates": _("Updates"),
-    }
-    if _takes_contacts(campaign, data):
-        short["contact"] = contact_step.summary_line()
-    return Reply(
-        _("Which answer do you want to change?"),
-        [[(label, f"edit:{step}")] for step, label in short.items()],
-    )
 
 
 def _ask(step: str, campaign: Campaign, language: str, data: dict[str, Any]) -> Outcome:
@@ -243,7 +61,7 @@ def _ask(step: str, campaign: Campaign, language: str, data: dict[str, Any]) -> 
 
 
 def _advance(step: str, campaign: Campaign, language: str, data: dict[str, Any]) -> Outcome:
-    order = _order(campaign, data)
+    order = step_order(campaign, data)
     # A step no longer asked (the campaign stopped taking contacts) leads to the review.
     following = order[order.index(step) + 1] if step in order else "confirm"
     if data.get("editing") and following != "threshold":
@@ -495,7 +313,7 @@ CONTACT_STEPS = ("contact_value", "contact_check")
 
 
 def _typed_back(step: str, campaign: Campaign, language: str, data: dict[str, Any]) -> Outcome:
-    order = _order(campaign, data)
+    order = step_order(campaign, data)
     if step in order[1:]:
         return _ask(order[order.index(step) - 1], campaign, language, data)
     if step in CONTACT_STEPS:
@@ -547,7 +365,7 @@ def answer_text(
         if suggestions:
             choose = _("Choose it below or write it again.")
             return Outcome(
-                [_with_back(Reply(f"{unknown} {choose}", suggestions), step)], state, data
+                [with_back(Reply(f"{unknown} {choose}", suggestions), step)], state, data
             )
         write_again = _("Please write it again.")
         return _again(step, campaign, language, data, f"{unknown} {write_again}")
@@ -576,12 +394,12 @@ def answer_choice(
     if step == "contact_check" and kind == "cph":
         checked = contact_step.phone_checked(data, value)
         return checked or _advance("contact", campaign, language, data)
-    if kind == "nav" and value == "back" and step in _order(campaign, data)[1:]:
-        order = _order(campaign, data)
+    if kind == "nav" and value == "back" and step in step_order(campaign, data)[1:]:
+        order = step_order(campaign, data)
         return _ask(order[order.index(step) - 1], campaign, language, data)
     if kind == "nav" and value == "edit" and step == "confirm":
-        return Outcome([_edit_menu(campaign, language, data)], state, data)
-    if kind == "edit" and step == "confirm" and value in _order(campaign, data):
+        return Outcome([edit_menu(campaign, language, data)], state, data)
+    if kind == "edit" and step == "confirm" and value in step_order(campaign, data):
         return _ask(value, campaign, language, {**data, "editing": True})
     if step == "region" and kind == "region" and value in regions_by_code():
         return _advance(step, campaign, language, {**data, "region": value})
