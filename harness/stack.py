@@ -161,7 +161,8 @@ class Stack:
         )
         if result.returncode != 0:
             raise RuntimeError(
-                f"manage.py {' '.join(args)} failed: {result.stderr.decode()[-2000:]}"
+                f"manage.py {' '.join(args)} failed: {result.stdout.decode()[-2000:]}"
+                f"{result.stderr.decode()[-2000:]}"
             )
         return result.stdout.decode()
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from tests.base import PersonaTestCase, make_claims
+from undersigned.campaigns.models import CampaignText
 from undersigned.ledger import verify
 from undersigned.signatures.models import Signature
 
@@ -115,6 +116,17 @@ class ExportSiteTest(PersonaTestCase):
         assert {css: css.stat().st_mtime_ns, key: key.stat().st_mtime_ns} == stamps
         assert json.loads((self.out / "c/deputies/log/counts.json").read_text())["verified"] == 5
         assert self.verify(self.out)[0] == 0
+
+    def test_pages_come_from_the_database_not_a_cache_ahead_of_it(self) -> None:
+        # A restored backup exported beside the live site shares its cache, which may
+        # already hold later pages; the mirror must agree with the database it is taken from.
+        assert "Обращение депутатов" in self.client.get("/c/deputies/").content.decode()
+        CampaignText.objects.filter(campaign=self.campaign, language="ru").update(
+            title="Обращение депутатов, как в копии"
+        )
+        assert "как в копии" not in self.client.get("/c/deputies/").content.decode()
+        self.export()
+        assert "как в копии" in (self.out / "c/deputies/index.html").read_text()
 
     def test_files_no_longer_public_are_removed(self) -> None:
         self.export()

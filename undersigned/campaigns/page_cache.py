@@ -21,7 +21,9 @@ import hashlib
 import logging
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import wraps
 from typing import Any
 
@@ -38,6 +40,18 @@ log = logging.getLogger(__name__)
 
 ALL_CAMPAIGNS = "*"  # the version every page listing several campaigns depends on
 _SKIPPED_HEADERS = {"set-cookie", "vary", "content-length"}
+_from_primary = ContextVar("from_primary", default=False)
+
+
+@contextmanager
+def from_primary() -> Iterator[None]:
+    """Pages rendered inside are made from the primary database: no cached copy, no
+    replica (the static mirror must agree with the log it holds)."""
+    reset = _from_primary.set(True)
+    try:
+        yield
+    finally:
+        _from_primary.reset(reset)
 
 
 def _version_key(slug: str) -> str:
@@ -159,7 +173,7 @@ def cached_public_page(
 def _cached(view: View, query: tuple[str, ...], normalise: dict[str, Normaliser]) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not _anonymous(request):
+        if _from_primary.get() or not _anonymous(request):
             return view(request, *args, **kwargs)
         slug = kwargs.get("slug") or ALL_CAMPAIGNS
         page_key = _page_key(request, slug, query, normalise)

@@ -30,6 +30,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from undersigned.campaigns import page_cache
 from undersigned.campaigns.models import Campaign
 from undersigned.core.locks import job_lock
 from undersigned.ledger import paths
@@ -236,7 +237,8 @@ def export_site(out: Path) -> ExportResult:
     with job_lock(COUNT_JOB, lease=timedelta(minutes=30)):
         campaigns = list(Campaign.objects.filter(state__in=Campaign.PUBLIC_STATES).order_by("slug"))
         exporter = Exporter(out)
-        exporter.crawl(_start_urls(campaigns))
+        with page_cache.from_primary():  # a live site's cache may be ahead of this database
+            exporter.crawl(_start_urls(campaigns))
         files = exporter.outputs()
     result = ExportResult()
     for name, body in sorted(files.items()):
