@@ -23,11 +23,9 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from django.conf import settings
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 from undersigned.campaigns.downloads import export_dir, export_path, withdraw_name_lists
 from undersigned.campaigns.models import Campaign
@@ -35,6 +33,9 @@ from undersigned.core.locks import LockBusy, job_lock
 from undersigned.officials.regions import region_name
 from undersigned.signatures import public
 from undersigned.signatures.models import Tally
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 FORMATS = ("csv", "xlsx", "json")
 CONTENT_TYPES = {
@@ -99,7 +100,11 @@ def csv_chunks(rows: Iterable[Row]) -> Iterator[str]:
         yield writer.writerow([safe_cell(value) for value in row])
 
 
-def xlsx_workbook(rows: Iterable[Row], sheet_title: str) -> Workbook:
+def xlsx_workbook(rows: Iterable[Row], sheet_title: str) -> "Workbook":
+    # openpyxl weighs about 15 MB: loaded by the export process, not by the app servers.
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(sheet_title[:31])
     for row in rows:

@@ -10,8 +10,6 @@ owner. Codes are counted per username; past the limit the form says how long to 
 import base64
 from typing import Any
 
-import qrcode
-import qrcode.image.svg
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth import login as auth_login
@@ -117,6 +115,10 @@ def otp(request: HttpRequest) -> HttpResponse:
 
 
 def _qr_svg(uri: str) -> SafeString:
+    # Loaded when a device is set up, not by every app server.
+    import qrcode
+    import qrcode.image.svg
+
     image = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage, box_size=10)
     svg = image.to_string(encoding="unicode")
     # Our own SVG, built from our own data: no user input reaches it unescaped.
