@@ -285,7 +285,7 @@ LOGGING = {
 }
 
 # Counting: how often the batched count job runs, and how long a run may hold its lock.
-COUNT_INTERVAL_SECONDS = float(env("COUNT_INTERVAL_SECONDS", "2"))
+COUNT_INTERVAL_SECONDS = float(env("COUNT_INTERVAL_SECONDS", "1"))
 COUNT_BATCH_SIZE = env_int("COUNT_BATCH_SIZE", 20000)  # count changes folded per transaction
 # Public pages are cached this long; stale copies are served while a fresh one is made.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 1)

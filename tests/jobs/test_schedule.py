@@ -57,6 +57,18 @@ class ScheduleTest(PersonaTestCase):
         with override_settings(UPDATES_REQUEST_SECONDS=42):
             assert _job("updates.subscription_requests").every_seconds == 42
 
+    def test_the_runner_waits_until_the_next_job_is_due(self) -> None:
+        ran: list[str] = []
+        fast = PeriodicJob("fast", partial(ran.append, "fast"), seconds=1)
+        slow = PeriodicJob("slow", partial(ran.append, "slow"), seconds=60)
+        runner = PeriodicRunner([fast, slow])
+        assert runner.seconds_to_next(now=100.0) == 0.0  # nothing has run yet
+        assert runner.run_due(now=100.0) == ["fast", "slow"]
+        assert runner.seconds_to_next(now=100.25) == 0.75
+        assert runner.run_due(now=100.5) == []
+        assert runner.run_due(now=101.0) == ["fast"]
+        assert ran == ["fast", "slow", "fast"]
+
     def test_while_one_runner_is_inside_a_job_a_second_runner_skips_it(self) -> None:
         """For every job: a first runner is in the middle of it when a second runner starts
         the whole schedule; the second does the other jobs, never that one."""

@@ -64,6 +64,12 @@ class PeriodicRunner:
         return ran
 
 
+    def seconds_to_next(self, now: float | None = None) -> float:
+        """How long until the next job is due (0 when one is due now)."""
+        now = time.monotonic() if now is None else now
+        return max(0.0, min(self.next_at.values(), default=now) - now)
+
+
 def run_locked(job: PeriodicJob) -> bool:
     """Run `job` once under its lock; False when another runner holds it."""
     try:

@@ -4,7 +4,7 @@ runs this schedule; undersigned.core.periodic runs each job under its lock, name
 
 | job | every | setting | lock | lock taken inside |
 | --- | --- | --- | --- | --- |
-| counts | 2 s | COUNT_INTERVAL_SECONDS | periodic:counts | counts |
+| counts | 1 s | COUNT_INTERVAL_SECONDS | periodic:counts | counts |
 | reconcile | 1 hour | | periodic:counts | counts |
 | ledger | 5 s | LEDGER_INTERVAL_SECONDS | | counts |
 | share_counts | 30 s | | | share_counts |
