@@ -119,8 +119,8 @@ PARTS: dict[str, Callable[[str], str]] = {
     ),
     "no private-page bypass map": cut(
         (
-            "proxy_cache_bypass $cookie_sessionid $undersigned_private;",
-            "proxy_cache_bypass $cookie_sessionid;",
+            "proxy_cache_bypass $cookie_sessionid $undersigned_private $cookie_signing_wait;",
+            "proxy_cache_bypass $cookie_sessionid $cookie_signing_wait;",
         )
     ),
     "no cache lock": cut(("proxy_cache_lock on;", "proxy_cache_lock off;")),

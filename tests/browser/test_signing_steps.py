@@ -243,6 +243,16 @@ class SigningStepsTest(BrowserCase):
         assert not Signature.objects.exists()
         shot(page, f"refused-{'js' if scripts else 'nojs'}")
         audit(self.browser, page, scripts=scripts)
+        # The form opened again in another tab says the refusal holds; looking counts as
+        # no attempt.
+        again = page.context.new_page()
+        again.goto(f"{self.live_server_url}/c/citizens/sign/?lang=en")
+        assert again.title() == f"Error: Too many signatures · {TITLE}"
+        told = again.locator(".refusal").inner_text()
+        assert "The form below will not be taken until then." in told
+        assert "try again in 10 minutes" in told
+        audit(self.browser, again, scripts=scripts)
+        again.close()
 
         with self.settings(RATE_CLIENT_LIMIT=1000):  # as when the window has passed
             if page.locator("input[name=captcha_1]").count():

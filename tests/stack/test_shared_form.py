@@ -130,3 +130,22 @@ def test_a_query_goes_to_the_app_with_its_own_token(stack: Stack) -> None:
     cookie = csrf_cookie(response)
     assert cookie is not None
     assert len(form_token(page)) == 64  # the app's masked token, not nginx's secret
+
+
+def test_a_refused_sender_passes_the_kept_copy_to_the_app(stack: Stack) -> None:
+    # The reminder a refusal leaves sends the form to the app, which says whether the
+    # refusal still holds; here it has ended (the stack signs without limits), so the app
+    # answers with the usual form and takes the reminder back.
+    request(stack, "GET", FORM)  # a copy is kept for everyone
+    mine = secrets.token_hex(16)
+    headers = {"Cookie": f"csrftoken={mine}; signing_wait=1"}
+    status, response, page = request(stack, "GET", FORM, headers)
+    assert status == 200
+    assert form_token(page) == mine  # nginx wrote in this visitor's secret
+    cleared = [
+        value
+        for value in response.headers.get_all("Set-Cookie") or []
+        if value.startswith("signing_wait=")
+    ]
+    assert cleared and "Max-Age=0" in cleared[0]
+    assert response.headers["Cache-Control"] == "private, no-cache"

@@ -4,6 +4,7 @@ legitimate lost. Honeypot and flood patterns are held back silently."""
 import re
 
 from captcha.models import CaptchaStore
+from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 
@@ -16,6 +17,7 @@ from tests.base import (
 )
 from undersigned.signatures.models import Signature
 from undersigned.web.answers import CHECKED_IN_PAGE
+from undersigned.web.signing import REFUSED_COOKIE
 
 LIMITS = {
     "RATE_WINDOW_SECONDS": 600,
@@ -101,6 +103,34 @@ class SignAbuseTest(PersonaTestCase):
         elsewhere = self.post(form_for(5), address="198.51.100.20")
         assert elsewhere.status_code == 302
         assert not Signature.objects.get(full_name=make_claims(5).full_name).held
+
+    def test_the_form_opened_again_says_it_is_refused_until_the_refusal_ends(self) -> None:
+        for n in range(1, 6):
+            self.post(form_for(n))
+        refused = self.post(form_for(6))
+        assert refused.status_code == 429
+        cookie = refused.cookies[REFUSED_COOKIE]
+        assert cookie["max-age"] == 600 and cookie["path"] == f"/c/{self.campaign.slug}/sign/"
+        assert cookie["httponly"] and cookie.value == "1"  # nothing about the signer in it
+        count = Signature.objects.count()
+        # A new visit to the form, with the reminder the refusal left: it says so, and
+        # looking counts as no attempt.
+        for _ in range(3):
+            visit = self.client.get(self.url(), REMOTE_ADDR="203.0.113.10")
+            assert visit.status_code == 429 and visit["Retry-After"] == "600"
+            html = visit.content.decode()
+            assert "Too many signatures from your connection" in html
+            assert "The form below will not be taken until then" in html
+            assert "Nothing from this last attempt was stored" not in html
+            assert visit["Cache-Control"] == "no-store"
+        assert Signature.objects.count() == count
+        # Once the window has passed, the usual form, and the reminder goes.
+        cache.clear()
+        after = self.client.get(self.url(), REMOTE_ADDR="203.0.113.10")
+        assert after.status_code == 200
+        assert "Too many signatures" not in after.content.decode()
+        assert after.cookies[REFUSED_COOKIE].value == ""
+        assert after.cookies[REFUSED_COOKIE]["max-age"] == 0
 
     def test_nothing_about_the_client_is_stored_but_its_keyed_hash(self) -> None:
         self.post(form_for(1))

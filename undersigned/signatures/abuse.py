@@ -188,5 +188,10 @@ class SigningGuard:
         campaign_due = rates[self._campaign_key()].count >= settings.RATE_CAMPAIGN_CAPTCHA_AFTER
         return campaign_due and not self._made_before_captcha(issued)
 
+    def refused_now(self) -> bool:
+        """Whether a submission from this sender would be refused now (nothing counted)."""
+        attempts = self._client_key("attempts")
+        return ratelimit.measure(self.window, peeks=[attempts])[attempts].count >= self.refuse_after
+
     def retry_minutes(self) -> int:
         return max(1, math.ceil(self.window / 60))

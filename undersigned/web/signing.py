@@ -41,6 +41,9 @@ MAX_PAGES = 256
 # changes its angle brackets. The reverse proxy's configuration names it too.
 CSRF_PLACEHOLDER = mark_safe("<csrf-token>")
 SHARED_FORM_HEADER = "X-Shared-Form"
+# Set on a refusal for as long as it lasts, so that the form, opened again, says so: its
+# request then passes the proxy's shared copy (the reverse proxy's configuration names it).
+REFUSED_COOKIE = "signing_wait"
 # Blank pages by what they are made of: a campaign read again unchanged keeps its pages.
 _pages: dict[tuple[object, ...], str] = {}
 

@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -32,7 +33,12 @@ from undersigned.web.answers import CHECKED_IN_PAGE, SWITCH_LANGUAGE, BadAnswers
 from undersigned.web.answers import seal as seal_answers
 from undersigned.web.answers import unseal as unseal_answers
 from undersigned.web.check_page import render_check_page
-from undersigned.web.signing import SigningCampaign, csrf_token_for, signing_campaign
+from undersigned.web.signing import (
+    REFUSED_COOKIE,
+    SigningCampaign,
+    csrf_token_for,
+    signing_campaign,
+)
 from undersigned.web.templatetags.undersigned import written_in
 
 LIST_STATES = {"open": (Campaign.OPEN,), "closed": (Campaign.CLOSED,)}
@@ -129,7 +135,10 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         )
 
     if request.method == "GET":
-        challenge = SigningGuard.for_sender(sender, campaign).captcha_due()
+        guard = SigningGuard.for_sender(sender, campaign)
+        if REFUSED_COOKIE in request.COOKIES:
+            return _form_while_refused(request, campaign, text, sign_form, guard)
+        challenge = guard.captcha_due()
         # A parameter other than a channel's code changes nothing on the page.
         carried = carried_code(request, campaign.slug)
         if not challenge and not carried:
@@ -251,6 +260,46 @@ def _refused(
     )
     response = _sign_page(request, campaign, text, again, status=429, refused_minutes=minutes)
     response["Retry-After"] = str(minutes * 60)
+    response.set_cookie(
+        REFUSED_COOKIE,
+        "1",
+        max_age=minutes * 60,
+        path=reverse("sign", args=[campaign.slug]),
+        secure=settings.CSRF_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def _form_while_refused(
+    request: HttpRequest,
+    campaign: Campaign,
+    text: CampaignText,
+    sign_form: Callable[..., SignForm],
+    guard: SigningGuard,
+) -> HttpResponse:
+    """The form opened again by a sender who was refused: while the refusal lasts it says
+    so (429) instead of looking as if it would take a signature; after, it is the usual
+    form and the reminder goes."""
+    form = sign_form(challenge=guard.captcha_due())
+    token = csrf_token_for(request)
+    if not guard.refused_now():
+        response = _sign_page(request, campaign, text, form, csrf_token=token)
+        response.delete_cookie(REFUSED_COOKIE, path=reverse("sign", args=[campaign.slug]))
+        return response
+    minutes = guard.retry_minutes()
+    response = _sign_page(
+        request,
+        campaign,
+        text,
+        form,
+        status=429,
+        refused_minutes=minutes,
+        refused_visit=True,
+        csrf_token=token,
+    )
+    response["Retry-After"] = str(minutes * 60)
     return response
 
 
@@ -297,6 +346,8 @@ def _sign_page(
     issued: str = "",
     step: str = "",
     refused_minutes: int = 0,
+    refused_visit: bool = False,
+    csrf_token: str | None = None,
 ) -> HttpResponse:
     # A form without the captcha carries the minute it was made (a new stamp, or the one
     # it came with), so that it is not asked for a captcha that switched on after it.
@@ -309,7 +360,10 @@ def _sign_page(
         "form_issued": stamp,
         "step": step,
         "refused_minutes": refused_minutes,
+        "refused_visit": refused_visit,
     }
+    if csrf_token is not None:  # a plain GET: the proxy may write the token in itself
+        context["csrf_token"] = csrf_token
     response = render(request, "web/sign.html", context, status=status)
     response["Cache-Control"] = "no-store"  # it holds what the signer typed
     return response
