@@ -132,6 +132,14 @@ class ReceiptStatesTest(BrowserCase):
             assert "code_error" in (code.get_attribute("aria-describedby") or "")
             shot(page, f"confirm-error-{'js' if scripts else 'nojs'}")
             audit(self.browser, page, scripts=scripts)
+            # Switching language on the error page keeps the code typed, untried.
+            code.fill("KEPT-CODE-1234")
+            page.get_by_role("button", name="Русский").click()
+            assert page.locator("html").get_attribute("lang") == "ru"
+            assert page.title() == "Подтвердите свою подпись"
+            assert page.get_by_label("Код подтверждения").input_value() == "KEPT-CODE-1234"
+            page.get_by_role("button", name="English").click()
+            assert page.get_by_label("Confirmation code").input_value() == "KEPT-CODE-1234"
         signature.refresh_from_db()
         assert signature.state == Signature.RECEIVED
         page.context.close()

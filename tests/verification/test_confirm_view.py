@@ -131,3 +131,27 @@ class ReceiptConfirmTest(DeskTestCase):
         assert f'action="{reverse("confirm_on_receipt", args=[token])}" novalidate>' in page
         signature.refresh_from_db()
         assert signature.state == Signature.RECEIVED
+
+    def test_a_language_switch_keeps_the_code_typed_and_does_not_try_it(self) -> None:
+        signature, token = self.sign(make_claims(1))
+        issued, code = actions.issue_code(signature, actor=self.verifier)
+        for url in (reverse("confirm"), reverse("confirm_on_receipt", args=[token])):
+            wrong = self.client.post(url + "?lang=ru", {"code": "AAAA-BBBB-CCCC"})
+            page = wrong.content.decode()
+            # The error page's language choices post the form, not a link that drops it.
+            assert f'formaction="{url}?lang=en"' in page and 'name="switch_language"' in page
+            assert 'form="code-form"' in page and 'id="code-form"' in page
+            switched = self.client.post(
+                url + "?lang=en", {"code": code, "switch_language": "en"}
+            )
+            html = switched.content.decode()
+            assert switched.status_code == 200
+            assert '<html lang="en"' in html and f'value="{code}"' in html
+            assert "<title>Confirm your signature</title>" in html  # no error: not tried
+            signature.refresh_from_db()
+            assert signature.state == Signature.RECEIVED
+        issued.refresh_from_db()
+        assert issued.failed_attempts == 1 and issued.used_at is None
+        # Sent as it stands, the code kept confirms.
+        response = self.client.post(reverse("confirm_on_receipt", args=[token]), {"code": code})
+        assert response.status_code == 302

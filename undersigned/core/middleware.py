@@ -91,6 +91,10 @@ class CsrfMiddleware(CsrfViewMiddleware):
 
 
 LANGUAGE_CODES = {code for code, _ in settings.LANGUAGES}
+# The name of the language buttons of a page with a form (the signing form, its check, a
+# confirmation code): they post what the form holds to `?lang=`, so that a person who
+# switches language keeps what they typed, and the view shows it again untried.
+SWITCH_LANGUAGE = "switch_language"
 
 
 def choose_language(request: HttpRequest) -> str:

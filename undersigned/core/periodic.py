@@ -63,7 +63,6 @@ class PeriodicRunner:
                 ran.append(job.name)
         return ran
 
-
     def seconds_to_next(self, now: float | None = None) -> float:
         """How long until the next job is due (0 when one is due now)."""
         now = time.monotonic() if now is None else now

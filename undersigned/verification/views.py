@@ -12,10 +12,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from undersigned.access import access_signature_by_receipt
+from undersigned.core.middleware import SWITCH_LANGUAGE
 from undersigned.signatures.models import Signature
 from undersigned.verification import throttle
 from undersigned.verification.actions import CodeOutcome, redeem_code
-from undersigned.verification.forms import ConfirmCodeForm
+from undersigned.verification.forms import CODE_MAX_LENGTH, ConfirmCodeForm
 
 MESSAGES = {
     CodeOutcome.WRONG: gettext_lazy("This code is not right. Check it and try again."),
@@ -59,9 +60,17 @@ def _refused(form: ConfirmCodeForm, error: str, status: int) -> dict[str, object
     return {"form": form}
 
 
+def _untried(request: HttpRequest) -> ConfirmCodeForm:
+    """The form as it was posted by a language button: the code shown again, not tried."""
+    code = request.POST.get("code", "")[:CODE_MAX_LENGTH]
+    return ConfirmCodeForm(initial={"code": code})
+
+
 @require_http_methods(["GET", "POST"])
 def confirm(request: HttpRequest) -> HttpResponse:
     form = ConfirmCodeForm(request.POST or None)
+    if SWITCH_LANGUAGE in request.POST:
+        return render(request, "verification/confirm.html", {"form": _untried(request)})
     if request.method == "POST":
         error, status = _try_code(request, form, None)
         if not error:
@@ -76,6 +85,9 @@ def confirm(request: HttpRequest) -> HttpResponse:
 @require_POST
 def confirm_on_receipt(request: HttpRequest, token: str) -> HttpResponse:
     signature = access_signature_by_receipt(token)
+    if SWITCH_LANGUAGE in request.POST:
+        context = {"form": _untried(request), "token": token, "signature": signature}
+        return render(request, "verification/confirm_on_receipt.html", context)
     form = ConfirmCodeForm(request.POST)
     error, status = _try_code(request, form, signature)
     if not error:

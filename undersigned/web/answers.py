@@ -19,9 +19,6 @@ SALT = "undersigned.web.answers"
 # Set by the signing page's script once it has shown the answers in the page and the
 # signer confirmed them there: the form's fields are then the confirmed answers.
 CHECKED_IN_PAGE = "checked_in_page"
-# The name of the language buttons of the form and of the check page: they post what the
-# page holds, so that a signer who switches language keeps every answer.
-SWITCH_LANGUAGE = "switch_language"
 MAX_AGE_SECONDS = 60 * 60
 # The challenge is answered once, on the form; its fields are not carried on.
 NOT_CARRIED = frozenset({"captcha", "question"})

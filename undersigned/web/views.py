@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from undersigned.access import access_public_campaign, access_signature_by_receipt
 from undersigned.campaigns.models import Campaign, CampaignText
 from undersigned.campaigns.page_cache import cached_public_page
+from undersigned.core.middleware import SWITCH_LANGUAGE
 from undersigned.ledger.public import latest_checkpoint, receipt_entries
 from undersigned.officials.regions import regions_by_code
 from undersigned.sharing.actions import note_signature
@@ -29,7 +30,7 @@ from undersigned.signatures.models import Signature
 from undersigned.signatures.signing import Outcome, submit_signature
 from undersigned.updates.actions import request_email_subscription
 from undersigned.web import errors
-from undersigned.web.answers import CHECKED_IN_PAGE, SWITCH_LANGUAGE, BadAnswers, carried
+from undersigned.web.answers import CHECKED_IN_PAGE, BadAnswers, carried
 from undersigned.web.answers import seal as seal_answers
 from undersigned.web.answers import unseal as unseal_answers
 from undersigned.web.check_page import render_check_page
