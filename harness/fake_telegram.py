@@ -142,6 +142,12 @@ class FakeTelegram:
                 self._next_update_id += 1
             self.drained.clear()
 
+    def forget_pace(self) -> None:
+        """Count Telegram's limits afresh, as for a bot that has been quiet a while."""
+        with self._lock:
+            self._chat_pace.due.clear()
+            self._overall_pace.due.clear()
+
     def sent_messages(self, since: int = 0) -> list[dict[str, Any]]:
         return [params for method, params in self.calls[since:] if method == "sendMessage"]
 

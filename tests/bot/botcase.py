@@ -8,7 +8,8 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-from aiogram import Dispatcher
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.aiohttp import AiohttpSession
 from asgiref.sync import async_to_sync
 from django.test import override_settings
 
@@ -50,29 +51,37 @@ class BotTestCase(PersonaTestCase):
 
     async def _poll_until_drained(self) -> None:
         # A dispatcher per round: its stop signal belongs to one event loop. The conversation
-        # itself is kept in the database, as in production.
-        self.outbox = Outbox(speed=self.speed, timeout=self.bot_timeout)
+        # itself is kept in the database, and the outbox for the whole test, as in production.
         dispatcher: Dispatcher = build_dispatcher(self.outbox)
         bot = build_bot()
-        # As run_bot does: each update in a task, one chat's in order.
-        polling = asyncio.create_task(
-            dispatcher.start_polling(
-                bot, handle_signals=False, handle_as_tasks=True, polling_timeout=0
+        try:
+            # As run_bot does: each update in a task, one chat's in order.
+            polling = asyncio.create_task(
+                dispatcher.start_polling(
+                    bot,
+                    handle_signals=False,
+                    handle_as_tasks=True,
+                    polling_timeout=0,
+                    close_bot_session=False,
+                )
             )
-        )
-        drained = await asyncio.get_running_loop().run_in_executor(
-            None, self.telegram.drained.wait, 60
-        )
-        # The updates taken are still being answered: wait for every one.
-        while dispatcher._handle_update_tasks:
-            await asyncio.gather(*dispatcher._handle_update_tasks, return_exceptions=True)
-        await dispatcher.stop_polling()
-        await polling
+            drained = await asyncio.get_running_loop().run_in_executor(
+                None, self.telegram.drained.wait, 60
+            )
+            # The updates taken are still being answered: wait for every one.
+            while dispatcher._handle_update_tasks:
+                await asyncio.gather(*dispatcher._handle_update_tasks, return_exceptions=True)
+            await dispatcher.stop_polling()
+            await polling
+        finally:
+            await _close_session(bot)
         assert drained, "the bot did not take every scripted update"
 
     def setUp(self) -> None:
         super().setUp()
         self.transcript: list[str] = []
+        self.outbox = Outbox(speed=self.speed, timeout=self.bot_timeout)
+        self.telegram.forget_pace()
         self.telegram.chats.clear()
         self.telegram.failures.clear()
         self.telegram.faults.clear()
@@ -133,6 +142,17 @@ class BotTestCase(PersonaTestCase):
         if not markup:
             return []
         return [button["callback_data"] for row in markup["inline_keyboard"] for button in row]
+
+
+async def _close_session(bot: Bot) -> None:
+    """Close the bot's HTTP session; plain HTTP to this machine has no TLS connections to
+    give the 250 ms AiohttpSession.close waits for them."""
+    session = bot.session
+    if isinstance(session, AiohttpSession):
+        if session._session is not None:
+            await session._session.close()
+    else:
+        await session.close()
 
 
 def _button_data(message: dict[str, Any]) -> list[str]:
