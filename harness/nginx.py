@@ -2,12 +2,17 @@
 self-signed certificate: for the nginx tests, the stack tests and the benchmarks."""
 
 import os
+import subprocess
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from harness import ROOT
-from harness.net import free_port
+from harness.net import free_port, port_open, wait_until
 
 
 def self_signed_certificate(directory: Path, names: list[str]) -> tuple[Path, Path]:
@@ -148,3 +153,45 @@ http {{
 {site}
 }}
 """
+
+
+@contextmanager
+def stand_in_app(
+    handler: type[BaseHTTPRequestHandler], host: str = "127.0.0.1"
+) -> Iterator[ThreadingHTTPServer]:
+    """An HTTP server answering in the app's place, in a thread, for as long as the block."""
+    app = ThreadingHTTPServer((host, 0), handler)
+    threading.Thread(target=app.serve_forever, daemon=True).start()
+    try:
+        yield app
+    finally:
+        app.shutdown()
+
+
+@contextmanager
+def running_nginx(
+    prefix: Path,
+    ports: NginxPorts,
+    app_ports: list[int],
+    *,
+    unlimited: tuple[str, ...] = (),
+    edit: Callable[[str], str] | None = None,
+) -> Iterator[set[Path]]:
+    """nginx with the shipped site config (nginx_config) in front of `app_ports`, static
+    files, cache and exports under `prefix`, until the block ends; `edit` changes the
+    config before it starts. Yields the files under `prefix` written before nginx started
+    (its config, its certificate, what the caller put there): the rest nginx wrote."""
+    (prefix / "static").mkdir(exist_ok=True)
+    conf = nginx_config(
+        prefix, ports, app_ports, prefix / "static", prefix / "cache", unlimited=unlimited
+    )
+    path = prefix / "nginx.conf"
+    path.write_text(edit(conf) if edit else conf)
+    before = set(prefix.rglob("*"))
+    process = subprocess.Popen(["nginx", "-p", str(prefix), "-c", str(path), "-g", "daemon off;"])
+    try:
+        wait_until(lambda: port_open(ports.plain) and port_open(ports.onion), what="nginx")
+        yield before
+    finally:
+        process.terminate()
+        process.wait(10)

@@ -4,16 +4,14 @@ junk in the query of a public page still reaches the copy already kept."""
 
 import http.client
 import shutil
-import subprocess
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
-from harness.net import free_port, port_open, wait_until
-from harness.nginx import nginx_config
+from harness.net import free_port
+from harness.nginx import NginxPorts, running_nginx, stand_in_app
 
 pytestmark = pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed")
 
@@ -43,30 +41,17 @@ class App(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
-    app = ThreadingHTTPServer(("127.0.0.1", 0), App)
-    threading.Thread(target=app.serve_forever, daemon=True).start()
-    prefix = tmp_path_factory.mktemp("nginx")
-    (prefix / "static").mkdir()
-    listen = free_port()
-    conf = prefix / "nginx.conf"
-    conf.write_text(
-        nginx_config(
-            prefix,
-            listen,
+    ports = NginxPorts(free_port())
+    with (
+        stand_in_app(App) as app,
+        running_nginx(
+            tmp_path_factory.mktemp("nginx"),
+            ports,
             [app.server_address[1]],
-            prefix / "static",
-            prefix / "cache",
             unlimited=("127.0.0.1",),
-        )
-    )
-    nginx = subprocess.Popen(["nginx", "-p", str(prefix), "-c", str(conf), "-g", "daemon off;"])
-    try:
-        wait_until(lambda: port_open(listen), what="nginx")
-        yield listen
-    finally:
-        nginx.terminate()
-        nginx.wait(10)
-        app.shutdown()
+        ),
+    ):
+        yield ports.plain
 
 
 def get(port: int, path: str) -> str:

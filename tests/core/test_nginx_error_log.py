@@ -8,7 +8,6 @@ Only the read timeout is shortened (30 s to 1 s), so that a slow request is quic
 import secrets
 import shutil
 import socket
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -18,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.net import free_port, port_open, wait_until
-from harness.nginx import NginxPorts, nginx_config
+from harness.net import free_port
+from harness.nginx import NginxPorts, running_nginx, stand_in_app
 from harness.tor import tor_proxy_line
 
 pytestmark = pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed")
@@ -107,27 +106,18 @@ class Running:
 
 @pytest.fixture(scope="module")
 def nginx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
-    app = ThreadingHTTPServer((CLIENT, 0), App)
-    threading.Thread(target=app.serve_forever, daemon=True).start()
     prefix = tmp_path_factory.mktemp("nginx")
-    (prefix / "static").mkdir()
     ports = NginxPorts(free_port())
-    conf = nginx_config(prefix, ports, [app.server_address[1]], prefix / "static", prefix / "cache")
-    assert "proxy_read_timeout 30s;" in conf
-    (prefix / "nginx.conf").write_text(
-        conf.replace("proxy_read_timeout 30s;", f"proxy_read_timeout {READ_TIMEOUT}s;")
-    )
-    before = set(prefix.rglob("*"))  # the config and its certificate, written here
-    process = subprocess.Popen(
-        ["nginx", "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"]
-    )
-    try:
-        wait_until(lambda: port_open(ports.plain) and port_open(ports.onion), what="nginx")
+
+    def shorter_timeout(conf: str) -> str:
+        assert "proxy_read_timeout 30s;" in conf
+        return conf.replace("proxy_read_timeout 30s;", f"proxy_read_timeout {READ_TIMEOUT}s;")
+
+    with (
+        stand_in_app(App, CLIENT) as app,
+        running_nginx(prefix, ports, [app.server_address[1]], edit=shorter_timeout) as before,
+    ):
         yield Running(prefix, ports, app, before)
-    finally:
-        process.terminate()
-        process.wait(10)
-        app.shutdown()
 
 
 def test_nothing_nginx_writes_names_a_token_or_a_client(nginx: Running) -> None:

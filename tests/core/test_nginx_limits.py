@@ -5,16 +5,14 @@ or a header that never gets past the cache."""
 import http.client
 import re
 import shlex
-import subprocess
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
-from harness.net import free_port, port_open, wait_until
-from harness.nginx import nginx_config
+from harness.net import free_port
+from harness.nginx import NginxPorts, running_nginx, stand_in_app
 
 # Runs the real nginx, which `make test` installs (scripts/test_tools.py).
 pytestmark = pytest.mark.tools
@@ -50,32 +48,15 @@ class StandIn(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
-    app = ThreadingHTTPServer(("127.0.0.1", 0), StandIn)
-    threading.Thread(target=app.serve_forever, daemon=True).start()
     prefix = tmp_path_factory.mktemp("nginx")
-    (prefix / "static").mkdir()
     (prefix / "exports" / "x").mkdir(parents=True)
     (prefix / "exports" / "x" / "signatories.csv").write_text("full_name\nОльга\n")
-    port = free_port()
-    conf = prefix / "nginx.conf"
-    conf.write_text(
-        nginx_config(
-            prefix,
-            port,
-            [app.server_address[1]],
-            prefix / "static",
-            prefix / "cache",
-            unlimited=("127.0.0.1",),
-        )
-    )
-    nginx = subprocess.Popen(["nginx", "-p", str(prefix), "-c", str(conf), "-g", "daemon off;"])
-    try:
-        wait_until(lambda: port_open(port), what="nginx")
-        yield port
-    finally:
-        nginx.terminate()
-        nginx.wait(10)
-        app.shutdown()
+    ports = NginxPorts(free_port())
+    with (
+        stand_in_app(StandIn) as app,
+        running_nginx(prefix, ports, [app.server_address[1]], unlimited=("127.0.0.1",)),
+    ):
+        yield ports.plain
 
 
 def get(port: int, path: str, source: str = "127.0.0.1", **headers: str) -> tuple[int, str]:

@@ -5,15 +5,14 @@ app is told the circuit (X-Real-IP) and that the visit came through the onion.""
 
 import shutil
 import socket
-import subprocess
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
-from harness.net import free_port, port_open, wait_until
-from harness.nginx import NginxPorts, nginx_config
+from harness.net import free_port
+from harness.nginx import NginxPorts, running_nginx, stand_in_app
 from harness.tor import tor_proxy_line
 
 pytestmark = pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed")
@@ -46,23 +45,12 @@ class App(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def ports(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NginxPorts]:
-    app = ThreadingHTTPServer(("127.0.0.1", 0), App)
-    threading.Thread(target=app.serve_forever, daemon=True).start()
-    prefix = tmp_path_factory.mktemp("nginx")
-    (prefix / "static").mkdir()
     listening = NginxPorts(free_port())
-    conf = prefix / "nginx.conf"
-    conf.write_text(
-        nginx_config(prefix, listening, [app.server_address[1]], prefix / "static", prefix / "c")
-    )
-    nginx = subprocess.Popen(["nginx", "-p", str(prefix), "-c", str(conf), "-g", "daemon off;"])
-    try:
-        wait_until(lambda: port_open(listening.onion), what="nginx")
+    with (
+        stand_in_app(App) as app,
+        running_nginx(tmp_path_factory.mktemp("nginx"), listening, [app.server_address[1]]),
+    ):
         yield listening
-    finally:
-        nginx.terminate()
-        nginx.wait(10)
-        app.shutdown()
 
 
 def get(
