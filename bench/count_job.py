@@ -18,12 +18,10 @@ import cProfile
 import json
 import os
 import pstats
-import subprocess
 import sys
 import time
 
-from harness import ROOT
-from harness.stack import PYTHON, SLUG, UNLIMITED, Stack
+from harness.stack import SLUG, measured_inside
 
 
 def measure(runs: int, per_run: int, profile: bool) -> dict[str, float]:
@@ -88,31 +86,14 @@ def main() -> int:
     if args.inside:
         print(json.dumps(measure(args.runs, args.per_run, args.profile)))
         return 0
-    stack = Stack(settings=UNLIMITED)
-    try:
-        stack.start_postgres()
-        stack.create_database()
-        stack.start_redis()
-        stack.prepare()
-        print(f"seeding {args.signatures:,} signatures", flush=True)
-        stack.seed(args.signatures, quiet=False)
-        command = [PYTHON, "-m", "bench.count_job", "--inside", "--runs", str(args.runs)]
-        command += ["--per-run", str(args.per_run), *(["--profile"] if args.profile else [])]
-        out = subprocess.run(
-            command,
-            cwd=ROOT,
-            env=stack.env(DATABASE_STATEMENT_TIMEOUT_MS="0"),
-            check=False,
-            capture_output=True,
-            text=True,
-        )
-        if out.returncode != 0:
-            sys.exit(f"the measurement failed:\n{out.stderr[-3000:]}")
-        if args.profile:
-            print(out.stderr)
-    finally:
-        stack.close()
-    figures = json.loads(out.stdout.strip().splitlines()[-1])
+    print(f"seeding {args.signatures:,} signatures", flush=True)
+    arguments = ["--runs", str(args.runs), "--per-run", str(args.per_run)]
+    figures = measured_inside(
+        "bench.count_job",
+        [*arguments, *(["--profile"] if args.profile else [])],
+        seed=args.signatures,
+        quiet=False,
+    )
     print(
         f"{args.signatures:,} existing signatures; count job, ms per run:"
         f" with {figures['per_run']} new signatures {figures['busy_cpu']:.1f} CPU"

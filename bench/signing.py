@@ -22,13 +22,12 @@ import json
 import os
 import pstats
 import re
-import subprocess
 import sys
 import time
 from urllib.parse import urlencode
 
 from harness import ROOT
-from harness.stack import PYTHON, SLUG, UNLIMITED, Stack
+from harness.stack import SLUG, measured_inside
 
 RESULTS = ROOT / "bench" / "results" / "signing.json"
 TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -156,37 +155,12 @@ def main() -> int:
     if args.inside:
         print(json.dumps(measure(args.signatures, args.profile)))
         return 0
-    stack = Stack(settings=UNLIMITED)
-    try:
-        stack.start_postgres()
-        stack.create_database()
-        stack.start_redis()
-        stack.prepare()
-        stack.seed(10_000, quiet=False)
-        env = stack.env(DATABASE_STATEMENT_TIMEOUT_MS="0")
-        out = subprocess.run(
-            [
-                PYTHON,
-                "-m",
-                "bench.signing",
-                "--inside",
-                "--signatures",
-                str(args.signatures),
-                *(["--profile"] if args.profile else []),
-            ],
-            cwd=ROOT,
-            env=env,
-            check=False,
-            capture_output=True,
-            text=True,
-        )
-        if out.returncode != 0:
-            sys.exit(f"the measurement failed:\n{out.stderr[-3000:]}")
-        if args.profile:
-            print(out.stderr)
-    finally:
-        stack.close()
-    figures = json.loads(out.stdout.strip().splitlines()[-1])
+    figures = measured_inside(
+        "bench.signing",
+        ["--signatures", str(args.signatures), *(["--profile"] if args.profile else [])],
+        seed=10_000,
+        quiet=False,
+    )
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(figures, indent=2))
     print(

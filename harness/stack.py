@@ -7,6 +7,7 @@ config from deploy/nginx with local paths and ports, harness.nginx), so that res
 or stopping them never touches anyone else's services.
 """
 
+import json
 import os
 import shutil
 import signal
@@ -498,6 +499,34 @@ def seeded_stack(signatures: int = 0, *, app_workers: int = 1, threads: int = 4)
         yield stack
     finally:
         stack.close()
+
+
+def measured_inside(module: str, arguments: list[str], *, seed: int, quiet: bool = True) -> dict:
+    """Run `python -m MODULE --inside ARGUMENTS` in one process against a fresh stack's
+    PostgreSQL and Redis (no servers) with an open petition of `seed` signatures; its last
+    line of output, as JSON. What it wrote to stderr (a profile) is printed."""
+    stack = Stack(settings=UNLIMITED)
+    try:
+        stack.start_postgres()
+        stack.create_database()
+        stack.start_redis()
+        stack.prepare()
+        stack.seed(seed, quiet=quiet)
+        out = subprocess.run(
+            [PYTHON, "-m", module, "--inside", *arguments],
+            cwd=ROOT,
+            env=stack.env(DATABASE_STATEMENT_TIMEOUT_MS="0"),
+            check=False,
+            capture_output=True,
+            text=True,
+        )
+    finally:
+        stack.close()
+    if out.returncode != 0:
+        sys.exit(f"the measurement failed:\n{out.stderr[-3000:]}")
+    if out.stderr.strip():
+        print(out.stderr)
+    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
 if __name__ == "__main__":
