@@ -141,9 +141,7 @@ class ReceiptConfirmTest(DeskTestCase):
             # The error page's language choices post the form, not a link that drops it.
             assert f'formaction="{url}?lang=en"' in page and 'name="switch_language"' in page
             assert 'form="code-form"' in page and 'id="code-form"' in page
-            switched = self.client.post(
-                url + "?lang=en", {"code": code, "switch_language": "en"}
-            )
+            switched = self.client.post(url + "?lang=en", {"code": code, "switch_language": "en"})
             html = switched.content.decode()
             assert switched.status_code == 200
             assert '<html lang="en"' in html and f'value="{code}"' in html
