@@ -115,7 +115,7 @@ def seed(slug: str, count: int) -> None:
                 copy.write(buffer.read())
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE signatures_signature")
-    reconcile_counts(campaign)
+    reconcile_counts(campaign, wait=60)  # the running stack's count job may hold the lock
     print(f"seeded {count} signatures in {time.monotonic() - started:.0f} s")
 
 

@@ -113,3 +113,14 @@ def test_where_processes_cannot_be_told_apart_a_lease_is_waited_out(
     monkeypatch.setattr("undersigned.core.models.PROCESS_SPACE", "")
     with pytest.raises(LockBusy), job_lock("job"):
         pass
+
+
+@pytest.mark.django_db
+def test_a_command_may_wait_out_a_short_hold() -> None:
+    assert JobLock.acquire("counts", timedelta(milliseconds=600)) is not None  # a count run
+    with pytest.raises(LockBusy), job_lock("counts"):
+        pass
+    entered = []
+    with job_lock("counts", wait=30):  # the hold ends; the waiting command goes on
+        entered.append(True)
+    assert entered

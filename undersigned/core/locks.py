@@ -9,6 +9,7 @@ taken over at once (`JobLock.acquire`).
 
 import logging
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -45,9 +46,17 @@ def _give_back_unreleased() -> None:
 
 
 @contextmanager
-def job_lock(name: str, lease: timedelta = timedelta(minutes=5)) -> Iterator[None]:
+def job_lock(
+    name: str, lease: timedelta = timedelta(minutes=5), *, wait: float = 0.0
+) -> Iterator[None]:
+    """Hold the lock `name` for the block; LockBusy if another process holds it for more
+    than `wait` seconds (a command a person runs waits out a periodic job's short run)."""
     _give_back_unreleased()
+    deadline = time.monotonic() + wait
     holder = JobLock.acquire(name, lease)
+    while holder is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+        holder = JobLock.acquire(name, lease)
     if holder is None:
         raise LockBusy(name)
     try:

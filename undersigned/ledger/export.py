@@ -230,11 +230,12 @@ class Exporter:
         return result
 
 
-def export_site(out: Path) -> ExportResult:
-    """Write the mirror into `out`; what was written, left as it was, and removed."""
+def export_site(out: Path, *, wait: float = 0.0) -> ExportResult:
+    """Write the mirror into `out`; what was written, left as it was, and removed. Waits
+    up to `wait` seconds for a count run under way to end."""
     out.mkdir(parents=True, exist_ok=True)
     # No count or log batch moves while the mirror is taken, so its counts and log agree.
-    with job_lock(COUNT_JOB, lease=timedelta(minutes=30)):
+    with job_lock(COUNT_JOB, lease=timedelta(minutes=30), wait=wait):
         campaigns = list(Campaign.objects.filter(state__in=Campaign.PUBLIC_STATES).order_by("slug"))
         exporter = Exporter(out)
         with page_cache.from_primary():  # a live site's cache may be ahead of this database

@@ -127,14 +127,15 @@ def recount(campaign: Campaign) -> Counter[TallyKey]:
     return expected
 
 
-def reconcile_counts(campaign: Campaign) -> int:
+def reconcile_counts(campaign: Campaign, *, wait: float = 0.0) -> int:
     """Replace a campaign's overall and region tallies with a recount; the rows corrected.
 
-    Run under the count lock after folding what is pending, so the recount and the
-    tallies describe the same moment. Day rows are rebuilt too.
+    Run under the count lock (waiting up to `wait` seconds for it) after folding what is
+    pending, so the recount and the tallies describe the same moment. Day rows are
+    rebuilt too.
     """
     corrected = 0
-    with job_lock(COUNT_JOB, lease=timedelta(minutes=30)), transaction.atomic():
+    with job_lock(COUNT_JOB, lease=timedelta(minutes=30), wait=wait), transaction.atomic():
         while fold_changes():
             pass
         expected = recount(campaign)

@@ -14,12 +14,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("out_dir", type=Path)
+        parser.add_argument(
+            "--wait", type=float, default=60, help="seconds to wait for a count run to end"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            result = export_site(options["out_dir"])
+            result = export_site(options["out_dir"], wait=options["wait"])
         except LockBusy as error:
-            raise CommandError("a count run is under way; try again in a moment") from error
+            raise CommandError("the count job kept its lock; try again") from error
         self.stdout.write(
             f"{len(result.written)} files written, {len(result.unchanged)} unchanged, "
             f"{len(result.removed)} removed"
