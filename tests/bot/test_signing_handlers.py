@@ -289,11 +289,11 @@ class ContactThroughTheBotTest(BotTestCase):
         assert replies[0] == (
             "Is this your number: +7 912 ***-**-89?\nI have deleted your message from this chat."
         )
-        self.assert_sealed_in_conversation("912", "345", "6789")
+        self.assert_sealed_in_conversation("9123456789", "912 345", "345-67-89")
         replies = self.press("cph:yes")
         assert replies[0].startswith("Ready to sign with these answers:")
         assert "• Contact for verification: Phone" in replies[0]
-        self.assert_sealed_in_conversation("912", "345", "6789")
+        self.assert_sealed_in_conversation("9123456789", "912 345", "345-67-89")
         assert not Signature.objects.exists()
         replies = self.press("sign:yes")
         assert "Signed. Thank you." in replies[0]
@@ -301,7 +301,7 @@ class ContactThroughTheBotTest(BotTestCase):
         assert "+7 912 345-67-89" not in self.telegram.in_chat(CHAT)
         signature = Signature.objects.get()
         ciphertext = bytes(signature.contact.ciphertext)
-        assert b"912" not in ciphertext
+        assert b"9123456789" not in ciphertext
         assert b"+79123456789" in pyrage.decrypt(ciphertext, [self.identity])
         # Signed: the conversation, and the sealed contact in it, are gone.
         assert not BotConversation.objects.exists()
@@ -346,7 +346,7 @@ class ContactThroughTheBotTest(BotTestCase):
         self.reach_contact_step()
         self.say("+7 912 345-67-89")
         self.press("cph:yes")
-        self.assert_sealed_in_conversation("912")
+        self.assert_sealed_in_conversation("9123456789", "912 345", "345-67-89")
         assert self.say("/cancel") == ["Cancelled; nothing was sent."]
         assert not BotConversation.objects.exists()
         assert not Signature.objects.exists()
