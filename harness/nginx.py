@@ -73,6 +73,7 @@ def nginx_config(
     unlimited: tuple[str, ...] = (),
     exports_root: Path | None = None,
     *,
+    published_root: Path | None = None,
     public_name: str = PUBLIC_NAME,
     onion_name: str = ONION_NAME,
     request_log_level: str = "emerg",
@@ -86,6 +87,7 @@ def nginx_config(
     is another version of the site's config to run in place of the shipped one."""
     ports = listen_port if isinstance(listen_port, NginxPorts) else NginxPorts(listen_port)
     exports_root = exports_root or prefix / "exports"
+    published_root = published_root or prefix / "published"
     site = site or (ROOT / "deploy" / "nginx" / "undersigned.conf").read_text()
     servers = "\n".join(
         f"    server 127.0.0.1:{port} max_fails=3 fail_timeout=10s;" for port in app_ports
@@ -121,6 +123,7 @@ def nginx_config(
         (f"/etc/letsencrypt/live/{PUBLIC_NAME}/privkey.pem", str(key)),
         ("/srv/undersigned/staticfiles/", f"{static_root}/"),
         ("/srv/undersigned/var/exports/", f"{exports_root}/"),
+        ("root /srv/undersigned/var/published;", f"root {published_root};"),
         ("/var/cache/nginx/undersigned", str(cache_dir)),
         ("root /var/www/html;", f"root {prefix};"),
         (

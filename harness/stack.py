@@ -127,6 +127,7 @@ class Stack:
             PYTHONUNBUFFERED="1",
             TRUSTED_PROXY_HEADER="X-Real-IP",
             EXPORT_ACCEL_PREFIX="/_exports/",
+            PUBLISHED_COUNTS_ROOT=str(self.workdir / "var" / "published"),
             DATABASE_POOL_TIMEOUT="2",
         )
         env.update(self.settings)
@@ -400,6 +401,7 @@ class Stack:
                 prefix / "cache",
                 self.unlimited,
                 self.workdir / "var" / "exports",
+                published_root=self.workdir / "var" / "published",
                 request_log_level=self.nginx_request_log_level,
             )
         )

@@ -291,6 +291,9 @@ COUNT_BATCH_SIZE = env_int("COUNT_BATCH_SIZE", 20000)  # count changes folded pe
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 1)
 # A stale copy is served this long while a fresh one is made.
 PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 30)
+# Where the count job writes each public campaign's counts.json for nginx to send as a
+# file (docs/deploy.md); empty: none written, the app answers.
+PUBLISHED_COUNTS_ROOT = env("PUBLISHED_COUNTS_ROOT", "")
 # Workers keep the campaign behind the signing form this long (undersigned/web/signing.py).
 CAMPAIGN_CACHE_SECONDS = float(env("CAMPAIGN_CACHE_SECONDS", "2"))
 CSRF_FAILURE_VIEW = "undersigned.web.errors.csrf_failure"

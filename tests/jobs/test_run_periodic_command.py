@@ -1,9 +1,16 @@
+import os
+import signal
+import tempfile
 from io import StringIO
+from unittest import mock
 
 from django.core.management import call_command
+from django.test import override_settings
 
 from tests.base import PersonaTestCase, make_claims
+from undersigned.jobs.management.commands import run_periodic
 from undersigned.signatures.public import counts_for
+from undersigned.web import published
 
 
 class RunPeriodicCommandTest(PersonaTestCase):
@@ -13,3 +20,19 @@ class RunPeriodicCommandTest(PersonaTestCase):
         call_command("run_periodic", "--once", stdout=out)
         assert "counts" in out.getvalue()
         assert counts_for(self.campaign).verified == 1
+
+    def test_stopping_removes_the_counts_files(self) -> None:
+        with tempfile.TemporaryDirectory() as root, override_settings(PUBLISHED_COUNTS_ROOT=root):
+            published.withdraw_all()
+            handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+            self.addCleanup(lambda: [signal.signal(s, h) for s, h in handlers.items()])
+            seen: list[list[str]] = []
+
+            def stop_after_one_pass(_: float) -> None:  # as systemd stops the service
+                seen.append(os.listdir(root))
+                os.kill(os.getpid(), signal.SIGTERM)
+
+            with mock.patch.object(run_periodic.time, "sleep", stop_after_one_pass):
+                call_command("run_periodic", stdout=StringIO())
+            assert seen == [[f"{self.campaign.slug}.json"]]  # written while it ran
+            assert os.listdir(root) == []

@@ -212,6 +212,17 @@ def page_version(slug: str) -> str | None:
         return None
 
 
+def page_versions(slugs: list[str]) -> dict[str, str | None]:
+    """Each campaign's page version (page_version), read at once; all None when the cache
+    is down."""
+    try:
+        found = cache.get_many([_version_key(slug) for slug in slugs])
+    except Exception as error:  # any cache failure: no tokens, as after a restart
+        _cache_failed("versions", error)
+        found = {}
+    return {slug: found.get(_version_key(slug)) for slug in slugs}
+
+
 def invalidate(slugs: set[str]) -> None:
     """Make every cached page of these campaigns, and the pages listing campaigns, stale."""
     token = secrets.token_hex(8)
