@@ -46,8 +46,8 @@ def after_counts_moved(changed: set[int]) -> None:
     published.publish_counts()
     # 3. The public log catches up with what the counts now include, the reveals too; the
     #    counts files then name the checkpoints it signed.
-    ledger.append_pending()
-    published.publish_counts()
+    if ledger.append_pending():
+        published.publish_counts()
     # 4. Each reveal threshold newly reached is announced on the campaign's page, in its
     #    feed and to its subscribers...
     for campaign, threshold in notices.announce_reached_thresholds(changed):
