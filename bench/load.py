@@ -26,9 +26,11 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bench import worker_profile
 from harness import ROOT
 from harness.client import by_kind, freshness
 from harness.stack import PG_BIN, PYTHON, SLUG, UNLIMITED, Stack
@@ -393,6 +395,15 @@ def cores_used(before: dict[str, float], after: dict[str, float], seconds: float
     }
 
 
+def measured_cores(phase: Callable[[], dict]) -> dict:
+    """Run a phase (wrk, reads), and add the cores each program kept busy meanwhile: what
+    else took the machine while it ran (the count job and the log catching up, vacuum)."""
+    before, started = cpu_reading(), time.monotonic()
+    result = phase()
+    result["cores_by_program"] = cores_used(before, cpu_reading(), time.monotonic() - started)
+    return result
+
+
 def load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
@@ -413,6 +424,11 @@ def main() -> int:
     )
     parser.add_argument("--app-workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument(
+        "--profile-worker",
+        action="store_true",
+        help="sample one app worker with py-spy during the mixed load (bench/worker_profile.py)",
+    )
     args = parser.parse_args()
     missing = [tool for tool in ("wrk", "nginx", "redis-server") if not shutil.which(tool)]
     if missing or not (PG_BIN / "pgbench").exists():
@@ -432,6 +448,11 @@ def main() -> int:
         page_reads(stack.nginx_port, 2, args.readers)  # the page cache is warm
         load_before = load_average()
         print(f"mixed load for {args.seconds:.0f} s", flush=True)
+        sampling = None
+        if args.profile_worker:
+            worker = stack.worker_pids(f"app-{stack.app_ports[0]}")[0]
+            samples = stack.workdir / "worker_profile.raw"
+            sampling = worker_profile.start(worker, args.seconds - 1, samples)
         mixed = mixed_load(
             stack.nginx_port,
             args.seconds,
@@ -441,12 +462,15 @@ def main() -> int:
             args.signatures,
             args.no_script_every,
         )
+        if sampling is not None:
+            print(worker_profile.report(sampling, samples), end="", flush=True)
         memory = stack.rss_mb()
         load_after = load_average()
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
         RESULTS.write_text(json.dumps({"mixed_load": mixed, "peak_rss_mb": memory}, indent=2))
         print("reads alone, unbounded", flush=True)
-        reads_alone = page_reads(stack.nginx_port, 10, args.readers)
+        port = stack.nginx_port
+        reads_alone = measured_cores(lambda: page_reads(port, 10, args.readers))
         print("reference: PostgreSQL inserts (pgbench)", flush=True)
         try:
             pg_tps = pgbench_inserts(stack, 10)
@@ -456,7 +480,7 @@ def main() -> int:
             pg_tps = 0.0
         print("reference: nginx serving the page as a static file", flush=True)
         try:
-            static = static_page_reads(stack, 10, args.readers)
+            static = measured_cores(lambda: static_page_reads(stack, 10, args.readers))
         except (OSError, RuntimeError, ValueError) as error:
             print(f"FAILED: nginx static reads: {error}", file=sys.stderr, flush=True)
             static = {"requests": 0, "per_second": 0.0, "errors": 0, "failed": str(error)}
@@ -554,6 +578,15 @@ def print_table(report: dict) -> None:
         "cores busy during the mixed load: "
         + ", ".join(f"{name} {cores:.2f}" for name, cores in mixed["cores_by_program"].items())
     )
+    for phase, measured in (
+        ("the reads alone", report["page_reads_alone"]),
+        ("nginx's static reads", report["reference"]["nginx_static"]),
+    ):
+        if "cores_by_program" in measured:
+            print(
+                f"cores busy during {phase}: "
+                + ", ".join(f"{n} {c:.2f}" for n, c in measured["cores_by_program"].items())
+            )
     fresh = mixed["freshness_seconds"]
     print(
         f"count freshness: p50 {fresh['p50']:.2f} s, max {fresh['max']:.2f} s"

@@ -127,7 +127,7 @@ class Stack:
             PYTHONUNBUFFERED="1",
             TRUSTED_PROXY_HEADER="X-Real-IP",
             EXPORT_ACCEL_PREFIX="/_exports/",
-            PUBLISHED_COUNTS_ROOT=str(self.workdir / "var" / "published"),
+            PUBLISHED_ROOT=str(self.workdir / "var" / "published"),
             DATABASE_POOL_TIMEOUT="2",
         )
         env.update(self.settings)

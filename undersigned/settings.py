@@ -291,9 +291,13 @@ COUNT_BATCH_SIZE = env_int("COUNT_BATCH_SIZE", 20000)  # count changes folded pe
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 1)
 # A stale copy is served this long while a fresh one is made.
 PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 30)
-# Where the count job writes each public campaign's counts.json for nginx to send as a
-# file (docs/deploy.md); empty: none written, the app answers.
-PUBLISHED_COUNTS_ROOT = env("PUBLISHED_COUNTS_ROOT", "")
+# Where the count job writes the public pages nginx sends as files (each public
+# campaign's counts.json, each open campaign's page; docs/deploy.md); empty: none written,
+# the app answers.
+PUBLISHED_ROOT = env("PUBLISHED_ROOT", "")
+# A page file is made again at least this often, so that the time it says its counts were
+# counted at is never older than this while nothing moves.
+PUBLISHED_PAGE_SECONDS = env_int("PUBLISHED_PAGE_SECONDS", 5)
 # Workers keep the campaign behind the signing form this long (undersigned/web/signing.py).
 CAMPAIGN_CACHE_SECONDS = float(env("CAMPAIGN_CACHE_SECONDS", "2"))
 CSRF_FAILURE_VIEW = "undersigned.web.errors.csrf_failure"

@@ -2,6 +2,7 @@ import os
 import signal
 import tempfile
 from io import StringIO
+from pathlib import Path
 from unittest import mock
 
 from django.core.management import call_command
@@ -21,18 +22,25 @@ class RunPeriodicCommandTest(PersonaTestCase):
         assert "counts" in out.getvalue()
         assert counts_for(self.campaign).verified == 1
 
-    def test_stopping_removes_the_counts_files(self) -> None:
-        with tempfile.TemporaryDirectory() as root, override_settings(PUBLISHED_COUNTS_ROOT=root):
+    def test_stopping_removes_the_files_nginx_sends(self) -> None:
+        with tempfile.TemporaryDirectory() as root, override_settings(PUBLISHED_ROOT=root):
             published.withdraw_all()
             handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
             self.addCleanup(lambda: [signal.signal(s, h) for s, h in handlers.items()])
-            seen: list[list[str]] = []
+            seen: list[list[Path]] = []
 
             def stop_after_one_pass(_: float) -> None:  # as systemd stops the service
-                seen.append(os.listdir(root))
+                seen.append(sorted(p for p in Path(root).rglob("*") if p.is_file()))
                 os.kill(os.getpid(), signal.SIGTERM)
 
             with mock.patch.object(run_periodic.time, "sleep", stop_after_one_pass):
                 call_command("run_periodic", stdout=StringIO())
-            assert seen == [[f"{self.campaign.slug}.json"]]  # written while it ran
-            assert os.listdir(root) == []
+            slug = self.campaign.slug
+            assert seen == [  # written while it ran
+                [
+                    Path(root, "counts", f"{slug}.json"),
+                    Path(root, "pages", "en", f"{slug}.html"),
+                    Path(root, "pages", "ru", f"{slug}.html"),
+                ]
+            ]
+            assert [p for p in Path(root).rglob("*") if p.is_file()] == []

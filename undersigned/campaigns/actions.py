@@ -7,6 +7,7 @@ from django.db import transaction
 from undersigned.audit.actions import record
 from undersigned.campaigns.downloads import withdraw_name_lists
 from undersigned.campaigns.models import Campaign, CampaignText, StaffRole, TransitionError
+from undersigned.campaigns.page_cache import invalidate_campaign, names_removed
 
 
 def create_campaign(
@@ -31,6 +32,7 @@ def _transition(campaign: Campaign, action: str, actor: Any) -> Campaign:
         getattr(campaign, action)()
         campaign.save(update_fields=["state", "opened_at", "closed_at"])
         record(f"campaign.{action}", campaign, actor=actor, campaign=campaign)
+        transaction.on_commit(lambda: invalidate_campaign(campaign))
     return campaign
 
 
@@ -48,8 +50,9 @@ def archive_campaign(campaign: Campaign, *, actor: Any) -> Campaign:
 
 def set_names_hidden(campaign: Campaign, hidden: bool, *, actor: Any) -> Campaign:
     """The organizer hides every name of the campaign (or shows them again as each signer
-    chose). Hiding reaches every copy at once: the name lists already written for download
-    are withdrawn in the same step (the next export run writes them without names)."""
+    chose). Hiding reaches every copy at once: the cached pages and the page files go
+    stale, and the name lists already written for download are withdrawn in the same step
+    (the next export run writes them without names)."""
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
         campaign.names_hidden = hidden
@@ -60,6 +63,7 @@ def set_names_hidden(campaign: Campaign, hidden: bool, *, actor: Any) -> Campaig
             actor=actor,
             campaign=campaign,
         )
+        transaction.on_commit(lambda: names_removed(campaign))
     if hidden:
         withdraw_name_lists(campaign.slug)
     return campaign
@@ -132,6 +136,7 @@ def set_closing_date(campaign: Campaign, closes_at: Any, *, actor: Any) -> Campa
             campaign=campaign,
             note=closes_at.isoformat() if closes_at else "",
         )
+        transaction.on_commit(lambda: invalidate_campaign(campaign))
     return campaign
 
 

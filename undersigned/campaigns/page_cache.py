@@ -15,6 +15,13 @@ copy, so junk in a URL or a header cannot make a request miss.
 Only anonymous GETs are cached, never a page that sets a cookie or holds a CSRF
 token. When the cache (Redis) fails, pages are served uncached and a warning is
 logged: the cache fails open.
+
+With PUBLISHED_ROOT set, the hottest pages are also files that nginx sends by itself,
+written by the count job (undersigned.web.published); their paths are named here. When
+a name leaves a campaign's pages (`names_removed`: a signer withdraws or asks not to be
+named, the organizers hide every name), its page files go at once, so that nginx asks
+the app until the count job has written them again: such a name is never sent from a
+file made before.
 """
 
 import hashlib
@@ -25,6 +32,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import wraps
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -223,6 +231,34 @@ def page_versions(slugs: list[str]) -> dict[str, str | None]:
     return {slug: found.get(_version_key(slug)) for slug in slugs}
 
 
+def published_root() -> Path | None:
+    return Path(settings.PUBLISHED_ROOT) if settings.PUBLISHED_ROOT else None
+
+
+def published_counts(root: Path, slug: str) -> Path:
+    """Where a campaign's counts.json is written for nginx."""
+    return root / "counts" / f"{slug}.json"
+
+
+def published_page(root: Path, language: str, slug: str) -> Path:
+    """Where a campaign's page in `language`, asked for without a query, is written."""
+    return root / "pages" / language / f"{slug}.html"
+
+
+def _unpublish_pages(slugs: set[str]) -> None:
+    root = published_root()
+    if root is None:
+        return
+    for slug in slugs:
+        for language, _ in settings.LANGUAGES:
+            try:
+                published_page(root, language, slug).unlink()
+            except FileNotFoundError:
+                pass
+            except OSError as error:  # what is left may be older than the change
+                log.error("page file not removed (%s)", type(error).__name__)
+
+
 def invalidate(slugs: set[str]) -> None:
     """Make every cached page of these campaigns, and the pages listing campaigns, stale."""
     token = secrets.token_hex(8)
@@ -235,6 +271,12 @@ def invalidate(slugs: set[str]) -> None:
 
 
 def invalidate_campaign(campaign: Campaign) -> None:
+    invalidate({campaign.slug})
+
+
+def names_removed(campaign: Campaign) -> None:
+    """A name left the campaign's pages: they are made again, and their files go now."""
+    _unpublish_pages({campaign.slug})
     invalidate({campaign.slug})
 
 

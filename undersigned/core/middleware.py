@@ -7,6 +7,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -126,8 +127,5 @@ class LanguageMiddleware:
                 secure=settings.SECURE,
             )
         response.headers.setdefault("Content-Language", language)
-        if "Vary" in response.headers:
-            response.headers["Vary"] += ", Accept-Language, Cookie"
-        else:
-            response.headers["Vary"] = "Accept-Language, Cookie"
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
         return response

@@ -42,12 +42,12 @@ def after_counts_moved(changed: set[int]) -> None:
     # 2. The public pages showing those counts are made again: readers see the new
     #    counts and names first, before any slower step below.
     page_cache.counts_moved(changed)
-    #    So are their counts files, sent by nginx without asking the app.
-    published.publish_counts()
+    #    So are the files nginx sends without asking the app.
+    published.publish()
     # 3. The public log catches up with what the counts now include, the reveals too; the
-    #    counts files then name the checkpoints it signed.
+    #    files then name the checkpoints it signed.
     if ledger.append_pending():
-        published.publish_counts()
+        published.publish()
     # 4. Each reveal threshold newly reached is announced on the campaign's page, in its
     #    feed and to its subscribers...
     for campaign, threshold in notices.announce_reached_thresholds(changed):

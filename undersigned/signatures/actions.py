@@ -16,7 +16,7 @@ from undersigned.audit.actions import event as audit_event
 from undersigned.audit.actions import record
 from undersigned.audit.models import AuditEvent
 from undersigned.campaigns.models import Campaign
-from undersigned.campaigns.page_cache import invalidate_campaign
+from undersigned.campaigns.page_cache import names_removed
 from undersigned.officials.claims import Claims
 from undersigned.signatures import registry_match, sealing
 from undersigned.signatures.journal import count_change_event, log_count_change, log_reveals
@@ -526,7 +526,7 @@ def withdraw_signature(signature: Signature) -> Signature:
             actor_kind=AuditEvent.ACTOR_SIGNER,
             fields=["state", "state_changed_at"],
         )
-    invalidate_campaign(signature.campaign)
+    names_removed(signature.campaign)
     return signature
 
 
@@ -540,7 +540,7 @@ def change_publication(signature: Signature, publication: str, threshold: int | 
         fields=["publication", "reveal_threshold", "revealed_at"],
     )
     # Every channel's change (the receipt page, the bot) is on the public pages at once.
-    invalidate_campaign(signature.campaign)
+    names_removed(signature.campaign)
     return signature
 
 

@@ -1,110 +1,180 @@
-"""Each public campaign's counts.json as a file that nginx sends by itself.
+"""The public site's most read pages as files that nginx sends by itself (PUBLISHED_ROOT).
 
-With PUBLISHED_COUNTS_ROOT set, the count job writes `<slug>.json` there on every run
-in which what the file says may have changed: the campaign's page version moved (its
-tallies did, or a signer withdrew) or its log has a newer checkpoint. nginx sends the
-file when there is one and asks the app when there is none (deploy/nginx). A reader
-then sees a count as soon as the count job has moved it, without a copy kept by nginx's
-microcache in between, and a read costs nginx what a static file does.
+- `counts/<slug>.json`: every public campaign's counts.json;
+- `pages/<language>/<slug>.html`: every open campaign's page in each language, as it
+  is asked for without a query.
 
-A campaign taken off the public site loses its file at the count job's next run, and
-`run_periodic` removes every file when it stops, so a file is never older than the
-running count job's last look at it.
+The count job calls `publish` after each run. A file is written when what it shows may
+have changed since it was written: the campaign's page version moved (its counts or
+names, an update), its log has a newer checkpoint, or (for a page) the campaign or its
+texts changed or it stopped taking signatures. An open campaign's counts file is also
+written after every run of the count job, which it names as the time of its counts, and
+its pages once they are PUBLISHED_PAGE_SECONDS old; a closed campaign's files once they
+are PAGE_CACHE_STALE_SECONDS old. nginx sends the file
+when there is one and asks the app when there is none (deploy/nginx). A reader then sees
+a count as soon as the count job has moved it, with no copy kept by nginx's microcache
+in between, and a read costs nginx what a static file does.
+
+A page whose campaign is made stale (a withdrawal, a name hidden, counts moved) loses its
+files at once (undersigned.campaigns.page_cache.invalidate) until they are written again.
+A file with no campaign behind it goes at the next run, and `run_periodic` removes every
+file when it stops, so none outlives the job that keeps it current.
 """
 
 import contextlib
+import hashlib
 import json
 import logging
 import os
+import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Max
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 
 from undersigned.campaigns import page_cache
 from undersigned.campaigns.models import Campaign
+from undersigned.core.models import JobRun
 from undersigned.ledger.models import Checkpoint
+from undersigned.signatures.counts import COUNT_JOB
 from undersigned.web.counts_json import counts_document
+from undersigned.web.views import campaign_page
 
 log = logging.getLogger(__name__)
 
-SUFFIX = ".json"
-# What each file was written from, in this process: (page version, latest checkpoint).
-_written: dict[str, tuple[str | None, int | None]] = {}
+Token = tuple[Any, ...]
+# What each file was written from, in this process, and when (time.monotonic()).
+_written: dict[Path, tuple[Token, float]] = {}
 
 
-def counts_root() -> Path | None:
-    root = settings.PUBLISHED_COUNTS_ROOT
-    return Path(root) if root else None
-
-
-def counts_file(root: Path, slug: str) -> Path:
-    return root / f"{slug}{SUFFIX}"
-
-
-def publish_counts() -> int:
-    """Write the counts file of every public campaign whose counts may have moved since
-    it was written, remove the files of every other name; how many were written. A disk
-    that refuses is logged and never stops the count job's later steps."""
-    root = counts_root()
+def publish() -> int:
+    """Write every file whose page may have changed since it was written, remove the
+    files of every other name; how many were written. A disk that refuses is logged and
+    never stops the count job's later steps."""
+    root = page_cache.published_root()
     if root is None:
         return 0
     try:
         return _publish(root)
     except OSError as error:
-        log.error("counts files not written (%s); removing them", type(error).__name__)
+        log.error("page files not written (%s); removing them", type(error).__name__)
         try:
             withdraw_all()
         except OSError as again:  # what is left may be stale: an operator must look
-            log.error("counts files not removed (%s)", type(again).__name__)
+            log.error("page files not removed (%s)", type(again).__name__)
         return 0
 
 
+def withdraw_all() -> None:
+    """Remove every file: nginx asks the app again (the count job is stopping)."""
+    _written.clear()
+    root = page_cache.published_root()
+    if root is not None and root.is_dir():
+        _remove(root, keep=set())
+
+
 def _publish(root: Path) -> int:
-    root.mkdir(parents=True, exist_ok=True)
-    campaigns = list(Campaign.objects.filter(state__in=Campaign.PUBLIC_STATES).order_by("id"))
-    slugs = [campaign.slug for campaign in campaigns]
-    versions = page_cache.page_versions(slugs)
+    campaigns = list(
+        Campaign.objects.filter(state__in=Campaign.PUBLIC_STATES)
+        .prefetch_related("texts")
+        .order_by("id")
+    )
+    versions = page_cache.page_versions([c.slug for c in campaigns])
     checkpoints = dict(
         Checkpoint.objects.filter(campaign__in=campaigns)
         .values_list("campaign_id")
         .annotate(Max("size"))
     )
-    written = 0
+    counted_at = JobRun.last_started(COUNT_JOB)
+    wanted: dict[Path, tuple[Campaign, str | None, Token]] = {}
     for campaign in campaigns:
-        token = (versions[campaign.slug], checkpoints.get(campaign.pk))
-        path = counts_file(root, campaign.slug)
-        if _written.get(campaign.slug) == token and path.exists():
+        moved = (versions[campaign.slug], checkpoints.get(campaign.pk))
+        is_open = campaign.state == Campaign.OPEN
+        counts = (*moved, counted_at) if is_open else moved
+        wanted[page_cache.published_counts(root, campaign.slug)] = (campaign, None, counts)
+        if is_open:
+            token = (*moved, _fingerprint(campaign), campaign.accepts_signatures)
+            for code, _ in settings.LANGUAGES:
+                wanted[page_cache.published_page(root, code, campaign.slug)] = (
+                    campaign,
+                    code,
+                    token,
+                )
+    written = 0
+    for path, (campaign, language, token) in list(wanted.items()):
+        most: int | None = settings.PUBLISHED_PAGE_SECONDS if language else None
+        if campaign.state != Campaign.OPEN:
+            most = settings.PAGE_CACHE_STALE_SECONDS
+        if not _due(path, token, most):
             continue
-        _write(root, path, json.dumps(counts_document(campaign), cls=DjangoJSONEncoder))
-        _written[campaign.slug] = token
+        content: bytes | None
+        if language is None:
+            content = json.dumps(counts_document(campaign), cls=DjangoJSONEncoder).encode()
+        else:
+            content = _page(campaign, language)
+        if content is None:  # no file: nginx asks the app, which says what is wrong
+            wanted.pop(path)
+            continue
+        _write(path, content)
+        _written[path] = (token, time.monotonic())
         written += 1
-    _remove(root, keep={counts_file(root, slug).name for slug in slugs})
+    _remove(root, keep=set(wanted))
     return written
 
 
-def withdraw_all() -> None:
-    """Remove every counts file: nginx asks the app again (the count job is stopping)."""
-    _written.clear()
-    root = counts_root()
-    if root is not None and root.is_dir():
-        _remove(root, keep=set())
+def _fingerprint(campaign: Campaign) -> str:
+    """What the page shows of the campaign and its texts, as one digest."""
+    texts: Iterator[dict[str, Any]] = (vars(text) for text in campaign.texts.all())
+    rows = [
+        sorted((k, repr(v)) for k, v in row.items() if not k.startswith("_"))
+        for row in (vars(campaign), *texts)
+    ]
+    return hashlib.blake2b(repr(rows).encode(), digest_size=16).hexdigest()
 
 
-def _write(root: Path, path: Path, content: str) -> None:
+def _due(path: Path, token: Token, most_seconds: float | None) -> bool:
+    """Whether the file at `path` is to be written: what it shows moved, it is missing,
+    or it is `most_seconds` old."""
+    before = _written.get(path)
+    if before is None or before[0] != token or not path.exists():
+        return True
+    return most_seconds is not None and time.monotonic() - before[1] >= most_seconds
+
+
+def _page(campaign: Campaign, language: str) -> bytes | None:
+    """The campaign page as the app renders it for a GET without a query in `language`,
+    from the primary database; None if it is not a page to keep."""
+    request = HttpRequest()
+    request.method = "GET"
+    request.path = request.path_info = f"/c/{campaign.slug}/"
+    request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+    with translation.override(language), page_cache.from_primary():
+        response = campaign_page(request, slug=campaign.slug)
+    if response.status_code != 200 or not isinstance(response, HttpResponse):
+        log.warning("campaign page not written: it answered %s", response.status_code)
+        return None
+    return response.content
+
+
+def _write(path: Path, content: bytes) -> None:
     # Written beside, then renamed over: nginx sends the old file or the new one, whole.
-    # The temporary name is never one nginx would send (no slug ends in ".tmp").
-    temporary = root / f".{path.name}.{os.getpid()}.tmp"
-    temporary.write_text(content, encoding="utf-8")
+    # A name starting with a dot is never one nginx asks for.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(content)
     temporary.chmod(0o644)  # nginx reads it as its own user
     os.replace(temporary, path)
 
 
-def _remove(root: Path, keep: set[str]) -> None:
-    for entry in root.iterdir():
-        # A name starting with a dot is one being written; nginx never sends it.
-        if entry.name in keep or entry.name.startswith(".") or not entry.is_file():
+def _remove(root: Path, keep: set[Path]) -> None:
+    for entry in root.rglob("*"):
+        if entry in keep or entry.name.startswith(".") or not entry.is_file():
             continue
         with contextlib.suppress(FileNotFoundError):  # another runner removed it first
             entry.unlink()
+        _written.pop(entry, None)

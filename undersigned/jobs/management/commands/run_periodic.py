@@ -40,5 +40,5 @@ class Command(BaseCommand):
             # Each job starts on time, not up to a polling step late; a stop waits at most
             # a second.
             time.sleep(min(max(runner.seconds_to_next(), 0.05), 1.0))
-        # Without a count job the counts files would stop moving: nginx asks the app again.
+        # Without a count job the files would stop moving: nginx asks the app again.
         published.withdraw_all()

@@ -1,6 +1,7 @@
-"""counts.json through the real nginx (deploy/nginx/undersigned.conf): the file the count
-job writes (PUBLISHED_COUNTS_ROOT), sent with the app's own headers, moving as soon as the
-count job has counted a signature, and the app's answer whenever there is no file."""
+"""The files the count job writes (PUBLISHED_ROOT) through the real nginx
+(deploy/nginx/undersigned.conf): counts.json and the campaign page in the language the app
+would choose, sent with the app's own headers, the count moving as soon as the count job
+has counted a signature, and the app's answer whenever there is no file or a query."""
 
 import http.client
 import json
@@ -18,10 +19,12 @@ from undersigned.web.answers import CHECKED_IN_PAGE
 pytestmark = pytest.mark.stack
 
 COUNTS = f"/c/{SLUG}/counts.json"
+PAGE = f"/c/{SLUG}/"
 FORM = f"/c/{SLUG}/sign/"
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]*)"')
+COUNTED_AT = re.compile(rb'<p class="freshness">[^<]*</p>')
 # What differs between any two answers, or says how the body was made rather than what
-# it is: nginx's ETag is its own, and the JSON is the same in every language.
+# it is: nginx's ETag is its own.
 UNCOMPARED = {
     "date",
     "etag",
@@ -31,9 +34,9 @@ UNCOMPARED = {
     "server",
     "connection",
     "keep-alive",
-    "vary",
-    "content-language",
 }
+# The JSON is the same in every language: its file says none.
+UNCOMPARED_COUNTS = {"vary", "content-language"}
 
 
 @pytest.fixture(scope="module")
@@ -54,8 +57,8 @@ def get(
         connection.close()
 
 
-def published(stack: Stack) -> bytes:
-    path = stack.workdir / "var" / "published" / f"{SLUG}.json"
+def published(stack: Stack, name: str = f"counts/{SLUG}.json") -> bytes:
+    path = stack.workdir / "var" / "published" / name
     deadline = time.monotonic() + 20
     while not path.exists():  # the periodic runner's first count job
         assert time.monotonic() < deadline, "no counts file"
@@ -63,8 +66,10 @@ def published(stack: Stack) -> bytes:
     return path.read_bytes()
 
 
-def compared(response: http.client.HTTPResponse) -> dict[str, str]:
-    return {k.lower(): v for k, v in response.getheaders() if k.lower() not in UNCOMPARED}
+def compared(
+    response: http.client.HTTPResponse, skip: set[str] = UNCOMPARED_COUNTS
+) -> dict[str, str]:
+    return {k.lower(): v for k, v in response.getheaders() if k.lower() not in UNCOMPARED | skip}
 
 
 def test_nginx_sends_the_file_with_the_apps_headers(stack: Stack) -> None:
@@ -118,3 +123,46 @@ def test_without_a_file_the_app_answers(stack: Stack) -> None:
     assert status == 404
     assert "Last-Modified" not in response.headers
     assert b"<html" in body.lower()  # the app's own page
+
+
+@pytest.mark.parametrize(
+    ("headers", "language"),
+    [
+        ({}, "ru"),
+        ({"Accept-Language": "en-US,en;q=0.9"}, "en"),
+        ({"Accept-Language": "en", "Cookie": "django_language=ru"}, "ru"),
+        ({"Cookie": "django_language=en"}, "en"),
+        ({"Accept-Language": "de-DE,de;q=0.9"}, "ru"),
+    ],
+)
+def test_the_page_is_the_file_of_the_language_the_app_would_choose(
+    stack: Stack, headers: dict[str, str], language: str
+) -> None:
+    assert stack.nginx_port is not None
+    path = f"pages/{language}/{SLUG}.html"
+    published(stack, path)
+    # The same page as the app's, but for when each was made: the file is written after
+    # the count job's run, so it may be a run behind for a moment.
+    deadline = time.monotonic() + 10
+    while True:
+        status, response, body = get(stack.nginx_port, PAGE, headers)
+        status_app, from_app, app_body = get(stack.app_ports[0], PAGE, headers)
+        assert (status, status_app) == (200, 200)
+        if COUNTED_AT.sub(b"", app_body) == COUNTED_AT.sub(b"", body):
+            break
+        assert time.monotonic() < deadline, "the file never showed what the app shows"
+        time.sleep(0.2)
+    assert response.headers["Last-Modified"]  # from the file
+    assert from_app.headers["Content-Language"] == language
+    assert compared(response, set()) == compared(from_app, set())
+
+
+def test_a_page_with_a_query_or_a_post_is_the_apps(stack: Stack) -> None:
+    assert stack.nginx_port is not None
+    published(stack, f"pages/ru/{SLUG}.html")
+    status, response, _ = get(stack.nginx_port, PAGE + "?via=unknown")
+    assert status == 200
+    assert "Last-Modified" not in response.headers
+    status, response, _ = get(stack.nginx_port, PAGE, method="POST")
+    assert status in (403, 405)
+    assert "Last-Modified" not in response.headers

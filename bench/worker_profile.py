@@ -1,0 +1,75 @@
+"""Where one app worker's time goes under load: py-spy samples the Python stack of the
+thread that holds the GIL (so only time spent running Python, or native code called from
+it, is counted, never a thread waiting), and this prints the share of the samples each
+function was on the stack for, as `make bench`'s mixed load ran.
+
+    python -m bench.load --profile-worker   (the profile goes to bench/results/worker_profile.txt)
+"""
+
+import re
+import shutil
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+from harness import ROOT
+
+PY_SPY = shutil.which("py-spy", path=str(ROOT / ".venv" / "bin")) or shutil.which("py-spy")
+RESULTS = ROOT / "bench" / "results" / "worker_profile.txt"
+LINE_NUMBER = re.compile(r":\d+\)")
+
+
+def start(pid: int, seconds: float, out: Path) -> subprocess.Popen[bytes]:
+    """py-spy recording `pid` for `seconds`, 100 samples a second, into `out` (raw)."""
+    if PY_SPY is None:
+        raise RuntimeError("py-spy is not installed (pip install -e '.[dev]')")
+    return subprocess.Popen(
+        [
+            PY_SPY,
+            "record",
+            "--gil",
+            "--rate",
+            "100",
+            "--duration",
+            str(max(1, int(seconds))),
+            "--format",
+            "raw",
+            "--output",
+            str(out),
+            "--pid",
+            str(pid),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+def shares(raw: str) -> tuple[int, list[tuple[float, str]]]:
+    """The number of samples, and each function's share of them (on the stack at all),
+    largest first. A raw line is `frame;frame;...;frame count`."""
+    total, on_stack = 0, Counter[str]()
+    for line in raw.splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not stack:
+            continue
+        samples = int(count)
+        total += samples
+        for frame in {LINE_NUMBER.sub(")", frame) for frame in stack.split(";")}:
+            on_stack[frame] += samples
+    ranked = [(samples / total, frame) for frame, samples in on_stack.most_common()]
+    return total, ranked
+
+
+def report(process: subprocess.Popen[bytes], out: Path, top: int = 60) -> str:
+    """Wait for py-spy, then the `top` functions by share, one a line, as written to
+    bench/results/worker_profile.txt."""
+    _, err = process.communicate()
+    if process.returncode != 0 or not out.exists():
+        raise RuntimeError(f"py-spy failed: {err.decode(errors='replace')[-500:]}")
+    total, ranked = shares(out.read_text())
+    lines = [f"{total} samples of one app worker holding the GIL (py-spy --gil, 100/s)"]
+    lines += [f"{share:6.1%}  {frame}" for share, frame in ranked[:top]]
+    text = "\n".join(lines) + "\n"
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(text)
+    return text
