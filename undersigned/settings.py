@@ -295,9 +295,9 @@ PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 30)
 # campaign's counts.json, each open campaign's page; docs/deploy.md); empty: none written,
 # the app answers.
 PUBLISHED_ROOT = env("PUBLISHED_ROOT", "")
-# A page file is made again at least this often, so that the time it says its counts were
-# counted at is never older than this while nothing moves.
-PUBLISHED_PAGE_SECONDS = env_int("PUBLISHED_PAGE_SECONDS", 5)
+# A page file whose counts moved is made again once it is this old (a page in every
+# language is a render of its own; the counts file moves at every run).
+PUBLISHED_PAGE_SECONDS = env_int("PUBLISHED_PAGE_SECONDS", 2)
 # Workers keep the campaign behind the signing form this long (undersigned/web/signing.py).
 CAMPAIGN_CACHE_SECONDS = float(env("CAMPAIGN_CACHE_SECONDS", "2"))
 CSRF_FAILURE_VIEW = "undersigned.web.errors.csrf_failure"

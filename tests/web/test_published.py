@@ -127,6 +127,7 @@ class PublishedCountsTest(PublishedTestCase):
 
 
 class PublishedPagesTest(PublishedTestCase):
+    @override_settings(PUBLISHED_PAGE_SECONDS=0)  # the checkpoint the run signed, at once
     def test_each_language_is_the_page_the_app_renders(self) -> None:
         self.sign_verified(make_claims(1))
         self.refresh_counts()
@@ -169,11 +170,15 @@ class PublishedPagesTest(PublishedTestCase):
         self.refresh_counts()
         assert all("Депутатов1".encode() not in path.read_bytes() for path in self.pages)
 
-    def test_counts_that_move_leave_the_files_in_place_until_written_again(self) -> None:
+    def test_counts_that_move_are_on_the_pages_once_they_are_old_enough(self) -> None:
         self.refresh_counts()
         self.sign_verified(make_claims(1))
         assert all(path.exists() for path in self.pages)  # nginx keeps sending them
-        self.refresh_counts()
+        self.refresh_counts()  # a run a second while signing: not a render each time
+        assert all("Депутатов1".encode() not in path.read_bytes() for path in self.pages)
+        assert json.loads(self.counts.read_text())["verified"] == 1  # the counts move now
+        with override_settings(PUBLISHED_PAGE_SECONDS=0):
+            self.refresh_counts()
         assert all("Депутатов1".encode() in path.read_bytes() for path in self.pages)
 
     def test_hiding_every_name_removes_the_files_at_once(self) -> None:
@@ -193,11 +198,12 @@ class PublishedPagesTest(PublishedTestCase):
         assert published.publish() == 2
         assert all("Новое название".encode() in path.read_bytes() for path in self.pages)
 
-    def test_a_page_is_made_again_once_it_is_old(self) -> None:
+    def test_every_file_is_made_again_once_as_old_as_a_stale_copy(self) -> None:
         self.refresh_counts()
-        assert published.publish() == 0
         with override_settings(PUBLISHED_PAGE_SECONDS=0):
-            assert published.publish() == 2  # the pages; the counts show only what moves
+            assert published.publish() == 0  # nothing moved
+        with override_settings(PAGE_CACHE_STALE_SECONDS=0):
+            assert published.publish() == 3
 
     def test_a_campaign_that_closes_loses_its_page_at_the_next_run(self) -> None:
         self.refresh_counts()

@@ -4,13 +4,14 @@
 - `pages/<language>/<slug>.html`: every open campaign's page in each language, as it
   is asked for without a query.
 
-The count job calls `publish` after each run. A file is written when what it shows may
-have changed since it was written: the campaign's page version moved (its counts or
-names, an update), its log has a newer checkpoint, or (for a page) the campaign or its
-texts changed or it stopped taking signatures. An open campaign's counts file is also
-written after every run of the count job, which it names as the time of its counts, and
-its pages once they are PUBLISHED_PAGE_SECONDS old; a closed campaign's files once they
-are PAGE_CACHE_STALE_SECONDS old. nginx sends the file
+The count job calls `publish` after each run. A counts file is written when what it
+shows may have changed: the campaign's page version moved (its counts or names, an
+update) or its log has a newer checkpoint; an open campaign's after every run of the
+count job, which it names as the time of its counts. A page is written when the campaign
+or its texts changed or it stopped taking signatures, and when its counts moved once it
+is PUBLISHED_PAGE_SECONDS old (each language is a render of its own, and signing moves
+the counts every run). Every file is written again once it is PAGE_CACHE_STALE_SECONDS
+old, as the page cache would make it again. nginx sends the file
 when there is one and asks the app when there is none (deploy/nginx). A reader then sees
 a count as soon as the count job has moved it, with no copy kept by nginx's microcache
 in between, and a read costs nginx what a static file does.
@@ -48,8 +49,9 @@ from undersigned.web.views import campaign_page
 log = logging.getLogger(__name__)
 
 Token = tuple[Any, ...]
-# What each file was written from, in this process, and when (time.monotonic()).
-_written: dict[Path, tuple[Token, float]] = {}
+# What each file was written from, in this process: what it shows of the campaign
+# itself, what it shows that moves with the counts, and when (time.monotonic()).
+_written: dict[Path, tuple[Token, Token, float]] = {}
 
 
 def publish() -> int:
@@ -91,26 +93,22 @@ def _publish(root: Path) -> int:
         .annotate(Max("size"))
     )
     counted_at = JobRun.last_started(COUNT_JOB)
-    wanted: dict[Path, tuple[Campaign, str | None, Token]] = {}
+    # Each file: its campaign, its language (None: the counts), what it shows of the
+    # campaign itself, what moves with the counts, and how old it may be once they moved.
+    wanted: dict[Path, tuple[Campaign, str | None, Token, Token, float]] = {}
     for campaign in campaigns:
-        moved = (versions[campaign.slug], checkpoints.get(campaign.pk))
-        is_open = campaign.state == Campaign.OPEN
-        counts = (*moved, counted_at) if is_open else moved
-        wanted[page_cache.published_counts(root, campaign.slug)] = (campaign, None, counts)
-        if is_open:
-            token = (*moved, _fingerprint(campaign), campaign.accepts_signatures)
+        moved: Token = (versions[campaign.slug], checkpoints.get(campaign.pk))
+        if campaign.state == Campaign.OPEN:
+            itself = (_fingerprint(campaign), campaign.accepts_signatures)
             for code, _ in settings.LANGUAGES:
-                wanted[page_cache.published_page(root, code, campaign.slug)] = (
-                    campaign,
-                    code,
-                    token,
-                )
+                path = page_cache.published_page(root, code, campaign.slug)
+                wanted[path] = (campaign, code, itself, moved, settings.PUBLISHED_PAGE_SECONDS)
+            moved = (*moved, counted_at)
+        path = page_cache.published_counts(root, campaign.slug)
+        wanted[path] = (campaign, None, (), moved, 0)
     written = 0
-    for path, (campaign, language, token) in list(wanted.items()):
-        most: int | None = settings.PUBLISHED_PAGE_SECONDS if language else None
-        if campaign.state != Campaign.OPEN:
-            most = settings.PAGE_CACHE_STALE_SECONDS
-        if not _due(path, token, most):
+    for path, (campaign, language, itself, moved, wait) in list(wanted.items()):
+        if not _due(path, itself, moved, wait):
             continue
         content: bytes | None
         if language is None:
@@ -121,7 +119,7 @@ def _publish(root: Path) -> int:
             wanted.pop(path)
             continue
         _write(path, content)
-        _written[path] = (token, time.monotonic())
+        _written[path] = (itself, moved, time.monotonic())
         written += 1
     _remove(root, keep=set(wanted))
     return written
@@ -137,13 +135,17 @@ def _fingerprint(campaign: Campaign) -> str:
     return hashlib.blake2b(repr(rows).encode(), digest_size=16).hexdigest()
 
 
-def _due(path: Path, token: Token, most_seconds: float | None) -> bool:
-    """Whether the file at `path` is to be written: what it shows moved, it is missing,
-    or it is `most_seconds` old."""
+def _due(path: Path, itself: Token, moved: Token, wait: float) -> bool:
+    """Whether the file at `path` is to be written: it is missing, what it shows of the
+    campaign changed, its counts moved and it is `wait` seconds old, or it is as old as
+    a stale copy of the page cache may be."""
     before = _written.get(path)
-    if before is None or before[0] != token or not path.exists():
+    if before is None or before[0] != itself or not path.exists():
         return True
-    return most_seconds is not None and time.monotonic() - before[1] >= most_seconds
+    age = time.monotonic() - before[2]
+    if before[1] != moved and age >= wait:
+        return True
+    return age >= settings.PAGE_CACHE_STALE_SECONDS
 
 
 def _page(campaign: Campaign, language: str) -> bytes | None:
