@@ -18,6 +18,7 @@ import socket
 import ssl
 import time
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,15 @@ SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots" / "htt
 def shipped_settings() -> dict[str, str]:
     """deploy/undersigned.env, the file the operator copies to /etc/undersigned/env, less
     what is this machine's own: addresses, paths and secrets (the stack supplies them)."""
-    local = ("DATABASE_", "REDIS_URL", "SECRET_KEY", "LEDGER_SIGNING_KEY", "STATIC_", "VAR_")
+    local = (
+        "DATABASE_",
+        "REDIS_URL",
+        "SECRET_KEY",
+        "LEDGER_SIGNING_KEY",
+        "STATIC_",
+        "VAR_",
+        "PUBLISHED_ROOT",
+    )
     shipped = {}
     for line in (ROOT / "deploy" / "undersigned.env").read_text().splitlines():
         if line.strip() and not line.startswith("#"):
@@ -259,6 +268,45 @@ def test_the_documented_stack_over_https_and_the_onion(stack: Stack, chromium: A
     assert_the_onion_flag_cannot_be_forged(stack)
     assert_public_pages_outlive_the_replica(stack)
     assert_no_secret_in_any_log(stack, [token, onion_token, code])
+
+
+def test_the_files_nginx_sends_carry_the_apps_headers_over_https(stack: Stack) -> None:
+    """The count job's files (PUBLISHED_ROOT) go out with the headers the app gives the
+    same answer under SECURE=1: HSTS and the CSP included, over TLS as deployed."""
+    # What differs between any two answers, or says how the body was made.
+    uncompared = {"date", "etag", "last-modified", "content-length", "accept-ranges"}
+    uncompared |= {"server", "connection", "keep-alive", "set-cookie"}
+
+    def headers(response: http.client.HTTPResponse) -> dict[str, str]:
+        response.read()
+        return {k.lower(): v for k, v in response.getheaders() if k.lower() not in uncompared}
+
+    asked = {"Accept-Language": "ru"}
+
+    def from_file(path: str) -> bool:
+        # The periodic runner writes the files a moment after it starts.
+        return "Last-Modified" in tls_request(stack, path, headers=asked).headers
+
+    for path in (f"/c/{SLUG}/counts.json", f"/c/{SLUG}/"):
+        wait_until(partial(from_file, path), 30, f"{path} as a file")
+        file = tls_request(stack, path, headers=asked)
+        assert file.status == 200 and file.headers["Last-Modified"]
+        # The app's own answer, asked as nginx asks it for a request over TLS.
+        connection = http.client.HTTPConnection("127.0.0.1", stack.app_ports[0], timeout=10)
+        connection.request(
+            "GET",
+            path,
+            headers={"Host": PUBLIC_NAME, "X-Forwarded-Proto": "https", **asked},
+        )
+        app = connection.getresponse()
+        assert app.status == 200 and "Last-Modified" not in app.headers
+        file_headers, app_headers = headers(file), headers(app)
+        if path.endswith(".json"):  # the same in every language: its file says none
+            for name in ("content-language", "vary"):
+                app_headers.pop(name, None)
+        assert file_headers["strict-transport-security"].startswith("max-age=")
+        assert "default-src" in file_headers["content-security-policy"]
+        assert file_headers == app_headers, path
 
 
 def signature_field(stack: Stack, token: str, column: str) -> str:

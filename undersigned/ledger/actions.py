@@ -134,18 +134,24 @@ class StoredTree:
 def _insert_rows(
     model: type[models.Model], columns: list[str], rows: list[tuple[Any, ...]]
 ) -> None:
-    """Insert many rows with one parameterised statement: a batch of a million entries
-    would spend most of its time building model instances otherwise."""
+    """Insert many rows with a few multi-row parameterised statements: a batch of a
+    million entries would spend most of its time building model instances otherwise,
+    and one statement per row most of the database's."""
     quote = connection.ops.quote_name
     fields = [model._meta.get_field(name) for name in columns]
     names = ", ".join(
         quote(str(field.column)) for field in fields if isinstance(field, models.Field)
     )
-    marks = ", ".join(["%s"] * len(columns))
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608 - names from the model, values are parameters
+    row_marks = f"({', '.join(['%s'] * len(columns))})"
+    per_statement = max(1, min(1000, connection.ops.bulk_batch_size(fields, rows)))
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), 5000):
-            cursor.executemany(sql, rows[start : start + 5000])
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            cursor.execute(
+                f"INSERT INTO {quote(model._meta.db_table)} ({names})"  # noqa: S608 - names from the model, values are parameters
+                f" VALUES {', '.join([row_marks] * len(chunk))}",
+                [value for row in chunk for value in row],
+            )
 
 
 def _append(campaign: Campaign, events: list[Pending], time: str) -> int:

@@ -10,8 +10,8 @@ from collections import Counter
 from datetime import UTC, date, timedelta
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Count, F
+from django.db import connection, transaction
+from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 COUNT_JOB = "counts"
 TallyKey = tuple[int, str, str]  # campaign id, key, state
+TALLY_COLUMNS = ["campaign", "key", "state", "n"]
 
 
 def region_key(code: str) -> str:
@@ -55,14 +56,25 @@ def change_deltas(change: CountChange) -> Counter[TallyKey]:
 
 
 def _apply(deltas: Counter[TallyKey]) -> None:
-    for (campaign_id, key, state), delta in sorted(deltas.items()):
-        if delta == 0:
-            continue
-        updated = Tally.objects.filter(campaign_id=campaign_id, key=key, state=state).update(
-            n=F("n") + delta
-        )
-        if not updated:
-            Tally.objects.create(campaign_id=campaign_id, key=key, state=state, n=delta)
+    """Move the tallies by `deltas` in one statement: each row is created or added to."""
+    rows = [(*key, delta) for key, delta in sorted(deltas.items()) if delta != 0]
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    table = quote(Tally._meta.db_table)
+    fields = {field.name: field for field in Tally._meta.concrete_fields}
+    column = {name: quote(str(fields[name].column)) for name in TALLY_COLUMNS}
+    columns, key, n = ", ".join(column.values()), ", ".join(list(column.values())[:3]), column["n"]
+    per_statement = max(1, connection.ops.bulk_batch_size(TALLY_COLUMNS, rows))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            values = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {values}"  # noqa: S608 - names from the model
+                f" ON CONFLICT ({key}) DO UPDATE SET {n} = {table}.{n} + excluded.{n}",
+                [value for row in chunk for value in row],
+            )
 
 
 def fold_changes(batch_size: int | None = None) -> set[int]:

@@ -114,7 +114,10 @@ class Signature(models.Model):
     VISIBILITY_ORDER = (NAMED, CONDITIONAL, ANONYMOUS)
     LISTED = LISTED
 
-    campaign = models.ForeignKey(Campaign, related_name="signatures", on_delete=models.PROTECT)
+    # No index of its own: every index below starts with the campaign.
+    campaign = models.ForeignKey(
+        Campaign, related_name="signatures", on_delete=models.PROTECT, db_index=False
+    )
     handle = models.CharField(max_length=32, unique=True, default=new_handle, editable=False)
     full_name = models.CharField(max_length=200)
     office = models.CharField(max_length=200, blank=True)
@@ -322,7 +325,8 @@ class CountChange(models.Model):
     the signing path free of a hot row.
     """
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE)
+    # Read in id order only, and few rows at a time: no index on the campaign.
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, db_index=False)
     region_code = models.CharField(max_length=16, blank=True)
     from_state = models.CharField(max_length=16, blank=True)
     to_state = models.CharField(max_length=16, blank=True)
@@ -360,7 +364,8 @@ class PendingLogEvent(models.Model):
     folded yet, so the log and the published counts describe the same signatures.
     """
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE)
+    # Read in id order only, and few rows at a time: no index on the campaign.
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, db_index=False)
     event = models.CharField(max_length=16)
     handle = models.CharField(max_length=32)
     region_code = models.CharField(max_length=16, blank=True)
