@@ -15,6 +15,7 @@ import json
 import math
 import threading
 import time
+from collections.abc import Iterator
 from typing import Any
 
 from aiohttp import web
@@ -67,7 +68,7 @@ class FakeTelegram:
         # Methods each call of which fails once (429, 500, timeout, 502 in turn), then passes.
         self.flaky: set[str] = set()
         self._flaky_failed: dict[str, bool] = {}
-        self._flaky_faults = itertools.cycle((429, 500, "timeout", 502))
+        self._flaky_faults: Iterator[int | str] = itertools.cycle((429, 500, "timeout", 502))
         self.timeout_hold = TIMEOUT_HOLD_SECONDS  # how long a "timeout" holds the answer
         self.refused_for_pace = 0  # 429 answers given because the bot went too fast
         self.faults_given: list[str] = []

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 
 from undersigned.campaigns.models import Campaign
-from undersigned.ledger import cite, paths, tally
+from undersigned.ledger import paths, tally
 from undersigned.ledger.models import Checkpoint, LogEntry
 from undersigned.officials.regions import region_name
 from undersigned.signatures import public
@@ -127,14 +127,7 @@ def build_letter(campaign: Campaign, checkpoint: Checkpoint) -> bytes:
         pdf.set_font(FONT, "B", size=12)
         pdf.multi_cell(0, 7, _("Figures of the public log"), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font(FONT, size=10)
-        citation = cite.Citation(
-            time=time,
-            verified=figures["verified"],
-            checking=figures["checking"],
-            size=checkpoint.size,
-            origin=checkpoint.origin,
-            root=root_text,
-        )
+        citation = checkpoint.citation(figures, time)
         for line in (
             citation.line(language),
             _("Anyone can check these figures: %(url)s") % {"url": cite_url},

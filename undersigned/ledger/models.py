@@ -5,6 +5,7 @@ signatures' transitions (signatures.models.PendingLogEvent).
 Entries and checkpoints are only ever inserted: nothing here updates or deletes them.
 """
 
+import base64
 import json
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from undersigned.campaigns.models import Campaign
+from undersigned.ledger import cite
 from undersigned.ledger import note as signed_note
 
 
@@ -104,6 +106,17 @@ class Checkpoint(models.Model):
 
     def figures_data(self) -> dict[str, Any] | None:
         return json.loads(self.figures) if self.figures else None
+
+    def citation(self, figures: dict[str, Any], time: str) -> cite.Citation:
+        """The line to quote for this checkpoint, with the figures it proves at `time`."""
+        return cite.Citation(
+            time=time,
+            verified=figures["verified"],
+            checking=figures["checking"],
+            size=self.size,
+            origin=self.origin,
+            root=base64.b64encode(bytes(self.root)).decode(),
+        )
 
     def published_note(self) -> str:
         """The note with the log's signature and every witness's cosignature."""

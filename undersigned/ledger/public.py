@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 
 from undersigned.campaigns.models import Campaign
-from undersigned.ledger import cite, note, paths
+from undersigned.ledger import note, paths
 from undersigned.ledger.actions import StoredTree, figures_at
 from undersigned.ledger.keys import default_origin, log_private_key
 from undersigned.ledger.models import Checkpoint, Cosignature, LogEntry
@@ -159,18 +159,7 @@ def citable(campaign: Campaign, checkpoint: Checkpoint, language: str) -> dict[s
         line = parsed.signatures[-1]
         stamp = note.cosignature_time(line)
         cosignatures.append({"witness": line.name, "time": utc_text(stamp) if stamp else None})
-    citation = (
-        cite.Citation(
-            time=time,
-            verified=figures["verified"],
-            checking=figures["checking"],
-            size=checkpoint.size,
-            origin=checkpoint.origin,
-            root=root,
-        )
-        if time
-        else None
-    )
+    citation = checkpoint.citation(figures, time) if time else None
     regions = [
         {
             "code": code,
