@@ -56,7 +56,8 @@ def change_deltas(change: CountChange) -> Counter[TallyKey]:
 
 
 def _apply(deltas: Counter[TallyKey]) -> None:
-    """Move the tallies by `deltas` in one statement: each row is created or added to."""
+    """Move the tallies by `deltas` in one statement (a few on SQLite, which takes fewer
+    parameters): each row is created, or added to."""
     rows = [(*key, delta) for key, delta in sorted(deltas.items()) if delta != 0]
     if not rows:
         return
@@ -64,7 +65,9 @@ def _apply(deltas: Counter[TallyKey]) -> None:
     table = quote(Tally._meta.db_table)
     fields = {field.name: field for field in Tally._meta.concrete_fields}
     column = {name: quote(str(fields[name].column)) for name in TALLY_COLUMNS}
-    columns, key, n = ", ".join(column.values()), ", ".join(list(column.values())[:3]), column["n"]
+    columns = ", ".join(column.values())
+    unique = ", ".join(column[name] for name in ("campaign", "key", "state"))
+    n = column["n"]
     per_statement = max(1, connection.ops.bulk_batch_size(TALLY_COLUMNS, rows))
     with connection.cursor() as cursor:
         for start in range(0, len(rows), per_statement):
@@ -72,7 +75,7 @@ def _apply(deltas: Counter[TallyKey]) -> None:
             values = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) VALUES {values}"  # noqa: S608 - names from the model
-                f" ON CONFLICT ({key}) DO UPDATE SET {n} = {table}.{n} + excluded.{n}",
+                f" ON CONFLICT ({unique}) DO UPDATE SET {n} = {table}.{n} + excluded.{n}",
                 [value for row in chunk for value in row],
             )
 
