@@ -42,6 +42,31 @@ class CountJobTest(PersonaTestCase):
             counts.refresh_counts()
         assert counts_for(self.campaign).verified == 5
 
+    def test_more_tally_rows_than_one_statement_takes_are_all_moved(self) -> None:
+        # 300 regions, each a tally row of its own: more parameters than SQLite takes in
+        # one statement, so the rows go in several; PostgreSQL takes them in one.
+        today = timezone.now().date()
+        CountChange.objects.bulk_create(
+            CountChange(
+                campaign=self.campaign,
+                region_code=f"X-{n}",
+                to_state=Signature.RECEIVED,
+                created_on=today,
+            )
+            for n in range(300)
+        )
+        Tally.objects.create(campaign=self.campaign, key="region:X-7", state="received", n=4)
+        counts.refresh_counts()
+        regions = dict(
+            Tally.objects.filter(campaign=self.campaign, key__startswith="region:").values_list(
+                "key", "n"
+            )
+        )
+        assert len(regions) == 300
+        assert regions["region:X-7"] == 5  # added to the row that was there
+        assert all(n == 1 for key, n in regions.items() if key != "region:X-7")
+        assert counts_for(self.campaign).checking == 300
+
     def test_regions_and_timeline(self) -> None:
         self.sign_verified(make_claims(1, "RU-SPE"))
         self.sign_verified(make_claims(2, "RU-SPE"))
