@@ -6,16 +6,21 @@ from collections.abc import Iterator
 
 import pytest
 
-from undersigned.core import ratelimit
+from undersigned.core import clients, ratelimit
 
 
 @pytest.fixture(autouse=True)
 def _own_rate_limits() -> Iterator[None]:
-    """Each test counts its rate limits under its own keys (the cache outlives tests)."""
+    """Each test counts its rate limits under its own keys (the cache outlives tests), and
+    reads the day's salt of client hashes afresh: a salt kept from a test where Redis was
+    away would be read again from Redis a minute later, in the middle of another test,
+    and change its clients' hashes there."""
     previous = ratelimit.KEY_PREFIX
     ratelimit.KEY_PREFIX = f"rate-test-{uuid.uuid4().hex}"
+    clients._salt_read = ("", "", 0.0)
     yield
     ratelimit.KEY_PREFIX = previous
+    clients._salt_read = ("", "", 0.0)
 
 
 @pytest.fixture(autouse=True)
