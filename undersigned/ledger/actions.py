@@ -10,12 +10,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple, TypeVar
 
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
 from undersigned.audit.actions import record
 from undersigned.campaigns.models import Campaign
+from undersigned.core.bulk import insert_rows
 from undersigned.core.locks import LockBusy, job_lock
 from undersigned.ledger import merkle, note, tally
 from undersigned.ledger.keys import default_origin, log_private_key
@@ -131,35 +132,12 @@ class StoredTree:
         return lambda level, index: found[(level, index)]
 
 
-def _insert_rows(
-    model: type[models.Model], columns: list[str], rows: list[tuple[Any, ...]]
-) -> None:
-    """Insert many rows with a few multi-row parameterised statements: a batch of a
-    million entries would spend most of its time building model instances otherwise,
-    and one statement per row most of the database's."""
-    quote = connection.ops.quote_name
-    fields = [model._meta.get_field(name) for name in columns]
-    names = ", ".join(
-        quote(str(field.column)) for field in fields if isinstance(field, models.Field)
-    )
-    row_marks = f"({', '.join(['%s'] * len(columns))})"
-    per_statement = max(1, min(1000, connection.ops.bulk_batch_size(fields, rows)))
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), per_statement):
-            chunk = rows[start : start + per_statement]
-            cursor.execute(
-                f"INSERT INTO {quote(model._meta.db_table)} ({names})"  # noqa: S608 - names from the model, values are parameters
-                f" VALUES {', '.join([row_marks] * len(chunk))}",
-                [value for row in chunk for value in row],
-            )
-
-
 def _append(campaign: Campaign, events: list[Pending], time: str) -> int:
     size = tree_size(campaign.pk)
     datas = [entry_data(event, campaign, time) for event in events]
     leaves = [merkle.leaf_hash(data.encode()) for data in datas]
     nodes = merkle.new_nodes(size, leaves, StoredTree(campaign.pk).right_edge(size))
-    _insert_rows(
+    insert_rows(
         LogEntry,
         ["campaign", "index", "data", "handle", "leaf_hash"],
         [
@@ -167,7 +145,7 @@ def _append(campaign: Campaign, events: list[Pending], time: str) -> int:
             for offset, (event, data, leaf) in enumerate(zip(events, datas, leaves, strict=True))
         ],
     )
-    _insert_rows(
+    insert_rows(
         LogNode,
         ["campaign", "position", "hash"],
         [(campaign.pk, LogNode.position_of(lv, ix), value) for (lv, ix), value in nodes.items()],

@@ -10,12 +10,13 @@ from collections import Counter
 from datetime import UTC, date, timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from undersigned.campaigns.models import Campaign
+from undersigned.core.bulk import insert_rows
 from undersigned.core.locks import LockBusy, job_lock
 from undersigned.core.models import JobRun
 from undersigned.signatures.models import CountChange, Signature, Tally
@@ -24,7 +25,6 @@ log = logging.getLogger(__name__)
 
 COUNT_JOB = "counts"
 TallyKey = tuple[int, str, str]  # campaign id, key, state
-TALLY_COLUMNS = ["campaign", "key", "state", "n"]
 
 
 def region_key(code: str) -> str:
@@ -59,25 +59,12 @@ def _apply(deltas: Counter[TallyKey]) -> None:
     """Move the tallies by `deltas` in one statement (a few on SQLite, which takes fewer
     parameters): each row is created, or added to."""
     rows = [(*key, delta) for key, delta in sorted(deltas.items()) if delta != 0]
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    table = quote(Tally._meta.db_table)
-    fields = {field.name: field for field in Tally._meta.concrete_fields}
-    column = {name: quote(str(fields[name].column)) for name in TALLY_COLUMNS}
-    columns = ", ".join(column.values())
-    unique = ", ".join(column[name] for name in ("campaign", "key", "state"))
-    n = column["n"]
-    per_statement = max(1, connection.ops.bulk_batch_size(TALLY_COLUMNS, rows))
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), per_statement):
-            chunk = rows[start : start + per_statement]
-            values = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) VALUES {values}"  # noqa: S608 - names from the model
-                f" ON CONFLICT ({unique}) DO UPDATE SET {n} = {table}.{n} + excluded.{n}",
-                [value for row in chunk for value in row],
-            )
+    insert_rows(
+        Tally,
+        ["campaign", "key", "state", "n"],
+        rows,
+        add_on_conflict=(["campaign", "key", "state"], "n"),
+    )
 
 
 def fold_changes(batch_size: int | None = None) -> set[int]:
