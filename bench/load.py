@@ -38,6 +38,8 @@ from harness.stack import PG_BIN, PYTHON, SLUG, UNLIMITED, Stack
 WRK = shutil.which("wrk") or "wrk"
 
 RESULTS = ROOT / "bench" / "results" / "load.json"
+FREE_POST_RESULTS = ROOT / "bench" / "results" / "load_free_post.json"
+FREE_POST_APP = "bench.free_post:application"
 UNCLEAR = "server errors other than the 503 page"
 LOAD_GENERATORS = "load generators (wrk)"
 MACHINE = "the whole machine"
@@ -425,6 +427,12 @@ def main() -> int:
     parser.add_argument("--app-workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument(
+        "--free-post",
+        action="store_true",
+        help="answer the signing post with no work (bench/free_post.py): the most any post"
+        " could reach here; writes bench/results/load_free_post.json",
+    )
+    parser.add_argument(
         "--profile-worker",
         action="store_true",
         help="sample one app worker with py-spy during the mixed load (bench/worker_profile.py)",
@@ -437,7 +445,13 @@ def main() -> int:
             " apt install wrk nginx-light redis-server postgresql postgresql-contrib"
         )
 
-    stack = Stack(app_workers=args.app_workers, threads=args.threads, settings=UNLIMITED)
+    results = FREE_POST_RESULTS if args.free_post else RESULTS
+    stack = Stack(
+        app_workers=args.app_workers,
+        threads=args.threads,
+        settings=UNLIMITED,
+        **({"app": FREE_POST_APP} if args.free_post else {}),
+    )
     try:
         print(f"starting the stack in {stack.workdir}; load average {load_average()}", flush=True)
         stack.start()
@@ -466,8 +480,8 @@ def main() -> int:
             print(worker_profile.report(sampling, samples), end="", flush=True)
         memory = stack.rss_mb()
         load_after = load_average()
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(json.dumps({"mixed_load": mixed, "peak_rss_mb": memory}, indent=2))
+        results.parent.mkdir(parents=True, exist_ok=True)
+        results.write_text(json.dumps({"mixed_load": mixed, "peak_rss_mb": memory}, indent=2))
         print("reads alone, unbounded", flush=True)
         port = stack.nginx_port
         reads_alone = measured_cores(lambda: page_reads(port, 10, args.readers))
@@ -535,9 +549,9 @@ def main() -> int:
             else None,
         },
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(report, indent=2))
-    print_table(report)
+    results.parent.mkdir(parents=True, exist_ok=True)
+    results.write_text(json.dumps(report, indent=2))
+    print_table(report, results)
     unmeasured = unmeasured_references(report)
     for line in unmeasured:
         print(f"FAILED: {line}; the ratios cannot be told", file=sys.stderr)
@@ -557,8 +571,10 @@ def unmeasured_references(report: dict) -> list[str]:
     return missing
 
 
-def print_table(report: dict) -> None:
+def print_table(report: dict, results: Path = RESULTS) -> None:
     mixed, machine = report["mixed_load"], report["machine"]
+    if report["settings"].get("free_post"):
+        print("\nTHE SIGNING POST DID NO WORK (--free-post): nothing was stored or counted")
     print(
         f"\n{report['settings']['signatures']:,} existing signatures;"
         f" {mixed['seconds']:.0f} s of mixed load; {machine['cpus']} CPUs;"
@@ -623,7 +639,7 @@ def print_table(report: dict) -> None:
         shown = "NOT MEASURED" if ratio is None else f"{ratio:.1%}"
         met = "" if ratio is None else ("  met" if ratio >= goal else "  NOT met")
         print(f"ratio: {label}: {part:,.0f} ÷ {whole:,.0f} = {shown} (goal ≥ {goal:.0%}){met}")
-    print(f"written to {RESULTS.relative_to(ROOT)}")
+    print(f"written to {results.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

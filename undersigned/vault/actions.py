@@ -1,6 +1,5 @@
 """Changes in the vault: verifier keys, contacts encrypted on arrival, exported bundles."""
 
-import time
 from typing import Any
 
 from django.conf import settings
@@ -9,6 +8,7 @@ from django.db import transaction
 from undersigned.audit.actions import record
 from undersigned.audit.models import AuditEvent
 from undersigned.campaigns.models import Campaign
+from undersigned.core.kept import Kept
 from undersigned.vault.crypto import contact_plaintext, encrypt_to
 from undersigned.vault.models import ContactCiphertext, VerifierKey, parse_public_key
 
@@ -44,10 +44,9 @@ def revoke_verifier_key(verifier_key: VerifierKey, *, actor: Any = None) -> Veri
     return verifier_key
 
 
-# The keys each campaign's hidden signers are sealed to, by campaign id, with when they
-# were read: the busiest path of a mass petition seals one signer in four.
-_sealing_keys: dict[int, tuple[float, tuple[str, ...]]] = {}
-MAX_CAMPAIGNS = 1024
+# The keys each campaign's hidden signers are sealed to, by campaign id: the busiest path
+# of a mass petition seals one signer in four.
+_sealing_keys: Kept[int, tuple[str, ...]] = Kept(lambda: settings.CAMPAIGN_CACHE_SECONDS)
 
 
 def sealing_keys(campaign: Campaign) -> list[str]:
@@ -56,15 +55,12 @@ def sealing_keys(campaign: Campaign) -> list[str]:
     A key added or revoked in this process counts at once (`forget_sealing_keys`); other
     processes see it within that time, as they see any change to the campaign.
     """
-    now = time.monotonic()
-    known = _sealing_keys.get(campaign.pk)
-    if known is not None and now - known[0] < settings.CAMPAIGN_CACHE_SECONDS:
-        return list(known[1])
-    keys = tuple(VerifierKey.active_for(campaign).values_list("public_key", flat=True))
-    if len(_sealing_keys) >= MAX_CAMPAIGNS:
-        _sealing_keys.clear()
-    _sealing_keys[campaign.pk] = (now, keys)
-    return list(keys)
+    return list(
+        _sealing_keys.get(
+            campaign.pk,
+            lambda: tuple(VerifierKey.active_for(campaign).values_list("public_key", flat=True)),
+        )
+    )
 
 
 def forget_sealing_keys(**kwargs: Any) -> None:

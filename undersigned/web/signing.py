@@ -17,7 +17,6 @@ or a new random one it sets). A visitor to a petition's form then costs the app
 nothing; only the signature reaches it.
 """
 
-import time
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -31,6 +30,7 @@ from django.utils.safestring import mark_safe
 from undersigned.access import access_public_campaign
 from undersigned.campaigns.models import Campaign
 from undersigned.campaigns.page_cache import shared_cache_control
+from undersigned.core.kept import Kept
 from undersigned.signatures.abuse import form_issued
 from undersigned.signatures.forms import SignForm
 from undersigned.vault.actions import campaign_accepts_contacts
@@ -52,7 +52,6 @@ _pages: dict[tuple[object, ...], str] = {}
 class SigningCampaign:
     campaign: Campaign
     accepts_contacts: bool
-    read_at: float
 
     @cached_property
     def fingerprint(self) -> tuple[object, ...]:
@@ -113,21 +112,18 @@ def csrf_token_for(request: HttpRequest) -> str:
     return get_token(request)
 
 
-_recent: dict[str, SigningCampaign] = {}
+def _read_signing_campaign(slug: str) -> SigningCampaign:
+    campaign = access_public_campaign(slug)
+    return SigningCampaign(campaign, campaign_accepts_contacts(campaign))
+
+
+_recent: Kept[str, SigningCampaign] = Kept(lambda: settings.CAMPAIGN_CACHE_SECONDS, MAX_CAMPAIGNS)
 
 
 def signing_campaign(slug: str) -> SigningCampaign:
-    """The public campaign `slug` (404 otherwise), read at most CAMPAIGN_CACHE_SECONDS ago."""
-    now = time.monotonic()
-    recent = _recent.get(slug)
-    if recent is not None and now - recent.read_at < settings.CAMPAIGN_CACHE_SECONDS:
-        return recent
-    campaign = access_public_campaign(slug)
-    recent = SigningCampaign(campaign, campaign_accepts_contacts(campaign), now)
-    if len(_recent) >= MAX_CAMPAIGNS:
-        _recent.clear()
-    _recent[slug] = recent
-    return recent
+    """The public campaign `slug` (404 otherwise), read at most CAMPAIGN_CACHE_SECONDS ago
+    (or as long as another thread takes to read it again)."""
+    return _recent.get(slug, lambda: _read_signing_campaign(slug))
 
 
 def forget_campaigns(**kwargs: Any) -> None:
