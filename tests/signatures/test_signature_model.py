@@ -58,3 +58,28 @@ class SignatureModelTest(PersonaTestCase):
         assert signature.counted_state == Signature.RECEIVED
         signature.held = True
         assert signature.counted_state is None
+
+
+class SignatureIndexesTest(PersonaTestCase):
+    def test_handles_and_receipts_stay_unique(self) -> None:
+        from django.db import IntegrityError, transaction
+
+        first, _ = self.sign()
+        second, _ = self.sign(OLGA)
+        for field in ("handle", "receipt_hash"):
+            with pytest.raises(IntegrityError), transaction.atomic():
+                Signature.objects.filter(pk=second.pk).update(**{field: getattr(first, field)})
+
+    def test_no_random_value_has_an_index_for_like_queries(self) -> None:
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            pytest.skip("PostgreSQL alone makes LIKE indexes")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexdef FROM pg_indexes WHERE tablename = 'signatures_signature'"
+            )
+            indexes = [row[0] for row in cursor.fetchall()]
+        assert not [index for index in indexes if "pattern_ops" in index]
+        for column in ("handle", "receipt_hash", "client_hash"):
+            assert [index for index in indexes if f"({column})" in index], column

@@ -118,7 +118,10 @@ class Signature(models.Model):
     campaign = models.ForeignKey(
         Campaign, related_name="signatures", on_delete=models.PROTECT, db_index=False
     )
-    handle = models.CharField(max_length=32, unique=True, default=new_handle, editable=False)
+    # Unique, and indexed, by the constraints and indexes in Meta: a field's own unique=True
+    # or db_index=True would also give PostgreSQL an index for LIKE queries, which nothing
+    # asks, on a random value, written with every signature.
+    handle = models.CharField(max_length=32, default=new_handle, editable=False)
     full_name = models.CharField(max_length=200)
     office = models.CharField(max_length=200, blank=True)
     body = models.CharField(max_length=200, blank=True)
@@ -138,7 +141,8 @@ class Signature(models.Model):
     state_changed_at = models.DateTimeField(default=timezone.now)
     verified_at = models.DateTimeField(null=True, blank=True)
 
-    receipt_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    # NULL, not "": rows without a receipt must not collide under its unique constraint.
+    receipt_hash = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
     # A signer who is not public, once decided: their claims, official and evidence as an
     # age file to the campaign's verifier keys (undersigned.signatures.sealing); the clear
     # fields above are emptied. A conditional signer's `commitment` is SHA-256 of a salt
@@ -155,7 +159,7 @@ class Signature(models.Model):
     held = models.BooleanField(default=False)
     # Keyed hash of the sender's address under a key that rotates daily; cleared after the
     # rate-limit window (undersigned.vault.clients). Never the address itself.
-    client_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    client_hash = models.CharField(max_length=64, blank=True)
     official = models.ForeignKey(
         "officials.Official",
         null=True,
@@ -173,8 +177,13 @@ class Signature(models.Model):
                 | models.Q(reveal_threshold__isnull=False),
                 name="signature_conditional_has_threshold",
             ),
+            models.UniqueConstraint(fields=["handle"], name="signatures_signature_handle_key"),
+            models.UniqueConstraint(
+                fields=["receipt_hash"], name="signatures_signature_receipt_hash_key"
+            ),
         ]
         indexes = [
+            models.Index(fields=["client_hash"], name="signature_client_hash"),
             models.Index(fields=["campaign", "state", "verified_at"], name="signature_public_list"),
             models.Index(fields=["campaign", "claims_key"], name="signature_same_claims"),
             # The public list of names, read page by page in this order from a cursor.
