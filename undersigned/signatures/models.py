@@ -153,7 +153,12 @@ class Signature(models.Model):
     # into the first; kept for those rows, never counted. Every submission now stands
     # on its own and duplicates are rejected when verifying.
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, related_name="merged", on_delete=models.CASCADE
+        "self",
+        null=True,
+        blank=True,
+        related_name="merged",
+        on_delete=models.CASCADE,
+        db_index=False,  # indexed where set only, in Meta
     )
     # Held back silently for verifiers (suspected flooding); not counted while held.
     held = models.BooleanField(default=False)
@@ -166,6 +171,7 @@ class Signature(models.Model):
         blank=True,
         related_name="signatures",
         on_delete=models.PROTECT,
+        db_index=False,  # indexed where set only, in Meta
     )
     match_score = models.FloatField(null=True, blank=True)
 
@@ -184,6 +190,17 @@ class Signature(models.Model):
         ]
         indexes = [
             models.Index(fields=["client_hash"], name="signature_client_hash"),
+            # A new signature has neither: it writes no entry in these two.
+            models.Index(
+                fields=["merged_into"],
+                condition=models.Q(merged_into__isnull=False),
+                name="signature_merged_into",
+            ),
+            models.Index(
+                fields=["official"],
+                condition=models.Q(official__isnull=False),
+                name="signature_official",
+            ),
             models.Index(fields=["campaign", "state", "verified_at"], name="signature_public_list"),
             models.Index(fields=["campaign", "claims_key"], name="signature_same_claims"),
             # The public list of names, read page by page in this order from a cursor.
