@@ -41,7 +41,7 @@ def seed(slug: str, count: int) -> None:
     django.setup()
     from django.contrib.auth import get_user_model
     from django.db import connection
-    from django.db.models import NOT_PROVIDED
+    from django.db.models import NOT_PROVIDED, UniqueConstraint
 
     from undersigned.campaigns import actions as campaign_actions
     from undersigned.campaigns.models import Campaign
@@ -76,7 +76,18 @@ def seed(slug: str, count: int) -> None:
     # Every column, with the model's own defaults, so columns other apps add are filled too.
     template = Signature(campaign=campaign, state=Signature.VERIFIED, channel=Signature.WEB)
     fields = [f for f in Signature._meta.concrete_fields if not f.primary_key]
-    per_row_defaults = [f for f in fields if f.unique and f.has_default() and callable(f.default)]
+    # A unique column's default is drawn for each row, whether the field or a constraint of
+    # the model says it is unique.
+    unique_alone = {
+        c.fields[0]
+        for c in Signature._meta.constraints
+        if isinstance(c, UniqueConstraint) and len(c.fields) == 1 and c.condition is None
+    }
+    per_row_defaults = [
+        f
+        for f in fields
+        if (f.unique or f.name in unique_alone) and f.has_default() and callable(f.default)
+    ]
     columns = [f.column for f in fields]
 
     def copy_text(value: object) -> str:
