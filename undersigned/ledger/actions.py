@@ -227,14 +227,19 @@ def append_pending(batch_size: int | None = None) -> dict[int, int]:
     Runs under the count job's lock: while it is held no change is folded, so the
     events appended here are exactly those the published counts include.
     """
-    batch_size = batch_size or settings.LEDGER_BATCH_SIZE
-    sizes: dict[int, int] = {}
     try:
         with job_lock(COUNT_JOB, lease=timedelta(minutes=5)):
-            while batch := _append_batch(batch_size):
-                sizes.update(batch)
+            return append_ready(batch_size)
     except LockBusy:
         return {}
+
+
+def append_ready(batch_size: int | None = None) -> dict[int, int]:
+    """`append_pending` for a caller that holds the count job's lock already."""
+    batch_size = batch_size or settings.LEDGER_BATCH_SIZE
+    sizes: dict[int, int] = {}
+    while batch := _append_batch(batch_size):
+        sizes.update(batch)
     return sizes
 
 

@@ -34,6 +34,7 @@ from undersigned.campaigns import page_cache
 from undersigned.campaigns.models import Campaign
 from undersigned.core.locks import job_lock
 from undersigned.ledger import paths
+from undersigned.ledger.actions import append_ready
 from undersigned.ledger.models import Checkpoint
 from undersigned.ledger.public import signed_size
 from undersigned.signatures.counts import COUNT_JOB
@@ -236,6 +237,9 @@ def export_site(out: Path, *, wait: float = 0.0) -> ExportResult:
     out.mkdir(parents=True, exist_ok=True)
     # No count or log batch moves while the mirror is taken, so its counts and log agree.
     with job_lock(COUNT_JOB, lease=timedelta(minutes=30), wait=wait):
+        # The count job moves the counts before the log catches up: a database taken
+        # between the two (a restored backup, say) has counted events still to append.
+        append_ready()
         campaigns = list(Campaign.objects.filter(state__in=Campaign.PUBLIC_STATES).order_by("slug"))
         exporter = Exporter(out)
         with page_cache.from_primary():  # a live site's cache may be ahead of this database
