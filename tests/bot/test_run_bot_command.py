@@ -7,6 +7,7 @@ import shutil
 import signal
 import tempfile
 import threading
+import time
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -36,9 +37,12 @@ class RunBotCommandTest(TransactionTestCase):
 
         def interrupt_once_answered() -> None:
             # Patient: on a busy machine compiling the catalogues alone takes many seconds.
-            for _ in range(1800):
-                if telegram.drained.wait(0.1) and telegram.sent_messages():
+            # (Once the updates are drained, waiting on that event no longer sleeps.)
+            deadline = time.monotonic() + 180
+            while time.monotonic() < deadline:
+                if telegram.drained.is_set() and telegram.sent_messages():
                     break
+                time.sleep(0.1)
             os.kill(os.getpid(), signal.SIGINT)  # as Ctrl-C would; the bot stops polling
 
         watcher = threading.Thread(target=interrupt_once_answered, daemon=True)
