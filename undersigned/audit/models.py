@@ -20,8 +20,9 @@ class AuditEvent(models.Model):
     # When it happened; a sealed signer's events keep only the day (signatures.sealing),
     # so the time is a default the signing path can set, not taken again on insert.
     at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Indexed only where set: a signer's or the system's events, most of them, have none.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, db_index=False
     )
     actor_kind = models.CharField(max_length=16, default=ACTOR_STAFF)
     action = models.CharField(max_length=64)
@@ -34,7 +35,12 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(
+                fields=["actor"], condition=models.Q(actor__isnull=False), name="audit_event_actor"
+            ),
+        ]
 
     def __str__(self) -> str:
         when = f"{self.at:%Y-%m-%d %H:%M}"

@@ -36,6 +36,7 @@ class SigningClosed(Exception):
 
 
 NOT_COUNTED = CountSnapshot(None, None)
+VERIFIED_ON_ARRIVAL = "verified on arrival: the campaign does not require verification"
 
 
 def count_change(signature: Signature, before: CountSnapshot) -> CountChange | None:
@@ -139,17 +140,16 @@ def sign(
         if sealing.should_seal(signature):
             sealing.seal_unsaved(signature)
     change = _change(signature, NOT_COUNTED, signature.count_snapshot())
+    # One event, also for a signature verified as it arrives: its note says so.
     audit_events = [
         audit_event(
-            "signature.received", signature, actor_kind=AuditEvent.ACTOR_SIGNER, campaign=campaign
+            "signature.received",
+            signature,
+            actor_kind=AuditEvent.ACTOR_SIGNER,
+            campaign=campaign,
+            note=VERIFIED_ON_ARRIVAL if verify_now else "",
         )
     ]
-    if verify_now:
-        audit_events.append(
-            audit_event(
-                "signature.verified", signature, campaign=campaign, note="verification not required"
-            )
-        )
     if signature.is_sealed:
         # Sealed as it arrives: its events, like the row, keep only their day.
         for pending in audit_events:
