@@ -35,22 +35,26 @@ class SecurityHeadersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
-        embeddable = getattr(response, "embeddable", False)
-        response.headers.setdefault(
-            "Content-Security-Policy", EMBEDDABLE_POLICY if embeddable else CONTENT_SECURITY_POLICY
-        )
-        response.headers.setdefault(
-            "Permissions-Policy",
-            "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
-        )
-        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        if request.path.startswith(PRIVATE_PREFIXES):
-            response.headers["Cache-Control"] = "no-store"
-        if embeddable:
-            # The clickjacking middleware sits below this one and has already answered DENY.
-            response.headers.pop("X-Frame-Options", None)
-        return response
+        return add_security_headers(request, self.get_response(request))
+
+
+def add_security_headers(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """What `SecurityHeadersMiddleware` adds to a response on its way out."""
+    embeddable = getattr(response, "embeddable", False)
+    response.headers.setdefault(
+        "Content-Security-Policy", EMBEDDABLE_POLICY if embeddable else CONTENT_SECURITY_POLICY
+    )
+    response.headers.setdefault(
+        "Permissions-Policy",
+        "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()",
+    )
+    response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if request.path.startswith(PRIVATE_PREFIXES):
+        response.headers["Cache-Control"] = "no-store"
+    if embeddable:
+        # The clickjacking middleware sits below this one and has already answered DENY.
+        response.headers.pop("X-Frame-Options", None)
+    return response
 
 
 class CsrfMiddleware(CsrfViewMiddleware):
@@ -117,15 +121,21 @@ class LanguageMiddleware:
         language = choose_language(request)
         translation.activate(language)
         request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
-        response = self.get_response(request)
-        if request.GET.get("lang") in LANGUAGE_CODES:
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME,
-                language,
-                max_age=365 * 24 * 3600,
-                samesite="Lax",
-                secure=settings.SECURE,
-            )
-        response.headers.setdefault("Content-Language", language)
-        patch_vary_headers(response, ("Accept-Language", "Cookie"))
-        return response
+        return add_language_headers(request, self.get_response(request), language)
+
+
+def add_language_headers(
+    request: HttpRequest, response: HttpResponse, language: str
+) -> HttpResponse:
+    """What `LanguageMiddleware` adds to a response on its way out."""
+    if request.GET.get("lang") in LANGUAGE_CODES:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            secure=settings.SECURE,
+        )
+    response.headers.setdefault("Content-Language", language)
+    patch_vary_headers(response, ("Accept-Language", "Cookie"))
+    return response

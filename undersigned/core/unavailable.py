@@ -48,5 +48,10 @@ class ServiceUnavailableMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, OUTAGES):
             return None
-        log.warning("storage unavailable: %s", type(exception).__name__)
-        return service_unavailable(request)
+        return outage_response(request, exception)
+
+
+def outage_response(request: HttpRequest, outage: Exception) -> HttpResponse:
+    """The 503 page for an outage, logged by its class alone."""
+    log.warning("storage unavailable: %s", type(outage).__name__)
+    return service_unavailable(request)

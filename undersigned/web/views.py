@@ -4,7 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -125,16 +125,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
             request, "web/sign_closed.html", {"campaign": campaign, "text": text}, status=410
         )
     sender = Sender.of_request(request)
-
-    def sign_form(data: Any = None, *, challenge: bool = False) -> SignForm:
-        return SignForm(
-            data,
-            campaign=campaign,
-            language=language,
-            challenge=challenge,
-            accepts_contacts=recent.accepts_contacts,
-        )
-
+    sign_form = _form_maker(recent, language)
     if request.method == "GET":
         guard = SigningGuard.for_sender(sender, campaign)
         if REFUSED_COOKIE in request.COOKIES:
@@ -184,6 +175,50 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         return _not_valid(request, campaign, text, form, sender, issued)
     return _submit(request, campaign, text, sign_form, form, sender, issued, answers.challenged)
+
+
+def _form_maker(recent: SigningCampaign, language: str) -> Callable[..., SignForm]:
+    def sign_form(data: Any = None, *, challenge: bool = False) -> SignForm:
+        return SignForm(
+            data,
+            campaign=recent.campaign,
+            language=language,
+            challenge=challenge,
+            accepts_contacts=recent.accepts_contacts,
+        )
+
+    return sign_form
+
+
+def sign_in_one_step(request: HttpRequest, slug: str) -> HttpResponse | None:
+    """The signing post as most signers send it: a valid form, no captcha, its answers
+    confirmed on the form's own page (scripts on). Answered as `sign` answers it.
+
+    None for any other post, before anything is counted or stored: `sign` answers those.
+    """
+    post = request.POST
+    if (
+        post.get(CHECKED_IN_PAGE) != "1"
+        or "answers" in post
+        or SWITCH_LANGUAGE in post
+        or carries_challenge(post)
+    ):
+        return None
+    try:
+        recent = signing_campaign(slug)
+    except Http404:
+        return None
+    campaign = recent.campaign
+    if not campaign.accepts_signatures:
+        return None
+    language = get_language()
+    sign_form = _form_maker(recent, language)
+    form = sign_form(post)
+    if not form.is_valid():
+        return None
+    text = campaign.text_for(language)
+    sender = Sender.of_request(request)
+    return _submit(request, campaign, text, sign_form, form, sender, post.get("issued", ""), False)
 
 
 def _not_valid(
