@@ -60,6 +60,22 @@ def shares(raw: str) -> tuple[int, list[tuple[float, str]]]:
     return total, ranked
 
 
+def innermost(raw: str, within: str = "") -> list[tuple[float, str]]:
+    """Each function's share of the samples in which it was the innermost frame; with
+    `within`, the innermost frame whose file path holds it (the project's own code)."""
+    total, last = 0, Counter[str]()
+    for line in raw.splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not stack:
+            continue
+        samples = int(count)
+        total += samples
+        frames = [LINE_NUMBER.sub(")", frame) for frame in stack.split(";")]
+        chosen = [frame for frame in frames if within in frame] if within else frames
+        last[chosen[-1] if chosen else "(elsewhere)"] += samples
+    return [(samples / total, frame) for frame, samples in last.most_common()]
+
+
 def report(process: subprocess.Popen[bytes], out: Path, top: int = 60) -> str:
     """Wait for py-spy, then the `top` functions by share, one a line, as written to
     bench/results/worker_profile.txt."""
@@ -69,6 +85,14 @@ def report(process: subprocess.Popen[bytes], out: Path, top: int = 60) -> str:
     total, ranked = shares(out.read_text())
     lines = [f"{total} samples of one app worker holding the GIL (py-spy --gil, 100/s)"]
     lines += [f"{share:6.1%}  {frame}" for share, frame in ranked[:top]]
+    raw = out.read_text()
+    lines += [
+        "",
+        "innermost frame of the project's own code (where its time went, with what it called)",
+    ]
+    lines += [f"{share:6.1%}  {frame}" for share, frame in innermost(raw, "undersigned/")[:30]]
+    lines += ["", "innermost frame (the function running)"]
+    lines += [f"{share:6.1%}  {frame}" for share, frame in innermost(raw)[:30]]
     text = "\n".join(lines) + "\n"
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(text)

@@ -39,6 +39,11 @@ def _warn_if_behind_an_unnamed_proxy(request: HttpRequest) -> None:
         )
 
 
+def _header(request: HttpRequest, name: str) -> str:
+    """A request header read from META: `request.headers` copies every header first."""
+    return str(request.META.get(f"HTTP_{name.upper().replace('-', '_')}", ""))
+
+
 def client_address(request: HttpRequest) -> str:
     """The client's address: from the trusted proxy's header when configured, else the peer."""
     header = settings.TRUSTED_PROXY_HEADER
@@ -46,7 +51,7 @@ def client_address(request: HttpRequest) -> str:
         _warn_if_behind_an_unnamed_proxy(request)
     else:
         # A proxy appends the address it saw; the last entry is the one it vouches for.
-        value = request.headers.get(header, "").split(",")[-1].strip()
+        value = _header(request, header).split(",")[-1].strip()
         if value:
             return value
     return str(request.META.get("REMOTE_ADDR", ""))
@@ -65,7 +70,7 @@ def is_onion_request(request: HttpRequest) -> bool:
     can say so; the Host header is the client's to choose and proves nothing.
     """
     return bool(settings.ONION_HOST and settings.TRUSTED_PROXY_HEADER) and (
-        request.headers.get(ONION_HEADER) == "1"
+        _header(request, ONION_HEADER) == "1"
     )
 
 
