@@ -10,6 +10,9 @@ what the server adds on top is the difference.
 
     python -m bench.signing [--signatures 2000] [--profile]
 
+BENCH_DJANGO_ONLY=1 sends every post through Django's handler, without the one-step
+signing post (undersigned/web/signing_post.py), for comparison.
+
 --profile prints a cProfile of the one post to stderr, sorted by $PROFILE_SORT
 (cumulative by default); $PROFILE_CALLEES names a function whose callees are printed too.
 """
@@ -38,11 +41,12 @@ ISSUED = re.compile(rb'name="issued" value="([^"]+)"')
 def measure(count: int, profile: bool = False) -> dict[str, float]:
     """Run inside the stack's environment (see main)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "undersigned.settings")
-    from django.core.wsgi import get_wsgi_application
-
     from harness.client import realistic_claims
 
-    app = get_wsgi_application()
+    if os.environ.get("BENCH_DJANGO_ONLY") == "1":  # every post through Django's handler
+        from undersigned.wsgi import django_application as app
+    else:
+        from undersigned.wsgi import application as app  # as granian serves it
 
     def call(method: str, body: bytes = b"", **headers: str) -> tuple[str, list, bytes]:
         environ = {
@@ -67,7 +71,8 @@ def measure(count: int, profile: bool = False) -> dict[str, float]:
 
         response = app(environ, start_response)
         content = b"".join(response)
-        response.close()  # type: ignore[attr-defined]
+        if hasattr(response, "close"):  # a WSGI server closes what it was given
+            response.close()
         return str(answer["status"]), list(answer["headers"]), content  # type: ignore[call-overload]
 
     spent = {"form": 0.0, "checked in page": 0.0, "check": 0.0, "confirm": 0.0}

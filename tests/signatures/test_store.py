@@ -129,6 +129,24 @@ class InsertNewSignatureTest(PersonaTestCase):
                 else:
                     assert value == expected, field.name
 
+    def test_a_naive_time_is_prepared_as_django_would_an_aware_one_kept(self) -> None:
+        import warnings
+        from datetime import UTC, datetime
+
+        signature = self.new_signature()
+        aware = signature.created_at
+        signature.state_changed_at = datetime(2026, 1, 2, 3, 4, 5)  # noqa: DTZ001 - naive on purpose
+        names = [f.attname for f in _fields(Signature)]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # Django's naive-datetime warning
+            values = dict(zip(names, _values(connection, signature, {}), strict=True))
+        if connection.vendor == "postgresql":
+            assert values["created_at"] is aware
+            assert values["state_changed_at"] == datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+        assert values["verified_at"] == Signature._meta.get_field("verified_at").get_db_prep_save(
+            signature.verified_at, connection
+        )
+
     def test_a_value_of_another_type_is_prepared_by_its_field(self) -> None:
         signature = self.new_signature()
         signature.full_name = gettext_lazy("Ольга")  # a lazy string, not a str

@@ -4,7 +4,9 @@ answered as Django answers it, and every other post left to Django untouched."""
 from typing import Any
 
 from django.conf import settings
+from django.core import signals
 from django.core.cache import cache
+from django.db import close_old_connections
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.test import RequestFactory, override_settings
@@ -42,6 +44,10 @@ class Answered:
 
 class SigningPostTest(PersonaTestCase):
     def setUp(self) -> None:
+        # As Django's test client does: the test's transaction keeps its connection.
+        for signal in (signals.request_started, signals.request_finished):
+            signal.disconnect(close_old_connections)
+            self.addCleanup(signal.connect, close_old_connections)
         cache.clear()
         forget_campaigns()
         # A browser's CSRF cookie and the token its form carries.

@@ -9,6 +9,7 @@ IntegrityError and leaves nothing behind.
 """
 
 from contextlib import nullcontext
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -122,13 +123,28 @@ _PLAIN: dict[type[models.Field[Any, Any]], type] = {
 }
 
 
+# PostgreSQL's adapter takes dates and aware datetimes as they are (a naive datetime is
+# prepared, as Django would); a field that sets its own time on save is always prepared.
+_PLAIN_WHEN_NOT_AUTO: dict[type[models.Field[Any, Any]], type] = {
+    models.DateTimeField: datetime,
+    models.DateField: date,
+}
+
+
 @lru_cache(maxsize=32)
-def _columns(model: type[models.Model]) -> tuple[tuple[models.Field[Any, Any], type | None], ...]:
-    """`_fields` with, for each, the type of value it takes as it is (None: prepare all)."""
+def _columns(
+    model: type[models.Model], vendor: str
+) -> tuple[tuple[models.Field[Any, Any], type | None], ...]:
+    """`_fields` with, for each, the type of value it takes as it is, None too (None:
+    prepare every value)."""
     columns = []
     for field in _fields(model):
         target = field.target_field if isinstance(field, models.ForeignKey) else field
-        columns.append((field, _PLAIN.get(type(target))))
+        plain = _PLAIN.get(type(target))
+        sets_own_time = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+        if plain is None and vendor == "postgresql" and not sets_own_time:
+            plain = _PLAIN_WHEN_NOT_AUTO.get(type(target))
+        columns.append((field, plain))
     return tuple(columns)
 
 
@@ -165,11 +181,14 @@ def _values(connection: BaseDatabaseWrapper, row: models.Model, refs: dict[str, 
     """The parameters of one row, in `_statement`'s column order: plain values as they
     are, every other one prepared by its field as Django's own insert would."""
     values = []
-    for field, plain in _columns(type(row)):
+    for field, plain in _columns(type(row), connection.vendor):
         if field.attname in refs:
             continue
         value = row.__dict__.get(field.attname)
-        if value is None or type(value) is not plain:
+        if plain is None or not (
+            value is None
+            or (type(value) is plain and (plain is not datetime or value.tzinfo is not None))  # type: ignore[attr-defined]
+        ):
             value = field.get_db_prep_save(field.pre_save(row, add=True), connection=connection)
         values.append(value)
     return values
