@@ -12,7 +12,9 @@ import re
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.test import TestCase
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.test import TestCase, TransactionTestCase
 
 from undersigned.campaigns import actions as campaign_actions
 from undersigned.campaigns.models import Campaign, StaffRole
@@ -156,3 +158,23 @@ class PersonaTestCase(Personas, TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         cls.create_personas()
+
+
+class MigrationTestCase(Personas, TransactionTestCase):
+    """A migration run on older data: `migrate` to a target, and back to the latest
+    schema after the test, whatever happened, for the tests that follow."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.addCleanup(self.migrate_to_latest)
+
+    def migrate(self, targets: list[tuple[str, str]]) -> MigrationExecutor:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(targets)
+        return MigrationExecutor(connection)
+
+    def migrate_to_latest(self) -> None:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())

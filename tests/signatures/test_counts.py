@@ -5,7 +5,7 @@ from django.utils import timezone
 from tests.base import PersonaTestCase, make_claims
 from undersigned.core.locks import job_lock
 from undersigned.signatures import actions, counts
-from undersigned.signatures.models import CountChange, Signature, Tally
+from undersigned.signatures.models import CountChange, PendingLogEvent, Signature, Tally
 from undersigned.signatures.public import counts_for, regions_for, timeline_for
 
 
@@ -20,6 +20,22 @@ class CountJobTest(PersonaTestCase):
         result = counts_for(self.campaign)
         assert (result.verified, result.checking, result.withdrawn) == (1, 1, 0)
         assert CountChange.objects.count() == 0
+
+    def test_folding_journals_each_changes_log_event_in_order(self) -> None:
+        from undersigned.verification.actions import confirm_match
+
+        verified = self.sign_verified(make_claims(1))
+        waiting, _ = self.sign(make_claims(2, region_code=""))
+        # Matched to an official of another region: its tallies move, the log has no event.
+        confirm_match(waiting, self.official, actor=self.verifier)
+        assert not PendingLogEvent.objects.exists()
+        counts.fold_changes()
+        assert not CountChange.objects.exists()
+        assert list(PendingLogEvent.objects.values_list("event", "handle", "region_code")) == [
+            ("received", verified.handle, "RU-MOW"),
+            ("verified", verified.handle, "RU-MOW"),
+            ("received", waiting.handle, ""),
+        ]
 
     def test_withdrawal_lowers_the_count(self) -> None:
         signature = self.sign_verified(make_claims(1))

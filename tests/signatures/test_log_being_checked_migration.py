@@ -3,24 +3,14 @@ when the log began recording arrivals are journaled as arrivals, run on older da
 
 from datetime import UTC, datetime
 
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
-from django.test import TransactionTestCase
-
-from tests.base import OLGA, Personas
+from tests.base import OLGA, MigrationTestCase
 
 BEFORE = [("signatures", "0008_named_list_index")]
 AFTER = [("signatures", "0009_log_being_checked")]
 AT = datetime(2026, 11, 20, 14, 37, 12, tzinfo=UTC)
 
 
-class LogBeingCheckedMigrationTest(Personas, TransactionTestCase):
-    def migrate(self, targets: list[tuple[str, str]]) -> MigrationExecutor:
-        executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate(targets)
-        return MigrationExecutor(connection)
-
+class LogBeingCheckedMigrationTest(MigrationTestCase):
     def test_waiting_signatures_are_journaled_as_arrivals(self) -> None:
         self.create_personas()
         apps = self.migrate(BEFORE).loader.project_state(BEFORE).apps

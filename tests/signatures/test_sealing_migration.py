@@ -7,11 +7,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pyrage
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
-from django.test import TransactionTestCase
 
-from tests.base import OLGA, Personas
+from tests.base import OLGA, MigrationTestCase
 from tests.vault.keys import make_identity
 from undersigned.vault.actions import add_verifier_key
 from undersigned.vault.decrypt import read_identities
@@ -22,13 +19,7 @@ OTHERS = [("verification", "0001_initial"), ("audit", "0001_initial")]
 AT = datetime(2026, 11, 20, 14, 37, 12, tzinfo=UTC)
 
 
-class SealingMigrationTest(Personas, TransactionTestCase):
-    def migrate(self, targets: list[tuple[str, str]]) -> MigrationExecutor:
-        executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate(targets)
-        return MigrationExecutor(connection)
-
+class SealingMigrationTest(MigrationTestCase):
     def test_older_hidden_signers_are_sealed_and_subscriptions_keep_their_day(self) -> None:
         self.create_personas()
         identity, public = make_identity(Path(tempfile.mkdtemp()), "vera")

@@ -11,7 +11,6 @@ from typing import Any, NamedTuple, TypeVar
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Min
 from django.utils import timezone
 
 from undersigned.audit.actions import record
@@ -28,7 +27,7 @@ from undersigned.ledger.models import (
     WitnessKey,
 )
 from undersigned.signatures.counts import COUNT_JOB
-from undersigned.signatures.models import CountChange, PendingLogEvent
+from undersigned.signatures.models import PendingLogEvent
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -221,11 +220,12 @@ def sign_checkpoint(campaign: Campaign, time: str | None = None) -> Checkpoint |
 
 
 def append_pending(batch_size: int | None = None) -> dict[int, int]:
-    """Append every journaled event whose count change is already counted, in batches,
-    and sign a checkpoint per campaign after each batch. The new sizes by campaign id.
+    """Append every journaled event, in batches, and sign a checkpoint per campaign after
+    each batch. The new sizes by campaign id.
 
-    Runs under the count job's lock: while it is held no change is folded, so the
-    events appended here are exactly those the published counts include.
+    Every journaled event is already counted (the count job journals it as it folds its
+    change). Runs under the count job's lock: while it is held nothing is folded, so a
+    checkpoint's figures are those of the events appended.
     """
     try:
         with job_lock(COUNT_JOB, lease=timedelta(minutes=5)):
@@ -245,15 +245,9 @@ def append_ready(batch_size: int | None = None) -> dict[int, int]:
 
 def _append_batch(batch_size: int) -> dict[int, int]:
     with transaction.atomic():
-        # Events go in the order they happened, up to the first whose count change the
-        # count job has not folded yet (a reveal must never precede its verification).
-        uncounted = PendingLogEvent.objects.filter(
-            count_change_id__in=CountChange.objects.values("id")
-        ).aggregate(first=Min("id"))["first"]
-        ready = PendingLogEvent.objects.order_by("id")
-        if uncounted is not None:
-            ready = ready.filter(id__lt=uncounted)
-        ready = ready[:batch_size]
+        # Events go in the order the count job journaled them: each with its change's
+        # fold, a reveal after the verification it follows.
+        ready = PendingLogEvent.objects.order_by("id")[:batch_size]
         events = [Pending(*row) for row in ready.values_list(*Pending._fields)]
         if not events:
             return {}

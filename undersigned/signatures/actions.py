@@ -19,7 +19,7 @@ from undersigned.campaigns.models import Campaign
 from undersigned.campaigns.page_cache import names_removed
 from undersigned.officials.claims import Claims
 from undersigned.signatures import registry_match, sealing
-from undersigned.signatures.journal import count_change_event, log_count_change, log_reveals
+from undersigned.signatures.journal import log_reveals
 from undersigned.signatures.models import (
     CountChange,
     CountSnapshot,
@@ -54,16 +54,15 @@ def _change(signature: Signature, before: CountSnapshot, after: CountSnapshot) -
         to_state=after.state or "",
         created_on=signature.created_at.astimezone(UTC).date(),
         verified_on=verified_on,
+        handle=signature.handle,
     )
 
 
 def queue_count_change(signature: Signature, before: CountSnapshot) -> None:
     """Queue the tally change between what was counted before and what is counted now."""
     change = count_change(signature, before)
-    if change is None:
-        return
-    change.save()
-    log_count_change(signature, before.state, change.to_state or None, change.pk)
+    if change is not None:
+        change.save()
 
 
 def _save(signature: Signature, before: CountSnapshot, fields: list[str]) -> None:
@@ -154,12 +153,7 @@ def sign(
         # Sealed as it arrives: its events, like the row, keep only their day.
         for pending in audit_events:
             pending.at = day_of(pending.at)
-    insert_new_signature(
-        signature,
-        change,
-        count_change_event(signature, None, signature.counted_state),
-        audit_events,
-    )
+    insert_new_signature(signature, change, audit_events)
     transaction.on_commit(partial(registry_match.enqueue_matching, signature))
     return signature, token
 

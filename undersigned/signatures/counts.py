@@ -19,6 +19,7 @@ from undersigned.campaigns.models import Campaign
 from undersigned.core.bulk import insert_rows
 from undersigned.core.locks import LockBusy, job_lock
 from undersigned.core.models import JobRun
+from undersigned.signatures.journal import journal_folded
 from undersigned.signatures.models import CountChange, Signature, Tally
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,7 @@ def fold_changes(batch_size: int | None = None) -> set[int]:
         for change in changes:
             deltas.update(change_deltas(change))
         _apply(deltas)
+        journal_folded(changes)
         # Exactly the rows folded: a change with a lower id may commit only now, and is left
         # for the next batch (deleting by "id <= last" would drop it uncounted).
         CountChange.objects.filter(id__in=[change.id for change in changes]).delete()

@@ -360,6 +360,9 @@ class CountChange(models.Model):
     # adds (to_state verified) or takes away (from_state verified).
     created_on = models.DateField()
     verified_on = models.DateField(null=True)
+    # The signature's handle: folding the change journals its public-log event, if it has
+    # one (signatures.journal). Blank for a change that only moves a tally (a region's).
+    handle = models.CharField(max_length=32, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -382,12 +385,10 @@ class LogEvent:
 
 
 class PendingLogEvent(models.Model):
-    """An event of the public log (undersigned.ledger) written with the transition that
-    caused it, waiting for the next batch.
+    """An event of the public log (undersigned.ledger), waiting for the next batch.
 
-    `count_change_id` ties it to the CountChange row written in the same transaction:
-    events are appended in order up to the first whose change the count job has not
-    folded yet, so the log and the published counts describe the same signatures.
+    Journaled by the count job as it folds the transition's count change, or as it names
+    conditional signers together: every pending event is already in the published counts.
     """
 
     # Read in id order only, and few rows at a time: no index on the campaign.
@@ -395,7 +396,6 @@ class PendingLogEvent(models.Model):
     event = models.CharField(max_length=16)
     handle = models.CharField(max_length=32)
     region_code = models.CharField(max_length=16, blank=True)
-    count_change_id = models.BigIntegerField(null=True, blank=True, db_index=True)
 
     class Meta:
         db_table = "ledger_pendinglogevent"  # where the public log's app created it

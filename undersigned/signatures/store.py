@@ -1,11 +1,11 @@
 """Writing a new signature together with the rows that go with it.
 
-A new signature is written with its pending count change, its public-log event and
-its audit events. On PostgreSQL they go in one statement of data-modifying WITH
-clauses: one round trip, atomic by itself, so that a signature taken outside any
-transaction needs no BEGIN and COMMIT either. Other databases get the same rows from
-the ORM in one transaction. A duplicate signature fails the whole write with
-IntegrityError and leaves nothing behind.
+A new signature is written with its pending count change (its public-log event follows
+when the count job folds the change) and its audit event. On PostgreSQL they go in one
+statement of data-modifying WITH clauses: one round trip, atomic by itself, so that a
+signature taken outside any transaction needs no BEGIN and COMMIT either. Other
+databases get the same rows from the ORM in one transaction. A duplicate signature fails
+the whole write with IntegrityError and leaves nothing behind.
 """
 
 from contextlib import nullcontext
@@ -16,26 +16,13 @@ from typing import Any
 import psycopg
 from django.db import DatabaseError, connections, models, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from psycopg import _queries as psycopg_queries
 
 from undersigned.audit.models import AuditEvent
-from undersigned.signatures.models import CountChange, PendingLogEvent, Signature
-
-# psycopg turns %s into $n anew for every call of a query with more than 50 parameters
-# (a regular expression over the whole text): a signature verified as it arrives, with
-# its two audit events, has 51. The statements here come in a handful of shapes, so
-# psycopg may keep their conversion like any other query's.
-STATEMENT_PARAMETERS = 64
-psycopg_queries.MAX_CACHED_STATEMENT_PARAMS = max(
-    psycopg_queries.MAX_CACHED_STATEMENT_PARAMS, STATEMENT_PARAMETERS
-)
+from undersigned.signatures.models import CountChange, Signature
 
 
 def insert_new_signature(
-    signature: Signature,
-    change: CountChange,
-    log_event: PendingLogEvent | None,
-    audit_events: list[AuditEvent],
+    signature: Signature, change: CountChange, audit_events: list[AuditEvent]
 ) -> None:
     """Insert `signature` and its companions, filling in the ids that tie them together."""
     connection = connections[router.db_for_write(Signature)]
@@ -43,9 +30,6 @@ def insert_new_signature(
         with transaction.atomic(using=connection.alias):
             signature.save(using=connection.alias)
             change.save(using=connection.alias)
-            if log_event is not None:
-                log_event.count_change_id = change.pk
-                log_event.save(using=connection.alias)
             for audit_event in audit_events:
                 audit_event.object_id = str(signature.pk)
             AuditEvent.objects.using(connection.alias).bulk_create(audit_events)
@@ -53,7 +37,6 @@ def insert_new_signature(
     clauses = (
         ("new_signature", [signature], ()),
         ("new_change", [change], ()),
-        ("new_event", [log_event] if log_event else [], (("count_change_id", "new_change"),)),
         ("new_audit", audit_events, (("object_id", "new_signature"),)),
     )
     shape = tuple((name, type(rows[0]), len(rows), refs) for name, rows, refs in clauses if rows)
@@ -74,8 +57,6 @@ def insert_new_signature(
     for obj in (signature, change):
         obj._state.adding = False
         obj._state.db = connection.alias
-    if log_event is not None:
-        log_event.count_change_id = change.pk
     for audit_event in audit_events:
         audit_event.object_id = str(signature.pk)
 
