@@ -104,7 +104,8 @@ def answer(environ: dict[str, Any]) -> HttpResponse | None:
         length = int(environ.get("CONTENT_LENGTH") or "")
     except ValueError:
         return None
-    if not 0 < length <= (settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0):
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE  # None: no limit
+    if length <= 0 or (limit is not None and length > limit):
         return None
     body = environ["wsgi.input"].read(length)
     # A request of its own (its META is the environ, which the CSRF check may change);
