@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 from harness import ROOT
@@ -44,17 +45,22 @@ def start(pid: int, seconds: float, out: Path) -> subprocess.Popen[bytes]:
     )
 
 
-def shares(raw: str) -> tuple[int, list[tuple[float, str]]]:
-    """The number of samples, and each function's share of them (on the stack at all),
-    largest first. A raw line is `frame;frame;...;frame count`."""
-    total, on_stack = 0, Counter[str]()
+def _stacks(raw: str) -> Iterator[tuple[list[str], int]]:
+    """Each sampled stack, outermost frame first, line numbers aside, with its count. A
+    raw line is `frame;frame;...;frame count`."""
     for line in raw.splitlines():
         stack, _, count = line.rpartition(" ")
-        if not stack:
-            continue
-        samples = int(count)
+        if stack:
+            yield [LINE_NUMBER.sub(")", frame) for frame in stack.split(";")], int(count)
+
+
+def shares(raw: str) -> tuple[int, list[tuple[float, str]]]:
+    """The number of samples, and each function's share of them (on the stack at all),
+    largest first."""
+    total, on_stack = 0, Counter[str]()
+    for frames, samples in _stacks(raw):
         total += samples
-        for frame in {LINE_NUMBER.sub(")", frame) for frame in stack.split(";")}:
+        for frame in set(frames):
             on_stack[frame] += samples
     ranked = [(samples / total, frame) for frame, samples in on_stack.most_common()]
     return total, ranked
@@ -64,13 +70,8 @@ def innermost(raw: str, within: str = "") -> list[tuple[float, str]]:
     """Each function's share of the samples in which it was the innermost frame; with
     `within`, the innermost frame whose file path holds it (the project's own code)."""
     total, last = 0, Counter[str]()
-    for line in raw.splitlines():
-        stack, _, count = line.rpartition(" ")
-        if not stack:
-            continue
-        samples = int(count)
+    for frames, samples in _stacks(raw):
         total += samples
-        frames = [LINE_NUMBER.sub(")", frame) for frame in stack.split(";")]
         chosen = [frame for frame in frames if within in frame] if within else frames
         last[chosen[-1] if chosen else "(elsewhere)"] += samples
     return [(samples / total, frame) for frame, samples in last.most_common()]
