@@ -108,15 +108,15 @@ def answer(environ: dict[str, Any]) -> HttpResponse | None:
     if length <= 0 or (limit is not None and length > limit):
         return None
     body = environ["wsgi.input"].read(length)
-    # A request of its own (its META is the environ, which the CSRF check may change);
-    # the body is kept for Django's handler, should the post be declined.
-    environ["wsgi.input"] = io.BytesIO(body)
+    # A request of its own: its META is the environ, which the CSRF check may change.
     request = WSGIRequest({**environ, "wsgi.input": io.BytesIO(body)})
     response = _answer(request, match["slug"])
-    if response is not None:
-        response._resource_closers.append(request.close)  # type: ignore[attr-defined]
-        # Closing it sends request_finished, as for any response: connections go back.
-        response._handler_class = WSGIHandler  # type: ignore[attr-defined]
+    if response is None:
+        environ["wsgi.input"] = io.BytesIO(body)  # declined: Django's handler reads it
+        return None
+    response._resource_closers.append(request.close)  # type: ignore[attr-defined]
+    # Closing it sends request_finished, as for any response: connections go back.
+    response._handler_class = WSGIHandler  # type: ignore[attr-defined]
     return response
 
 
