@@ -6,12 +6,13 @@ app servers, worker, periodic jobs, nginx with deploy/nginx/undersigned.conf; th
 servers run the app inside bench/slow_app.py, which adds one slow path of its own),
 seeds a petition with --signatures (1,000,000 by default), writes its downloads once (the
 export job), signs a verifier in once (their browser keeps its device cookie), and
-measures the legitimate signers (wrk, bench/sign.lua, from 127.0.0.1) without attack.
-Then, for each attack, the same signers and readers run while one attacker, bound to an
+then, for each attack, the same signers and readers run while one attacker, bound to an
 address of its own (127.0.0.2 and up) and to a fixed number of connections, does its
-worst; meanwhile the verifier signs in to the desk with password and TOTP. Prints, per
-attack, the signers' rate beside the unattacked rate, their errors and p99, and whether
-the verifier got in; writes bench/results/hostile.json.
+worst; meanwhile the verifier signs in to the desk with password and TOTP. The signers
+also run without attack just before each attack and once after the last: an attack's
+unattacked rate is the mean of the runs on either side of it. Prints, per attack, the
+signers' rate beside the unattacked rate, their errors and p99, and whether the verifier
+got in; writes bench/results/hostile.json.
 
 As in bench/load.py, the app's own per-client thresholds are lifted (harness.stack.UNLIMITED:
 the signers share one address); the attackers meet nginx's per-client limits, which
@@ -272,6 +273,20 @@ def phase(
     return result
 
 
+def bracketing(before: dict, after: dict) -> dict:
+    """The unattacked reference of the attack run between `before` and `after`: their mean
+    rate, which a steady drift of the machine moves as much as the attack's own run."""
+    rates = before["signatures_per_second"], after["signatures_per_second"]
+    return {
+        "signatures_per_second": sum(rates) / 2,
+        "before": rates[0],
+        "after": rates[1],
+        "sign_p99_ms": max(before["sign_p99_ms"], after["sign_p99_ms"]),
+        "errors": before["errors"] + after["errors"],
+        "error_kinds": dict(Counter(before["error_kinds"]) + Counter(after["error_kinds"])),
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--signatures", type=int, default=1_000_000)
@@ -331,19 +346,19 @@ def main() -> int:
         time.sleep(2)
         page_reads(stack.nginx_port, 2, args.readers)  # the page cache is warm
         load_before = load_average()
-        # Each attack beside a run without attack just before it: on a shared machine the
-        # reference moves with whatever else runs.
+        # Each attack between two runs without attack, one just before it and one just
+        # after: on a shared machine the reference moves with whatever else runs.
+        unattacked = []
         for n, attack in enumerate(attacks):
             seconds = max(args.seconds, LONGER_PHASES.get(attack, 0))
             desk_at = DESK_AT.get(attack, min(5.0, seconds / 3))
             print(f"phase: no attack, then {attack} ({seconds:.0f} s each)", flush=True)
-            reference = phase(stack, args, None, None, n, seconds, desk_at)
-            attacked = phase(stack, args, browser, attack, n, seconds, desk_at)
-            attacked["unattacked"] = {
-                key: reference[key]
-                for key in ("signatures_per_second", "sign_p99_ms", "errors", "error_kinds")
-            }
-            phases.append(attacked)
+            unattacked.append(phase(stack, args, None, None, n, seconds, desk_at))
+            phases.append(phase(stack, args, browser, attack, n, seconds, desk_at))
+        print(f"phase: no attack, after the last ({args.seconds:.0f} s)", flush=True)
+        unattacked.append(phase(stack, args, None, None, len(attacks), args.seconds, 0))
+        for attacked, before, after in zip(phases, unattacked, unattacked[1:], strict=False):
+            attacked["unattacked"] = bracketing(before, after)
         load_after = load_average()
         memory = stack.rss_mb()
     finally:
@@ -392,13 +407,14 @@ def print_table(report: dict) -> None:
         f" {report['machine']['load_average_before']} -> {report['machine']['load_average_after']}"
     )
     print(
-        f"{'attack':24} {'unattacked':>10} {'sign/s':>8} {'share':>6} {'errors':>6} {'p99 ms':>7}"
-        f" {'desk':>5} {'redis MB':>9}  met"
+        f"{'attack':24} {'before':>7} {'after':>7} {'unattacked':>10} {'sign/s':>8} {'share':>6}"
+        f" {'errors':>6} {'p99 ms':>7} {'desk':>5} {'redis MB':>9}  met"
     )
     for each in report["phases"]:
-        share = each["share_of_unattacked"]
+        share, unattacked = each["share_of_unattacked"], each["unattacked"]
         print(
-            f"{each['attack']:24} {each['unattacked']['signatures_per_second']:10.1f}"
+            f"{each['attack']:24} {unattacked['before']:7.1f} {unattacked['after']:7.1f}"
+            f" {unattacked['signatures_per_second']:10.1f}"
             f" {each['signatures_per_second']:8.1f}"
             f" {share * 100 if share is not None else 0:5.0f}% {each['errors']:6d}"
             f" {each['sign_p99_ms']:7.0f} {'yes' if each['desk'].get('signed_in') else 'NO':>5}"

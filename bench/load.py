@@ -5,9 +5,10 @@ jobs, nginx), seeds an open petition with 1,000,000 signatures, then drives at o
 signing through the real form (wrk with bench/sign.lua, one connection per signer) and
 reads of the campaign page and the count JSON offered at a fixed rate (wrk with
 bench/reads.lua), while harness/client.py reads the public count every 50 ms for the
-count's freshness. Then reads alone, unbounded. In the same run it measures
-PostgreSQL's own insert rate for a signature-sized row (pgbench, custom script) and
-nginx serving the rendered campaign page as a static file (wrk again). Prints a table;
+count's freshness. Then reads alone, unbounded, in turn with their reference, nginx
+serving the rendered campaign page as a static file (wrk again), five rounds of each. In
+the same run it measures PostgreSQL's own insert rate for a signature-sized row
+(pgbench, custom script). Prints a table;
 writes bench/results/load.json. Needs wrk, nginx, redis-server and PostgreSQL's binaries.
 
     python -m bench.load [--signatures 1000000] [--seconds 30] [--signers 24] [--readers 32]
@@ -21,6 +22,7 @@ import platform
 import re
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -140,6 +142,10 @@ def wrk_report(process: subprocess.Popen[str]) -> dict:
     report["command"] = " ".join(str(a) for a in started[:4])  # type: ignore[index]
     return report
 
+
+# The reads alone and their reference, nginx's static reads, are measured in turn.
+READ_ROUNDS = 5
+READ_ROUND_SECONDS = 4
 
 # One signer in this many has scripts off and checks their answers on a page of its own.
 NO_SCRIPT_EVERY = 10
@@ -343,6 +349,45 @@ def static_page_reads(stack: Stack, seconds: float, connections: int) -> dict:
     )
 
 
+def alternating_reads(
+    stack: Stack, rounds: int, seconds: float, connections: int
+) -> tuple[dict, dict]:
+    """The reads alone and nginx's static reads, in turn for `rounds` rounds of `seconds`
+    each: the machine's own swings (seen here at ±15% within a minute) fall on both."""
+    assert stack.nginx_port is not None
+    port = stack.nginx_port
+    reads, static = [], []
+    for _ in range(rounds):
+        reads.append(measured_cores(lambda: page_reads(port, seconds, connections)))
+        static.append(measured_cores(lambda: static_page_reads(stack, seconds, connections)))
+    return summed_rounds(reads), summed_rounds(static)
+
+
+def summed_rounds(rounds: list[dict]) -> dict:
+    """wrk's reports of several rounds as one: rates over their summed time, the median
+    round's p50, the worst round's p99, the cores each program kept busy on average."""
+    seconds = sum(r["seconds"] for r in rounds)
+    requests = sum(r["requests"] for r in rounds)
+    programs = {name for r in rounds for name in r.get("cores_by_program", {})}
+    cores = {
+        name: sum(r.get("cores_by_program", {}).get(name, 0.0) * r["seconds"] for r in rounds)
+        / seconds
+        for name in programs
+    }
+    return {
+        "requests": requests,
+        "seconds": seconds,
+        "per_second": requests / seconds if seconds else 0.0,
+        "p50_ms": statistics.median(r["p50_ms"] for r in rounds),
+        "p99_ms": max(r["p99_ms"] for r in rounds),
+        "errors": sum(r["errors"] for r in rounds),
+        "rounds_per_second": [round(r["per_second"]) for r in rounds],
+        "cores_by_program": {
+            name: round(c, 2) for name, c in sorted(cores.items(), key=lambda x: -x[1]) if c >= 0.01
+        },
+    }
+
+
 def cpu_seconds_by_program() -> dict[str, float]:
     """CPU time used so far by every process on the machine, summed by program: the
     app server, PostgreSQL, nginx, wrk, the load client, the jobs."""
@@ -482,9 +527,18 @@ def main() -> int:
         load_after = load_average()
         results.parent.mkdir(parents=True, exist_ok=True)
         results.write_text(json.dumps({"mixed_load": mixed, "peak_rss_mb": memory}, indent=2))
-        print("reads alone, unbounded", flush=True)
-        port = stack.nginx_port
-        reads_alone = measured_cores(lambda: page_reads(port, 10, args.readers))
+        print(
+            f"reads alone, unbounded, and the reference: nginx serving the page as a static"
+            f" file; in turn, {READ_ROUNDS} rounds of {READ_ROUND_SECONDS} s each",
+            flush=True,
+        )
+        try:
+            reads_alone, static = alternating_reads(
+                stack, READ_ROUNDS, READ_ROUND_SECONDS, args.readers
+            )
+        except (OSError, RuntimeError, ValueError) as error:
+            print(f"FAILED: the reads alone or nginx static reads: {error}", file=sys.stderr)
+            reads_alone = static = {"requests": 0, "per_second": 0.0, "errors": 0}
         print("reference: PostgreSQL inserts (pgbench)", flush=True)
         try:
             pg_tps = pgbench_inserts(stack, 10)
@@ -492,12 +546,6 @@ def main() -> int:
             detail = getattr(error, "stderr", "") or ""
             print(f"FAILED: pgbench: {error} {detail[-500:]}", file=sys.stderr, flush=True)
             pg_tps = 0.0
-        print("reference: nginx serving the page as a static file", flush=True)
-        try:
-            static = measured_cores(lambda: static_page_reads(stack, 10, args.readers))
-        except (OSError, RuntimeError, ValueError) as error:
-            print(f"FAILED: nginx static reads: {error}", file=sys.stderr, flush=True)
-            static = {"requests": 0, "per_second": 0.0, "errors": 0, "failed": str(error)}
     finally:
         stack.close()
 
@@ -613,7 +661,8 @@ def print_table(report: dict, results: Path = RESULTS) -> None:
     print(
         f"reference: PostgreSQL {ref['postgres_inserts_per_second']:.0f} inserts/s"
         f" (pgbench, 8 clients); nginx static page"
-        f" {ref['nginx_static_page_reads_per_second']:.0f} reads/s (wrk, as reads alone)"
+        f" {ref['nginx_static_page_reads_per_second']:.0f} reads/s"
+        " (wrk, in turn with the reads alone)"
     )
     print(f"{'figure':<24}{'measured':>10}{'floor':>8}  met")
     for name, value in report["figures"].items():

@@ -3,7 +3,7 @@ when a reference could not be measured (bench/load.py)."""
 
 import pytest
 
-from bench.load import FLOORS, print_table, unmeasured_references
+from bench.load import FLOORS, print_table, summed_rounds, unmeasured_references
 
 
 def report(pgbench: float = 5000.0, static: float = 50000.0, static_errors: int = 0) -> dict:
@@ -71,3 +71,41 @@ def test_a_missing_reference_is_named_and_no_ratio_is_made_up(
     if broken.get("static_errors") is None:
         print_table(missing)
         assert "NOT MEASURED" in capsys.readouterr().out
+
+
+def test_rounds_in_turn_add_up_to_one_rate_over_their_whole_time() -> None:
+    rounds = [
+        {
+            "requests": 80_000,
+            "seconds": 4.0,
+            "p50_ms": 1.0,
+            "p99_ms": 5.0,
+            "errors": 0,
+            "per_second": 20_000.0,
+            "cores_by_program": {"nginx": 0.9, "wrk": 0.7},
+        },
+        {
+            "requests": 100_000,
+            "seconds": 4.0,
+            "p50_ms": 1.4,
+            "p99_ms": 9.0,
+            "errors": 1,
+            "per_second": 25_000.0,
+            "cores_by_program": {"nginx": 0.7},
+        },
+        {
+            "requests": 60_000,
+            "seconds": 2.0,
+            "p50_ms": 1.2,
+            "p99_ms": 4.0,
+            "errors": 0,
+            "per_second": 30_000.0,
+            "cores_by_program": {"nginx": 1.0, "wrk": 0.5},
+        },
+    ]
+    summed = summed_rounds(rounds)
+    assert summed["requests"] == 240_000
+    assert summed["per_second"] == 24_000.0  # 240,000 in 10 s, not the rounds' mean rate
+    assert (summed["p50_ms"], summed["p99_ms"], summed["errors"]) == (1.2, 9.0, 1)
+    assert summed["rounds_per_second"] == [20_000, 25_000, 30_000]
+    assert summed["cores_by_program"] == {"nginx": 0.84, "wrk": 0.38}
