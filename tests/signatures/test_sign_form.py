@@ -1,5 +1,6 @@
 """The signing form's fields, set up once per kind of form and shared by its instances."""
 
+from django import forms
 from django.utils import translation
 
 from tests.base import SIGN_FORM_OLGA, PersonaTestCase
@@ -48,3 +49,36 @@ class SignFormFieldsTest(PersonaTestCase):
         self.form(accepts_contacts=False)
         assert "contact" in SignForm.base_fields and "reveal_threshold" in SignForm.base_fields
         assert not SignForm.base_fields["office"].required
+
+
+class SignFormValidationTest(PersonaTestCase):
+    """The form cleans its fields without a BoundField each; it must clean them exactly as
+    Django's own loop does."""
+
+    POSTS = (
+        SIGN_FORM_OLGA,
+        {**SIGN_FORM_OLGA, "full_name": "  Иванова  Ольга Петровна ", "updates_email": "o@x.ru"},
+        {**SIGN_FORM_OLGA, "publication": "conditional", "reveal_threshold": "3"},
+        {**SIGN_FORM_OLGA, "publication": "conditional", "reveal_threshold": "7"},
+        {**SIGN_FORM_OLGA, "region": "RU-XXX", "updates_email": "not an address"},
+        {**SIGN_FORM_OLGA, "full_name": "", "publication": "", "leave_empty": "bot"},
+        {},
+    )
+
+    def cleaned(self, data: dict[str, str], djangos_own: bool, **kwargs: object) -> SignForm:
+        form = SignForm(data, campaign=self.campaign, language="ru", **kwargs)  # type: ignore[arg-type]
+        if djangos_own:
+            form._clean_fields = lambda: forms.Form._clean_fields(form)  # type: ignore[method-assign]
+        form.is_valid()
+        return form
+
+    def test_cleaned_data_and_errors_are_djangos_own(self) -> None:
+        for data in self.POSTS:
+            for kwargs in ({}, {"accepts_contacts": True}, {"challenge": True}):
+                with self.subTest(data=data, **kwargs):
+                    ours = self.cleaned(data, djangos_own=False, **kwargs)
+                    theirs = self.cleaned(data, djangos_own=True, **kwargs)
+                    assert ours.cleaned_data == theirs.cleaned_data
+                    assert ours.errors.get_json_data() == theirs.errors.get_json_data()
+        assert self.cleaned(SIGN_FORM_OLGA, djangos_own=False).is_valid()
+        assert not self.cleaned(self.POSTS[4], djangos_own=False).is_valid()

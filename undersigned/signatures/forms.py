@@ -325,6 +325,23 @@ class SignForm(forms.Form):
         if challenge:
             self.fields.update(challenge_fields())
 
+    def _clean_fields(self) -> None:
+        # Django's own loop without a BoundField for each field, which only rendering needs:
+        # the one signing post of most signers validates the form and renders nothing.
+        for name, field in self.fields.items():
+            if field.disabled:
+                value = self.get_initial_for_field(field, name)
+            else:
+                value = field.widget.value_from_datadict(
+                    self.data, self.files, self.add_prefix(name)
+                )
+            try:
+                self.cleaned_data[name] = field.clean(value)
+                if hasattr(self, f"clean_{name}"):
+                    self.cleaned_data[name] = getattr(self, f"clean_{name}")()
+            except forms.ValidationError as error:
+                self.add_error(name, error)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if self.challenge:
