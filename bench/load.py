@@ -597,6 +597,7 @@ def main() -> int:
             else None,
         },
     }
+    report["signature_cpu_ms"] = signature_cpu_ms(report)
     results.parent.mkdir(parents=True, exist_ok=True)
     results.write_text(json.dumps(report, indent=2))
     print_table(report, results)
@@ -604,6 +605,24 @@ def main() -> int:
     for line in unmeasured:
         print(f"FAILED: {line}; the ratios cannot be told", file=sys.stderr)
     return 1 if unmeasured else 0
+
+
+def signature_cpu_ms(report: dict) -> dict[str, float]:
+    """Each program's CPU a signature in the mixed load, in ms: its cores then, less what
+    the reads offered beside the signers cost it (its cores per read in the reads alone,
+    times the reads served), over the signatures a second."""
+    mixed, alone = report["mixed_load"], report["page_reads_alone"]
+    signed = mixed["signatures_per_second"]
+    reads = mixed["by_kind"]["page reads (wrk)"]["per_second"]
+    if not signed or not alone.get("per_second"):
+        return {}
+    share = reads / alone["per_second"]
+    spent = alone.get("cores_by_program", {})
+    budget = {
+        name: (cores - spent.get(name, 0.0) * share) / signed * 1000
+        for name, cores in mixed["cores_by_program"].items()
+    }
+    return {name: round(ms, 2) for name, ms in budget.items() if ms >= 0.005}
 
 
 def unmeasured_references(report: dict) -> list[str]:
@@ -650,6 +669,18 @@ def print_table(report: dict, results: Path = RESULTS) -> None:
             print(
                 f"cores busy during {phase}: "
                 + ", ".join(f"{n} {c:.2f}" for n, c in measured["cores_by_program"].items())
+            )
+    if budget := report.get("signature_cpu_ms"):
+        print(
+            "CPU a signature in the mixed load, ms, less the reads' share: "
+            + ", ".join(f"{name} {ms:.2f}" for name, ms in budget.items())
+        )
+        pgbench, cpus = report["reference"]["postgres_inserts_per_second"], machine["cpus"]
+        if pgbench:
+            goal = RATIO_GOALS["signatures_to_postgres_inserts"]
+            print(
+                f"a tenth of pgbench's rate leaves {cpus} cores ÷ {pgbench * goal:,.0f}"
+                f" signatures/s = {cpus / (pgbench * goal) * 1000:.2f} ms of CPU a signature"
             )
     fresh = mixed["freshness_seconds"]
     print(

@@ -3,7 +3,13 @@ when a reference could not be measured (bench/load.py)."""
 
 import pytest
 
-from bench.load import FLOORS, print_table, summed_rounds, unmeasured_references
+from bench.load import (
+    FLOORS,
+    print_table,
+    signature_cpu_ms,
+    summed_rounds,
+    unmeasured_references,
+)
 
 
 def report(pgbench: float = 5000.0, static: float = 50000.0, static_errors: int = 0) -> dict:
@@ -109,3 +115,27 @@ def test_rounds_in_turn_add_up_to_one_rate_over_their_whole_time() -> None:
     assert (summed["p50_ms"], summed["p99_ms"], summed["errors"]) == (1.2, 9.0, 1)
     assert summed["rounds_per_second"] == [20_000, 25_000, 30_000]
     assert summed["cores_by_program"] == {"nginx": 0.84, "wrk": 0.38}
+
+
+def test_each_programs_cpu_a_signature_leaves_out_what_the_reads_cost_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    measured = report()
+    measured["mixed_load"]["signatures_per_second"] = 250.0
+    row = measured["mixed_load"]["by_kind"]["sign (POST)"]
+    measured["mixed_load"]["by_kind"]["page reads (wrk)"] = {**row, "per_second": 3000.0}
+    measured["mixed_load"]["cores_by_program"] = {
+        "the whole machine": 1.9,
+        "granian": 0.9,
+        "nginx": 0.3,
+    }
+    measured["page_reads_alone"]["per_second"] = 30000.0
+    measured["page_reads_alone"]["cores_by_program"] = {"the whole machine": 1.8, "nginx": 0.9}
+    budget = signature_cpu_ms(measured)
+    # A tenth of the reads alone's rate: a tenth of their cores is the reads' share.
+    assert budget == {"the whole machine": 6.88, "granian": 3.6, "nginx": 0.84}
+    measured["signature_cpu_ms"] = budget
+    print_table(measured)
+    out = capsys.readouterr().out
+    assert "less the reads' share: the whole machine 6.88, granian 3.60, nginx 0.84" in out
+    assert "a tenth of pgbench's rate leaves 2 cores ÷ 500 signatures/s = 4.00 ms" in out
