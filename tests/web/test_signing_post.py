@@ -1,6 +1,7 @@
 """The signing post taken in one step beside Django's handler (undersigned.web.signing_post):
 answered as Django answers it, and every other post left to Django untouched."""
 
+import re
 from typing import Any
 
 from django.conf import settings
@@ -21,6 +22,7 @@ from undersigned.web.answers import CHECKED_IN_PAGE
 from undersigned.web.signing import REFUSED_COOKIE, forget_campaigns
 
 VARYING = {"Location", "Date", "Content-Length"}
+EXPIRES = re.compile(r"expires=[^;]*")
 
 
 class Answered:
@@ -39,7 +41,13 @@ class Answered:
         return next((value for key, value in self.headers if key == name), "")
 
     def fixed_headers(self) -> dict[str, str]:
-        return {key: value for key, value in self.headers if key not in VARYING}
+        """The headers but those that name their own moment: a cookie's expiry date is
+        the second it was set, which two answers may not share."""
+        return {
+            key: EXPIRES.sub("expires=<date>", value)
+            for key, value in self.headers
+            if key not in VARYING
+        }
 
 
 class SigningPostTest(PersonaTestCase):
