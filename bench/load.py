@@ -335,8 +335,11 @@ def pgbench_inserts(stack: Stack, seconds: int) -> float:
     return float(found.group(1)) if found else 0.0
 
 
-def static_page_reads(stack: Stack, seconds: float, connections: int) -> dict:
-    """nginx serving the campaign page, rendered once, as a static file (wrk, unbounded)."""
+STATIC_PAGE = "/static/bench/index.html"
+
+
+def write_static_page(stack: Stack) -> None:
+    """The campaign page, rendered once, as a static file nginx serves."""
     assert stack.nginx_port is not None
     with urllib.request.urlopen(  # local URL
         f"http://127.0.0.1:{stack.nginx_port}/c/{SLUG}/"
@@ -344,9 +347,6 @@ def static_page_reads(stack: Stack, seconds: float, connections: int) -> dict:
         page = response.read()
     (stack.workdir / "static" / "bench").mkdir(exist_ok=True)
     (stack.workdir / "static" / "bench" / "index.html").write_bytes(page)
-    return wrk_report(
-        start_wrk(stack.nginx_port, seconds, connections, 0, ["/static/bench/index.html"])
-    )
 
 
 def alternating_reads(
@@ -357,10 +357,15 @@ def alternating_reads(
     between 78% and 111% of each other within minutes) fall on both."""
     assert stack.nginx_port is not None
     port = stack.nginx_port
+    write_static_page(stack)
     reads, static = [], []
     for _ in range(rounds):
         reads.append(measured_cores(lambda: page_reads(port, seconds, connections)))
-        static.append(measured_cores(lambda: static_page_reads(stack, seconds, connections)))
+        static.append(
+            measured_cores(
+                lambda: wrk_report(start_wrk(port, seconds, connections, 0, [STATIC_PAGE]))
+            )
+        )
     return summed_rounds(reads), summed_rounds(static)
 
 
